@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/exec.hpp: the one non-template path from typq to libpq. Templates encode their
+// parameters and call exec_params (or exec_script); result status checks, SQLSTATE mapping and
+// broken-connection detection are written once, here.
+
+#ifndef TYPQ_DETAIL_EXEC_HPP
+#define TYPQ_DETAIL_EXEC_HPP
+
+#include <typq/error.hpp>
+#include <typq/detail/pq_handle.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstdint>      // std::uint64_t
+#include <cstdlib>      // std::atoi
+#include <string>       // messages, diagnostic fields
+#include <string_view>  // trimming libpq's messages
+
+namespace typq::detail {
+
+/// The parameters of one statement, laid out as PQexecParams wants them.
+struct param_span {
+    int count = 0;
+    const Oid* types = nullptr;
+    const char* const* values = nullptr;
+    const int* lengths = nullptr;
+    const int* formats = nullptr;
+};
+
+/// libpq's messages end in a newline and sometimes repeat "ERROR:  "; keep the sentence.
+inline std::string libpq_message(const PGconn* conn)
+{
+    std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.remove_suffix(1);
+    return text.empty() ? std::string("unknown libpq error") : std::string(text);
+}
+
+inline diagnostic read_diagnostic(const PGresult* result)
+{
+    const auto field = [result](int code) {
+        const char* value = PQresultErrorField(result, code);
+        return value ? std::string(value) : std::string();
+    };
+    diagnostic d;
+    d.sqlstate = field(PG_DIAG_SQLSTATE);
+    d.severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
+    d.message_primary = field(PG_DIAG_MESSAGE_PRIMARY);
+    d.message_detail = field(PG_DIAG_MESSAGE_DETAIL);
+    d.message_hint = field(PG_DIAG_MESSAGE_HINT);
+    d.context = field(PG_DIAG_CONTEXT);
+    d.schema_name = field(PG_DIAG_SCHEMA_NAME);
+    d.table_name = field(PG_DIAG_TABLE_NAME);
+    d.column_name = field(PG_DIAG_COLUMN_NAME);
+    d.datatype_name = field(PG_DIAG_DATATYPE_NAME);
+    d.constraint_name = field(PG_DIAG_CONSTRAINT_NAME);
+    d.internal_query = field(PG_DIAG_INTERNAL_QUERY);
+    d.source_file = field(PG_DIAG_SOURCE_FILE);
+    d.source_function = field(PG_DIAG_SOURCE_FUNCTION);
+    d.statement_position = std::atoi(field(PG_DIAG_STATEMENT_POSITION).c_str());
+    d.internal_position = std::atoi(field(PG_DIAG_INTERNAL_POSITION).c_str());
+    d.source_line = std::atoi(field(PG_DIAG_SOURCE_LINE).c_str());
+    return d;
+}
+
+/// Throws for a connection that can do no more work.
+[[noreturn]] inline void throw_broken(PGconn* conn, const PGresult* result)
+{
+    std::string message = "connection to the server was lost: ";
+    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    message += primary ? std::string(primary) : libpq_message(conn);
+    const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    throw connection_error(message, true, sqlstate ? sqlstate : "");
+}
+
+// A COPY started by a statement sent through execute/query: end it so that the connection stays
+// usable, then say which API to use. Nothing of a COPY FROM STDIN was stored.
+[[noreturn]] inline void abandon_copy(PGconn* conn, ExecStatusType status)
+{
+    if (status == PGRES_COPY_IN)
+        PQputCopyEnd(conn, "COPY FROM STDIN is not supported by execute() and query()");
+    else {
+        char* row = nullptr;
+        while (PQgetCopyData(conn, &row, 0) > 0)
+            PQfreemem(row);
+    }
+    while (PGresult* rest = PQgetResult(conn))
+        PQclear(rest);
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw usage_error("COPY statements cannot run through execute() or query(); the COPY was abandoned");
+}
+
+/// Takes ownership of what libpq returned and throws for anything but success.
+inline result_handle check_result(PGconn* conn, PGresult* raw)
+{
+    result_handle result(raw);
+    if (!result) {
+        if (PQstatus(conn) == CONNECTION_BAD)
+            throw_broken(conn, nullptr);
+        throw connection_error(libpq_message(conn), false, "");
+    }
+    switch (const ExecStatusType status = PQresultStatus(result.get())) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        return result;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH:
+        result.reset();
+        abandon_copy(conn, status);
+    default:
+        // A FATAL from the server (a terminated backend) arrives as an error result on a
+        // connection that is now closed: that is a lost connection first, a server error second.
+        if (PQstatus(conn) == CONNECTION_BAD)
+            throw_broken(conn, result.get());
+        if (const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); sqlstate && *sqlstate)
+            throw_server_error(read_diagnostic(result.get()));
+        throw connection_error(libpq_message(conn), PQstatus(conn) == CONNECTION_BAD, "");
+    }
+}
+
+/// Runs one statement with binary results (extended query protocol).
+inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
+{
+    return check_result(conn,
+        PQexecParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1));
+}
+
+/// Runs SQL without parameters through the simple query protocol, so that one string may hold
+/// several statements (a schema script). Results are text: for execute(), which reads none.
+inline result_handle exec_script(PGconn* conn, const char* statements)
+{
+    return check_result(conn, PQexec(conn, statements));
+}
+
+/// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
+inline std::uint64_t affected_rows(const PGresult* result)
+{
+    std::uint64_t count = 0;
+    for (const char* digit = PQcmdTuples(const_cast<PGresult*>(result)); *digit >= '0' && *digit <= '9'; ++digit)
+        count = count * 10 + static_cast<std::uint64_t>(*digit - '0');
+    return count;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_EXEC_HPP

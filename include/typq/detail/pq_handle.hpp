@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/pq_handle.hpp: ownership of libpq's PGconn and PGresult from their first line, so
+// that a throw leaves nothing behind.
+
+#ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
+#define TYPQ_DETAIL_PQ_HANDLE_HPP
+
+#include <libpq-fe.h>
+
+#include <memory>  // std::unique_ptr
+
+namespace typq::detail {
+
+struct pq_result_deleter {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using result_handle = std::unique_ptr<PGresult, pq_result_deleter>;
+
+struct pq_conn_deleter {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_PQ_HANDLE_HPP

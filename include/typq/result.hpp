@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/result.hpp: typed results. A result<Row> owns one PGresult and is a random-access range
+// of Row values; the column plan (which column feeds which field, and whether its type fits) is
+// built once per result, so that decoding a row is straight-line code with no lookups.
+
+#ifndef TYPQ_RESULT_HPP
+#define TYPQ_RESULT_HPP
+
+#include <typq/error.hpp>
+#include <typq/reflect.hpp>
+#include <typq/type.hpp>
+#include <typq/detail/exec.hpp>
+#include <typq/detail/pq_handle.hpp>
+#include <typq/detail/type_name.hpp>
+
+#include <libpq-fe.h>
+
+#include <array>        // the column plan
+#include <compare>      // iterator ordering
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::uint64_t
+#include <iterator>     // iterator tags
+#include <string>       // mismatch messages
+#include <string_view>  // column names
+#include <utility>      // std::move, std::index_sequence
+
+namespace typq {
+namespace detail {
+
+/// Which column feeds each field of Row, and the context for its error messages.
+template <class Row>
+struct column_plan {
+    static constexpr std::size_t size = row_traits<Row>::size;
+    std::array<int, size> columns{};
+    std::array<decode_site, size> sites{};
+};
+
+template <class Row>
+std::string row_type_name()
+{
+    return type_name<typename row_traits<Row>::value_type>();
+}
+
+// Collects every problem of a column plan, so that one error names them all.
+class plan_problems {
+public:
+    void add(std::string problem, const conversion_site& site)
+    {
+        if (text_.empty())
+            first_ = site;
+        else
+            text_ += "; ";
+        text_ += problem;
+    }
+    void throw_if_any(const std::string& row_type) const
+    {
+        if (!text_.empty())
+            throw conversion_error("result does not fit " + row_type + ": " + text_, first_);
+    }
+
+private:
+    std::string text_;
+    conversion_site first_;
+};
+
+template <class Row, std::size_t I>
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems)
+{
+    using traits = row_traits<Row>;
+    using field = std::remove_cv_t<row_field_t<Row, I>>;
+    constexpr std::string_view name = row_field_name<Row, I>();
+    const int columns = PQnfields(result);
+
+    decode_site& site = plan.sites[I];
+    site.field = name;
+    site.field_index = static_cast<int>(I);
+    site.field_type = &type_name<field>;
+    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+
+    int column = -1;
+    if constexpr (traits::shape == row_shape::by_name) {
+        for (int c = 0; c < columns; ++c) {
+            if (std::string_view(PQfname(result, c)) != name)
+                continue;
+            if (column >= 0) {
+                problems.add("two columns are named \"" + std::string(name) + "\" for field \"" + std::string(name)
+                        + "\" (" + type_name<field>() + ")",
+                    make_conversion_site(site));
+                return;
+            }
+            column = c;
+        }
+        if (column < 0) {
+            problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",
+                make_conversion_site(site));
+            return;
+        }
+    }
+    else {
+        if (static_cast<int>(I) >= columns)
+            return;  // the column count mismatch is reported once, by plan_columns
+        column = static_cast<int>(I);
+    }
+
+    plan.columns[I] = column;
+    site.column = PQfname(result, column);
+    site.column_index = column;
+    site.column_type = static_cast<oid>(PQftype(result, column));
+    if (PQfformat(result, column) != 1)
+        problems.add(describe_column(site.column, column, site.column_type) + " is in text format", make_conversion_site(site));
+    else if (!type<field>::accepts(site.column_type))
+        problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
+            make_conversion_site(site));
+}
+
+/// Matches the result's columns to Row's fields and checks every column's type, once.
+/// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
+template <class Row>
+column_plan<Row> plan_columns(const PGresult* result)
+{
+    static_assert(require_row_decodable<Row>());
+    using traits = row_traits<Row>;
+    column_plan<Row> plan;
+    plan_problems problems;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (plan_field<Row, I>(result, plan, problems), ...);
+    }(std::make_index_sequence<traits::size>{});
+
+    const int columns = PQnfields(result);
+    if constexpr (traits::shape == row_shape::by_name) {
+        constexpr auto& names = field_names<typename traits::value_type>;
+        for (int c = 0; c < columns; ++c) {
+            const std::string_view column = PQfname(result, c);
+            bool used = false;
+            for (std::string_view name : names)
+                used = used || name == column;
+            if (!used)
+                problems.add(describe_column(column, c, static_cast<oid>(PQftype(result, c))) + " has no field",
+                    conversion_site{std::string(column), describe_sql_type(static_cast<oid>(PQftype(result, c))), {}, {}});
+        }
+    }
+    else if (columns != static_cast<int>(traits::size)) {
+        problems.add("the result has " + std::to_string(columns) + " column(s), the row type "
+                + std::to_string(traits::size),
+            conversion_site{});
+    }
+    problems.throw_if_any(row_type_name<Row>());
+    return plan;
+}
+
+[[noreturn]] inline void throw_null_error(const decode_site& site, int row)
+{
+    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
+            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
+        make_conversion_site(site));
+}
+
+template <class Row, std::size_t I, class Field>
+void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field)
+{
+    const int column = plan.columns[I];
+    if (PQgetisnull(result, row, column)) {
+        if constexpr (receives_null<Field>)
+            type<Field>::set_null(field);
+        else
+            throw_null_error(plan.sites[I], row);
+        return;
+    }
+    type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
+                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row)),
+        field);
+}
+
+/// Decodes row `row` of `result` into a fresh value, following `plan`.
+template <class Row>
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan)
+{
+    using traits = row_traits<Row>;
+    typename traits::value_type out{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out)), ...);
+    }(std::make_index_sequence<traits::size>{});
+    return out;
+}
+
+}  // namespace detail
+
+/// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
+/// field name, `typq::by_position<T>`, a `std::tuple` (by position), or one scalar column.
+/// Iterable any number of times; moving it keeps iterators and views valid, destroying it ends them.
+/// @par Lifetime  Rows are decoded on each access and own their data, except borrowed fields
+///      (`std::string_view`, `std::span<const std::byte>`), which point into this result.
+template <class Row>
+class result {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+    using size_type = std::size_t;
+
+    class iterator {
+    public:
+        using iterator_concept = std::random_access_iterator_tag;
+        using iterator_category = std::input_iterator_tag;  // operator* returns a value
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = value_type;
+
+        iterator() = default;
+        [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
+        [[nodiscard]] value_type operator[](difference_type n) const { return owner_->row(row_ + static_cast<int>(n)); }
+        iterator& operator++() noexcept { ++row_; return *this; }
+        iterator operator++(int) noexcept { auto old = *this; ++row_; return old; }
+        iterator& operator--() noexcept { --row_; return *this; }
+        iterator operator--(int) noexcept { auto old = *this; --row_; return old; }
+        iterator& operator+=(difference_type n) noexcept { row_ += static_cast<int>(n); return *this; }
+        iterator& operator-=(difference_type n) noexcept { row_ -= static_cast<int>(n); return *this; }
+        [[nodiscard]] friend iterator operator+(iterator it, difference_type n) noexcept { return it += n; }
+        [[nodiscard]] friend iterator operator+(difference_type n, iterator it) noexcept { return it += n; }
+        [[nodiscard]] friend iterator operator-(iterator it, difference_type n) noexcept { return it -= n; }
+        [[nodiscard]] friend difference_type operator-(const iterator& a, const iterator& b) noexcept { return a.row_ - b.row_; }
+        [[nodiscard]] friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.row_ == b.row_; }
+        [[nodiscard]] friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.row_ <=> b.row_; }
+
+    private:
+        friend class result;
+        iterator(const result* owner, int row) noexcept : owner_(owner), row_(row) {}
+        const result* owner_ = nullptr;
+        int row_ = 0;
+    };
+
+    /// Takes a successful result and checks its columns against `Row` once.
+    /// @throws typq::conversion_error when the columns do not fit `Row`.
+    explicit result(detail::result_handle handle)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get())), rows_(PQntuples(handle_.get()))
+    {
+    }
+
+    [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
+    [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+    [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
+    [[nodiscard]] iterator end() const noexcept { return {this, rows_}; }
+
+    /// Row `index`, decoded. @throws typq::usage_error when `index >= size()`.
+    [[nodiscard]] value_type operator[](size_type index) const
+    {
+        if (index >= size())
+            throw usage_error("row " + std::to_string(index) + " of a result with " + std::to_string(rows_) + " rows");
+        return row(static_cast<int>(index));
+    }
+
+    /// The count in the command tag: rows returned, or rows changed by INSERT/UPDATE/DELETE ... RETURNING.
+    [[nodiscard]] std::uint64_t affected_rows() const noexcept { return detail::affected_rows(handle_.get()); }
+
+    /// The libpq result, for what typq does not wrap. Owned by this object.
+    [[nodiscard]] const PGresult* native_handle() const noexcept { return handle_.get(); }
+
+private:
+    value_type row(int index) const { return detail::decode_row<Row>(handle_.get(), index, plan_); }
+
+    detail::result_handle handle_;
+    detail::column_plan<Row> plan_;
+    int rows_;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_RESULT_HPP

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/transaction.hpp: RAII transactions; nested on one connection they are savepoints.
+
+#ifndef TYPQ_TRANSACTION_HPP
+#define TYPQ_TRANSACTION_HPP
+
+#include <typq/connection.hpp>
+#include <typq/error.hpp>
+#include <typq/detail/exec.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <memory>       // std::make_shared for the client-side diagnostic
+#include <optional>     // transaction_options::isolation
+#include <string>       // statements
+#include <string_view>  // command tags
+
+namespace typq {
+
+/// SQL isolation levels (PostgreSQL runs read_uncommitted as read_committed).
+enum class isolation_level { read_uncommitted, read_committed, repeatable_read, serializable };
+
+/// How a top-level transaction starts; unset members take the session's defaults.
+struct transaction_options {
+    std::optional<isolation_level> isolation;
+    bool read_only = false;
+    bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
+};
+
+/// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
+/// destructor unless committed or rolled back. Constructed while another typq::transaction is open
+/// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
+/// Only the innermost open transaction may commit or roll back.
+///
+/// @par Example
+/// ```
+/// typq::transaction tx{conn};
+/// conn.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", 100, from);
+/// conn.execute("UPDATE accounts SET balance = balance + $1 WHERE id = $2", 100, to);
+/// tx.commit();
+/// ```
+class transaction {
+public:
+    /// @throws typq::usage_error when a transaction was begun on `conn` outside typq::transaction,
+    ///         or when a nested transaction asks for options (a savepoint cannot change them).
+    explicit transaction(connection& conn, transaction_options options = {})
+        : conn_(&conn), depth_(conn.transaction_depth_ + 1)
+    {
+        PGconn* handle = conn.usable();
+        if (depth_ == 1) {
+            if (PQtransactionStatus(handle) != PQTRANS_IDLE)
+                throw usage_error("a transaction is already open on this connection, begun outside typq::transaction");
+            run(begin_statement(options));
+        }
+        else {
+            if (options.isolation || options.read_only || options.deferrable)
+                throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            run("SAVEPOINT " + savepoint_name());
+        }
+        conn.transaction_depth_ = depth_;
+        active_ = true;
+    }
+
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+
+    /// Rolls back unless committed or rolled back; never throws (a failed rollback leaves the
+    /// server to end the transaction when the connection closes).
+    ~transaction()
+    {
+        if (active_) {
+            try {
+                rollback();
+            }
+            catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+            }
+        }
+    }
+
+    /// Commits (or, for a savepoint, releases it into the enclosing transaction).
+    /// @throws typq::in_failed_sql_transaction when an earlier statement failed: the server rolled
+    ///         the transaction back instead, and nothing was committed;
+    ///         typq::server_error when COMMIT itself fails (a deferred constraint);
+    ///         typq::usage_error when this is not the innermost open transaction.
+    void commit()
+    {
+        require_innermost("commit");
+        if (depth_ > 1) {
+            run("RELEASE SAVEPOINT " + savepoint_name());  // fails in an aborted transaction: rollback() still can
+            end();
+            return;
+        }
+        // Whatever COMMIT answers, the transaction is over.
+        end();
+        const auto tag = run("COMMIT");
+        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
+            diagnostic d;
+            d.sqlstate = "25P02";
+            d.severity = "ERROR";
+            d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
+            detail::raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
+        }
+    }
+
+    /// Rolls back (for a savepoint, everything since it; the enclosing transaction goes on).
+    /// @throws typq::usage_error when this is not the innermost open transaction.
+    void rollback()
+    {
+        require_innermost("rollback");
+        end();
+        if (depth_ > 1) {
+            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+            run("RELEASE SAVEPOINT " + savepoint_name());
+        }
+        else
+            run("ROLLBACK");
+    }
+
+    /// True until commit() or rollback().
+    [[nodiscard]] bool active() const noexcept { return active_; }
+    /// True for a nested transaction, which is a savepoint.
+    [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
+
+private:
+    static std::string begin_statement(const transaction_options& options)
+    {
+        std::string statement = "BEGIN";
+        const char* separator = " ";
+        if (options.isolation) {
+            statement += separator;
+            statement += "ISOLATION LEVEL ";
+            switch (*options.isolation) {
+            case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
+            case isolation_level::read_committed: statement += "READ COMMITTED"; break;
+            case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
+            case isolation_level::serializable: statement += "SERIALIZABLE"; break;
+            }
+            separator = ", ";
+        }
+        if (options.read_only) {
+            statement += separator;
+            statement += "READ ONLY";
+            separator = ", ";
+        }
+        if (options.deferrable) {
+            statement += separator;
+            statement += "DEFERRABLE";
+        }
+        return statement;
+    }
+
+    std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+
+    detail::result_handle run(const std::string& statement)
+    {
+        return detail::exec_script(conn_->usable(), statement.c_str());
+    }
+
+    void require_innermost(const char* operation) const
+    {
+        if (!active_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
+        if (conn_->transaction_depth_ != depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
+    }
+
+    void end() noexcept
+    {
+        active_ = false;
+        conn_->transaction_depth_ = depth_ - 1;
+    }
+
+    connection* conn_;
+    std::size_t depth_;
+    bool active_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TRANSACTION_HPP

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/type.hpp: the extension point typq::type<T>, the encodable/decodable concepts, and the
+// two things an adapter works with: `writer` (encoding) and `value_view` (checked decoding).
+
+#ifndef TYPQ_TYPE_HPP
+#define TYPQ_TYPE_HPP
+
+#include <typq/error.hpp>
+#include <typq/oid.hpp>
+#include <typq/detail/wire.hpp>
+
+#include <concepts>     // std::integral, std::same_as
+#include <cstddef>      // std::byte, std::size_t
+#include <span>         // value_view::bytes()
+#include <string>       // the encode buffer, messages
+#include <string_view>  // value_view::text(), type names
+#include <utility>      // std::in_range
+
+namespace typq {
+
+/// How a parameter travels: PostgreSQL's text or binary format codes.
+enum class format : int { text = 0, binary = 1 };
+
+/// The adapter between C++ type `T` and PostgreSQL, chosen at compile time. Specialise it for your
+/// own types (see examples/06_custom_type.cpp and STYLE.md section 4); typq's own adapters under
+/// `typq/types/` are written the same way. Members, all static:
+///
+/// - `sql_type`: the SQL type's name, for messages (`"int8"`).
+/// - `param_oid`: the OID sent with a parameter of this type (`oid::unspecified` lets the server infer it).
+/// - `param_format` (optional, default `format::binary`): `format::text` sends the encoded bytes as text.
+/// - `encode(const T&, writer&)`: appends the value's wire form.
+/// - `accepts(oid) -> bool`: which result column types `decode` can read (checked once per result).
+/// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
+/// - `borrows` (optional, default false): true when a decoded value points into the result
+///   (`std::string_view`); such types cannot leave the result they came from.
+///
+/// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
+template <class T>
+struct type;
+
+namespace detail {
+
+/// Instantiated, and so named by the compiler's error, when a C++ type has no typq::type<T>.
+template <class T>
+struct no_type_for;
+
+template <class T>
+concept has_type = requires { sizeof(type<T>); };
+
+/// Where a decoded value comes from, for error messages; built once per result.
+struct decode_site {
+    std::string_view column;        // the column's name
+    int column_index = -1;          // 0-based
+    oid column_type = oid::unspecified;
+    std::string_view field;         // the field's name, or empty for a tuple element or a scalar row
+    int field_index = -1;           // 0-based position in the row type
+    std::string (*field_type)() = nullptr;  // the field's C++ type
+    std::string (*row_type)() = nullptr;    // the row type, or nullptr for a scalar row
+};
+
+/// "int4", or "type 16384" for a type only the server knows.
+inline std::string describe_sql_type(oid type)
+{
+    const std::string_view name = sql_type_name(type);
+    if (!name.empty())
+        return std::string(name);
+    return "type " + std::to_string(static_cast<std::uint32_t>(type));
+}
+
+/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
+inline std::string describe_column(std::string_view name, int index, oid type)
+{
+    std::string text = "column ";
+    if (name.empty() || name == "?column?")
+        text += std::to_string(index + 1);
+    else {
+        text += '"';
+        text += name;
+        text += '"';
+    }
+    return text + " (" + describe_sql_type(type) + ")";
+}
+
+/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
+/// or just `std::int64_t` for a one-column scalar row.
+inline std::string describe_field(const decode_site& site)
+{
+    const std::string field_type = site.field_type ? site.field_type() : std::string("?");
+    if (!site.row_type)
+        return field_type;
+    std::string text;
+    if (!site.field.empty()) {
+        text = "field \"";
+        text += site.field;
+        text += '"';
+    }
+    else
+        text = "element " + std::to_string(site.field_index);
+    return text + " (" + field_type + ") of " + site.row_type();
+}
+
+inline conversion_site make_conversion_site(const decode_site& site)
+{
+    return {std::string(site.column), describe_sql_type(site.column_type), std::string(site.field),
+        site.field_type ? site.field_type() : std::string()};
+}
+
+[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
+{
+    if (!site)
+        throw conversion_error("cannot decode a " + describe_sql_type(type) + " value: " + std::string(reason),
+            conversion_site{{}, describe_sql_type(type), {}, {}});
+    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type)
+            + " into " + describe_field(*site) + " at row " + std::to_string(row) + ": " + std::string(reason),
+        make_conversion_site(*site));
+}
+
+}  // namespace detail
+
+/// Appends a parameter's wire form to the connection's reusable buffer.
+class writer {
+public:
+    explicit writer(std::string& out) noexcept : out_(&out) {}
+
+    void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
+    void put_text(std::string_view text) { out_->append(text); }
+
+    /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
+    template <detail::wire_scalar T>
+    void put_be(T value)
+    {
+        char bytes[sizeof(T)];
+        detail::store_be(bytes, value);
+        out_->append(bytes, sizeof(T));
+    }
+
+private:
+    std::string* out_;
+};
+
+/// One non-NULL value of a result column, as the server sent it. Every reader checks length and
+/// range first and reports a problem through `fail`, which throws `typq::conversion_error` naming
+/// the column, its SQL type, the field, its C++ type and the row.
+class value_view {
+public:
+    constexpr value_view(const char* data, std::size_t size, oid type,
+        const detail::decode_site* site = nullptr, std::size_t row = 0) noexcept
+        : data_(data), size_(size), type_(type), site_(site), row_(row)
+    {
+    }
+
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr const char* data() const noexcept { return data_; }
+    /// The column's type OID, as the server described it.
+    [[nodiscard]] constexpr oid type() const noexcept { return type_; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept
+    {
+        return {reinterpret_cast<const std::byte*>(data_), size_};
+    }
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
+
+    /// The value as exactly sizeof(T) big-endian bytes.
+    template <detail::wire_scalar T>
+    [[nodiscard]] T read_be() const
+    {
+        if (size_ != sizeof(T))
+            fail("value is " + std::to_string(size_) + " bytes, expected " + std::to_string(sizeof(T)));
+        return detail::load_be<T>(data_);
+    }
+
+    /// An integer column (int2, int4, int8 or oid, by the column's type) as `I`; a value that
+    /// does not fit in `I` fails rather than being truncated.
+    template <std::integral I>
+    [[nodiscard]] I read_integer() const
+    {
+        switch (type_) {
+        case oid::int2: return fit<I>(read_be<std::int16_t>());
+        case oid::int4: return fit<I>(read_be<std::int32_t>());
+        case oid::int8: return fit<I>(read_be<std::int64_t>());
+        case oid::oid: return fit<I>(read_be<std::uint32_t>());
+        default: fail("not an integer column");
+        }
+    }
+
+    /// Throws `typq::conversion_error` with `reason` and where this value came from.
+    [[noreturn]] void fail(std::string_view reason) const { detail::throw_decode_error(site_, type_, row_, reason); }
+
+private:
+    template <class To, class From>
+    To fit(From value) const
+    {
+        if (!std::in_range<To>(value))
+            fail("value " + std::to_string(value) + " is out of range");
+        return static_cast<To>(value);
+    }
+
+    const char* data_;
+    std::size_t size_;
+    oid type_;
+    const detail::decode_site* site_;
+    std::size_t row_;
+};
+
+/// `T` can be sent as a parameter.
+template <class T>
+concept encodable = detail::has_type<T> && requires(const T& value, writer& out) {
+    { type<T>::param_oid } -> std::convertible_to<oid>;
+    type<T>::encode(value, out);
+};
+
+/// `T` can be read from a result column.
+template <class T>
+concept decodable = detail::has_type<T> && requires(value_view in, T& out, oid column) {
+    { type<T>::accepts(column) } -> std::same_as<bool>;
+    type<T>::decode(in, out);
+};
+
+namespace detail {
+
+template <class T>
+consteval format param_format_of()
+{
+    if constexpr (requires { type<T>::param_format; })
+        return type<T>::param_format;
+    else
+        return format::binary;
+}
+
+// Types that can be NULL: a parameter asks `is_null`, the row decoder calls `set_null`.
+template <class T>
+concept sends_null = requires(const T& value) {
+    { type<T>::is_null(value) } -> std::same_as<bool>;
+};
+
+template <class T>
+concept receives_null = requires(T& value) { type<T>::set_null(value); };
+
+template <class T>
+consteval bool borrows()
+{
+    if constexpr (requires { type<T>::borrows; })
+        return type<T>::borrows;
+    else
+        return false;
+}
+
+/// True for an encodable T; for a T without an adapter, instantiates no_type_for<T> so that the
+/// compiler's first error line names the type.
+template <class T>
+consteval bool require_encodable()
+{
+    if constexpr (!has_type<T>)
+        return sizeof(no_type_for<T>) != 0;
+    else {
+        static_assert(encodable<T>, "typq::type<T> exists but cannot encode: it needs param_oid and encode()");
+        return true;
+    }
+}
+
+template <class T>
+consteval bool require_decodable()
+{
+    if constexpr (!has_type<T>)
+        return sizeof(no_type_for<T>) != 0;
+    else {
+        static_assert(decodable<T>, "typq::type<T> exists but cannot decode: it needs accepts() and decode()");
+        return true;
+    }
+}
+
+}  // namespace detail
+
+/// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
+/// typedef such as `enum class user_id : std::int64_t {}`.
+/// @par Example
+/// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
+template <class T, class Base>
+struct type_as {
+    static constexpr std::string_view sql_type = type<Base>::sql_type;
+    static constexpr oid param_oid = type<Base>::param_oid;
+    static constexpr format param_format = detail::param_format_of<Base>();
+
+    static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
+    static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
+    static void decode(value_view in, T& out)
+    {
+        Base base{};
+        type<Base>::decode(in, base);
+        out = static_cast<T>(base);
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPE_HPP

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/bytea.hpp: bytea as std::vector<std::byte>, and std::span<const std::byte> as a
+// parameter or a view into a result (byteasend: the raw bytes).
+
+#ifndef TYPQ_TYPES_BYTEA_HPP
+#define TYPQ_TYPES_BYTEA_HPP
+
+#include <typq/type.hpp>
+
+#include <cstddef>      // std::byte
+#include <span>         // std::span
+#include <string_view>  // sql_type
+#include <vector>       // std::vector
+
+namespace typq {
+namespace detail {
+
+struct bytea_parameter {
+    static constexpr std::string_view sql_type = "bytea";
+    static constexpr oid param_oid = oid::bytea;
+    static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
+    static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
+};
+
+}  // namespace detail
+
+template <>
+struct type<std::vector<std::byte>> : detail::bytea_parameter {
+    static void decode(value_view in, std::vector<std::byte>& out)
+    {
+        const auto bytes = in.bytes();
+        out.assign(bytes.begin(), bytes.end());
+    }
+};
+
+/// As a result, a view into the result's memory: valid while the `typq::result` lives.
+template <>
+struct type<std::span<const std::byte>> : detail::bytea_parameter {
+    static constexpr bool borrows = true;
+    static void decode(value_view in, std::span<const std::byte>& out) { out = in.bytes(); }
+};
+
+template <>
+struct type<std::span<std::byte>> : detail::bytea_parameter {};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_BYTEA_HPP

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/optional.hpp: NULL. std::optional<T> is NULL when empty, both ways; std::nullopt is
+// a NULL parameter whose type the server infers.
+
+#ifndef TYPQ_TYPES_OPTIONAL_HPP
+#define TYPQ_TYPES_OPTIONAL_HPP
+
+#include <typq/type.hpp>
+
+#include <optional>     // std::optional, std::nullopt_t
+#include <string_view>  // sql_type
+#include <utility>      // std::move
+
+namespace typq {
+namespace detail {
+
+template <class T>
+struct optional_encoding {};
+
+template <encodable T>
+struct optional_encoding<T> {
+    static constexpr oid param_oid = type<T>::param_oid;
+    static constexpr format param_format = param_format_of<T>();
+    static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
+};
+
+template <class T>
+struct optional_decoding {};
+
+template <decodable T>
+struct optional_decoding<T> {
+    static constexpr bool accepts(oid column) noexcept { return type<T>::accepts(column); }
+    static void decode(value_view in, std::optional<T>& out)
+    {
+        T value{};
+        type<T>::decode(in, value);
+        out = std::move(value);
+    }
+};
+
+}  // namespace detail
+
+/// The parameter and result encodings of T, plus NULL. The row decoder and the parameter
+/// encoder call `is_null` / `set_null`; `encode` and `decode` only see values.
+template <class T>
+    requires detail::has_type<T>
+struct type<std::optional<T>> : detail::optional_encoding<T>, detail::optional_decoding<T> {
+    static constexpr std::string_view sql_type = type<T>::sql_type;
+    static constexpr bool borrows = detail::borrows<T>();
+
+    static constexpr bool is_null(const std::optional<T>& value) noexcept { return !value.has_value(); }
+    static constexpr void set_null(std::optional<T>& value) noexcept { value.reset(); }
+};
+
+/// NULL, with OID 0 so that the server infers the type from the statement.
+template <>
+struct type<std::nullopt_t> {
+    static constexpr std::string_view sql_type = "unknown";
+    static constexpr oid param_oid = oid::unspecified;
+
+    static constexpr bool is_null(std::nullopt_t) noexcept { return true; }
+    static void encode(std::nullopt_t, writer&) {}
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_OPTIONAL_HPP

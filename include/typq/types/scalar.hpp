@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/scalar.hpp: bool, the signed integers and the floating-point types, in binary
+// (boolsend, int2send/int4send/int8send, float4send/float8send).
+
+#ifndef TYPQ_TYPES_SCALAR_HPP
+#define TYPQ_TYPES_SCALAR_HPP
+
+#include <typq/type.hpp>
+
+#include <concepts>     // std::signed_integral, std::same_as
+#include <cstdint>      // std::int16_t...
+#include <string_view>  // sql_type
+
+namespace typq {
+
+template <>
+struct type<bool> {
+    static constexpr std::string_view sql_type = "bool";
+    static constexpr oid param_oid = oid::boolean;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
+    static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
+    static void decode(value_view in, bool& out)
+    {
+        // boolrecv accepts any non-zero byte, but boolsend only ever sends 0 or 1.
+        const auto byte = in.read_be<std::uint8_t>();
+        if (byte > 1)
+            in.fail("bool byte is " + std::to_string(byte) + ", expected 0 or 1");
+        out = byte == 1;
+    }
+};
+
+namespace detail {
+
+// short, int, long and long long: every signed integer of PostgreSQL's widths, but not the
+// character types, which are text rather than numbers.
+template <class T>
+concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::same_as<T, signed char>
+    && !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t>
+    && !std::same_as<T, char32_t> && (sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
+
+}  // namespace detail
+
+/// int2, int4, int8 by the integer's size. Results widen (an int4 column reads into std::int64_t,
+/// an oid column into std::int64_t); narrowing is refused when the result's columns are checked.
+template <detail::pg_integer T>
+struct type<T> {
+    static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
+    static constexpr std::string_view sql_type = sql_type_name(param_oid);
+
+    static constexpr bool accepts(oid column) noexcept
+    {
+        switch (column) {
+        case oid::int2: return true;
+        case oid::int4: return sizeof(T) >= 4;
+        case oid::int8: return sizeof(T) == 8;
+        case oid::oid: return sizeof(T) == 8;  // oid is unsigned 32-bit
+        default: return false;
+        }
+    }
+    static void encode(T value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
+};
+
+template <>
+struct type<float> {
+    static constexpr std::string_view sql_type = "float4";
+    static constexpr oid param_oid = oid::float4;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
+    static void encode(float value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, float& out) { out = in.read_be<float>(); }
+};
+
+/// float8; float4 columns widen exactly into double.
+template <>
+struct type<double> {
+    static constexpr std::string_view sql_type = "float8";
+    static constexpr oid param_oid = oid::float8;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
+    static void encode(double value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, double& out)
+    {
+        out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_SCALAR_HPP

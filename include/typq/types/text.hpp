@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/text.hpp: strings. As parameters they travel as text with OID 0 (unspecified), so
+// the server infers their type from the statement: a string can feed a date, json or enum column,
+// as in psycopg. As results they read text-like columns, whose binary form is the text itself.
+
+#ifndef TYPQ_TYPES_TEXT_HPP
+#define TYPQ_TYPES_TEXT_HPP
+
+#include <typq/error.hpp>
+#include <typq/type.hpp>
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+namespace typq {
+namespace detail {
+
+inline constexpr bool is_text_column(oid column) noexcept
+{
+    return column == oid::text || column == oid::varchar || column == oid::bpchar || column == oid::name
+        || column == oid::unknown;
+}
+
+// PostgreSQL text cannot hold NUL; libpq would silently cut a text parameter at the first one.
+inline void encode_text(std::string_view text, writer& out)
+{
+    if (const auto at = text.find('\0'); at != std::string_view::npos)
+        throw conversion_error("text contains a NUL byte at offset " + std::to_string(at)
+                + ", which PostgreSQL text cannot hold (send binary data as bytea)",
+            conversion_site{{}, "text", {}, {}});
+    out.put_text(text);
+}
+
+struct text_parameter {
+    static constexpr std::string_view sql_type = "text";
+    static constexpr oid param_oid = oid::unspecified;
+    static constexpr format param_format = format::text;
+};
+
+}  // namespace detail
+
+template <>
+struct type<std::string> : detail::text_parameter {
+    static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
+    static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
+};
+
+/// As a result, a view into the result's memory: valid while the `typq::result` lives, so
+/// `query_one` and friends, which return values that outlive their result, refuse it.
+template <>
+struct type<std::string_view> : detail::text_parameter {
+    static constexpr bool borrows = true;
+    static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
+    static void decode(value_view in, std::string_view& out) { out = in.text(); }
+};
+
+/// A NUL-terminated string. A null pointer is an error (use std::nullopt for NULL).
+template <>
+struct type<const char*> : detail::text_parameter {
+    static void encode(const char* value, writer& out)
+    {
+        if (!value)
+            throw conversion_error("null const char* (use std::nullopt to send NULL)", conversion_site{{}, "text", {}, {}});
+        out.put_text(value);
+    }
+};
+
+template <>
+struct type<char*> : type<const char*> {};
+
+/// A character array, such as a string literal: the text up to its first NUL.
+template <std::size_t N>
+struct type<char[N]> : detail::text_parameter {
+    static void encode(const char (&value)[N], writer& out)
+    {
+        std::size_t size = 0;
+        while (size < N && value[size] != '\0')
+            ++size;
+        out.put_text(std::string_view(value, size));
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_TEXT_HPP

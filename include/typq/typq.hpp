@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/typq.hpp: the umbrella header; includes every public header of typq.
+
+#ifndef TYPQ_TYPQ_HPP
+#define TYPQ_TYPQ_HPP
+
+#include <typq/config.hpp>
+#include <typq/version.hpp>
+#include <typq/fwd.hpp>
+#include <typq/oid.hpp>
+#include <typq/error.hpp>
+#include <typq/type.hpp>
+#include <typq/types/scalar.hpp>
+#include <typq/types/text.hpp>
+#include <typq/types/bytea.hpp>
+#include <typq/types/optional.hpp>
+#include <typq/reflect.hpp>
+#include <typq/sql.hpp>
+#include <typq/result.hpp>
+#include <typq/connection.hpp>
+#include <typq/transaction.hpp>
+
+#endif  // TYPQ_TYPQ_HPP

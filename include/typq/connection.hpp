@@ -154,10 +154,11 @@ public:
     {
         check_owning<Row>();
         const auto handle = run(statement, args...);
+        const auto plan = detail::plan_columns<Row>(handle.get());
         const int rows = PQntuples(handle.get());
         if (rows != 1)
             throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, detail::plan_columns<Row>(handle.get()));
+        return detail::decode_row<Row>(handle.get(), 0, plan);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.

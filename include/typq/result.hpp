@@ -187,7 +187,8 @@ typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
 
 /// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
 /// field name, `typq::by_position<T>`, a `std::tuple` (by position), or one scalar column.
-/// Iterable any number of times; moving it keeps iterators and views valid, destroying it ends them.
+/// Iterable any number of times. Moving it keeps borrowed views valid but not iterators;
+/// destroying it ends both.
 /// @par Lifetime  Rows are decoded on each access and own their data, except borrowed fields
 ///      (`std::string_view`, `std::span<const std::byte>`), which point into this result.
 template <class Row>

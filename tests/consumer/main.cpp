@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: BSL-1.0
+// tests/consumer/main.cpp: compiles and links against typq::typq as a user's project does.
+
+#include <typq/typq.hpp>
+
+static_assert(TYPQ_VERSION_MAJOR >= 0);
+
+int main()
+{
+    return 0;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
+# tests/support/consumer_check.sh MODE SOURCE_DIR BUILD_DIR CXX GENERATOR VERSION
+#
+# Builds and runs tests/consumer in a temporary directory, the way a user's project uses typq:
+#   find_package      `cmake --install BUILD_DIR` into a temporary prefix, then find_package(typq)
+#   add_subdirectory  add_subdirectory(SOURCE_DIR)
+
+set -euo pipefail
+
+if [[ $# -ne 6 ]]; then
+    echo "usage: $0 find_package|add_subdirectory SOURCE_DIR BUILD_DIR CXX GENERATOR VERSION" >&2
+    exit 2
+fi
+mode=$1 source_dir=$2 build_dir=$3 cxx=$4 generator=$5 version=$6
+
+work=$(mktemp -d /tmp/typq-consumer.XXXXXX)
+trap 'rm -rf -- "$work"' EXIT
+
+args=(-S "$source_dir/tests/consumer" -B "$work/build" -G "$generator"
+      -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug
+      -DTYPQ_CONSUMER_MODE="$mode" -DTYPQ_EXPECTED_VERSION="$version")
+case $mode in
+    find_package)
+        cmake --install "$build_dir" --prefix "$work/prefix"
+        args+=(-DCMAKE_PREFIX_PATH="$work/prefix" -DTYPQ_EXPECTED_PREFIX="$work/prefix")
+        ;;
+    add_subdirectory)
+        args+=(-DTYPQ_SOURCE_DIR="$source_dir")
+        ;;
+    *)
+        echo "$0: unknown mode '$mode'" >&2
+        exit 2
+        ;;
+esac
+
+cmake "${args[@]}"
+cmake --build "$work/build"
+"$work/build/consumer"
+echo "consumer ($mode): built and ran"

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSL-1.0
+// tests/support/typq_test.hpp: what every test area shares: where the test server is, a
+// connection to it, the bytes an adapter encodes, hex literals, and Catch2 printers.
+
+#ifndef TYPQ_TEST_SUPPORT_TYPQ_TEST_HPP
+#define TYPQ_TEST_SUPPORT_TYPQ_TEST_HPP
+
+#include <typq/typq.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstddef>    // std::byte
+#include <cstdlib>    // std::getenv
+#include <fstream>    // reading the fixture's dsn file
+#include <iterator>   // std::istreambuf_iterator
+#include <stdexcept>  // std::runtime_error when there is no server
+#include <string>     // std::string
+#include <string_view>  // hex literals
+#include <vector>     // byte vectors
+
+namespace typq_test {
+
+/// The conninfo of the test server: `TYPQ_TEST_DSN` when set and not empty, else the contents
+/// (trimmed) of the file the CTest fixture `pg` writes (`TYPQ_TEST_DSN_FILE`, defined by
+/// tests/CMakeLists.txt).
+/// @throws std::runtime_error when there is neither: the tests must run through ctest.
+inline std::string dsn()
+{
+    if (const char* env = std::getenv("TYPQ_TEST_DSN"); env != nullptr && *env != '\0')
+        return env;
+
+    std::string text;
+#ifdef TYPQ_TEST_DSN_FILE
+    const char* const file = TYPQ_TEST_DSN_FILE;
+    if (std::ifstream in{file}; in)
+        text.assign(std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{});
+#else
+    const char* const file = "(TYPQ_TEST_DSN_FILE not defined)";
+#endif
+    constexpr const char* space = " \t\r\n\f\v";
+    const auto first = text.find_first_not_of(space);
+    if (first == std::string::npos)
+        throw std::runtime_error(std::string{"no test server: run the tests through ctest (its fixture "
+                                             "`pg` starts a server and writes "}
+                                 + file + "), or set TYPQ_TEST_DSN to a conninfo string");
+    return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
+/// A new connection to the test server.
+inline typq::connection connect()
+{
+    return typq::connection(dsn());
+}
+
+/// The bytes typq's adapter for T sends for `value` (compare with the server's `<type>send($1)`).
+template <class T>
+std::vector<std::byte> encode(const T& value)
+{
+    std::string buffer;
+    typq::writer out(buffer);
+    typq::type<T>::encode(value, out);
+    const auto* first = reinterpret_cast<const std::byte*>(buffer.data());
+    return {first, first + buffer.size()};
+}
+
+/// Decodes `bytes` as a value of SQL type `column` with typq's adapter for T.
+template <class T>
+T decode(const std::vector<std::byte>& bytes, typq::oid column)
+{
+    T out{};
+    typq::type<T>::decode(
+        typq::value_view(reinterpret_cast<const char*>(bytes.data()), bytes.size(), column), out);
+    return out;
+}
+
+namespace literals {
+
+/// `"00 2a ff"_hex`: bytes from hex digits; spaces are ignored.
+inline std::vector<std::byte> operator""_hex(const char* text, std::size_t size)
+{
+    const auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        throw std::invalid_argument("not a hex digit in a _hex literal");
+    };
+    std::vector<std::byte> out;
+    int high = -1;
+    for (char c : std::string_view(text, size)) {
+        if (c == ' ')
+            continue;
+        if (high < 0)
+            high = digit(c);
+        else {
+            out.push_back(static_cast<std::byte>(high * 16 + digit(c)));
+            high = -1;
+        }
+    }
+    if (high >= 0)
+        throw std::invalid_argument("odd number of hex digits in a _hex literal");
+    return out;
+}
+
+}  // namespace literals
+}  // namespace typq_test
+
+namespace Catch {
+
+template <>
+struct StringMaker<std::byte> {
+    static std::string convert(std::byte b)
+    {
+        constexpr char digits[] = "0123456789abcdef";
+        const auto v = std::to_integer<unsigned>(b);
+        return {digits[v >> 4], digits[v & 15]};
+    }
+};
+
+template <>
+struct StringMaker<std::vector<std::byte>> {
+    static std::string convert(const std::vector<std::byte>& bytes)
+    {
+        std::string text = "\"";
+        for (std::size_t i = 0; i < bytes.size() && i < 64; ++i)
+            text += (i ? " " : "") + StringMaker<std::byte>::convert(bytes[i]);
+        if (bytes.size() > 64)
+            text += " ... (" + std::to_string(bytes.size()) + " bytes)";
+        return text + "\"_hex";
+    }
+};
+
+}  // namespace Catch
+
+#endif  // TYPQ_TEST_SUPPORT_TYPQ_TEST_HPP

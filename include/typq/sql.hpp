@@ -171,7 +171,7 @@ consteval bool require_arguments_encodable()
 /// `$1..$N` must be exactly the N arguments, with no gap and no extra; or, when the only argument
 /// is a struct, every `:name` must be one of its fields (bound in order of first appearance).
 /// Placeholders inside comments, quoted strings, quoted identifiers and dollar quotes don't count,
-/// and `::` casts are not names. Write `arr[lo : hi]` (with spaces) for a slice in a named statement.
+/// and `::` casts are not names; nor is a `:` glued to the end of a word (`arr[lo:hi]` is a slice).
 template <class... Args>
 class basic_sql {
 public:

@@ -1,0 +1,3160 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq 0.1.0: the single-header form of typq, GENERATED from include/ by tools/amalgamate.py.
+// DO NOT EDIT BY HAND: edit the headers under include/typq/, then regenerate with
+//     python3 tools/amalgamate.py
+// Build with -std=c++20, libpq's include directory and -lpq, Boost 1.81 headers visible.
+
+// ----- begin <typq/typq.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/typq.hpp: the umbrella header; includes every public header of typq.
+
+#ifndef TYPQ_TYPQ_HPP
+#define TYPQ_TYPQ_HPP
+
+// ----- begin <typq/config.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/config.hpp: compiler feature checks; includes nothing from typq.
+
+#ifndef TYPQ_CONFIG_HPP
+#define TYPQ_CONFIG_HPP
+
+#if !defined(__cplusplus) || __cplusplus < 202002L
+#error "typq needs C++20 (-std=c++20)"
+#endif
+
+#if defined(__clang__)
+#if __clang_major__ < 14
+#error "typq needs clang 14 or newer"
+#endif
+#elif defined(__GNUC__)
+#if __GNUC__ < 12
+#error "typq needs g++ 12 or newer"
+#endif
+#endif
+
+#endif  // TYPQ_CONFIG_HPP
+// ----- end <typq/config.hpp> -----
+// ----- begin <typq/version.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/version.hpp: the library version; CMake reads it from here.
+
+#ifndef TYPQ_VERSION_HPP
+#define TYPQ_VERSION_HPP
+
+#define TYPQ_VERSION_MAJOR 0
+#define TYPQ_VERSION_MINOR 1
+#define TYPQ_VERSION_PATCH 0
+
+#endif  // TYPQ_VERSION_HPP
+// ----- end <typq/version.hpp> -----
+// ----- begin <typq/fwd.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/fwd.hpp: declarations only, for users' headers that name typq types without using them.
+
+#ifndef TYPQ_FWD_HPP
+#define TYPQ_FWD_HPP
+
+namespace typq {
+
+class connection;
+class transaction;
+template <class Row>
+class result;
+template <class T>
+struct type;
+template <class T>
+struct by_position;
+class error;
+
+}  // namespace typq
+
+#endif  // TYPQ_FWD_HPP
+// ----- end <typq/fwd.hpp> -----
+// ----- begin <typq/oid.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/oid.hpp: the OIDs of PostgreSQL's built-in types, and their SQL names for messages.
+
+#ifndef TYPQ_OID_HPP
+#define TYPQ_OID_HPP
+
+#include <cstdint>      // std::uint32_t
+#include <string_view>  // sql_type_name()
+
+namespace typq {
+
+/// A PostgreSQL type OID. The enumerators are the built-in types, with the values of
+/// PostgreSQL's `pg_type.dat` (they are fixed across server versions); any other value is a
+/// type only the server knows (an enum, a composite, an extension's type).
+enum class oid : std::uint32_t {
+    unspecified = 0,  ///< no type: as a parameter's OID, the server infers the type
+    boolean = 16,
+    bytea = 17,
+    name = 19,
+    int8 = 20,
+    int2 = 21,
+    int4 = 23,
+    text = 25,
+    oid = 26,
+    json = 114,
+    xml = 142,
+    float4 = 700,
+    float8 = 701,
+    unknown = 705,
+    bpchar = 1042,
+    varchar = 1043,
+    date = 1082,
+    time = 1083,
+    timestamp = 1114,
+    timestamptz = 1184,
+    interval = 1186,
+    timetz = 1266,
+    numeric = 1700,
+    uuid = 2950,
+    jsonb = 3802,
+};
+
+/// The SQL name of a built-in type (`"int4"`), or an empty view for a type only the server knows.
+[[nodiscard]] constexpr std::string_view sql_type_name(oid type) noexcept
+{
+    switch (type) {
+    case oid::unspecified: return "unspecified";
+    case oid::boolean: return "bool";
+    case oid::bytea: return "bytea";
+    case oid::name: return "name";
+    case oid::int8: return "int8";
+    case oid::int2: return "int2";
+    case oid::int4: return "int4";
+    case oid::text: return "text";
+    case oid::oid: return "oid";
+    case oid::json: return "json";
+    case oid::xml: return "xml";
+    case oid::float4: return "float4";
+    case oid::float8: return "float8";
+    case oid::unknown: return "unknown";
+    case oid::bpchar: return "bpchar";
+    case oid::varchar: return "varchar";
+    case oid::date: return "date";
+    case oid::time: return "time";
+    case oid::timestamp: return "timestamp";
+    case oid::timestamptz: return "timestamptz";
+    case oid::interval: return "interval";
+    case oid::timetz: return "timetz";
+    case oid::numeric: return "numeric";
+    case oid::uuid: return "uuid";
+    case oid::jsonb: return "jsonb";
+    }
+    return {};
+}
+
+}  // namespace typq
+
+#endif  // TYPQ_OID_HPP
+// ----- end <typq/oid.hpp> -----
+// ----- begin <typq/error.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/error.hpp: the exception hierarchy, and the one table that maps SQLSTATE codes to classes.
+
+#ifndef TYPQ_ERROR_HPP
+#define TYPQ_ERROR_HPP
+
+#include <memory>       // std::shared_ptr: exceptions stay cheap and nothrow to copy
+#include <stdexcept>    // std::runtime_error
+#include <string>       // messages and diagnostic fields
+#include <string_view>  // SQLSTATE codes in the table
+#include <utility>      // std::move
+
+namespace typq {
+
+/// The base of every exception typq throws.
+class error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The client could not talk to the server: connecting failed, or the connection was lost or is
+/// closed. `broken()` says whether the connection object is now unusable.
+class connection_error : public error {
+public:
+    connection_error(const std::string& message, bool broken, const std::string& sqlstate = {})
+        : error(message), broken_(broken), sqlstate_(std::make_shared<const std::string>(sqlstate))
+    {
+    }
+    /// True when the connection can do no more work and must be closed (or a new one opened).
+    [[nodiscard]] bool broken() const noexcept { return broken_; }
+    /// The SQLSTATE the server sent as it closed the connection (57P01 when the backend was
+    /// terminated), or empty when the connection just went away.
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return *sqlstate_; }
+
+private:
+    bool broken_;
+    std::shared_ptr<const std::string> sqlstate_;
+};
+
+/// The program asked for something that cannot be done: wrong parameter count with runtime SQL,
+/// a NUL byte in text, committing a transaction that is not the innermost, and the like.
+/// Nothing was sent to the server, or what was sent was rolled back.
+class usage_error : public error {
+public:
+    using error::error;
+};
+
+/// A query that must return rows returned a different number of them.
+class row_count_error : public error {
+public:
+    using error::error;
+};
+/// `query_one` or `query_value` found no row.
+class no_rows : public row_count_error {
+public:
+    using row_count_error::row_count_error;
+};
+/// `query_one`, `query_opt` or `query_value` found more than one row.
+class too_many_rows : public row_count_error {
+public:
+    using row_count_error::row_count_error;
+};
+
+/// Where a conversion between a result column (or parameter) and a C++ value failed.
+struct conversion_site {
+    std::string column;    ///< the column's name, or empty when there is no such column
+    std::string sql_type;  ///< the column's SQL type, e.g. "int8"
+    std::string field;     ///< the field (or tuple element) it maps to, or empty
+    std::string cpp_type;  ///< the C++ type of that field
+};
+
+/// A value could not become the C++ type asked for (or a result's columns do not fit the row
+/// type): a type mismatch, NULL into a non-optional field, a value out of range, malformed bytes.
+class conversion_error : public error {
+public:
+    conversion_error(const std::string& message, conversion_site site)
+        : error(message), site_(std::make_shared<const conversion_site>(std::move(site)))
+    {
+    }
+    [[nodiscard]] const std::string& column() const noexcept { return site_->column; }
+    [[nodiscard]] const std::string& sql_type() const noexcept { return site_->sql_type; }
+    [[nodiscard]] const std::string& field() const noexcept { return site_->field; }
+    [[nodiscard]] const std::string& cpp_type() const noexcept { return site_->cpp_type; }
+
+private:
+    std::shared_ptr<const conversion_site> site_;
+};
+
+/// Every field of a server's error report (see PostgreSQL's "Error and Notice Message Fields").
+/// Absent fields are empty; absent positions and line are 0.
+struct diagnostic {
+    std::string sqlstate;
+    std::string severity;         ///< ERROR, FATAL or PANIC (never localised)
+    std::string message_primary;
+    std::string message_detail;
+    std::string message_hint;
+    std::string context;
+    std::string schema_name;
+    std::string table_name;
+    std::string column_name;
+    std::string datatype_name;
+    std::string constraint_name;
+    std::string internal_query;
+    std::string source_file;
+    std::string source_function;
+    int statement_position = 0;  ///< 1-based character index into the statement
+    int internal_position = 0;
+    int source_line = 0;
+};
+
+/// The server reported an error. `sqlstate()` says which; every diagnostic field is kept.
+/// Common SQLSTATEs have classes of their own, under classes for their SQLSTATE class
+/// (`unique_violation` under `integrity_constraint_violation`), so callers catch what they handle.
+class server_error : public error {
+public:
+    explicit server_error(std::shared_ptr<const diagnostic> diag)
+        : error(describe(*diag)), diag_(std::move(diag))
+    {
+    }
+    [[nodiscard]] const diagnostic& diag() const noexcept { return *diag_; }
+    [[nodiscard]] const std::string& sqlstate() const noexcept { return diag_->sqlstate; }
+    [[nodiscard]] const std::string& severity() const noexcept { return diag_->severity; }
+    [[nodiscard]] const std::string& message_primary() const noexcept { return diag_->message_primary; }
+    [[nodiscard]] const std::string& detail() const noexcept { return diag_->message_detail; }
+    [[nodiscard]] const std::string& hint() const noexcept { return diag_->message_hint; }
+    [[nodiscard]] const std::string& context() const noexcept { return diag_->context; }
+    [[nodiscard]] const std::string& schema_name() const noexcept { return diag_->schema_name; }
+    [[nodiscard]] const std::string& table_name() const noexcept { return diag_->table_name; }
+    [[nodiscard]] const std::string& column_name() const noexcept { return diag_->column_name; }
+    [[nodiscard]] const std::string& datatype_name() const noexcept { return diag_->datatype_name; }
+    [[nodiscard]] const std::string& constraint_name() const noexcept { return diag_->constraint_name; }
+    [[nodiscard]] const std::string& internal_query() const noexcept { return diag_->internal_query; }
+    [[nodiscard]] int statement_position() const noexcept { return diag_->statement_position; }
+    [[nodiscard]] int internal_position() const noexcept { return diag_->internal_position; }
+
+private:
+    // The primary message and the code; DETAIL stays out of what() because it often quotes
+    // the row's values (`Key (email)=(...) already exists`), which may be secrets.
+    static std::string describe(const diagnostic& d)
+    {
+        std::string text = d.message_primary.empty() ? std::string("server error") : d.message_primary;
+        if (!d.sqlstate.empty()) {
+            text += " (SQLSTATE ";
+            text += d.sqlstate;
+            text += ')';
+        }
+        return text;
+    }
+
+    std::shared_ptr<const diagnostic> diag_;
+};
+
+// SQLSTATE classes (the first two characters of the code), then the conditions typq names.
+// Spelled as PostgreSQL's errcodes.txt spells them.
+#define TYPQ_DETAIL_SERVER_ERROR(name, base) \
+    class name : public base {               \
+    public:                                  \
+        using base::base;                    \
+    };
+
+TYPQ_DETAIL_SERVER_ERROR(connection_exception, server_error)                   // 08
+TYPQ_DETAIL_SERVER_ERROR(feature_not_supported, server_error)                  // 0A
+TYPQ_DETAIL_SERVER_ERROR(cardinality_violation, server_error)                  // 21
+TYPQ_DETAIL_SERVER_ERROR(data_exception, server_error)                         // 22
+TYPQ_DETAIL_SERVER_ERROR(integrity_constraint_violation, server_error)         // 23
+TYPQ_DETAIL_SERVER_ERROR(invalid_cursor_state, server_error)                   // 24
+TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_state, server_error)              // 25
+TYPQ_DETAIL_SERVER_ERROR(invalid_authorization_specification, server_error)    // 28
+TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_termination, server_error)        // 2D
+TYPQ_DETAIL_SERVER_ERROR(savepoint_exception, server_error)                    // 3B
+TYPQ_DETAIL_SERVER_ERROR(invalid_catalog_name, server_error)                   // 3D
+TYPQ_DETAIL_SERVER_ERROR(invalid_schema_name, server_error)                    // 3F
+TYPQ_DETAIL_SERVER_ERROR(transaction_rollback, server_error)                   // 40
+TYPQ_DETAIL_SERVER_ERROR(syntax_error_or_access_rule_violation, server_error)  // 42
+TYPQ_DETAIL_SERVER_ERROR(insufficient_resources, server_error)                 // 53
+TYPQ_DETAIL_SERVER_ERROR(program_limit_exceeded, server_error)                 // 54
+TYPQ_DETAIL_SERVER_ERROR(object_not_in_prerequisite_state, server_error)       // 55
+TYPQ_DETAIL_SERVER_ERROR(operator_intervention, server_error)                  // 57
+TYPQ_DETAIL_SERVER_ERROR(system_error, server_error)                           // 58
+TYPQ_DETAIL_SERVER_ERROR(plpgsql_error, server_error)                          // P0
+TYPQ_DETAIL_SERVER_ERROR(internal_error, server_error)                         // XX
+
+TYPQ_DETAIL_SERVER_ERROR(protocol_violation, connection_exception)                    // 08P01
+TYPQ_DETAIL_SERVER_ERROR(string_data_right_truncation, data_exception)                // 22001
+TYPQ_DETAIL_SERVER_ERROR(numeric_value_out_of_range, data_exception)                  // 22003
+TYPQ_DETAIL_SERVER_ERROR(null_value_not_allowed, data_exception)                      // 22004
+TYPQ_DETAIL_SERVER_ERROR(invalid_datetime_format, data_exception)                     // 22007
+TYPQ_DETAIL_SERVER_ERROR(datetime_field_overflow, data_exception)                     // 22008
+TYPQ_DETAIL_SERVER_ERROR(division_by_zero, data_exception)                            // 22012
+TYPQ_DETAIL_SERVER_ERROR(character_not_in_repertoire, data_exception)                 // 22021
+TYPQ_DETAIL_SERVER_ERROR(invalid_parameter_value, data_exception)                     // 22023
+TYPQ_DETAIL_SERVER_ERROR(invalid_text_representation, data_exception)                 // 22P02
+TYPQ_DETAIL_SERVER_ERROR(invalid_binary_representation, data_exception)               // 22P03
+TYPQ_DETAIL_SERVER_ERROR(untranslatable_character, data_exception)                    // 22P05
+TYPQ_DETAIL_SERVER_ERROR(restrict_violation, integrity_constraint_violation)          // 23001
+TYPQ_DETAIL_SERVER_ERROR(not_null_violation, integrity_constraint_violation)          // 23502
+TYPQ_DETAIL_SERVER_ERROR(foreign_key_violation, integrity_constraint_violation)       // 23503
+TYPQ_DETAIL_SERVER_ERROR(unique_violation, integrity_constraint_violation)            // 23505
+TYPQ_DETAIL_SERVER_ERROR(check_violation, integrity_constraint_violation)             // 23514
+TYPQ_DETAIL_SERVER_ERROR(exclusion_violation, integrity_constraint_violation)         // 23P01
+TYPQ_DETAIL_SERVER_ERROR(active_sql_transaction, invalid_transaction_state)           // 25001
+TYPQ_DETAIL_SERVER_ERROR(read_only_sql_transaction, invalid_transaction_state)        // 25006
+TYPQ_DETAIL_SERVER_ERROR(no_active_sql_transaction, invalid_transaction_state)        // 25P01
+TYPQ_DETAIL_SERVER_ERROR(in_failed_sql_transaction, invalid_transaction_state)        // 25P02
+TYPQ_DETAIL_SERVER_ERROR(invalid_password, invalid_authorization_specification)       // 28P01
+TYPQ_DETAIL_SERVER_ERROR(serialization_failure, transaction_rollback)                 // 40001
+TYPQ_DETAIL_SERVER_ERROR(deadlock_detected, transaction_rollback)                     // 40P01
+TYPQ_DETAIL_SERVER_ERROR(insufficient_privilege, syntax_error_or_access_rule_violation)  // 42501
+TYPQ_DETAIL_SERVER_ERROR(syntax_error, syntax_error_or_access_rule_violation)         // 42601
+TYPQ_DETAIL_SERVER_ERROR(duplicate_column, syntax_error_or_access_rule_violation)     // 42701
+TYPQ_DETAIL_SERVER_ERROR(ambiguous_column, syntax_error_or_access_rule_violation)     // 42702
+TYPQ_DETAIL_SERVER_ERROR(undefined_column, syntax_error_or_access_rule_violation)     // 42703
+TYPQ_DETAIL_SERVER_ERROR(undefined_object, syntax_error_or_access_rule_violation)     // 42704
+TYPQ_DETAIL_SERVER_ERROR(duplicate_object, syntax_error_or_access_rule_violation)     // 42710
+TYPQ_DETAIL_SERVER_ERROR(datatype_mismatch, syntax_error_or_access_rule_violation)    // 42804
+TYPQ_DETAIL_SERVER_ERROR(undefined_function, syntax_error_or_access_rule_violation)   // 42883
+TYPQ_DETAIL_SERVER_ERROR(undefined_table, syntax_error_or_access_rule_violation)      // 42P01
+TYPQ_DETAIL_SERVER_ERROR(undefined_parameter, syntax_error_or_access_rule_violation)  // 42P02
+TYPQ_DETAIL_SERVER_ERROR(duplicate_table, syntax_error_or_access_rule_violation)      // 42P07
+TYPQ_DETAIL_SERVER_ERROR(indeterminate_datatype, syntax_error_or_access_rule_violation)  // 42P18
+TYPQ_DETAIL_SERVER_ERROR(too_many_connections, insufficient_resources)                // 53300
+TYPQ_DETAIL_SERVER_ERROR(object_in_use, object_not_in_prerequisite_state)             // 55006
+TYPQ_DETAIL_SERVER_ERROR(lock_not_available, object_not_in_prerequisite_state)        // 55P03
+TYPQ_DETAIL_SERVER_ERROR(query_canceled, operator_intervention)                       // 57014
+TYPQ_DETAIL_SERVER_ERROR(admin_shutdown, operator_intervention)                       // 57P01
+TYPQ_DETAIL_SERVER_ERROR(crash_shutdown, operator_intervention)                       // 57P02
+TYPQ_DETAIL_SERVER_ERROR(cannot_connect_now, operator_intervention)                   // 57P03
+TYPQ_DETAIL_SERVER_ERROR(raise_exception, plpgsql_error)                              // P0001
+
+#undef TYPQ_DETAIL_SERVER_ERROR
+
+namespace detail {
+
+template <class Error>
+void raise_server_error(std::shared_ptr<const diagnostic> diag)
+{
+    throw Error(std::move(diag));
+}
+
+struct sqlstate_class_entry {
+    std::string_view code;  // five characters; "xx000" stands for the whole class xx
+    void (*raise)(std::shared_ptr<const diagnostic>);
+};
+
+// The one table from SQLSTATE to exception class. An exact code wins; otherwise the class
+// entry ("23000") for the code's first two characters; otherwise plain server_error.
+inline constexpr sqlstate_class_entry sqlstate_classes[] = {
+    {"08000", &raise_server_error<connection_exception>},
+    {"08P01", &raise_server_error<protocol_violation>},
+    {"0A000", &raise_server_error<feature_not_supported>},
+    {"21000", &raise_server_error<cardinality_violation>},
+    {"22000", &raise_server_error<data_exception>},
+    {"22001", &raise_server_error<string_data_right_truncation>},
+    {"22003", &raise_server_error<numeric_value_out_of_range>},
+    {"22004", &raise_server_error<null_value_not_allowed>},
+    {"22007", &raise_server_error<invalid_datetime_format>},
+    {"22008", &raise_server_error<datetime_field_overflow>},
+    {"22012", &raise_server_error<division_by_zero>},
+    {"22021", &raise_server_error<character_not_in_repertoire>},
+    {"22023", &raise_server_error<invalid_parameter_value>},
+    {"22P02", &raise_server_error<invalid_text_representation>},
+    {"22P03", &raise_server_error<invalid_binary_representation>},
+    {"22P05", &raise_server_error<untranslatable_character>},
+    {"23000", &raise_server_error<integrity_constraint_violation>},
+    {"23001", &raise_server_error<restrict_violation>},
+    {"23502", &raise_server_error<not_null_violation>},
+    {"23503", &raise_server_error<foreign_key_violation>},
+    {"23505", &raise_server_error<unique_violation>},
+    {"23514", &raise_server_error<check_violation>},
+    {"23P01", &raise_server_error<exclusion_violation>},
+    {"24000", &raise_server_error<invalid_cursor_state>},
+    {"25000", &raise_server_error<invalid_transaction_state>},
+    {"25001", &raise_server_error<active_sql_transaction>},
+    {"25006", &raise_server_error<read_only_sql_transaction>},
+    {"25P01", &raise_server_error<no_active_sql_transaction>},
+    {"25P02", &raise_server_error<in_failed_sql_transaction>},
+    {"28000", &raise_server_error<invalid_authorization_specification>},
+    {"28P01", &raise_server_error<invalid_password>},
+    {"2D000", &raise_server_error<invalid_transaction_termination>},
+    {"3B000", &raise_server_error<savepoint_exception>},
+    {"3D000", &raise_server_error<invalid_catalog_name>},
+    {"3F000", &raise_server_error<invalid_schema_name>},
+    {"40000", &raise_server_error<transaction_rollback>},
+    {"40001", &raise_server_error<serialization_failure>},
+    {"40P01", &raise_server_error<deadlock_detected>},
+    {"42000", &raise_server_error<syntax_error_or_access_rule_violation>},
+    {"42501", &raise_server_error<insufficient_privilege>},
+    {"42601", &raise_server_error<syntax_error>},
+    {"42701", &raise_server_error<duplicate_column>},
+    {"42702", &raise_server_error<ambiguous_column>},
+    {"42703", &raise_server_error<undefined_column>},
+    {"42704", &raise_server_error<undefined_object>},
+    {"42710", &raise_server_error<duplicate_object>},
+    {"42804", &raise_server_error<datatype_mismatch>},
+    {"42883", &raise_server_error<undefined_function>},
+    {"42P01", &raise_server_error<undefined_table>},
+    {"42P02", &raise_server_error<undefined_parameter>},
+    {"42P07", &raise_server_error<duplicate_table>},
+    {"42P18", &raise_server_error<indeterminate_datatype>},
+    {"53000", &raise_server_error<insufficient_resources>},
+    {"53300", &raise_server_error<too_many_connections>},
+    {"54000", &raise_server_error<program_limit_exceeded>},
+    {"55000", &raise_server_error<object_not_in_prerequisite_state>},
+    {"55006", &raise_server_error<object_in_use>},
+    {"55P03", &raise_server_error<lock_not_available>},
+    {"57000", &raise_server_error<operator_intervention>},
+    {"57014", &raise_server_error<query_canceled>},
+    {"57P01", &raise_server_error<admin_shutdown>},
+    {"57P02", &raise_server_error<crash_shutdown>},
+    {"57P03", &raise_server_error<cannot_connect_now>},
+    {"58000", &raise_server_error<system_error>},
+    {"P0000", &raise_server_error<plpgsql_error>},
+    {"P0001", &raise_server_error<raise_exception>},
+    {"XX000", &raise_server_error<internal_error>},
+};
+
+/// Throws the class that `diag.sqlstate` maps to (see `sqlstate_classes`).
+[[noreturn]] inline void throw_server_error(diagnostic diag)
+{
+    auto shared = std::make_shared<const diagnostic>(std::move(diag));
+    const std::string_view code = shared->sqlstate;
+    if (code.size() == 5) {
+        for (const auto& entry : sqlstate_classes)
+            if (entry.code == code)
+                entry.raise(std::move(shared));
+        for (const auto& entry : sqlstate_classes)
+            if (entry.code.substr(0, 2) == code.substr(0, 2) && entry.code.substr(2) == "000")
+                entry.raise(std::move(shared));
+    }
+    throw server_error(std::move(shared));
+}
+
+}  // namespace detail
+}  // namespace typq
+
+#endif  // TYPQ_ERROR_HPP
+// ----- end <typq/error.hpp> -----
+// ----- begin <typq/type.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/type.hpp: the extension point typq::type<T>, the encodable/decodable concepts, and the
+// two things an adapter works with: `writer` (encoding) and `value_view` (checked decoding).
+
+#ifndef TYPQ_TYPE_HPP
+#define TYPQ_TYPE_HPP
+
+// ----- begin <typq/detail/wire.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/wire.hpp: big-endian (network order) loads and stores of the wire's fixed-size
+// values. Callers check lengths first; these only move bytes.
+
+#ifndef TYPQ_DETAIL_WIRE_HPP
+#define TYPQ_DETAIL_WIRE_HPP
+
+#include <bit>          // std::bit_cast, std::endian
+#include <concepts>     // std::integral, std::floating_point
+#include <cstddef>      // std::size_t
+#include <cstdint>      // fixed-width unsigned carriers
+#include <type_traits>  // std::make_unsigned_t
+
+namespace typq::detail {
+
+template <class T>
+concept wire_scalar = std::integral<T> || std::floating_point<T>;
+
+// The unsigned integer with T's size: the carrier that byte swapping and bit_cast work on.
+template <class T>
+using wire_carrier_t = std::conditional_t<sizeof(T) == 1, std::uint8_t,
+    std::conditional_t<sizeof(T) == 2, std::uint16_t,
+        std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+
+/// Writes `value` as sizeof(T) big-endian bytes at `out`.
+template <wire_scalar T>
+constexpr void store_be(char* out, T value) noexcept
+{
+    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
+    auto bits = std::bit_cast<wire_carrier_t<T>>(value);
+    for (std::size_t i = sizeof(T); i-- > 0;) {
+        out[i] = static_cast<char>(static_cast<unsigned char>(bits & 0xffU));
+        if constexpr (sizeof(T) > 1)
+            bits = static_cast<wire_carrier_t<T>>(bits >> 8);
+    }
+}
+
+/// Reads sizeof(T) big-endian bytes at `in` as a T.
+template <wire_scalar T>
+[[nodiscard]] constexpr T load_be(const char* in) noexcept
+{
+    static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
+    wire_carrier_t<T> bits = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) {
+        if constexpr (sizeof(T) > 1)
+            bits = static_cast<wire_carrier_t<T>>(bits << 8);
+        bits = static_cast<wire_carrier_t<T>>(bits | static_cast<unsigned char>(in[i]));
+    }
+    return std::bit_cast<T>(bits);
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_WIRE_HPP
+// ----- end <typq/detail/wire.hpp> -----
+
+#include <concepts>     // std::integral, std::same_as
+#include <cstddef>      // std::byte, std::size_t
+#include <span>         // value_view::bytes()
+#include <string>       // the encode buffer, messages
+#include <string_view>  // value_view::text(), type names
+#include <utility>      // std::in_range
+
+namespace typq {
+
+/// How a parameter travels: PostgreSQL's text or binary format codes.
+enum class format : int { text = 0, binary = 1 };
+
+/// The adapter between C++ type `T` and PostgreSQL, chosen at compile time. Specialise it for your
+/// own types (see examples/06_custom_type.cpp and STYLE.md section 4); typq's own adapters under
+/// `typq/types/` are written the same way. Members, all static:
+///
+/// - `sql_type`: the SQL type's name, for messages (`"int8"`).
+/// - `param_oid`: the OID sent with a parameter of this type (`oid::unspecified` lets the server infer it).
+/// - `param_format` (optional, default `format::binary`): `format::text` sends the encoded bytes as text.
+/// - `encode(const T&, writer&)`: appends the value's wire form.
+/// - `accepts(oid) -> bool`: which result column types `decode` can read (checked once per result).
+/// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
+/// - `borrows` (optional, default false): true when a decoded value points into the result
+///   (`std::string_view`); such types cannot leave the result they came from.
+///
+/// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
+template <class T>
+struct type;
+
+namespace detail {
+
+/// Instantiated, and so named by the compiler's error, when a C++ type has no typq::type<T>.
+template <class T>
+struct no_type_for;
+
+template <class T>
+concept has_type = requires { sizeof(type<T>); };
+
+/// Where a decoded value comes from, for error messages; built once per result.
+struct decode_site {
+    std::string_view column;        // the column's name
+    int column_index = -1;          // 0-based
+    oid column_type = oid::unspecified;
+    std::string_view field;         // the field's name, or empty for a tuple element or a scalar row
+    int field_index = -1;           // 0-based position in the row type
+    std::string (*field_type)() = nullptr;  // the field's C++ type
+    std::string (*row_type)() = nullptr;    // the row type, or nullptr for a scalar row
+};
+
+/// "int4", or "type 16384" for a type only the server knows.
+inline std::string describe_sql_type(oid type)
+{
+    const std::string_view name = sql_type_name(type);
+    if (!name.empty())
+        return std::string(name);
+    return "type " + std::to_string(static_cast<std::uint32_t>(type));
+}
+
+/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
+inline std::string describe_column(std::string_view name, int index, oid type)
+{
+    std::string text = "column ";
+    if (name.empty() || name == "?column?")
+        text += std::to_string(index + 1);
+    else {
+        text += '"';
+        text += name;
+        text += '"';
+    }
+    return text + " (" + describe_sql_type(type) + ")";
+}
+
+/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
+/// or just `std::int64_t` for a one-column scalar row.
+inline std::string describe_field(const decode_site& site)
+{
+    const std::string field_type = site.field_type ? site.field_type() : std::string("?");
+    if (!site.row_type)
+        return field_type;
+    std::string text;
+    if (!site.field.empty()) {
+        text = "field \"";
+        text += site.field;
+        text += '"';
+    }
+    else
+        text = "element " + std::to_string(site.field_index);
+    return text + " (" + field_type + ") of " + site.row_type();
+}
+
+inline conversion_site make_conversion_site(const decode_site& site)
+{
+    return {std::string(site.column), describe_sql_type(site.column_type), std::string(site.field),
+        site.field_type ? site.field_type() : std::string()};
+}
+
+[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
+{
+    if (!site)
+        throw conversion_error("cannot decode a " + describe_sql_type(type) + " value: " + std::string(reason),
+            conversion_site{{}, describe_sql_type(type), {}, {}});
+    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type)
+            + " into " + describe_field(*site) + " at row " + std::to_string(row) + ": " + std::string(reason),
+        make_conversion_site(*site));
+}
+
+}  // namespace detail
+
+/// Appends a parameter's wire form to the connection's reusable buffer.
+class writer {
+public:
+    explicit writer(std::string& out) noexcept : out_(&out) {}
+
+    void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
+    void put_text(std::string_view text) { out_->append(text); }
+
+    /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
+    template <detail::wire_scalar T>
+    void put_be(T value)
+    {
+        char bytes[sizeof(T)];
+        detail::store_be(bytes, value);
+        out_->append(bytes, sizeof(T));
+    }
+
+private:
+    std::string* out_;
+};
+
+/// One non-NULL value of a result column, as the server sent it. Every reader checks length and
+/// range first and reports a problem through `fail`, which throws `typq::conversion_error` naming
+/// the column, its SQL type, the field, its C++ type and the row.
+class value_view {
+public:
+    constexpr value_view(const char* data, std::size_t size, oid type,
+        const detail::decode_site* site = nullptr, std::size_t row = 0) noexcept
+        : data_(data), size_(size), type_(type), site_(site), row_(row)
+    {
+    }
+
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] constexpr const char* data() const noexcept { return data_; }
+    /// The column's type OID, as the server described it.
+    [[nodiscard]] constexpr oid type() const noexcept { return type_; }
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept
+    {
+        return {reinterpret_cast<const std::byte*>(data_), size_};
+    }
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
+
+    /// The value as exactly sizeof(T) big-endian bytes.
+    template <detail::wire_scalar T>
+    [[nodiscard]] T read_be() const
+    {
+        if (size_ != sizeof(T))
+            fail("value is " + std::to_string(size_) + " bytes, expected " + std::to_string(sizeof(T)));
+        return detail::load_be<T>(data_);
+    }
+
+    /// An integer column (int2, int4, int8 or oid, by the column's type) as `I`; a value that
+    /// does not fit in `I` fails rather than being truncated.
+    template <std::integral I>
+    [[nodiscard]] I read_integer() const
+    {
+        switch (type_) {
+        case oid::int2: return fit<I>(read_be<std::int16_t>());
+        case oid::int4: return fit<I>(read_be<std::int32_t>());
+        case oid::int8: return fit<I>(read_be<std::int64_t>());
+        case oid::oid: return fit<I>(read_be<std::uint32_t>());
+        default: fail("not an integer column");
+        }
+    }
+
+    /// Throws `typq::conversion_error` with `reason` and where this value came from.
+    [[noreturn]] void fail(std::string_view reason) const { detail::throw_decode_error(site_, type_, row_, reason); }
+
+private:
+    template <class To, class From>
+    To fit(From value) const
+    {
+        if (!std::in_range<To>(value))
+            fail("value " + std::to_string(value) + " is out of range");
+        return static_cast<To>(value);
+    }
+
+    const char* data_;
+    std::size_t size_;
+    oid type_;
+    const detail::decode_site* site_;
+    std::size_t row_;
+};
+
+/// `T` can be sent as a parameter.
+template <class T>
+concept encodable = detail::has_type<T> && requires(const T& value, writer& out) {
+    { type<T>::param_oid } -> std::convertible_to<oid>;
+    type<T>::encode(value, out);
+};
+
+/// `T` can be read from a result column.
+template <class T>
+concept decodable = detail::has_type<T> && requires(value_view in, T& out, oid column) {
+    { type<T>::accepts(column) } -> std::same_as<bool>;
+    type<T>::decode(in, out);
+};
+
+namespace detail {
+
+template <class T>
+consteval format param_format_of()
+{
+    if constexpr (requires { type<T>::param_format; })
+        return type<T>::param_format;
+    else
+        return format::binary;
+}
+
+// Types that can be NULL: a parameter asks `is_null`, the row decoder calls `set_null`.
+template <class T>
+concept sends_null = requires(const T& value) {
+    { type<T>::is_null(value) } -> std::same_as<bool>;
+};
+
+template <class T>
+concept receives_null = requires(T& value) { type<T>::set_null(value); };
+
+template <class T>
+consteval bool borrows()
+{
+    if constexpr (requires { type<T>::borrows; })
+        return type<T>::borrows;
+    else
+        return false;
+}
+
+/// True for an encodable T; for a T without an adapter, instantiates no_type_for<T> so that the
+/// compiler's first error line names the type.
+template <class T>
+consteval bool require_encodable()
+{
+    if constexpr (!has_type<T>)
+        return sizeof(no_type_for<T>) != 0;
+    else {
+        static_assert(encodable<T>, "typq::type<T> exists but cannot encode: it needs param_oid and encode()");
+        return true;
+    }
+}
+
+template <class T>
+consteval bool require_decodable()
+{
+    if constexpr (!has_type<T>)
+        return sizeof(no_type_for<T>) != 0;
+    else {
+        static_assert(decodable<T>, "typq::type<T> exists but cannot decode: it needs accepts() and decode()");
+        return true;
+    }
+}
+
+}  // namespace detail
+
+/// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
+/// typedef such as `enum class user_id : std::int64_t {}`.
+/// @par Example
+/// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
+template <class T, class Base>
+struct type_as {
+    static constexpr std::string_view sql_type = type<Base>::sql_type;
+    static constexpr oid param_oid = type<Base>::param_oid;
+    static constexpr format param_format = detail::param_format_of<Base>();
+
+    static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
+    static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
+    static void decode(value_view in, T& out)
+    {
+        Base base{};
+        type<Base>::decode(in, base);
+        out = static_cast<T>(base);
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPE_HPP
+// ----- end <typq/type.hpp> -----
+// ----- begin <typq/types/scalar.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/scalar.hpp: bool, the signed integers and the floating-point types, in binary
+// (boolsend, int2send/int4send/int8send, float4send/float8send).
+
+#ifndef TYPQ_TYPES_SCALAR_HPP
+#define TYPQ_TYPES_SCALAR_HPP
+
+
+#include <concepts>     // std::signed_integral, std::same_as
+#include <cstdint>      // std::int16_t...
+#include <string_view>  // sql_type
+
+namespace typq {
+
+template <>
+struct type<bool> {
+    static constexpr std::string_view sql_type = "bool";
+    static constexpr oid param_oid = oid::boolean;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
+    static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
+    static void decode(value_view in, bool& out)
+    {
+        // boolrecv accepts any non-zero byte, but boolsend only ever sends 0 or 1.
+        const auto byte = in.read_be<std::uint8_t>();
+        if (byte > 1)
+            in.fail("bool byte is " + std::to_string(byte) + ", expected 0 or 1");
+        out = byte == 1;
+    }
+};
+
+namespace detail {
+
+// short, int, long and long long: every signed integer of PostgreSQL's widths, but not the
+// character types, which are text rather than numbers.
+template <class T>
+concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::same_as<T, signed char>
+    && !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t>
+    && !std::same_as<T, char32_t> && (sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
+
+}  // namespace detail
+
+/// int2, int4, int8 by the integer's size. Results widen (an int4 column reads into std::int64_t,
+/// an oid column into std::int64_t); narrowing is refused when the result's columns are checked.
+template <detail::pg_integer T>
+struct type<T> {
+    static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
+    static constexpr std::string_view sql_type = sql_type_name(param_oid);
+
+    static constexpr bool accepts(oid column) noexcept
+    {
+        switch (column) {
+        case oid::int2: return true;
+        case oid::int4: return sizeof(T) >= 4;
+        case oid::int8: return sizeof(T) == 8;
+        case oid::oid: return sizeof(T) == 8;  // oid is unsigned 32-bit
+        default: return false;
+        }
+    }
+    static void encode(T value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
+};
+
+template <>
+struct type<float> {
+    static constexpr std::string_view sql_type = "float4";
+    static constexpr oid param_oid = oid::float4;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
+    static void encode(float value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, float& out) { out = in.read_be<float>(); }
+};
+
+/// float8; float4 columns widen exactly into double.
+template <>
+struct type<double> {
+    static constexpr std::string_view sql_type = "float8";
+    static constexpr oid param_oid = oid::float8;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
+    static void encode(double value, writer& out) { out.put_be(value); }
+    static void decode(value_view in, double& out)
+    {
+        out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_SCALAR_HPP
+// ----- end <typq/types/scalar.hpp> -----
+// ----- begin <typq/types/text.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/text.hpp: strings. As parameters they travel as text with OID 0 (unspecified), so
+// the server infers their type from the statement: a string can feed a date, json or enum column,
+// as in psycopg. As results they read text-like columns, whose binary form is the text itself.
+
+#ifndef TYPQ_TYPES_TEXT_HPP
+#define TYPQ_TYPES_TEXT_HPP
+
+
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+namespace typq {
+namespace detail {
+
+inline constexpr bool is_text_column(oid column) noexcept
+{
+    return column == oid::text || column == oid::varchar || column == oid::bpchar || column == oid::name
+        || column == oid::unknown;
+}
+
+// PostgreSQL text cannot hold NUL; libpq would silently cut a text parameter at the first one.
+inline void encode_text(std::string_view text, writer& out)
+{
+    if (const auto at = text.find('\0'); at != std::string_view::npos)
+        throw conversion_error("text contains a NUL byte at offset " + std::to_string(at)
+                + ", which PostgreSQL text cannot hold (send binary data as bytea)",
+            conversion_site{{}, "text", {}, {}});
+    out.put_text(text);
+}
+
+struct text_parameter {
+    static constexpr std::string_view sql_type = "text";
+    static constexpr oid param_oid = oid::unspecified;
+    static constexpr format param_format = format::text;
+};
+
+}  // namespace detail
+
+template <>
+struct type<std::string> : detail::text_parameter {
+    static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
+    static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
+};
+
+/// As a result, a view into the result's memory: valid while the `typq::result` lives, so
+/// `query_one` and friends, which return values that outlive their result, refuse it.
+template <>
+struct type<std::string_view> : detail::text_parameter {
+    static constexpr bool borrows = true;
+    static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
+    static void decode(value_view in, std::string_view& out) { out = in.text(); }
+};
+
+/// A NUL-terminated string. A null pointer is an error (use std::nullopt for NULL).
+template <>
+struct type<const char*> : detail::text_parameter {
+    static void encode(const char* value, writer& out)
+    {
+        if (!value)
+            throw conversion_error("null const char* (use std::nullopt to send NULL)", conversion_site{{}, "text", {}, {}});
+        out.put_text(value);
+    }
+};
+
+template <>
+struct type<char*> : type<const char*> {};
+
+/// A character array, such as a string literal: the text up to its first NUL.
+template <std::size_t N>
+struct type<char[N]> : detail::text_parameter {
+    static void encode(const char (&value)[N], writer& out)
+    {
+        std::size_t size = 0;
+        while (size < N && value[size] != '\0')
+            ++size;
+        out.put_text(std::string_view(value, size));
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_TEXT_HPP
+// ----- end <typq/types/text.hpp> -----
+// ----- begin <typq/types/bytea.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/bytea.hpp: bytea as std::vector<std::byte>, and std::span<const std::byte> as a
+// parameter or a view into a result (byteasend: the raw bytes).
+
+#ifndef TYPQ_TYPES_BYTEA_HPP
+#define TYPQ_TYPES_BYTEA_HPP
+
+
+#include <cstddef>      // std::byte
+#include <span>         // std::span
+#include <string_view>  // sql_type
+#include <vector>       // std::vector
+
+namespace typq {
+namespace detail {
+
+struct bytea_parameter {
+    static constexpr std::string_view sql_type = "bytea";
+    static constexpr oid param_oid = oid::bytea;
+    static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
+    static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
+};
+
+}  // namespace detail
+
+template <>
+struct type<std::vector<std::byte>> : detail::bytea_parameter {
+    static void decode(value_view in, std::vector<std::byte>& out)
+    {
+        const auto bytes = in.bytes();
+        out.assign(bytes.begin(), bytes.end());
+    }
+};
+
+/// As a result, a view into the result's memory: valid while the `typq::result` lives.
+template <>
+struct type<std::span<const std::byte>> : detail::bytea_parameter {
+    static constexpr bool borrows = true;
+    static void decode(value_view in, std::span<const std::byte>& out) { out = in.bytes(); }
+};
+
+template <>
+struct type<std::span<std::byte>> : detail::bytea_parameter {};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_BYTEA_HPP
+// ----- end <typq/types/bytea.hpp> -----
+// ----- begin <typq/types/optional.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/optional.hpp: NULL. std::optional<T> is NULL when empty, both ways; std::nullopt is
+// a NULL parameter whose type the server infers.
+
+#ifndef TYPQ_TYPES_OPTIONAL_HPP
+#define TYPQ_TYPES_OPTIONAL_HPP
+
+
+#include <optional>     // std::optional, std::nullopt_t
+#include <string_view>  // sql_type
+#include <utility>      // std::move
+
+namespace typq {
+namespace detail {
+
+template <class T>
+struct optional_encoding {};
+
+template <encodable T>
+struct optional_encoding<T> {
+    static constexpr oid param_oid = type<T>::param_oid;
+    static constexpr format param_format = param_format_of<T>();
+    static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
+};
+
+template <class T>
+struct optional_decoding {};
+
+template <decodable T>
+struct optional_decoding<T> {
+    static constexpr bool accepts(oid column) noexcept { return type<T>::accepts(column); }
+    static void decode(value_view in, std::optional<T>& out)
+    {
+        T value{};
+        type<T>::decode(in, value);
+        out = std::move(value);
+    }
+};
+
+}  // namespace detail
+
+/// The parameter and result encodings of T, plus NULL. The row decoder and the parameter
+/// encoder call `is_null` / `set_null`; `encode` and `decode` only see values.
+template <class T>
+    requires detail::has_type<T>
+struct type<std::optional<T>> : detail::optional_encoding<T>, detail::optional_decoding<T> {
+    static constexpr std::string_view sql_type = type<T>::sql_type;
+    static constexpr bool borrows = detail::borrows<T>();
+
+    static constexpr bool is_null(const std::optional<T>& value) noexcept { return !value.has_value(); }
+    static constexpr void set_null(std::optional<T>& value) noexcept { value.reset(); }
+};
+
+/// NULL, with OID 0 so that the server infers the type from the statement.
+template <>
+struct type<std::nullopt_t> {
+    static constexpr std::string_view sql_type = "unknown";
+    static constexpr oid param_oid = oid::unspecified;
+
+    static constexpr bool is_null(std::nullopt_t) noexcept { return true; }
+    static void encode(std::nullopt_t, writer&) {}
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_OPTIONAL_HPP
+// ----- end <typq/types/optional.hpp> -----
+// ----- begin <typq/reflect.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,
+// std::tuple, or one scalar) and uniform access to their fields. The only header that uses
+// Boost.PFR directly, besides detail/field_names.hpp.
+
+#ifndef TYPQ_REFLECT_HPP
+#define TYPQ_REFLECT_HPP
+
+// ----- begin <typq/detail/field_names.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/field_names.hpp: the names of an aggregate's fields at compile time.
+//
+// Boost 1.81's PFR has no get_name, so the names are read from __PRETTY_FUNCTION__ of a function
+// template instantiated on a pointer to the field of a never-defined object (DESIGN.md, principle 5;
+// STYLE.md section 5). Works on g++ 12 and clang 14; a compiler that prints differently stops the
+// build at the static_assert below instead of mapping columns wrongly.
+// Unsupported: local classes, reference members, bit-fields.
+
+#ifndef TYPQ_DETAIL_FIELD_NAMES_HPP
+#define TYPQ_DETAIL_FIELD_NAMES_HPP
+
+#include <boost/pfr/core.hpp>
+#include <boost/pfr/tuple_size.hpp>
+
+#include <array>        // the names' storage and the per-type list
+#include <cstddef>      // std::size_t
+#include <string_view>  // the names
+#include <utility>      // std::index_sequence
+
+namespace typq::detail {
+
+template <class T>
+struct phantom_holder {
+    T value;
+};
+
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"
+#endif
+
+// Declared, never defined: only its fields' addresses are taken, in constant expressions.
+// A run-time use would be a link error, by design.
+template <class T>
+extern const phantom_holder<T> phantom;
+
+// clang 14 rejects a pointer to a subobject as a template argument; wrapped in a class type it passes.
+template <class Pointer>
+struct field_pointer_wrapper {
+    Pointer pointer;
+};
+
+template <class T, std::size_t I>
+consteval auto field_pointer()
+{
+    const auto* pointer = &boost::pfr::get<I>(phantom<T>.value);
+    return field_pointer_wrapper<decltype(pointer)>{pointer};
+}
+
+template <auto Wrapped>
+consteval std::string_view pretty_field_text()
+{
+    return __PRETTY_FUNCTION__;
+}
+
+template <class T, std::size_t I>
+consteval std::string_view field_text()
+{
+    return pretty_field_text<field_pointer<T, I>()>();
+}
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
+
+struct field_name_calibration {
+    int typq_calibration_field;
+};
+
+// g++ 12: "...{(& phantom<...>.phantom_holder<...>::value.ns::row::email)}; ...]"
+// clang 14: "...[Wrapped = {&phantom.value.email}]"
+// The text after the name is the same for every field; the name starts after the last
+// separator character (':' for g++, '.' for clang) before it.
+inline constexpr std::string_view field_name_calibration_name = "typq_calibration_field";
+inline constexpr std::string_view field_name_calibration_text = field_text<field_name_calibration, 0>();
+inline constexpr std::size_t field_name_suffix = field_name_calibration_text.size()
+    - field_name_calibration_text.find(field_name_calibration_name) - field_name_calibration_name.size();
+inline constexpr char field_name_separator =
+    field_name_calibration_text[field_name_calibration_text.find(field_name_calibration_name) - 1];
+
+template <class T, std::size_t I>
+consteval std::string_view extract_field_name()
+{
+    constexpr std::string_view text = field_text<T, I>();
+    constexpr std::size_t end = text.size() - field_name_suffix;
+    constexpr std::size_t start = text.rfind(field_name_separator, end - 1) + 1;
+    return text.substr(start, end - start);
+}
+
+// Only the names reach the binary, not the whole __PRETTY_FUNCTION__ texts.
+template <class T, std::size_t I>
+struct field_name_storage {
+    static constexpr std::string_view extracted = extract_field_name<T, I>();
+    static constexpr auto chars = [] {
+        std::array<char, extracted.size() + 1> out{};
+        for (std::size_t i = 0; i < extracted.size(); ++i)
+            out[i] = extracted[i];
+        return out;
+    }();
+};
+
+/// The name of the I-th field of aggregate T.
+template <class T, std::size_t I>
+inline constexpr std::string_view field_name{
+    field_name_storage<T, I>::chars.data(), field_name_storage<T, I>::extracted.size()};
+
+template <class T, std::size_t... I>
+consteval std::array<std::string_view, sizeof...(I)> make_field_names(std::index_sequence<I...>)
+{
+    return {field_name<T, I>...};
+}
+
+/// The names of all fields of aggregate T, in declaration order.
+template <class T>
+inline constexpr auto field_names =
+    make_field_names<T>(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+
+namespace field_name_check {
+struct two_fields {
+    int alpha;
+    double beta_2;
+};
+}  // namespace field_name_check
+
+static_assert(field_names<field_name_check::two_fields>[0] == "alpha" &&
+        field_names<field_name_check::two_fields>[1] == "beta_2",
+    "typq: this compiler prints __PRETTY_FUNCTION__ in a way typq cannot read field names from");
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_FIELD_NAMES_HPP
+// ----- end <typq/detail/field_names.hpp> -----
+// ----- begin <typq/detail/type_name.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/type_name.hpp: readable C++ type names for error messages ("std::int32_t",
+// "std::optional<std::string>"). Built only when an error is thrown, so plain std::string is fine.
+
+#ifndef TYPQ_DETAIL_TYPE_NAME_HPP
+#define TYPQ_DETAIL_TYPE_NAME_HPP
+
+#include <cstddef>      // std::byte
+#include <cstdint>      // the fixed-width names
+#include <optional>     // std::optional's name
+#include <string>       // the names
+#include <string_view>  // __PRETTY_FUNCTION__ slices
+#include <tuple>        // std::tuple's name
+#include <vector>       // std::vector's name
+
+namespace typq::detail {
+
+template <class T>
+consteval std::string_view pretty_type_text()
+{
+    return __PRETTY_FUNCTION__;
+}
+
+// g++ 12 prints "... [with T = double; std::string_view = ...]", clang 14 "... [T = double]":
+// measure where the name starts and how much follows it once, on a type whose spelling is known.
+inline constexpr std::string_view type_name_calibration = pretty_type_text<double>();
+inline constexpr std::size_t type_name_prefix = type_name_calibration.find("double");
+inline constexpr std::size_t type_name_suffix =
+    type_name_calibration.size() - type_name_prefix - std::string_view("double").size();
+
+template <class T>
+consteval std::string_view compiler_type_name()
+{
+    constexpr std::string_view text = pretty_type_text<T>();
+    return text.substr(type_name_prefix, text.size() - type_name_prefix - type_name_suffix);
+}
+
+static_assert(compiler_type_name<unsigned char>() == "unsigned char",
+    "typq: this compiler spells __PRETTY_FUNCTION__ differently; type names would be wrong");
+
+template <class T>
+struct type_name_of {
+    static std::string name()
+    {
+        std::string text(compiler_type_name<T>());
+        // libstdc++ spells std::string in full; say it the way users write it.
+        for (std::string_view long_name :
+            {std::string_view("std::__cxx11::basic_string<char>"), std::string_view("std::basic_string<char>")}) {
+            for (auto at = text.find(long_name); at != std::string::npos; at = text.find(long_name, at))
+                text.replace(at, long_name.size(), "std::string");
+        }
+        return text;
+    }
+};
+
+template <class T>
+std::string type_name()
+{
+    return type_name_of<T>::name();
+}
+
+// The fixed-width integers print as int/long on this platform; users wrote std::int32_t.
+template <> struct type_name_of<std::int16_t> { static std::string name() { return "std::int16_t"; } };
+template <> struct type_name_of<std::int32_t> { static std::string name() { return "std::int32_t"; } };
+template <> struct type_name_of<std::int64_t> { static std::string name() { return "std::int64_t"; } };
+template <> struct type_name_of<std::string> { static std::string name() { return "std::string"; } };
+template <> struct type_name_of<std::string_view> { static std::string name() { return "std::string_view"; } };
+template <> struct type_name_of<std::byte> { static std::string name() { return "std::byte"; } };
+
+template <class T>
+struct type_name_of<std::optional<T>> {
+    static std::string name() { return "std::optional<" + type_name<T>() + ">"; }
+};
+template <class T>
+struct type_name_of<std::vector<T>> {
+    static std::string name() { return "std::vector<" + type_name<T>() + ">"; }
+};
+template <class... T>
+struct type_name_of<std::tuple<T...>> {
+    static std::string name()
+    {
+        std::string text = "std::tuple<";
+        bool first = true;
+        ((text += (first ? "" : ", ") + type_name<T>(), first = false), ...);
+        return text + ">";
+    }
+};
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_TYPE_NAME_HPP
+// ----- end <typq/detail/type_name.hpp> -----
+
+#include <boost/pfr/core.hpp>
+#include <boost/pfr/tuple_size.hpp>
+
+#include <array>        // field name lists
+#include <cstddef>      // std::size_t
+#include <string_view>  // field names
+#include <tuple>        // std::tuple rows
+#include <type_traits>  // std::is_aggregate_v
+
+namespace typq {
+
+/// A row type that maps the columns to `T`'s fields by position instead of by name:
+/// `conn.query<typq::by_position<point>>("SELECT 1, 2")` yields `point`s.
+template <class T>
+struct by_position {
+    using type = T;
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_tuple = false;
+template <class... T>
+inline constexpr bool is_tuple<std::tuple<T...>> = true;
+
+template <class T>
+inline constexpr bool is_by_position = false;
+template <class T>
+inline constexpr bool is_by_position<by_position<T>> = true;
+
+/// A struct whose fields typq reflects: an aggregate class with no typq::type of its own.
+template <class T>
+concept reflected_struct = std::is_class_v<T> && std::is_aggregate_v<T> && !has_type<T> && !is_tuple<T>
+    && !is_by_position<T>;
+
+enum class row_shape { scalar, tuple, by_position, by_name };
+
+/// What a row type `Row` means: the value each row becomes, its fields, and how columns map.
+template <class Row>
+struct row_traits;
+
+template <class Row>
+    requires has_type<Row>
+struct row_traits<Row> {
+    using value_type = Row;
+    static constexpr row_shape shape = row_shape::scalar;
+    static constexpr std::size_t size = 1;
+    template <std::size_t I>
+    using field_type = Row;
+    template <std::size_t I>
+    static constexpr Row& field(Row& row) noexcept { return row; }
+};
+
+template <class... T>
+struct row_traits<std::tuple<T...>> {
+    using value_type = std::tuple<T...>;
+    static constexpr row_shape shape = row_shape::tuple;
+    static constexpr std::size_t size = sizeof...(T);
+    template <std::size_t I>
+    using field_type = std::tuple_element_t<I, value_type>;
+    template <std::size_t I>
+    static constexpr auto& field(value_type& row) noexcept { return std::get<I>(row); }
+};
+
+template <class T>
+struct reflected_fields {
+    using value_type = T;
+    static constexpr std::size_t size = boost::pfr::tuple_size_v<T>;
+    template <std::size_t I>
+    using field_type = boost::pfr::tuple_element_t<I, T>;
+    template <std::size_t I>
+    static constexpr auto& field(T& row) noexcept { return boost::pfr::get<I>(row); }
+};
+
+template <reflected_struct T>
+struct row_traits<by_position<T>> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_position;
+};
+
+template <reflected_struct T>
+struct row_traits<T> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_name;
+};
+
+/// A row type typq can decode: one of the four shapes, whatever its field types.
+template <class Row>
+concept row_type = requires { row_traits<Row>::shape; };
+
+template <class Row, std::size_t I>
+using row_field_t = typename row_traits<Row>::template field_type<I>;
+
+/// The name of field I, or empty for a tuple element or a scalar.
+template <class Row, std::size_t I>
+consteval std::string_view row_field_name()
+{
+    if constexpr (row_traits<Row>::shape == row_shape::by_name || row_traits<Row>::shape == row_shape::by_position)
+        return field_name<typename row_traits<Row>::value_type, I>;
+    else
+        return {};
+}
+
+/// True when some field of Row points into the result it was read from (std::string_view...).
+template <class Row>
+consteval bool row_borrows()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (borrows<std::remove_cv_t<row_field_t<Row, I>>>() || ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
+/// Every field decodable (each missing adapter is named by its no_type_for<T> error).
+template <class Row>
+consteval bool require_row_decodable()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (require_decodable<std::remove_cv_t<row_field_t<Row, I>>>() && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
+}  // namespace detail
+}  // namespace typq
+
+#endif  // TYPQ_REFLECT_HPP
+// ----- end <typq/reflect.hpp> -----
+// ----- begin <typq/sql.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/sql.hpp: SQL statements checked at compile time against their arguments, in the style of
+// fmt::format_string; typq::runtime() for SQL built at run time, checked the same way at run time.
+
+#ifndef TYPQ_SQL_HPP
+#define TYPQ_SQL_HPP
+
+// ----- begin <typq/detail/sql_lexer.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/sql_lexer.hpp: finds the $N and :name placeholders in SQL text, skipping comments,
+// string literals, quoted identifiers and dollar-quoted strings as PostgreSQL's lexer does.
+
+#ifndef TYPQ_DETAIL_SQL_LEXER_HPP
+#define TYPQ_DETAIL_SQL_LEXER_HPP
+
+#include <cstddef>      // std::size_t offsets and lengths
+#include <string_view>  // the SQL text; placeholder names are views into it
+
+namespace typq::detail {
+
+enum class placeholder_kind : unsigned char { positional, named };
+
+struct placeholder {
+    placeholder_kind kind;
+    std::size_t offset;     // index of the '$' or ':' in the SQL text
+    std::size_t length;     // characters of the whole token ("$12" is 3, ":email" is 6)
+    unsigned number;        // positional only: the N of $N (1-based); 0 for named
+    std::string_view name;  // named only: the identifier after ':' ("email"); empty for positional
+
+    friend constexpr bool operator==(const placeholder&, const placeholder&) = default;
+};
+
+enum class sql_lex_error : unsigned char {
+    none,
+    unterminated_quoted_string,      // '...' or E'...' (also B'', X'', N'', U&'')
+    unterminated_quoted_identifier,  // "..." (also U&"...")
+    unterminated_dollar_quote,       // $tag$ ... (no closing $tag$)
+    unterminated_block_comment,      // /* ... (comments nest in PostgreSQL)
+    placeholder_number_too_large,    // $N with N > 65535 (PostgreSQL's limit on parameters)
+};
+
+// offset: where the bad construct starts (its prefix letter for E'', B'', U&'' ...);
+// sql.size() when error is none.
+struct sql_lex_result {
+    sql_lex_error error;
+    std::size_t offset;
+
+    friend constexpr bool operator==(const sql_lex_result&, const sql_lex_result&) = default;
+};
+
+// The rules below follow the token boundaries of PostgreSQL 16's src/backend/parser/scan.l (15
+// differs only in lacking '_' in numbers); each helper names the scan.l rule it mirrors. The
+// scanner only needs to know where tokens end, never what they mean, so it works on bytes and
+// never allocates.
+namespace sql_lexer {
+
+// Bind and Parse messages carry the parameter count as an Int16, and the server refuses more
+// than 65535 parameters; a larger $N can never be bound.
+inline constexpr unsigned max_parameter_number = 65535;
+
+// Returned by the skip_* helpers when the input ends inside the construct.
+inline constexpr std::size_t unterminated = std::string_view::npos;
+
+constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// scan.l's ident_start and dolq_start: [A-Za-z\200-\377_]. Every byte >= 0x80 counts, whatever
+// the encoding, exactly as in the server (all server encodings are ASCII-safe).
+constexpr bool is_ident_start(char c) noexcept
+{
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u >= 0x80;
+}
+
+// scan.l's dolq_cont: a dollar-quote tag cannot contain '$'.
+constexpr bool is_tag_cont(char c) noexcept { return is_ident_start(c) || is_digit(c); }
+
+// scan.l's ident_cont: identifiers may contain '$', so "a$1" is one identifier, not a and $1.
+constexpr bool is_ident_cont(char c) noexcept { return is_tag_cont(c) || c == '$'; }
+
+// scan.l's {newline} is [\n\r]: a "--" comment also ends at a lone '\r'.
+constexpr bool is_newline(char c) noexcept { return c == '\n' || c == '\r'; }
+
+// scan.l's {space}.
+constexpr bool is_space(char c) noexcept
+{ return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// The rest of an identifier from `i` (its first character already read).
+constexpr std::size_t skip_ident_cont(std::string_view sql, std::size_t i) noexcept
+{
+    while (i < sql.size() && is_ident_cont(sql[i]))
+        ++i;
+    return i;
+}
+
+// scan.l's {decinteger}: digits, with single underscores between them (PostgreSQL 16).
+// `i` is at a digit.
+constexpr std::size_t skip_decinteger(std::string_view sql, std::size_t i) noexcept
+{
+    ++i;
+    while (i < sql.size()) {
+        if (is_digit(sql[i]))
+            ++i;
+        else if (sql[i] == '_' && i + 1 < sql.size() && is_digit(sql[i + 1]))
+            i += 2;
+        else
+            break;
+    }
+    return i;
+}
+
+// The end of an identifier glued at `i`, if one starts there: scan.l's {..._junk} rules.
+constexpr std::size_t skip_glued_identifier(std::string_view sql, std::size_t i) noexcept
+{ return i < sql.size() && is_ident_start(sql[i]) ? skip_ident_cont(sql, i + 1) : i; }
+
+// The end of a {decinteger} at `i` (a digit) with an identifier glued to it, if any. Flex takes
+// the longest match, and an identifier may start at an '_' as well as at a letter, so it starts
+// right after the first run of digits: "1_000$1" is 1 and the identifier _000$1.
+constexpr std::size_t skip_decinteger_glued(std::string_view sql, std::size_t i) noexcept
+{
+    while (i < sql.size() && is_digit(sql[i]))
+        ++i;
+    return skip_glued_identifier(sql, i);
+}
+
+// A number token, as flex picks it: the longest of {decinteger}, {numeric}, {real} and their
+// junk forms {integer_junk}, {numeric_junk}, {real_junk} (a number with an identifier glued to
+// it, which the server rejects, but whose extent still decides what follows). The glued
+// identifier swallows '$': "1e9$1", "1_000$1", ".1_9$1" and "1abc$1" are each one token, while
+// "1e+9$1", "1.5$1" and "1$1" end before the '$'. In "1E'x'" and "1.e'x'" the E is swallowed
+// too, so no escape string starts. `i` is at a digit, or at a '.' before a digit.
+constexpr std::size_t skip_number(std::string_view sql, std::size_t i) noexcept
+{
+    const auto at = [sql](std::size_t k) noexcept { return k < sql.size() ? sql[k] : '\0'; };
+    std::size_t longest = i;
+    const auto consider = [&longest](std::size_t end) noexcept {
+        longest = end > longest ? end : longest;
+    };
+    std::size_t mantissa = i;  // the end of the {decinteger} or {numeric} an exponent may follow
+    if (sql[i] == '.') {
+        consider(skip_decinteger_glued(sql, i + 1));
+        mantissa = skip_decinteger(sql, i + 1);
+    } else {
+        consider(skip_decinteger_glued(sql, i));
+        mantissa = skip_decinteger(sql, i);
+        // {numeric}, unless {numericfail} applies: "1..10" is 1, "..", 10.
+        if (at(mantissa) == '.' && at(mantissa + 1) != '.') {
+            ++mantissa;
+            if (is_digit(at(mantissa))) {
+                consider(skip_decinteger_glued(sql, mantissa));
+                mantissa = skip_decinteger(sql, mantissa);
+            } else {
+                consider(skip_glued_identifier(sql, mantissa));
+            }
+        }
+    }
+    if (at(mantissa) == 'E' || at(mantissa) == 'e') {
+        const bool signed_exponent = at(mantissa + 1) == '+' || at(mantissa + 1) == '-';
+        const std::size_t exponent = signed_exponent ? mantissa + 2 : mantissa + 1;
+        if (is_digit(at(exponent)))
+            consider(skip_decinteger_glued(sql, exponent));
+    }
+    return longest;
+}
+
+// scan.l's {comment}: "--" up to, not including, the newline. `i` is at the first '-'.
+constexpr std::size_t skip_line_comment(std::string_view sql, std::size_t i) noexcept
+{
+    i += 2;
+    while (i < sql.size() && !is_newline(sql[i]))
+        ++i;
+    return i;
+}
+
+// scan.l's <xc> state: every "/*" opens a level (xcdepth), every "*/" closes one. The '*' of an
+// opener is never reused as the '*' of a closer, so "/*/" stays open. `i` is at the first '/'.
+constexpr std::size_t skip_block_comment(std::string_view sql, std::size_t i) noexcept
+{
+    std::size_t depth = 0;
+    i += 2;
+    while (i + 1 < sql.size()) {
+        if (sql[i] == '/' && sql[i + 1] == '*') {
+            ++depth;
+            i += 2;
+        } else if (sql[i] == '*' && sql[i + 1] == '/') {
+            if (depth == 0)
+                return i + 2;
+            --depth;
+            i += 2;
+        } else {
+            ++i;
+        }
+    }
+    return unterminated;
+}
+
+// scan.l's {quotecontinue}: after a closing quote, whitespace and "--" comments that include at
+// least one newline, then a quote, continue the same literal ('a'\n'b' is 'ab'). Returns the
+// index of that quote, or `unterminated` when the literal really ended at `i`.
+constexpr std::size_t find_quote_continue(std::string_view sql, std::size_t i) noexcept
+{
+    bool saw_newline = false;
+    while (i < sql.size()) {
+        if (is_space(sql[i])) {
+            saw_newline = saw_newline || is_newline(sql[i]);
+            ++i;
+        } else if (sql[i] == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            i = skip_line_comment(sql, i);
+        } else {
+            break;
+        }
+    }
+    return saw_newline && i < sql.size() && sql[i] == '\'' ? i : unterminated;
+}
+
+// scan.l's <xq> and <xe> states (<xb>, <xh>, <xus> read the same for our purpose). "''" is a
+// quote; with `backslash_escapes` (E'...') a backslash also takes the next byte, so E'it\'s' is one
+// string. standard_conforming_strings is on (the default since 9.1, and what libpq's
+// PQescapeLiteral assumes too): in '...' a backslash is an ordinary character. A continued
+// literal stays in the state it began in: E'a'\n'\'' is still an escape string, which matters
+// because the continuation's backslashes keep escaping. `i` is at the opening quote.
+constexpr std::size_t skip_quoted_string(std::string_view sql, std::size_t i,
+                                         bool backslash_escapes) noexcept
+{
+    ++i;
+    while (i < sql.size()) {
+        const char c = sql[i];
+        if (c == '\\' && backslash_escapes) {
+            i += 2;
+        } else if (c == '\'') {
+            if (i + 1 < sql.size() && sql[i + 1] == '\'') {
+                i += 2;
+            } else {
+                const std::size_t next = find_quote_continue(sql, i + 1);
+                if (next == unterminated)
+                    return i + 1;
+                i = next + 1;
+            }
+        } else {
+            ++i;
+        }
+    }
+    return unterminated;
+}
+
+// scan.l's <xd> state: "..." with "" as a quote. `i` is at the opening quote.
+constexpr std::size_t skip_quoted_identifier(std::string_view sql, std::size_t i) noexcept
+{
+    ++i;
+    while (i < sql.size()) {
+        if (sql[i] != '"')
+            ++i;
+        else if (i + 1 < sql.size() && sql[i + 1] == '"')
+            i += 2;
+        else
+            return i + 1;
+    }
+    return unterminated;
+}
+
+// scan.l's {dolqdelim}: '$', an optional tag that cannot start with a digit, '$'. Returns the
+// delimiter's length, or 0 when `i` does not start one (scan.l's {dolqfailed}: the '$' is then
+// an ordinary character).
+constexpr std::size_t dollar_delimiter_length(std::string_view sql, std::size_t i) noexcept
+{
+    std::size_t j = i + 1;
+    if (j < sql.size() && is_ident_start(sql[j])) {
+        ++j;
+        while (j < sql.size() && is_tag_cont(sql[j]))
+            ++j;
+    }
+    return j < sql.size() && sql[j] == '$' ? j + 1 - i : 0;
+}
+
+// scan.l's <xdolq> state: the body is opaque and ends at the first occurrence of the very same
+// delimiter. scan.l tries a delimiter at every '$' of the body (putting back the last '$' of a
+// mismatch, as in $a$ x$$a$), which is the same as a plain substring search.
+constexpr std::size_t skip_dollar_quote(std::string_view sql, std::size_t i,
+                                        std::size_t delimiter_length) noexcept
+{
+    const std::string_view delimiter = sql.substr(i, delimiter_length);
+    const std::size_t close = sql.find(delimiter, i + delimiter_length);
+    return close == std::string_view::npos ? unterminated : close + delimiter_length;
+}
+
+}  // namespace sql_lexer
+
+// Scans `sql` once, calling `visit(const placeholder&)` for every placeholder that is outside
+// comments, string literals, quoted identifiers and dollar-quoted strings, in order. constexpr,
+// no allocation: basic_sql's consteval constructor and typq::runtime run the same code.
+//
+// Token boundaries are PostgreSQL's (scan.l), so a '$' or ':' inside another token never counts:
+// - "a$1" is one identifier, and "1abc$2" and "1e9$2" are one (junk) number token each: none
+//   holds a placeholder. "$1$2" holds $1 and $2, and "1$2" holds $2: digits that end a parameter
+//   or a number do not glue the next '$' to them ({param_junk} and {integer_junk} only swallow
+//   what starts like an identifier, and '$' does not).
+// - "$1abc" reports $1 (length 2) and skips "abc" as one identifier, '$' included: PostgreSQL 14
+//   reads $1 AS abc, 15 and later reject it as trailing junk; either way "abc$2" holds nothing.
+// - E'...' is an escape string only where an identifier could start: "fooE'x'", "1E'x'",
+//   "1.e'x'" and "$1E'x'" end in an ordinary string.
+// - ":name" needs an identifier start after the ':'; the name runs to the end of the identifier,
+//   '$' included (":a$1" is named "a$1", the one identifier the server would see). "::" (cast) and
+//   ":=" are skipped whole, so "x::text" has none. A ':' before a digit, a quote or a space is
+//   passed over ("arr[1:2]" has none), and so is a ':' glued to the end of an identifier, number
+//   or placeholder ("arr[lo:hi]", "x:a" have none, as in SQLAlchemy): rewritten to "x$1" such a
+//   name would become part of the identifier and silently vanish.
+// - $0 is reported with number 0; the caller rejects it.
+// The scan stops at the first error, after visiting the placeholders before it; a $N beyond 65535
+// is an error and is not visited.
+template <class Visit>
+[[nodiscard]] constexpr sql_lex_result scan_placeholders(std::string_view sql, Visit&& visit)
+{
+    namespace lex = sql_lexer;
+    const std::size_t size = sql.size();
+    // The byte `k` after `i`, or '\0' past the end: every test below looks for a non-NUL byte.
+    const auto at = [sql, size](std::size_t i, std::size_t k) noexcept {
+        return i + k < size ? sql[i + k] : '\0';
+    };
+
+    std::size_t i = 0;
+    while (i < size) {
+        const char c = sql[i];
+        if (c == '-' && at(i, 1) == '-') {
+            i = lex::skip_line_comment(sql, i);
+        } else if (c == '/' && at(i, 1) == '*') {
+            const std::size_t end = lex::skip_block_comment(sql, i);
+            if (end == lex::unterminated)
+                return {sql_lex_error::unterminated_block_comment, i};
+            i = end;
+        } else if (c == '\'') {
+            const std::size_t end = lex::skip_quoted_string(sql, i, false);
+            if (end == lex::unterminated)
+                return {sql_lex_error::unterminated_quoted_string, i};
+            i = end;
+        } else if (c == '"') {
+            const std::size_t end = lex::skip_quoted_identifier(sql, i);
+            if (end == lex::unterminated)
+                return {sql_lex_error::unterminated_quoted_identifier, i};
+            i = end;
+        } else if (c == '$' && lex::is_digit(at(i, 1))) {
+            // scan.l's {param}: '$' and decimal digits (no underscores, unlike numbers).
+            std::size_t end = i + 1;
+            unsigned number = 0;
+            bool too_large = false;
+            while (end < size && lex::is_digit(sql[end])) {
+                // Stop accumulating once past the limit, so that no digit string can overflow.
+                if (!too_large) {
+                    number = number * 10 + static_cast<unsigned>(sql[end] - '0');
+                    too_large = number > lex::max_parameter_number;
+                }
+                ++end;
+            }
+            if (too_large)
+                return {sql_lex_error::placeholder_number_too_large, i};
+            const placeholder found{placeholder_kind::positional, i, end - i, number, {}};
+            visit(found);
+            // scan.l's {param_junk}: an identifier glued to the digits belongs to this token.
+            i = lex::skip_glued_identifier(sql, end);
+        } else if (c == '$') {
+            const std::size_t delimiter = lex::dollar_delimiter_length(sql, i);
+            if (delimiter == 0) {
+                ++i;
+            } else {
+                const std::size_t end = lex::skip_dollar_quote(sql, i, delimiter);
+                if (end == lex::unterminated)
+                    return {sql_lex_error::unterminated_dollar_quote, i};
+                i = end;
+            }
+        } else if (c == ':') {
+            const char next = at(i, 1);
+            if (next == ':' || next == '=') {
+                i += 2;  // scan.l's {typecast} and {colon_equals}: never a placeholder
+            } else if (lex::is_ident_start(next) && !(i > 0 && lex::is_ident_cont(sql[i - 1]))) {
+                const std::size_t end = lex::skip_ident_cont(sql, i + 2);
+                const std::string_view name = sql.substr(i + 1, end - i - 1);
+                const placeholder found{placeholder_kind::named, i, end - i, 0u, name};
+                visit(found);
+                i = end;
+            } else {
+                ++i;
+            }
+        } else if (lex::is_digit(c) || (c == '.' && lex::is_digit(at(i, 1)))) {
+            i = lex::skip_number(sql, i);
+        } else if (lex::is_ident_start(c)) {
+            // Literal prefixes count only here, at the start of an identifier (scan.l's xestart,
+            // xbstart, xhstart, xnstart, xusstart, xuistart win over {identifier} by length).
+            const char next = at(i, 1);
+            const bool escape = (c == 'E' || c == 'e') && next == '\'';
+            const bool plain = next == '\''
+                && (c == 'B' || c == 'b' || c == 'X' || c == 'x' || c == 'N' || c == 'n');
+            const bool unicode = (c == 'U' || c == 'u') && next == '&'
+                && (at(i, 2) == '\'' || at(i, 2) == '"');
+            if (escape || plain || (unicode && at(i, 2) == '\'')) {
+                const std::size_t quote = unicode ? i + 2 : i + 1;
+                const std::size_t end = lex::skip_quoted_string(sql, quote, escape);
+                if (end == lex::unterminated)
+                    return {sql_lex_error::unterminated_quoted_string, i};
+                i = end;
+            } else if (unicode) {
+                const std::size_t end = lex::skip_quoted_identifier(sql, i + 2);
+                if (end == lex::unterminated)
+                    return {sql_lex_error::unterminated_quoted_identifier, i};
+                i = end;
+            } else {
+                i = lex::skip_ident_cont(sql, i + 1);
+            }
+        } else {
+            ++i;
+        }
+    }
+    return {sql_lex_error::none, size};
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_SQL_LEXER_HPP
+// ----- end <typq/detail/sql_lexer.hpp> -----
+
+#include <boost/pfr/tuple_size.hpp>
+
+#include <array>        // parameter order of named statements
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint16_t
+#include <string>       // runtime SQL, rewritten statements
+#include <string_view>  // the statement text
+#include <type_traits>  // std::is_constant_evaluated, std::type_identity_t
+#include <utility>      // std::move
+
+namespace typq {
+
+/// SQL text built at run time, opting out of the compile-time check: `typq::runtime(text)`.
+/// Placeholders and arguments are then checked when the statement runs, by the same rules.
+class runtime_sql {
+public:
+    explicit runtime_sql(std::string text) : text_(std::move(text)) {}
+    [[nodiscard]] const std::string& text() const noexcept { return text_; }
+
+private:
+    std::string text_;
+};
+
+/// Marks SQL built at run time: `conn.query<T>(typq::runtime(text), args...)`.
+[[nodiscard]] inline runtime_sql runtime(std::string text)
+{
+    return runtime_sql(std::move(text));
+}
+
+namespace detail {
+
+// A failed compile-time check calls one of these: they are not constexpr, so the compiler stops
+// and its first error line names the function, which names the problem.
+inline void sql_error_placeholder_zero() {}
+inline void sql_error_more_placeholders_than_arguments() {}
+inline void sql_error_more_arguments_than_placeholders() {}
+inline void sql_error_gap_in_placeholders() {}
+inline void sql_error_positional_placeholder_with_named_arguments() {}
+inline void sql_error_name_is_not_a_field() {}
+inline void sql_error_nul_in_statement() {}
+inline void sql_error_unterminated_quoted_string() {}
+inline void sql_error_unterminated_quoted_identifier() {}
+inline void sql_error_unterminated_dollar_quote() {}
+inline void sql_error_unterminated_block_comment() {}
+inline void sql_error_placeholder_number_too_large() {}
+
+enum class sql_problem : unsigned char {
+    placeholder_zero,
+    more_placeholders_than_arguments,
+    more_arguments_than_placeholders,
+    gap_in_placeholders,
+    positional_placeholder_with_named_arguments,
+    name_is_not_a_field,
+    nul_in_statement,
+    unterminated_quoted_string,
+    unterminated_quoted_identifier,
+    unterminated_dollar_quote,
+    unterminated_block_comment,
+    placeholder_number_too_large,
+};
+
+inline std::string describe_sql_problem(sql_problem problem)
+{
+    switch (problem) {
+    case sql_problem::placeholder_zero: return "placeholder $0 (placeholders start at $1)";
+    case sql_problem::more_placeholders_than_arguments: return "a placeholder has no argument";
+    case sql_problem::more_arguments_than_placeholders: return "an argument has no placeholder";
+    case sql_problem::gap_in_placeholders: return "the placeholders skip a number";
+    case sql_problem::positional_placeholder_with_named_arguments:
+        return "a $N placeholder in a statement whose struct argument binds :name placeholders";
+    case sql_problem::name_is_not_a_field: return "a :name placeholder that is not a field of the argument";
+    case sql_problem::nul_in_statement: return "a NUL byte in the statement";
+    case sql_problem::unterminated_quoted_string: return "an unterminated quoted string";
+    case sql_problem::unterminated_quoted_identifier: return "an unterminated quoted identifier";
+    case sql_problem::unterminated_dollar_quote: return "an unterminated dollar-quoted string";
+    case sql_problem::unterminated_block_comment: return "an unterminated /* comment";
+    case sql_problem::placeholder_number_too_large: return "a placeholder number above 65535";
+    }
+    return "an invalid statement";
+}
+
+// At compile time: stop the build with the problem's name. At run time: a usage_error.
+constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
+{
+    if (std::is_constant_evaluated()) {
+        switch (problem) {
+        case sql_problem::placeholder_zero: sql_error_placeholder_zero(); break;
+        case sql_problem::more_placeholders_than_arguments: sql_error_more_placeholders_than_arguments(); break;
+        case sql_problem::more_arguments_than_placeholders: sql_error_more_arguments_than_placeholders(); break;
+        case sql_problem::gap_in_placeholders: sql_error_gap_in_placeholders(); break;
+        case sql_problem::positional_placeholder_with_named_arguments:
+            sql_error_positional_placeholder_with_named_arguments();
+            break;
+        case sql_problem::name_is_not_a_field: sql_error_name_is_not_a_field(); break;
+        case sql_problem::nul_in_statement: sql_error_nul_in_statement(); break;
+        case sql_problem::unterminated_quoted_string: sql_error_unterminated_quoted_string(); break;
+        case sql_problem::unterminated_quoted_identifier: sql_error_unterminated_quoted_identifier(); break;
+        case sql_problem::unterminated_dollar_quote: sql_error_unterminated_dollar_quote(); break;
+        case sql_problem::unterminated_block_comment: sql_error_unterminated_block_comment(); break;
+        case sql_problem::placeholder_number_too_large: sql_error_placeholder_number_too_large(); break;
+        }
+    }
+    else
+        throw usage_error("SQL statement has " + describe_sql_problem(problem) + " (at offset " + std::to_string(offset) + ")");
+}
+
+constexpr sql_problem lex_problem(sql_lex_error error) noexcept
+{
+    switch (error) {
+    case sql_lex_error::unterminated_quoted_identifier: return sql_problem::unterminated_quoted_identifier;
+    case sql_lex_error::unterminated_dollar_quote: return sql_problem::unterminated_dollar_quote;
+    case sql_lex_error::unterminated_block_comment: return sql_problem::unterminated_block_comment;
+    case sql_lex_error::placeholder_number_too_large: return sql_problem::placeholder_number_too_large;
+    default: return sql_problem::unterminated_quoted_string;
+    }
+}
+
+/// A lone aggregate argument binds `:name` placeholders from its fields.
+template <class... Args>
+inline constexpr bool binds_by_name = false;
+template <class T>
+inline constexpr bool binds_by_name<T> = reflected_struct<T>;
+
+// How many parameters a statement can have: one per argument, or one per field.
+template <class... Args>
+inline constexpr std::size_t max_parameters = sizeof...(Args);
+template <class T>
+    requires reflected_struct<T>
+inline constexpr std::size_t max_parameters<T> = boost::pfr::tuple_size_v<T>;
+
+/// The index of the field of T called `name`, or -1.
+template <class T>
+constexpr int field_index(std::string_view name) noexcept
+{
+    constexpr auto& names = field_names<T>;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name)
+            return static_cast<int>(i);
+    return -1;
+}
+
+template <class... Args>
+consteval bool require_arguments_encodable()
+{
+    if constexpr (binds_by_name<Args...>) {
+        using row = row_traits<Args...>;
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (require_encodable<std::remove_cv_t<typename row::template field_type<I>>>() && ...);
+        }(std::make_index_sequence<row::size>{});
+    }
+    else
+        return (require_encodable<Args>() && ...);
+}
+
+}  // namespace detail
+
+/// A SQL statement whose placeholders have been checked against the argument types `Args`:
+/// `$1..$N` must be exactly the N arguments, with no gap and no extra; or, when the only argument
+/// is a struct, every `:name` must be one of its fields (bound in order of first appearance).
+/// Placeholders inside comments, quoted strings, quoted identifiers and dollar quotes don't count,
+/// and `::` casts are not names; nor is a `:` glued to the end of a word (`arr[lo:hi]` is a slice).
+template <class... Args>
+class basic_sql {
+public:
+    static constexpr bool named = detail::binds_by_name<Args...>;
+    static_assert(detail::require_arguments_encodable<Args...>());
+
+    /// Checks a string literal at compile time; a mismatch does not compile.
+    template <std::size_t N>
+    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
+    {
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::nul_in_statement, N - 1);
+        check();
+    }
+
+    /// Checks SQL built at run time. @throws typq::usage_error when placeholders and arguments disagree.
+    basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+
+    /// The statement, NUL-terminated.
+    [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
+
+    /// The number of parameters the statement binds.
+    [[nodiscard]] constexpr std::size_t parameter_count() const noexcept { return named ? count_ : sizeof...(Args); }
+
+    /// Named statements: the field that parameter `$k+1` takes its value from.
+    [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
+
+    /// Named statements: the statement with each `:name` replaced by its `$k`, appended to `out`.
+    void write_positional(std::string& out) const
+    {
+        std::size_t copied = 0;
+        const auto rewrite = [&](const detail::placeholder& p) {
+            if (p.kind != detail::placeholder_kind::named)
+                return;
+            const auto field = static_cast<std::uint16_t>(detail::field_index<Args...>(p.name));
+            std::size_t k = 0;
+            while (fields_[k] != field)
+                ++k;
+            out.append(text_ + copied, p.offset - copied);
+            out += '$';
+            out += std::to_string(k + 1);
+            copied = p.offset + p.length;
+        };
+        (void)detail::scan_placeholders(text(), rewrite);
+        out.append(text_ + copied, size_ - copied);
+    }
+
+private:
+    static constexpr std::size_t max_parameters = detail::max_parameters<Args...>;
+
+    constexpr void check()
+    {
+        for (std::size_t i = 0; i < size_; ++i)
+            if (text_[i] == '\0')
+                detail::report_sql_problem(detail::sql_problem::nul_in_statement, i);
+
+        std::array<bool, max_parameters + 1> seen{};
+        const auto visit = [&](const detail::placeholder& p) {
+            if (p.kind == detail::placeholder_kind::positional) {
+                if constexpr (named)
+                    detail::report_sql_problem(detail::sql_problem::positional_placeholder_with_named_arguments, p.offset);
+                else if (p.number == 0)
+                    detail::report_sql_problem(detail::sql_problem::placeholder_zero, p.offset);
+                else if (p.number > max_parameters)
+                    detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments, p.offset);
+                else
+                    seen[p.number] = true;
+            }
+            else if constexpr (named) {
+                const int field = detail::field_index<Args...>(p.name);
+                if (field < 0)
+                    detail::report_sql_problem(detail::sql_problem::name_is_not_a_field, p.offset);
+                else if (!seen[static_cast<std::size_t>(field)]) {
+                    seen[static_cast<std::size_t>(field)] = true;
+                    fields_[count_++] = static_cast<std::uint16_t>(field);
+                }
+            }
+            // Without a struct argument a ':' word is SQL (an array slice), not a placeholder.
+        };
+        const auto lexed = detail::scan_placeholders(text(), visit);
+        if (lexed.error != detail::sql_lex_error::none)
+            detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
+
+        if constexpr (!named) {
+            for (std::size_t i = 1; i <= max_parameters; ++i) {
+                if (seen[i])
+                    continue;
+                bool later = false;
+                for (std::size_t j = i + 1; j <= max_parameters; ++j)
+                    later = later || seen[j];
+                detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
+                                                 : detail::sql_problem::more_arguments_than_placeholders,
+                    0);
+                return;
+            }
+        }
+    }
+
+    const char* text_;
+    std::size_t size_;
+    std::array<std::uint16_t, max_parameters> fields_{};
+    std::uint16_t count_ = 0;
+};
+
+/// The statement parameter of `execute` and `query*`: `Args` are deduced from the arguments alone,
+/// and the literal is checked against them at compile time.
+template <class... Args>
+using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
+
+}  // namespace typq
+
+#endif  // TYPQ_SQL_HPP
+// ----- end <typq/sql.hpp> -----
+// ----- begin <typq/result.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/result.hpp: typed results. A result<Row> owns one PGresult and is a random-access range
+// of Row values; the column plan (which column feeds which field, and whether its type fits) is
+// built once per result, so that decoding a row is straight-line code with no lookups.
+
+#ifndef TYPQ_RESULT_HPP
+#define TYPQ_RESULT_HPP
+
+// ----- begin <typq/detail/exec.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/exec.hpp: the one non-template path from typq to libpq. Templates encode their
+// parameters and call exec_params (or exec_script); result status checks, SQLSTATE mapping and
+// broken-connection detection are written once, here.
+
+#ifndef TYPQ_DETAIL_EXEC_HPP
+#define TYPQ_DETAIL_EXEC_HPP
+
+// ----- begin <typq/detail/pq_handle.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/pq_handle.hpp: ownership of libpq's PGconn and PGresult from their first line, so
+// that a throw leaves nothing behind.
+
+#ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
+#define TYPQ_DETAIL_PQ_HANDLE_HPP
+
+#include <libpq-fe.h>
+
+#include <memory>  // std::unique_ptr
+
+namespace typq::detail {
+
+struct pq_result_deleter {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using result_handle = std::unique_ptr<PGresult, pq_result_deleter>;
+
+struct pq_conn_deleter {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_PQ_HANDLE_HPP
+// ----- end <typq/detail/pq_handle.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <cstdint>      // std::uint64_t
+#include <cstdlib>      // std::atoi
+#include <string>       // messages, diagnostic fields
+#include <string_view>  // trimming libpq's messages
+
+namespace typq::detail {
+
+/// The parameters of one statement, laid out as PQexecParams wants them.
+struct param_span {
+    int count = 0;
+    const Oid* types = nullptr;
+    const char* const* values = nullptr;
+    const int* lengths = nullptr;
+    const int* formats = nullptr;
+};
+
+/// libpq's messages end in a newline and sometimes repeat "ERROR:  "; keep the sentence.
+inline std::string libpq_message(const PGconn* conn)
+{
+    std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+        text.remove_suffix(1);
+    return text.empty() ? std::string("unknown libpq error") : std::string(text);
+}
+
+inline diagnostic read_diagnostic(const PGresult* result)
+{
+    const auto field = [result](int code) {
+        const char* value = PQresultErrorField(result, code);
+        return value ? std::string(value) : std::string();
+    };
+    diagnostic d;
+    d.sqlstate = field(PG_DIAG_SQLSTATE);
+    d.severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
+    d.message_primary = field(PG_DIAG_MESSAGE_PRIMARY);
+    d.message_detail = field(PG_DIAG_MESSAGE_DETAIL);
+    d.message_hint = field(PG_DIAG_MESSAGE_HINT);
+    d.context = field(PG_DIAG_CONTEXT);
+    d.schema_name = field(PG_DIAG_SCHEMA_NAME);
+    d.table_name = field(PG_DIAG_TABLE_NAME);
+    d.column_name = field(PG_DIAG_COLUMN_NAME);
+    d.datatype_name = field(PG_DIAG_DATATYPE_NAME);
+    d.constraint_name = field(PG_DIAG_CONSTRAINT_NAME);
+    d.internal_query = field(PG_DIAG_INTERNAL_QUERY);
+    d.source_file = field(PG_DIAG_SOURCE_FILE);
+    d.source_function = field(PG_DIAG_SOURCE_FUNCTION);
+    d.statement_position = std::atoi(field(PG_DIAG_STATEMENT_POSITION).c_str());
+    d.internal_position = std::atoi(field(PG_DIAG_INTERNAL_POSITION).c_str());
+    d.source_line = std::atoi(field(PG_DIAG_SOURCE_LINE).c_str());
+    return d;
+}
+
+/// Throws for a connection that can do no more work.
+[[noreturn]] inline void throw_broken(PGconn* conn, const PGresult* result)
+{
+    std::string message = "connection to the server was lost: ";
+    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    message += primary ? std::string(primary) : libpq_message(conn);
+    const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    throw connection_error(message, true, sqlstate ? sqlstate : "");
+}
+
+// A COPY started by a statement sent through execute/query: end it so that the connection stays
+// usable, then say which API to use. Nothing of a COPY FROM STDIN was stored.
+[[noreturn]] inline void abandon_copy(PGconn* conn, ExecStatusType status)
+{
+    if (status == PGRES_COPY_IN)
+        PQputCopyEnd(conn, "COPY FROM STDIN is not supported by execute() and query()");
+    else {
+        char* row = nullptr;
+        while (PQgetCopyData(conn, &row, 0) > 0)
+            PQfreemem(row);
+    }
+    while (PGresult* rest = PQgetResult(conn))
+        PQclear(rest);
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw usage_error("COPY statements cannot run through execute() or query(); the COPY was abandoned");
+}
+
+/// Takes ownership of what libpq returned and throws for anything but success.
+inline result_handle check_result(PGconn* conn, PGresult* raw)
+{
+    result_handle result(raw);
+    if (!result) {
+        if (PQstatus(conn) == CONNECTION_BAD)
+            throw_broken(conn, nullptr);
+        throw connection_error(libpq_message(conn), false, "");
+    }
+    switch (const ExecStatusType status = PQresultStatus(result.get())) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        return result;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT:
+    case PGRES_COPY_BOTH:
+        result.reset();
+        abandon_copy(conn, status);
+    default:
+        // A FATAL from the server (a terminated backend) arrives as an error result on a
+        // connection that is now closed: that is a lost connection first, a server error second.
+        if (PQstatus(conn) == CONNECTION_BAD)
+            throw_broken(conn, result.get());
+        if (const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); sqlstate && *sqlstate)
+            throw_server_error(read_diagnostic(result.get()));
+        throw connection_error(libpq_message(conn), PQstatus(conn) == CONNECTION_BAD, "");
+    }
+}
+
+/// Runs one statement with binary results (extended query protocol).
+inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
+{
+    return check_result(conn,
+        PQexecParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1));
+}
+
+/// Runs SQL without parameters through the simple query protocol, so that one string may hold
+/// several statements (a schema script). Results are text: for execute(), which reads none.
+inline result_handle exec_script(PGconn* conn, const char* statements)
+{
+    return check_result(conn, PQexec(conn, statements));
+}
+
+/// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
+inline std::uint64_t affected_rows(const PGresult* result)
+{
+    std::uint64_t count = 0;
+    for (const char* digit = PQcmdTuples(const_cast<PGresult*>(result)); *digit >= '0' && *digit <= '9'; ++digit)
+        count = count * 10 + static_cast<std::uint64_t>(*digit - '0');
+    return count;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_EXEC_HPP
+// ----- end <typq/detail/exec.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <array>        // the column plan
+#include <compare>      // iterator ordering
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::uint64_t
+#include <iterator>     // iterator tags
+#include <string>       // mismatch messages
+#include <string_view>  // column names
+#include <utility>      // std::move, std::index_sequence
+
+namespace typq {
+namespace detail {
+
+/// Which column feeds each field of Row, and the context for its error messages.
+template <class Row>
+struct column_plan {
+    static constexpr std::size_t size = row_traits<Row>::size;
+    std::array<int, size> columns{};
+    std::array<decode_site, size> sites{};
+};
+
+template <class Row>
+std::string row_type_name()
+{
+    return type_name<typename row_traits<Row>::value_type>();
+}
+
+// Collects every problem of a column plan, so that one error names them all.
+class plan_problems {
+public:
+    void add(std::string problem, const conversion_site& site)
+    {
+        if (text_.empty())
+            first_ = site;
+        else
+            text_ += "; ";
+        text_ += problem;
+    }
+    void throw_if_any(const std::string& row_type) const
+    {
+        if (!text_.empty())
+            throw conversion_error("result does not fit " + row_type + ": " + text_, first_);
+    }
+
+private:
+    std::string text_;
+    conversion_site first_;
+};
+
+template <class Row, std::size_t I>
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems)
+{
+    using traits = row_traits<Row>;
+    using field = std::remove_cv_t<row_field_t<Row, I>>;
+    constexpr std::string_view name = row_field_name<Row, I>();
+    const int columns = PQnfields(result);
+
+    decode_site& site = plan.sites[I];
+    site.field = name;
+    site.field_index = static_cast<int>(I);
+    site.field_type = &type_name<field>;
+    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+
+    int column = -1;
+    if constexpr (traits::shape == row_shape::by_name) {
+        for (int c = 0; c < columns; ++c) {
+            if (std::string_view(PQfname(result, c)) != name)
+                continue;
+            if (column >= 0) {
+                problems.add("two columns are named \"" + std::string(name) + "\" for field \"" + std::string(name)
+                        + "\" (" + type_name<field>() + ")",
+                    make_conversion_site(site));
+                return;
+            }
+            column = c;
+        }
+        if (column < 0) {
+            problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",
+                make_conversion_site(site));
+            return;
+        }
+    }
+    else {
+        if (static_cast<int>(I) >= columns)
+            return;  // the column count mismatch is reported once, by plan_columns
+        column = static_cast<int>(I);
+    }
+
+    plan.columns[I] = column;
+    site.column = PQfname(result, column);
+    site.column_index = column;
+    site.column_type = static_cast<oid>(PQftype(result, column));
+    if (PQfformat(result, column) != 1)
+        problems.add(describe_column(site.column, column, site.column_type) + " is in text format", make_conversion_site(site));
+    else if (!type<field>::accepts(site.column_type))
+        problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
+            make_conversion_site(site));
+}
+
+/// Matches the result's columns to Row's fields and checks every column's type, once.
+/// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
+template <class Row>
+column_plan<Row> plan_columns(const PGresult* result)
+{
+    static_assert(require_row_decodable<Row>());
+    using traits = row_traits<Row>;
+    column_plan<Row> plan;
+    plan_problems problems;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (plan_field<Row, I>(result, plan, problems), ...);
+    }(std::make_index_sequence<traits::size>{});
+
+    const int columns = PQnfields(result);
+    if constexpr (traits::shape == row_shape::by_name) {
+        constexpr auto& names = field_names<typename traits::value_type>;
+        for (int c = 0; c < columns; ++c) {
+            const std::string_view column = PQfname(result, c);
+            bool used = false;
+            for (std::string_view name : names)
+                used = used || name == column;
+            if (!used)
+                problems.add(describe_column(column, c, static_cast<oid>(PQftype(result, c))) + " has no field",
+                    conversion_site{std::string(column), describe_sql_type(static_cast<oid>(PQftype(result, c))), {}, {}});
+        }
+    }
+    else if (columns != static_cast<int>(traits::size)) {
+        problems.add("the result has " + std::to_string(columns) + " column(s), the row type "
+                + std::to_string(traits::size),
+            conversion_site{});
+    }
+    problems.throw_if_any(row_type_name<Row>());
+    return plan;
+}
+
+[[noreturn]] inline void throw_null_error(const decode_site& site, int row)
+{
+    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
+            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
+        make_conversion_site(site));
+}
+
+template <class Row, std::size_t I, class Field>
+void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field)
+{
+    const int column = plan.columns[I];
+    if (PQgetisnull(result, row, column)) {
+        if constexpr (receives_null<Field>)
+            type<Field>::set_null(field);
+        else
+            throw_null_error(plan.sites[I], row);
+        return;
+    }
+    type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
+                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row)),
+        field);
+}
+
+/// Decodes row `row` of `result` into a fresh value, following `plan`.
+template <class Row>
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan)
+{
+    using traits = row_traits<Row>;
+    typename traits::value_type out{};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out)), ...);
+    }(std::make_index_sequence<traits::size>{});
+    return out;
+}
+
+}  // namespace detail
+
+/// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
+/// field name, `typq::by_position<T>`, a `std::tuple` (by position), or one scalar column.
+/// Iterable any number of times. Moving it keeps borrowed views valid but not iterators;
+/// destroying it ends both.
+/// @par Lifetime  Rows are decoded on each access and own their data, except borrowed fields
+///      (`std::string_view`, `std::span<const std::byte>`), which point into this result.
+template <class Row>
+class result {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+    using size_type = std::size_t;
+
+    class iterator {
+    public:
+        using iterator_concept = std::random_access_iterator_tag;
+        using iterator_category = std::input_iterator_tag;  // operator* returns a value
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = value_type;
+
+        iterator() = default;
+        [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
+        [[nodiscard]] value_type operator[](difference_type n) const { return owner_->row(row_ + static_cast<int>(n)); }
+        iterator& operator++() noexcept { ++row_; return *this; }
+        iterator operator++(int) noexcept { auto old = *this; ++row_; return old; }
+        iterator& operator--() noexcept { --row_; return *this; }
+        iterator operator--(int) noexcept { auto old = *this; --row_; return old; }
+        iterator& operator+=(difference_type n) noexcept { row_ += static_cast<int>(n); return *this; }
+        iterator& operator-=(difference_type n) noexcept { row_ -= static_cast<int>(n); return *this; }
+        [[nodiscard]] friend iterator operator+(iterator it, difference_type n) noexcept { return it += n; }
+        [[nodiscard]] friend iterator operator+(difference_type n, iterator it) noexcept { return it += n; }
+        [[nodiscard]] friend iterator operator-(iterator it, difference_type n) noexcept { return it -= n; }
+        [[nodiscard]] friend difference_type operator-(const iterator& a, const iterator& b) noexcept { return a.row_ - b.row_; }
+        [[nodiscard]] friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.row_ == b.row_; }
+        [[nodiscard]] friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.row_ <=> b.row_; }
+
+    private:
+        friend class result;
+        iterator(const result* owner, int row) noexcept : owner_(owner), row_(row) {}
+        const result* owner_ = nullptr;
+        int row_ = 0;
+    };
+
+    /// Takes a successful result and checks its columns against `Row` once.
+    /// @throws typq::conversion_error when the columns do not fit `Row`.
+    explicit result(detail::result_handle handle)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get())), rows_(PQntuples(handle_.get()))
+    {
+    }
+
+    [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
+    [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+    [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
+    [[nodiscard]] iterator end() const noexcept { return {this, rows_}; }
+
+    /// Row `index`, decoded. @throws typq::usage_error when `index >= size()`.
+    [[nodiscard]] value_type operator[](size_type index) const
+    {
+        if (index >= size())
+            throw usage_error("row " + std::to_string(index) + " of a result with " + std::to_string(rows_) + " rows");
+        return row(static_cast<int>(index));
+    }
+
+    /// The count in the command tag: rows returned, or rows changed by INSERT/UPDATE/DELETE ... RETURNING.
+    [[nodiscard]] std::uint64_t affected_rows() const noexcept { return detail::affected_rows(handle_.get()); }
+
+    /// The libpq result, for what typq does not wrap. Owned by this object.
+    [[nodiscard]] const PGresult* native_handle() const noexcept { return handle_.get(); }
+
+private:
+    value_type row(int index) const { return detail::decode_row<Row>(handle_.get(), index, plan_); }
+
+    detail::result_handle handle_;
+    detail::column_plan<Row> plan_;
+    int rows_;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_RESULT_HPP
+// ----- end <typq/result.hpp> -----
+// ----- begin <typq/connection.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
+// family that binds typed parameters and reads typed rows, both in binary format.
+
+#ifndef TYPQ_CONNECTION_HPP
+#define TYPQ_CONNECTION_HPP
+
+// ----- begin <typq/detail/params.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/params.hpp: encoding a statement's arguments into stack arrays of OIDs, lengths and
+// formats plus one reusable byte buffer, the layout PQexecParams takes.
+
+#ifndef TYPQ_DETAIL_PARAMS_HPP
+#define TYPQ_DETAIL_PARAMS_HPP
+
+
+#include <libpq-fe.h>
+
+#include <array>        // the per-parameter arrays
+#include <climits>      // INT_MAX: libpq's lengths are int
+#include <cstddef>      // std::size_t
+#include <string>       // the byte buffer
+#include <string_view>  // field names in messages
+
+namespace typq::detail {
+
+template <std::size_t N>
+struct param_block {
+    std::array<Oid, N> types{};
+    std::array<const char*, N> values{};
+    std::array<int, N> lengths{};
+    std::array<int, N> formats{};
+    std::array<std::size_t, N> offsets{};
+
+    /// Points each value into `buffer`, now that it will not grow again.
+    param_span finish(const std::string& buffer, std::size_t count) noexcept
+    {
+        for (std::size_t i = 0; i < count; ++i)
+            values[i] = lengths[i] < 0 ? nullptr : buffer.data() + offsets[i];
+        return {static_cast<int>(count), types.data(), values.data(), lengths.data(), formats.data()};
+    }
+};
+
+// "parameter $2 (std::string)" or "parameter $1 (field "email" (std::string))".
+template <class T>
+std::string describe_parameter(std::size_t index, std::string_view field)
+{
+    std::string text = "parameter $" + std::to_string(index + 1) + " (";
+    if (!field.empty()) {
+        text += "field \"";
+        text += field;
+        text += "\", ";
+    }
+    return text + type_name<T>() + ")";
+}
+
+/// Encodes `value` as parameter `index`: NULL, or its bytes appended to `buffer` (text-format
+/// parameters get the NUL terminator libpq expects).
+template <class T, std::size_t N>
+void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer, std::string_view field = {})
+{
+    using adapter = type<T>;
+    block.types[index] = static_cast<Oid>(adapter::param_oid);
+    block.formats[index] = static_cast<int>(param_format_of<T>());
+    if constexpr (sends_null<T>) {
+        if (adapter::is_null(value)) {
+            block.lengths[index] = -1;
+            return;
+        }
+    }
+    const std::size_t start = buffer.size();
+    try {
+        writer out(buffer);
+        adapter::encode(value, out);
+    }
+    catch (const conversion_error& e) {
+        throw conversion_error(describe_parameter<T>(index, field) + ": " + e.what(),
+            conversion_site{{}, e.sql_type(), std::string(field), type_name<T>()});
+    }
+    const std::size_t size = buffer.size() - start;
+    if (size > static_cast<std::size_t>(INT_MAX))
+        throw conversion_error(describe_parameter<T>(index, field) + " is larger than libpq can send (2 GiB)",
+            conversion_site{{}, std::string(adapter::sql_type), std::string(field), type_name<T>()});
+    if constexpr (param_format_of<T>() == format::text)
+        buffer.push_back('\0');
+    block.offsets[index] = start;
+    block.lengths[index] = static_cast<int>(size);
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_PARAMS_HPP
+// ----- end <typq/detail/params.hpp> -----
+
+#include <boost/pfr/core.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint64_t
+#include <optional>     // query_opt, parameter_status
+#include <string>       // conninfo, buffers
+#include <string_view>  // conninfo, names
+#include <utility>      // std::move, std::index_sequence
+
+namespace typq {
+
+class transaction;
+
+/// What a connection can do now.
+enum class connection_state {
+    open,    ///< connected and usable
+    closed,  ///< closed by close(), or moved from
+    broken,  ///< the connection to the server was lost; only close() or destruction remain
+};
+
+/// The server-side transaction state, as libpq reports it (psycopg's TransactionStatus).
+enum class transaction_status {
+    idle,            ///< no transaction open
+    active,          ///< a command is in progress
+    in_transaction,  ///< inside a transaction block
+    in_error,        ///< inside a failed transaction block: only ROLLBACK will work
+    unknown,         ///< the connection is closed or broken
+};
+
+/// One connection to a PostgreSQL server. Move-only; closes in its destructor. Not thread-safe:
+/// use one connection from one thread at a time.
+///
+/// Parameters travel in binary with the OID their C++ type implies, except strings, which travel
+/// as text with OID 0 so that the server infers their type. Results are read in binary.
+class connection {
+public:
+    /// Connects with a conninfo string (`"host=db dbname=app"`) or URI (`"postgresql:///app"`);
+    /// libpq's `PG*` environment variables fill in what it leaves out (`""` uses only them).
+    /// The client encoding is always UTF-8.
+    /// @throws typq::connection_error when the connection cannot be made.
+    explicit connection(std::string_view conninfo)
+    {
+        const std::string info(conninfo);
+        // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
+        // client_encoding after it overrides any the string names.
+        const char* const keywords[] = {"dbname", "client_encoding", nullptr};
+        const char* const values[] = {info.c_str(), "UTF8", nullptr};
+        conn_.reset(PQconnectdbParams(keywords, values, 1));
+        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
+            throw connection_error(detail::libpq_message(conn_.get()), true);
+        // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
+        PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    }
+
+    connection(connection&&) noexcept = default;
+    connection& operator=(connection&&) noexcept = default;
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    ~connection() = default;
+
+    /// Closes the connection; a closed connection refuses further work. Closing twice is harmless.
+    void close() noexcept { conn_.reset(); }
+
+    [[nodiscard]] connection_state state() const noexcept
+    {
+        if (!conn_)
+            return connection_state::closed;
+        return PQstatus(conn_.get()) == CONNECTION_OK ? connection_state::open : connection_state::broken;
+    }
+
+    [[nodiscard]] typq::transaction_status transaction_status() const noexcept
+    {
+        if (!conn_)
+            return typq::transaction_status::unknown;
+        switch (PQtransactionStatus(conn_.get())) {
+        case PQTRANS_IDLE: return typq::transaction_status::idle;
+        case PQTRANS_ACTIVE: return typq::transaction_status::active;
+        case PQTRANS_INTRANS: return typq::transaction_status::in_transaction;
+        case PQTRANS_INERROR: return typq::transaction_status::in_error;
+        default: return typq::transaction_status::unknown;
+        }
+    }
+
+    /// The server's version as a number: 150018 for 15.18.
+    [[nodiscard]] int server_version() const { return PQserverVersion(usable()); }
+
+    /// The process ID of the server process serving this connection.
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable()); }
+
+    /// A parameter the server reports (`"server_version"`, `"TimeZone"`, `"client_encoding"`,
+    /// `"standard_conforming_strings"`...), or std::nullopt when it reports no such parameter.
+    [[nodiscard]] std::optional<std::string> parameter_status(std::string_view name) const
+    {
+        const char* value = PQparameterStatus(usable(), std::string(name).c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    }
+
+    /// The libpq connection, for what typq does not wrap; owned by this object.
+    [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
+
+    /// Runs `statement` with `args` and returns the number of rows it affected (0 for commands
+    /// without a count). Without arguments the text may hold several statements (a script), run
+    /// by the simple query protocol; the count is then the last statement's.
+    /// @throws typq::server_error (or a subclass for its SQLSTATE), typq::connection_error,
+    ///         typq::conversion_error when an argument cannot be encoded.
+    template <class... Args>
+    std::uint64_t execute(sql<Args...> statement, Args&&... args)
+    {
+        if constexpr (sizeof...(Args) == 0)
+            return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
+        else
+            return detail::affected_rows(run(statement, args...).get());
+    }
+
+    /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
+    /// `typq::by_position<T>`, a `std::tuple`, or one scalar column).
+    /// @throws typq::conversion_error when the columns do not fit `Row` (checked once, before any row).
+    template <class Row, class... Args>
+    [[nodiscard]] result<Row> query(sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        return result<Row>(run(statement, args...));
+    }
+
+    /// Runs `statement` and returns its only row.
+    /// @throws typq::no_rows, typq::too_many_rows unless exactly one row comes back;
+    ///         typq::conversion_error when a column does not fit its field.
+    /// @par Lifetime  The returned value owns its data; nothing refers into the PGresult.
+    template <class Row, class... Args>
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
+    {
+        check_owning<Row>();
+        const auto handle = run(statement, args...);
+        const auto plan = detail::plan_columns<Row>(handle.get());
+        const int rows = PQntuples(handle.get());
+        if (rows != 1)
+            throw_row_count("query_one", "exactly one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
+    }
+
+    /// Runs `statement` and returns its row, or std::nullopt when it returns none.
+    /// @throws typq::too_many_rows when more than one row comes back.
+    template <class Row, class... Args>
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
+    {
+        check_owning<Row>();
+        const auto handle = run(statement, args...);
+        const int rows = PQntuples(handle.get());
+        const auto plan = detail::plan_columns<Row>(handle.get());
+        if (rows == 0)
+            return std::nullopt;
+        if (rows != 1)
+            throw_row_count("query_opt", "at most one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
+    }
+
+    /// Runs `statement` and returns the value of its only column of its only row.
+    /// @throws typq::no_rows, typq::too_many_rows unless exactly one row comes back;
+    ///         typq::conversion_error unless there is exactly one column and it fits `T`
+    ///         (NULL fits only a std::optional).
+    template <class T, class... Args>
+    [[nodiscard]] T query_value(sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
+                                           "use query_one<T> for a row");
+        return query_one<T>(statement, std::forward<Args>(args)...);
+    }
+
+private:
+    friend class transaction;
+
+    PGconn* usable() const
+    {
+        if (!conn_)
+            throw connection_error("the connection is closed", true);
+        if (PQstatus(conn_.get()) != CONNECTION_OK)
+            throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
+        return conn_.get();
+    }
+
+    template <class Row>
+    static constexpr void check_owning()
+    {
+        static_assert(!detail::row_borrows<Row>(),
+            "typq: this row type has a std::string_view or std::span field, which would point into a result "
+            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+    }
+
+    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows)
+    {
+        const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
+            + std::to_string(rows);
+        if (rows == 0)
+            throw no_rows(message);
+        throw too_many_rows(message);
+    }
+
+    // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
+    template <class... Args>
+    detail::result_handle run(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    {
+        using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
+        PGconn* conn = usable();
+        params_.clear();
+        detail::result_handle handle;
+        if constexpr (statement_type::named) {
+            const auto& row = (args, ...);
+            using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
+            detail::param_block<traits::size> block;
+            const std::size_t count = statement.parameter_count();
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t field = statement.parameter_field(k);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_,
+                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
+                                 : void()),
+                        ...);
+                }(std::make_index_sequence<traits::size>{});
+            }
+            rewritten_.clear();
+            statement.write_positional(rewritten_);
+            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count));
+        }
+        else {
+            detail::param_block<sizeof...(Args)> block;
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                (detail::encode_param(block, I, args, params_), ...);
+            }(std::index_sequence_for<Args...>{});
+            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)));
+        }
+        // Keep the buffer for the next statement, but not a one-off huge one.
+        if (params_.capacity() > (std::size_t{1} << 20))
+            params_ = std::string();
+        return handle;
+    }
+
+    detail::conn_handle conn_;
+    std::string params_;              // every parameter's bytes, reused from statement to statement
+    std::string rewritten_;           // a named statement rewritten with $N placeholders
+    std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_CONNECTION_HPP
+// ----- end <typq/connection.hpp> -----
+// ----- begin <typq/transaction.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/transaction.hpp: RAII transactions; nested on one connection they are savepoints.
+
+#ifndef TYPQ_TRANSACTION_HPP
+#define TYPQ_TRANSACTION_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <memory>       // std::make_shared for the client-side diagnostic
+#include <optional>     // transaction_options::isolation
+#include <string>       // statements
+#include <string_view>  // command tags
+
+namespace typq {
+
+/// SQL isolation levels (PostgreSQL runs read_uncommitted as read_committed).
+enum class isolation_level { read_uncommitted, read_committed, repeatable_read, serializable };
+
+/// How a top-level transaction starts; unset members take the session's defaults.
+struct transaction_options {
+    std::optional<isolation_level> isolation;
+    bool read_only = false;
+    bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
+};
+
+/// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
+/// destructor unless committed or rolled back. Constructed while another typq::transaction is open
+/// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
+/// Only the innermost open transaction may commit or roll back.
+///
+/// @par Example
+/// ```
+/// typq::transaction tx{conn};
+/// conn.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", 100, from);
+/// conn.execute("UPDATE accounts SET balance = balance + $1 WHERE id = $2", 100, to);
+/// tx.commit();
+/// ```
+class transaction {
+public:
+    /// @throws typq::usage_error when a transaction was begun on `conn` outside typq::transaction,
+    ///         or when a nested transaction asks for options (a savepoint cannot change them).
+    explicit transaction(connection& conn, transaction_options options = {})
+        : conn_(&conn), depth_(conn.transaction_depth_ + 1)
+    {
+        PGconn* handle = conn.usable();
+        if (depth_ == 1) {
+            if (PQtransactionStatus(handle) != PQTRANS_IDLE)
+                throw usage_error("a transaction is already open on this connection, begun outside typq::transaction");
+            run(begin_statement(options));
+        }
+        else {
+            if (options.isolation || options.read_only || options.deferrable)
+                throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            run("SAVEPOINT " + savepoint_name());
+        }
+        conn.transaction_depth_ = depth_;
+        active_ = true;
+    }
+
+    transaction(const transaction&) = delete;
+    transaction& operator=(const transaction&) = delete;
+
+    /// Rolls back unless committed or rolled back; never throws (a failed rollback leaves the
+    /// server to end the transaction when the connection closes).
+    ~transaction()
+    {
+        if (active_) {
+            try {
+                rollback();
+            }
+            catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+            }
+        }
+    }
+
+    /// Commits (or, for a savepoint, releases it into the enclosing transaction).
+    /// @throws typq::in_failed_sql_transaction when an earlier statement failed: the server rolled
+    ///         the transaction back instead, and nothing was committed;
+    ///         typq::server_error when COMMIT itself fails (a deferred constraint);
+    ///         typq::usage_error when this is not the innermost open transaction.
+    void commit()
+    {
+        require_innermost("commit");
+        if (depth_ > 1) {
+            run("RELEASE SAVEPOINT " + savepoint_name());  // fails in an aborted transaction: rollback() still can
+            end();
+            return;
+        }
+        // Whatever COMMIT answers, the transaction is over.
+        end();
+        const auto tag = run("COMMIT");
+        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
+            diagnostic d;
+            d.sqlstate = "25P02";
+            d.severity = "ERROR";
+            d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
+            detail::raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
+        }
+    }
+
+    /// Rolls back (for a savepoint, everything since it; the enclosing transaction goes on).
+    /// @throws typq::usage_error when this is not the innermost open transaction.
+    void rollback()
+    {
+        require_innermost("rollback");
+        end();
+        if (depth_ > 1) {
+            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+            run("RELEASE SAVEPOINT " + savepoint_name());
+        }
+        else
+            run("ROLLBACK");
+    }
+
+    /// True until commit() or rollback().
+    [[nodiscard]] bool active() const noexcept { return active_; }
+    /// True for a nested transaction, which is a savepoint.
+    [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
+
+private:
+    static std::string begin_statement(const transaction_options& options)
+    {
+        std::string statement = "BEGIN";
+        const char* separator = " ";
+        if (options.isolation) {
+            statement += separator;
+            statement += "ISOLATION LEVEL ";
+            switch (*options.isolation) {
+            case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
+            case isolation_level::read_committed: statement += "READ COMMITTED"; break;
+            case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
+            case isolation_level::serializable: statement += "SERIALIZABLE"; break;
+            }
+            separator = ", ";
+        }
+        if (options.read_only) {
+            statement += separator;
+            statement += "READ ONLY";
+            separator = ", ";
+        }
+        if (options.deferrable) {
+            statement += separator;
+            statement += "DEFERRABLE";
+        }
+        return statement;
+    }
+
+    std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+
+    detail::result_handle run(const std::string& statement)
+    {
+        return detail::exec_script(conn_->usable(), statement.c_str());
+    }
+
+    void require_innermost(const char* operation) const
+    {
+        if (!active_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
+        if (conn_->transaction_depth_ != depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
+    }
+
+    void end() noexcept
+    {
+        active_ = false;
+        conn_->transaction_depth_ = depth_ - 1;
+    }
+
+    connection* conn_;
+    std::size_t depth_;
+    bool active_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TRANSACTION_HPP
+// ----- end <typq/transaction.hpp> -----
+
+#endif  // TYPQ_TYPQ_HPP
+// ----- end <typq/typq.hpp> -----

@@ -37,8 +37,8 @@ private:
     std::shared_ptr<const std::string> sqlstate_;
 };
 
-/// The program asked for something that cannot be done: wrong parameter count with runtime SQL,
-/// a NUL byte in text, committing a transaction that is not the innermost, and the like.
+/// The program asked for something that cannot be done: placeholders and arguments that disagree
+/// in runtime SQL, committing a transaction that is not the innermost, and the like.
 /// Nothing was sent to the server, or what was sent was rolled back.
 class usage_error : public error {
 public:

@@ -63,6 +63,13 @@ private:
     conversion_site first_;
 };
 
+// `column 3 "age" (int4)`: with its position, to tell apart columns of the same name.
+inline std::string describe_numbered_column(const PGresult* result, int column)
+{
+    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
+        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
+}
+
 template <class Row, std::size_t I>
 void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems)
 {
@@ -79,16 +86,22 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
 
     int column = -1;
     if constexpr (traits::shape == row_shape::by_name) {
+        std::string ambiguous;
         for (int c = 0; c < columns; ++c) {
             if (std::string_view(PQfname(result, c)) != name)
                 continue;
-            if (column >= 0) {
-                problems.add("two columns are named \"" + std::string(name) + "\" for field \"" + std::string(name)
-                        + "\" (" + type_name<field>() + ")",
-                    make_conversion_site(site));
-                return;
-            }
-            column = c;
+            if (column >= 0)
+                ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
+                    + describe_numbered_column(result, c);
+            else
+                column = c;
+        }
+        if (!ambiguous.empty()) {
+            site.column = PQfname(result, column);
+            site.column_index = column;
+            site.column_type = static_cast<oid>(PQftype(result, column));
+            problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
+            return;
         }
         if (column < 0) {
             problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",

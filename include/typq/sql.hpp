@@ -51,6 +51,7 @@ inline void sql_error_gap_in_placeholders() {}
 inline void sql_error_positional_placeholder_with_named_arguments() {}
 inline void sql_error_name_is_not_a_field() {}
 inline void sql_error_nul_in_statement() {}
+inline void sql_error_statement_is_not_nul_terminated() {}
 inline void sql_error_unterminated_quoted_string() {}
 inline void sql_error_unterminated_quoted_identifier() {}
 inline void sql_error_unterminated_dollar_quote() {}
@@ -65,6 +66,7 @@ enum class sql_problem : unsigned char {
     positional_placeholder_with_named_arguments,
     name_is_not_a_field,
     nul_in_statement,
+    statement_is_not_nul_terminated,
     unterminated_quoted_string,
     unterminated_quoted_identifier,
     unterminated_dollar_quote,
@@ -72,28 +74,35 @@ enum class sql_problem : unsigned char {
     placeholder_number_too_large,
 };
 
-inline std::string describe_sql_problem(sql_problem problem)
+// One sentence for a run-time SQL check that failed; `where` is the offset of the offending
+// text, or for the argument problems the argument's number.
+inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
 {
+    const std::string at = " at offset " + std::to_string(where);
     switch (problem) {
-    case sql_problem::placeholder_zero: return "placeholder $0 (placeholders start at $1)";
-    case sql_problem::more_placeholders_than_arguments: return "a placeholder has no argument";
-    case sql_problem::more_arguments_than_placeholders: return "an argument has no placeholder";
-    case sql_problem::gap_in_placeholders: return "the placeholders skip a number";
+    case sql_problem::placeholder_zero: return "$0" + at + " is not a placeholder: they start at $1";
+    case sql_problem::more_placeholders_than_arguments: return "the placeholder" + at + " has no argument";
+    case sql_problem::more_arguments_than_placeholders:
+        return "argument " + std::to_string(where) + " has no placeholder $" + std::to_string(where);
+    case sql_problem::gap_in_placeholders:
+        return "the placeholders skip $" + std::to_string(where) + ", so argument " + std::to_string(where)
+            + " is never used";
     case sql_problem::positional_placeholder_with_named_arguments:
-        return "a $N placeholder in a statement whose struct argument binds :name placeholders";
-    case sql_problem::name_is_not_a_field: return "a :name placeholder that is not a field of the argument";
-    case sql_problem::nul_in_statement: return "a NUL byte in the statement";
-    case sql_problem::unterminated_quoted_string: return "an unterminated quoted string";
-    case sql_problem::unterminated_quoted_identifier: return "an unterminated quoted identifier";
-    case sql_problem::unterminated_dollar_quote: return "an unterminated dollar-quoted string";
-    case sql_problem::unterminated_block_comment: return "an unterminated /* comment";
-    case sql_problem::placeholder_number_too_large: return "a placeholder number above 65535";
+        return "the $N placeholder" + at + " cannot be bound: a struct argument binds :name placeholders";
+    case sql_problem::name_is_not_a_field: return "the :name placeholder" + at + " is not a field of the argument";
+    case sql_problem::nul_in_statement: return "the statement has a NUL byte" + at;
+    case sql_problem::statement_is_not_nul_terminated: return "the statement is not NUL-terminated";
+    case sql_problem::unterminated_quoted_string: return "the quoted string" + at + " is not closed";
+    case sql_problem::unterminated_quoted_identifier: return "the quoted identifier" + at + " is not closed";
+    case sql_problem::unterminated_dollar_quote: return "the dollar-quoted string" + at + " is not closed";
+    case sql_problem::unterminated_block_comment: return "the /* comment" + at + " is not closed";
+    case sql_problem::placeholder_number_too_large: return "the placeholder" + at + " is above $65535";
     }
-    return "an invalid statement";
+    return "the statement is invalid";
 }
 
 // At compile time: stop the build with the problem's name. At run time: a usage_error.
-constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
+constexpr void report_sql_problem(sql_problem problem, std::size_t where)
 {
     if (std::is_constant_evaluated()) {
         switch (problem) {
@@ -106,6 +115,7 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
             break;
         case sql_problem::name_is_not_a_field: sql_error_name_is_not_a_field(); break;
         case sql_problem::nul_in_statement: sql_error_nul_in_statement(); break;
+        case sql_problem::statement_is_not_nul_terminated: sql_error_statement_is_not_nul_terminated(); break;
         case sql_problem::unterminated_quoted_string: sql_error_unterminated_quoted_string(); break;
         case sql_problem::unterminated_quoted_identifier: sql_error_unterminated_quoted_identifier(); break;
         case sql_problem::unterminated_dollar_quote: sql_error_unterminated_dollar_quote(); break;
@@ -114,7 +124,7 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
         }
     }
     else
-        throw usage_error("SQL statement has " + describe_sql_problem(problem) + " (at offset " + std::to_string(offset) + ")");
+        throw usage_error("invalid SQL statement: " + describe_sql_problem(problem, where));
 }
 
 constexpr sql_problem lex_problem(sql_lex_error error) noexcept
@@ -183,7 +193,7 @@ public:
     consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
     {
         if (text[N - 1] != '\0')
-            detail::report_sql_problem(detail::sql_problem::nul_in_statement, N - 1);
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
 
@@ -265,7 +275,7 @@ private:
                     later = later || seen[j];
                 detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
                                                  : detail::sql_problem::more_arguments_than_placeholders,
-                    0);
+                    i);
                 return;
             }
         }

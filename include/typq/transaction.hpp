@@ -56,6 +56,8 @@ public:
         else {
             if (options.isolation || options.read_only || options.deferrable)
                 throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            if (PQtransactionStatus(handle) == PQTRANS_IDLE)
+                throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
         }
         conn.transaction_depth_ = depth_;
@@ -65,16 +67,21 @@ public:
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
 
-    /// Rolls back unless committed or rolled back; never throws (a failed rollback leaves the
-    /// server to end the transaction when the connection closes).
+    /// Rolls back unless committed or rolled back, together with any nested transaction still
+    /// open (their objects then find themselves ended). Never throws: a rollback that fails
+    /// leaves the server to end the transaction when the connection closes.
     ~transaction()
     {
-        if (active_) {
-            try {
-                rollback();
-            }
-            catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-            }
+        if (!active_)
+            return;
+        active_ = false;
+        if (conn_->transaction_depth_ < depth_)
+            return;  // an enclosing transaction already ended this one
+        conn_->transaction_depth_ = depth_ - 1;
+        try {
+            roll_back_to_start();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
         }
     }
 
@@ -86,6 +93,7 @@ public:
     void commit()
     {
         require_innermost("commit");
+        require_open_on_server();
         if (depth_ > 1) {
             run("RELEASE SAVEPOINT " + savepoint_name());  // fails in an aborted transaction: rollback() still can
             end();
@@ -108,13 +116,9 @@ public:
     void rollback()
     {
         require_innermost("rollback");
+        require_open_on_server();
         end();
-        if (depth_ > 1) {
-            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
-            run("RELEASE SAVEPOINT " + savepoint_name());
-        }
-        else
-            run("ROLLBACK");
+        roll_back_to_start();
     }
 
     /// True until commit() or rollback().
@@ -150,7 +154,40 @@ private:
         return statement;
     }
 
+    static constexpr const char* ended_by_hand =
+        "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+
     std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+
+    void roll_back_to_start()
+    {
+        if (PQtransactionStatus(conn_->usable()) == PQTRANS_IDLE)
+            return;  // ended by hand: nothing is left to roll back
+        if (depth_ > 1) {
+            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+            run("RELEASE SAVEPOINT " + savepoint_name());
+        }
+        else
+            run("ROLLBACK");
+    }
+
+    // libpq tracks the server's transaction state from every reply: no round trip. On a closed
+    // or broken connection the transaction is over too (the server rolls it back).
+    void require_open_on_server()
+    {
+        PGconn* handle = nullptr;
+        try {
+            handle = conn_->usable();
+        }
+        catch (const connection_error&) {
+            end();
+            throw;
+        }
+        if (PQtransactionStatus(handle) == PQTRANS_IDLE) {
+            end();
+            throw usage_error(ended_by_hand);
+        }
+    }
 
     detail::result_handle run(const std::string& statement)
     {
@@ -161,7 +198,9 @@ private:
     {
         if (!active_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
-        if (conn_->transaction_depth_ != depth_)
+        if (conn_->transaction_depth_ < depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that its enclosing transaction ended");
+        if (conn_->transaction_depth_ > depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
     }
 

@@ -101,8 +101,8 @@ inline std::string describe_field(const decode_site& site)
 
 inline conversion_site make_conversion_site(const decode_site& site)
 {
-    return {std::string(site.column), describe_sql_type(site.column_type), std::string(site.field),
-        site.field_type ? site.field_type() : std::string()};
+    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type),
+        std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
 [[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
@@ -180,6 +180,17 @@ public:
         case oid::oid: return fit<I>(read_be<std::uint32_t>());
         default: fail("not an integer column");
         }
+    }
+
+    /// The `size` bytes at `offset`, as a value of type `type` from the same place (for adapters
+    /// of values made of parts: a point's coordinates, an array's elements); errors raised from it
+    /// still name the column, field and row. Fails when the bytes are not all there.
+    [[nodiscard]] value_view subview(std::size_t offset, std::size_t size, oid type) const
+    {
+        if (offset > size_ || size > size_ - offset)
+            fail("value is " + std::to_string(size_) + " bytes, too short for " + std::to_string(size)
+                + " bytes at offset " + std::to_string(offset));
+        return value_view(data_ + offset, size, type, site_, row_);
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
@@ -279,6 +290,7 @@ struct type_as {
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr oid param_oid = type<Base>::param_oid;
     static constexpr format param_format = detail::param_format_of<Base>();
+    static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
 
     static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }

@@ -190,8 +190,8 @@ private:
     std::shared_ptr<const std::string> sqlstate_;
 };
 
-/// The program asked for something that cannot be done: wrong parameter count with runtime SQL,
-/// a NUL byte in text, committing a transaction that is not the innermost, and the like.
+/// The program asked for something that cannot be done: placeholders and arguments that disagree
+/// in runtime SQL, committing a transaction that is not the innermost, and the like.
 /// Nothing was sent to the server, or what was sent was rolled back.
 class usage_error : public error {
 public:
@@ -645,8 +645,8 @@ inline std::string describe_field(const decode_site& site)
 
 inline conversion_site make_conversion_site(const decode_site& site)
 {
-    return {std::string(site.column), describe_sql_type(site.column_type), std::string(site.field),
-        site.field_type ? site.field_type() : std::string()};
+    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type),
+        std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
 [[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
@@ -724,6 +724,17 @@ public:
         case oid::oid: return fit<I>(read_be<std::uint32_t>());
         default: fail("not an integer column");
         }
+    }
+
+    /// The `size` bytes at `offset`, as a value of type `type` from the same place (for adapters
+    /// of values made of parts: a point's coordinates, an array's elements); errors raised from it
+    /// still name the column, field and row. Fails when the bytes are not all there.
+    [[nodiscard]] value_view subview(std::size_t offset, std::size_t size, oid type) const
+    {
+        if (offset > size_ || size > size_ - offset)
+            fail("value is " + std::to_string(size_) + " bytes, too short for " + std::to_string(size)
+                + " bytes at offset " + std::to_string(offset));
+        return value_view(data_ + offset, size, type, site_, row_);
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
@@ -823,6 +834,7 @@ struct type_as {
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr oid param_oid = type<Base>::param_oid;
     static constexpr format param_format = detail::param_format_of<Base>();
+    static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
 
     static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
@@ -1002,7 +1014,9 @@ struct type<const char*> : detail::text_parameter {
 template <>
 struct type<char*> : type<const char*> {};
 
-/// A character array, such as a string literal: the text up to its first NUL.
+/// A character array, such as a string literal or a C buffer: the text up to its first NUL,
+/// which may be followed only by more NULs (the buffer's unused end). Text after a NUL
+/// (`"ab\0cd"`) is refused rather than cut.
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
     static void encode(const char (&value)[N], writer& out)
@@ -1010,6 +1024,9 @@ struct type<char[N]> : detail::text_parameter {
         std::size_t size = 0;
         while (size < N && value[size] != '\0')
             ++size;
+        for (std::size_t rest = size; rest < N; ++rest)
+            if (value[rest] != '\0')
+                detail::encode_text(std::string_view(value, N), out);  // throws: names the NUL's offset
         out.put_text(std::string_view(value, size));
     }
 };
@@ -1175,6 +1192,9 @@ struct phantom_holder {
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-var-template"
+// For a row struct in an anonymous namespace, phantom<T> has internal linkage; it is still only
+// named in constant expressions, never defined or used at run time.
+#pragma clang diagnostic ignored "-Wundefined-internal"
 #endif
 
 // Declared, never defined: only its fields' addresses are taken, in constant expressions.
@@ -1954,6 +1974,7 @@ inline void sql_error_gap_in_placeholders() {}
 inline void sql_error_positional_placeholder_with_named_arguments() {}
 inline void sql_error_name_is_not_a_field() {}
 inline void sql_error_nul_in_statement() {}
+inline void sql_error_statement_is_not_nul_terminated() {}
 inline void sql_error_unterminated_quoted_string() {}
 inline void sql_error_unterminated_quoted_identifier() {}
 inline void sql_error_unterminated_dollar_quote() {}
@@ -1968,6 +1989,7 @@ enum class sql_problem : unsigned char {
     positional_placeholder_with_named_arguments,
     name_is_not_a_field,
     nul_in_statement,
+    statement_is_not_nul_terminated,
     unterminated_quoted_string,
     unterminated_quoted_identifier,
     unterminated_dollar_quote,
@@ -1975,28 +1997,35 @@ enum class sql_problem : unsigned char {
     placeholder_number_too_large,
 };
 
-inline std::string describe_sql_problem(sql_problem problem)
+// One sentence for a run-time SQL check that failed; `where` is the offset of the offending
+// text, or for the argument problems the argument's number.
+inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
 {
+    const std::string at = " at offset " + std::to_string(where);
     switch (problem) {
-    case sql_problem::placeholder_zero: return "placeholder $0 (placeholders start at $1)";
-    case sql_problem::more_placeholders_than_arguments: return "a placeholder has no argument";
-    case sql_problem::more_arguments_than_placeholders: return "an argument has no placeholder";
-    case sql_problem::gap_in_placeholders: return "the placeholders skip a number";
+    case sql_problem::placeholder_zero: return "$0" + at + " is not a placeholder: they start at $1";
+    case sql_problem::more_placeholders_than_arguments: return "the placeholder" + at + " has no argument";
+    case sql_problem::more_arguments_than_placeholders:
+        return "argument " + std::to_string(where) + " has no placeholder $" + std::to_string(where);
+    case sql_problem::gap_in_placeholders:
+        return "the placeholders skip $" + std::to_string(where) + ", so argument " + std::to_string(where)
+            + " is never used";
     case sql_problem::positional_placeholder_with_named_arguments:
-        return "a $N placeholder in a statement whose struct argument binds :name placeholders";
-    case sql_problem::name_is_not_a_field: return "a :name placeholder that is not a field of the argument";
-    case sql_problem::nul_in_statement: return "a NUL byte in the statement";
-    case sql_problem::unterminated_quoted_string: return "an unterminated quoted string";
-    case sql_problem::unterminated_quoted_identifier: return "an unterminated quoted identifier";
-    case sql_problem::unterminated_dollar_quote: return "an unterminated dollar-quoted string";
-    case sql_problem::unterminated_block_comment: return "an unterminated /* comment";
-    case sql_problem::placeholder_number_too_large: return "a placeholder number above 65535";
+        return "the $N placeholder" + at + " cannot be bound: a struct argument binds :name placeholders";
+    case sql_problem::name_is_not_a_field: return "the :name placeholder" + at + " is not a field of the argument";
+    case sql_problem::nul_in_statement: return "the statement has a NUL byte" + at;
+    case sql_problem::statement_is_not_nul_terminated: return "the statement is not NUL-terminated";
+    case sql_problem::unterminated_quoted_string: return "the quoted string" + at + " is not closed";
+    case sql_problem::unterminated_quoted_identifier: return "the quoted identifier" + at + " is not closed";
+    case sql_problem::unterminated_dollar_quote: return "the dollar-quoted string" + at + " is not closed";
+    case sql_problem::unterminated_block_comment: return "the /* comment" + at + " is not closed";
+    case sql_problem::placeholder_number_too_large: return "the placeholder" + at + " is above $65535";
     }
-    return "an invalid statement";
+    return "the statement is invalid";
 }
 
 // At compile time: stop the build with the problem's name. At run time: a usage_error.
-constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
+constexpr void report_sql_problem(sql_problem problem, std::size_t where)
 {
     if (std::is_constant_evaluated()) {
         switch (problem) {
@@ -2009,6 +2038,7 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
             break;
         case sql_problem::name_is_not_a_field: sql_error_name_is_not_a_field(); break;
         case sql_problem::nul_in_statement: sql_error_nul_in_statement(); break;
+        case sql_problem::statement_is_not_nul_terminated: sql_error_statement_is_not_nul_terminated(); break;
         case sql_problem::unterminated_quoted_string: sql_error_unterminated_quoted_string(); break;
         case sql_problem::unterminated_quoted_identifier: sql_error_unterminated_quoted_identifier(); break;
         case sql_problem::unterminated_dollar_quote: sql_error_unterminated_dollar_quote(); break;
@@ -2017,7 +2047,7 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
         }
     }
     else
-        throw usage_error("SQL statement has " + describe_sql_problem(problem) + " (at offset " + std::to_string(offset) + ")");
+        throw usage_error("invalid SQL statement: " + describe_sql_problem(problem, where));
 }
 
 constexpr sql_problem lex_problem(sql_lex_error error) noexcept
@@ -2086,7 +2116,7 @@ public:
     consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
     {
         if (text[N - 1] != '\0')
-            detail::report_sql_problem(detail::sql_problem::nul_in_statement, N - 1);
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
 
@@ -2168,7 +2198,7 @@ private:
                     later = later || seen[j];
                 detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
                                                  : detail::sql_problem::more_arguments_than_placeholders,
-                    0);
+                    i);
                 return;
             }
         }
@@ -2241,7 +2271,8 @@ using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
 #include <cstdint>      // std::uint64_t
 #include <cstdlib>      // std::atoi
 #include <string>       // messages, diagnostic fields
-#include <string_view>  // trimming libpq's messages
+#include <string_view>  // libpq's messages
+#include <utility>      // std::move
 
 namespace typq::detail {
 
@@ -2254,13 +2285,24 @@ struct param_span {
     const int* formats = nullptr;
 };
 
-/// libpq's messages end in a newline and sometimes repeat "ERROR:  "; keep the sentence.
+/// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
+/// running...?\n") joined by single spaces, with no trailing newline.
 inline std::string libpq_message(const PGconn* conn)
 {
-    std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.remove_suffix(1);
-    return text.empty() ? std::string("unknown libpq error") : std::string(text);
+    const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
+    std::string line;
+    bool space = false;
+    for (const char c : text) {
+        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+            space = !line.empty();
+            continue;
+        }
+        if (space)
+            line += ' ';
+        space = false;
+        line += c;
+    }
+    return line.empty() ? std::string("unknown libpq error") : line;
 }
 
 inline diagnostic read_diagnostic(const PGresult* result)
@@ -2348,18 +2390,54 @@ inline result_handle check_result(PGconn* conn, PGresult* raw)
     }
 }
 
+inline bool is_error_result(const PGresult* result) noexcept
+{
+    const ExecStatusType status = PQresultStatus(result);
+    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
+}
+
+// Reads every result of what was sent and keeps the one that matters: the first error, else the
+// last result. PQexec keeps the last one even after an error, and when the server ends a session
+// (FATAL 57P01, "terminating connection due to administrator command") the last one is libpq's
+// own "server closed the connection" with no SQLSTATE: the server's reason would be lost.
+inline result_handle collect_results(PGconn* conn)
+{
+    result_handle kept;
+    while (PGresult* raw = PQgetResult(conn)) {
+        result_handle next(raw);
+        const ExecStatusType status = PQresultStatus(raw);
+        if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+            next.reset();
+            abandon_copy(conn, status);
+        }
+        if (!kept || !is_error_result(kept.get()))
+            kept = std::move(next);
+    }
+    return check_result(conn, kept.release());
+}
+
+[[noreturn]] inline void throw_send_failure(PGconn* conn)
+{
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw connection_error(libpq_message(conn), false, "");
+}
+
 /// Runs one statement with binary results (extended query protocol).
 inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
 {
-    return check_result(conn,
-        PQexecParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1));
+    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1))
+        throw_send_failure(conn);
+    return collect_results(conn);
 }
 
 /// Runs SQL without parameters through the simple query protocol, so that one string may hold
 /// several statements (a schema script). Results are text: for execute(), which reads none.
 inline result_handle exec_script(PGconn* conn, const char* statements)
 {
-    return check_result(conn, PQexec(conn, statements));
+    if (!PQsendQuery(conn, statements))
+        throw_send_failure(conn);
+    return collect_results(conn);
 }
 
 /// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
@@ -2426,6 +2504,13 @@ private:
     conversion_site first_;
 };
 
+// `column 3 "age" (int4)`: with its position, to tell apart columns of the same name.
+inline std::string describe_numbered_column(const PGresult* result, int column)
+{
+    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
+        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
+}
+
 template <class Row, std::size_t I>
 void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems)
 {
@@ -2442,16 +2527,22 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
 
     int column = -1;
     if constexpr (traits::shape == row_shape::by_name) {
+        std::string ambiguous;
         for (int c = 0; c < columns; ++c) {
             if (std::string_view(PQfname(result, c)) != name)
                 continue;
-            if (column >= 0) {
-                problems.add("two columns are named \"" + std::string(name) + "\" for field \"" + std::string(name)
-                        + "\" (" + type_name<field>() + ")",
-                    make_conversion_site(site));
-                return;
-            }
-            column = c;
+            if (column >= 0)
+                ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
+                    + describe_numbered_column(result, c);
+            else
+                column = c;
+        }
+        if (!ambiguous.empty()) {
+            site.column = PQfname(result, column);
+            site.column_index = column;
+            site.column_type = static_cast<oid>(PQftype(result, column));
+            problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
+            return;
         }
         if (column < 0) {
             problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",
@@ -3031,6 +3122,8 @@ public:
         else {
             if (options.isolation || options.read_only || options.deferrable)
                 throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            if (PQtransactionStatus(handle) == PQTRANS_IDLE)
+                throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
         }
         conn.transaction_depth_ = depth_;
@@ -3040,16 +3133,21 @@ public:
     transaction(const transaction&) = delete;
     transaction& operator=(const transaction&) = delete;
 
-    /// Rolls back unless committed or rolled back; never throws (a failed rollback leaves the
-    /// server to end the transaction when the connection closes).
+    /// Rolls back unless committed or rolled back, together with any nested transaction still
+    /// open (their objects then find themselves ended). Never throws: a rollback that fails
+    /// leaves the server to end the transaction when the connection closes.
     ~transaction()
     {
-        if (active_) {
-            try {
-                rollback();
-            }
-            catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-            }
+        if (!active_)
+            return;
+        active_ = false;
+        if (conn_->transaction_depth_ < depth_)
+            return;  // an enclosing transaction already ended this one
+        conn_->transaction_depth_ = depth_ - 1;
+        try {
+            roll_back_to_start();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
         }
     }
 
@@ -3061,6 +3159,7 @@ public:
     void commit()
     {
         require_innermost("commit");
+        require_open_on_server();
         if (depth_ > 1) {
             run("RELEASE SAVEPOINT " + savepoint_name());  // fails in an aborted transaction: rollback() still can
             end();
@@ -3083,13 +3182,9 @@ public:
     void rollback()
     {
         require_innermost("rollback");
+        require_open_on_server();
         end();
-        if (depth_ > 1) {
-            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
-            run("RELEASE SAVEPOINT " + savepoint_name());
-        }
-        else
-            run("ROLLBACK");
+        roll_back_to_start();
     }
 
     /// True until commit() or rollback().
@@ -3125,7 +3220,40 @@ private:
         return statement;
     }
 
+    static constexpr const char* ended_by_hand =
+        "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+
     std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+
+    void roll_back_to_start()
+    {
+        if (PQtransactionStatus(conn_->usable()) == PQTRANS_IDLE)
+            return;  // ended by hand: nothing is left to roll back
+        if (depth_ > 1) {
+            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+            run("RELEASE SAVEPOINT " + savepoint_name());
+        }
+        else
+            run("ROLLBACK");
+    }
+
+    // libpq tracks the server's transaction state from every reply: no round trip. On a closed
+    // or broken connection the transaction is over too (the server rolls it back).
+    void require_open_on_server()
+    {
+        PGconn* handle = nullptr;
+        try {
+            handle = conn_->usable();
+        }
+        catch (const connection_error&) {
+            end();
+            throw;
+        }
+        if (PQtransactionStatus(handle) == PQTRANS_IDLE) {
+            end();
+            throw usage_error(ended_by_hand);
+        }
+    }
 
     detail::result_handle run(const std::string& statement)
     {
@@ -3136,7 +3264,9 @@ private:
     {
         if (!active_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
-        if (conn_->transaction_depth_ != depth_)
+        if (conn_->transaction_depth_ < depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that its enclosing transaction ended");
+        if (conn_->transaction_depth_ > depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
     }
 

@@ -14,7 +14,8 @@
 #include <cstdint>      // std::uint64_t
 #include <cstdlib>      // std::atoi
 #include <string>       // messages, diagnostic fields
-#include <string_view>  // trimming libpq's messages
+#include <string_view>  // libpq's messages
+#include <utility>      // std::move
 
 namespace typq::detail {
 
@@ -27,13 +28,24 @@ struct param_span {
     const int* formats = nullptr;
 };
 
-/// libpq's messages end in a newline and sometimes repeat "ERROR:  "; keep the sentence.
+/// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
+/// running...?\n") joined by single spaces, with no trailing newline.
 inline std::string libpq_message(const PGconn* conn)
 {
-    std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-        text.remove_suffix(1);
-    return text.empty() ? std::string("unknown libpq error") : std::string(text);
+    const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
+    std::string line;
+    bool space = false;
+    for (const char c : text) {
+        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+            space = !line.empty();
+            continue;
+        }
+        if (space)
+            line += ' ';
+        space = false;
+        line += c;
+    }
+    return line.empty() ? std::string("unknown libpq error") : line;
 }
 
 inline diagnostic read_diagnostic(const PGresult* result)
@@ -121,18 +133,54 @@ inline result_handle check_result(PGconn* conn, PGresult* raw)
     }
 }
 
+inline bool is_error_result(const PGresult* result) noexcept
+{
+    const ExecStatusType status = PQresultStatus(result);
+    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
+}
+
+// Reads every result of what was sent and keeps the one that matters: the first error, else the
+// last result. PQexec keeps the last one even after an error, and when the server ends a session
+// (FATAL 57P01, "terminating connection due to administrator command") the last one is libpq's
+// own "server closed the connection" with no SQLSTATE: the server's reason would be lost.
+inline result_handle collect_results(PGconn* conn)
+{
+    result_handle kept;
+    while (PGresult* raw = PQgetResult(conn)) {
+        result_handle next(raw);
+        const ExecStatusType status = PQresultStatus(raw);
+        if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+            next.reset();
+            abandon_copy(conn, status);
+        }
+        if (!kept || !is_error_result(kept.get()))
+            kept = std::move(next);
+    }
+    return check_result(conn, kept.release());
+}
+
+[[noreturn]] inline void throw_send_failure(PGconn* conn)
+{
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw connection_error(libpq_message(conn), false, "");
+}
+
 /// Runs one statement with binary results (extended query protocol).
 inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
 {
-    return check_result(conn,
-        PQexecParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1));
+    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1))
+        throw_send_failure(conn);
+    return collect_results(conn);
 }
 
 /// Runs SQL without parameters through the simple query protocol, so that one string may hold
 /// several statements (a schema script). Results are text: for execute(), which reads none.
 inline result_handle exec_script(PGconn* conn, const char* statements)
 {
-    return check_result(conn, PQexec(conn, statements));
+    if (!PQsendQuery(conn, statements))
+        throw_send_failure(conn);
+    return collect_results(conn);
 }
 
 /// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.

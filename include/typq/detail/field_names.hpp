@@ -28,6 +28,9 @@ struct phantom_holder {
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-var-template"
+// For a row struct in an anonymous namespace, phantom<T> has internal linkage; it is still only
+// named in constant expressions, never defined or used at run time.
+#pragma clang diagnostic ignored "-Wundefined-internal"
 #endif
 
 // Declared, never defined: only its fields' addresses are taken, in constant expressions.

@@ -71,7 +71,9 @@ struct type<const char*> : detail::text_parameter {
 template <>
 struct type<char*> : type<const char*> {};
 
-/// A character array, such as a string literal: the text up to its first NUL.
+/// A character array, such as a string literal or a C buffer: the text up to its first NUL,
+/// which may be followed only by more NULs (the buffer's unused end). Text after a NUL
+/// (`"ab\0cd"`) is refused rather than cut.
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
     static void encode(const char (&value)[N], writer& out)
@@ -79,6 +81,9 @@ struct type<char[N]> : detail::text_parameter {
         std::size_t size = 0;
         while (size < N && value[size] != '\0')
             ++size;
+        for (std::size_t rest = size; rest < N; ++rest)
+            if (value[rest] != '\0')
+                detail::encode_text(std::string_view(value, N), out);  // throws: names the NUL's offset
         out.put_text(std::string_view(value, size));
     }
 };

@@ -110,22 +110,18 @@ inline std::vector<std::byte> operator""_hex(const char* text, std::size_t size)
 namespace Catch {
 
 template <>
-struct StringMaker<std::byte> {
-    static std::string convert(std::byte b)
-    {
-        constexpr char digits[] = "0123456789abcdef";
-        const auto v = std::to_integer<unsigned>(b);
-        return {digits[v >> 4], digits[v & 15]};
-    }
-};
-
-template <>
 struct StringMaker<std::vector<std::byte>> {
     static std::string convert(const std::vector<std::byte>& bytes)
     {
         std::string text = "\"";
         for (std::size_t i = 0; i < bytes.size() && i < 64; ++i)
-            text += (i ? " " : "") + StringMaker<std::byte>::convert(bytes[i]);
+        {
+            constexpr char digits[] = "0123456789abcdef";
+            const auto v = std::to_integer<unsigned>(bytes[i]);
+            text += i ? " " : "";
+            text += digits[v >> 4];
+            text += digits[v & 15];
+        }
         if (bytes.size() > 64)
             text += " ... (" + std::to_string(bytes.size()) + " bytes)";
         return text + "\"_hex";

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: BSL-1.0
+// Control for sql_error_unterminated_quoted_string.cpp: the same statement, fixed, compiles.
+
+#include <typq/typq.hpp>
+
+void run(typq::connection& conn)
+{
+    conn.execute("SELECT 'it''s'");
+}

@@ -10,12 +10,14 @@
 namespace typq {
 
 /// A PostgreSQL type OID. The enumerators are the built-in types, with the values of
-/// PostgreSQL's `pg_type.dat` (they are fixed across server versions); any other value is a
-/// type only the server knows (an enum, a composite, an extension's type).
+/// PostgreSQL's `pg_type.dat` (fixed across server versions; this list was read from a
+/// PostgreSQL 15 server's pg_type); any other value is a type only the server knows (an enum, a
+/// composite, an extension's type). `char_` is the single-byte type PostgreSQL spells `"char"`.
 enum class oid : std::uint32_t {
     unspecified = 0,  ///< no type: as a parameter's OID, the server infers the type
     boolean = 16,
     bytea = 17,
+    char_ = 18,
     name = 19,
     int8 = 20,
     int2 = 21,
@@ -24,9 +26,15 @@ enum class oid : std::uint32_t {
     oid = 26,
     json = 114,
     xml = 142,
+    point = 600,
+    cidr = 650,
     float4 = 700,
     float8 = 701,
     unknown = 705,
+    macaddr8 = 774,
+    money = 790,
+    macaddr = 829,
+    inet = 869,
     bpchar = 1042,
     varchar = 1043,
     date = 1082,
@@ -35,9 +43,70 @@ enum class oid : std::uint32_t {
     timestamptz = 1184,
     interval = 1186,
     timetz = 1266,
+    bit = 1560,
+    varbit = 1562,
     numeric = 1700,
+    record = 2249,
     uuid = 2950,
     jsonb = 3802,
+    int4range = 3904,
+    numrange = 3906,
+    tsrange = 3908,
+    tstzrange = 3910,
+    daterange = 3912,
+    int8range = 3926,
+    int4multirange = 4451,
+    nummultirange = 4532,
+    tsmultirange = 4533,
+    tstzmultirange = 4534,
+    datemultirange = 4535,
+    int8multirange = 4536,
+    // Arrays of the types above (pg_type.typarray), spelled <element>_array.
+    xml_array = 143,
+    json_array = 199,
+    cidr_array = 651,
+    macaddr8_array = 775,
+    money_array = 791,
+    boolean_array = 1000,
+    bytea_array = 1001,
+    char_array = 1002,
+    name_array = 1003,
+    int2_array = 1005,
+    int4_array = 1007,
+    text_array = 1009,
+    bpchar_array = 1014,
+    varchar_array = 1015,
+    int8_array = 1016,
+    point_array = 1017,
+    float4_array = 1021,
+    float8_array = 1022,
+    oid_array = 1028,
+    macaddr_array = 1040,
+    inet_array = 1041,
+    timestamp_array = 1115,
+    date_array = 1182,
+    time_array = 1183,
+    timestamptz_array = 1185,
+    interval_array = 1187,
+    numeric_array = 1231,
+    timetz_array = 1270,
+    bit_array = 1561,
+    varbit_array = 1563,
+    record_array = 2287,
+    uuid_array = 2951,
+    jsonb_array = 3807,
+    int4range_array = 3905,
+    numrange_array = 3907,
+    tsrange_array = 3909,
+    tstzrange_array = 3911,
+    daterange_array = 3913,
+    int8range_array = 3927,
+    int4multirange_array = 6150,
+    nummultirange_array = 6151,
+    tsmultirange_array = 6152,
+    tstzmultirange_array = 6153,
+    datemultirange_array = 6155,
+    int8multirange_array = 6157,
 };
 
 /// The SQL name of a built-in type (`"int4"`), or an empty view for a type only the server knows.
@@ -47,6 +116,7 @@ enum class oid : std::uint32_t {
     case oid::unspecified: return "unspecified";
     case oid::boolean: return "bool";
     case oid::bytea: return "bytea";
+    case oid::char_: return "\"char\"";
     case oid::name: return "name";
     case oid::int8: return "int8";
     case oid::int2: return "int2";
@@ -55,9 +125,15 @@ enum class oid : std::uint32_t {
     case oid::oid: return "oid";
     case oid::json: return "json";
     case oid::xml: return "xml";
+    case oid::point: return "point";
+    case oid::cidr: return "cidr";
     case oid::float4: return "float4";
     case oid::float8: return "float8";
     case oid::unknown: return "unknown";
+    case oid::macaddr8: return "macaddr8";
+    case oid::money: return "money";
+    case oid::macaddr: return "macaddr";
+    case oid::inet: return "inet";
     case oid::bpchar: return "bpchar";
     case oid::varchar: return "varchar";
     case oid::date: return "date";
@@ -66,9 +142,69 @@ enum class oid : std::uint32_t {
     case oid::timestamptz: return "timestamptz";
     case oid::interval: return "interval";
     case oid::timetz: return "timetz";
+    case oid::bit: return "bit";
+    case oid::varbit: return "varbit";
     case oid::numeric: return "numeric";
+    case oid::record: return "record";
     case oid::uuid: return "uuid";
     case oid::jsonb: return "jsonb";
+    case oid::int4range: return "int4range";
+    case oid::numrange: return "numrange";
+    case oid::tsrange: return "tsrange";
+    case oid::tstzrange: return "tstzrange";
+    case oid::daterange: return "daterange";
+    case oid::int8range: return "int8range";
+    case oid::int4multirange: return "int4multirange";
+    case oid::nummultirange: return "nummultirange";
+    case oid::tsmultirange: return "tsmultirange";
+    case oid::tstzmultirange: return "tstzmultirange";
+    case oid::datemultirange: return "datemultirange";
+    case oid::int8multirange: return "int8multirange";
+    case oid::boolean_array: return "_bool";
+    case oid::bytea_array: return "_bytea";
+    case oid::char_array: return "_char";
+    case oid::name_array: return "_name";
+    case oid::int8_array: return "_int8";
+    case oid::int2_array: return "_int2";
+    case oid::int4_array: return "_int4";
+    case oid::text_array: return "_text";
+    case oid::oid_array: return "_oid";
+    case oid::json_array: return "_json";
+    case oid::xml_array: return "_xml";
+    case oid::point_array: return "_point";
+    case oid::cidr_array: return "_cidr";
+    case oid::float4_array: return "_float4";
+    case oid::float8_array: return "_float8";
+    case oid::macaddr8_array: return "_macaddr8";
+    case oid::money_array: return "_money";
+    case oid::macaddr_array: return "_macaddr";
+    case oid::inet_array: return "_inet";
+    case oid::bpchar_array: return "_bpchar";
+    case oid::varchar_array: return "_varchar";
+    case oid::date_array: return "_date";
+    case oid::time_array: return "_time";
+    case oid::timestamp_array: return "_timestamp";
+    case oid::timestamptz_array: return "_timestamptz";
+    case oid::interval_array: return "_interval";
+    case oid::timetz_array: return "_timetz";
+    case oid::bit_array: return "_bit";
+    case oid::varbit_array: return "_varbit";
+    case oid::numeric_array: return "_numeric";
+    case oid::record_array: return "_record";
+    case oid::uuid_array: return "_uuid";
+    case oid::jsonb_array: return "_jsonb";
+    case oid::int4range_array: return "_int4range";
+    case oid::numrange_array: return "_numrange";
+    case oid::tsrange_array: return "_tsrange";
+    case oid::tstzrange_array: return "_tstzrange";
+    case oid::daterange_array: return "_daterange";
+    case oid::int8range_array: return "_int8range";
+    case oid::int4multirange_array: return "_int4multirange";
+    case oid::nummultirange_array: return "_nummultirange";
+    case oid::tsmultirange_array: return "_tsmultirange";
+    case oid::tstzmultirange_array: return "_tstzmultirange";
+    case oid::datemultirange_array: return "_datemultirange";
+    case oid::int8multirange_array: return "_int8multirange";
     }
     return {};
 }

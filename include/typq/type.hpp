@@ -33,6 +33,9 @@ enum class format : int { text = 0, binary = 1 };
 /// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
 /// - `borrows` (optional, default false): true when a decoded value points into the result
 ///   (`std::string_view`); such types cannot leave the result they came from.
+/// - `array_oid` (optional): the OID of the SQL array of this type; present, `std::vector<T>` and
+///   friends can be arrays of it. `element_oid` (optional, default `param_oid`): the element type
+///   written inside a binary array, for types whose `param_oid` leaves the type to the server.
 ///
 /// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
 template <class T>

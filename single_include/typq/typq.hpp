@@ -83,12 +83,14 @@ class error;
 namespace typq {
 
 /// A PostgreSQL type OID. The enumerators are the built-in types, with the values of
-/// PostgreSQL's `pg_type.dat` (they are fixed across server versions); any other value is a
-/// type only the server knows (an enum, a composite, an extension's type).
+/// PostgreSQL's `pg_type.dat` (fixed across server versions; this list was read from a
+/// PostgreSQL 15 server's pg_type); any other value is a type only the server knows (an enum, a
+/// composite, an extension's type). `char_` is the single-byte type PostgreSQL spells `"char"`.
 enum class oid : std::uint32_t {
     unspecified = 0,  ///< no type: as a parameter's OID, the server infers the type
     boolean = 16,
     bytea = 17,
+    char_ = 18,
     name = 19,
     int8 = 20,
     int2 = 21,
@@ -97,9 +99,15 @@ enum class oid : std::uint32_t {
     oid = 26,
     json = 114,
     xml = 142,
+    point = 600,
+    cidr = 650,
     float4 = 700,
     float8 = 701,
     unknown = 705,
+    macaddr8 = 774,
+    money = 790,
+    macaddr = 829,
+    inet = 869,
     bpchar = 1042,
     varchar = 1043,
     date = 1082,
@@ -108,9 +116,70 @@ enum class oid : std::uint32_t {
     timestamptz = 1184,
     interval = 1186,
     timetz = 1266,
+    bit = 1560,
+    varbit = 1562,
     numeric = 1700,
+    record = 2249,
     uuid = 2950,
     jsonb = 3802,
+    int4range = 3904,
+    numrange = 3906,
+    tsrange = 3908,
+    tstzrange = 3910,
+    daterange = 3912,
+    int8range = 3926,
+    int4multirange = 4451,
+    nummultirange = 4532,
+    tsmultirange = 4533,
+    tstzmultirange = 4534,
+    datemultirange = 4535,
+    int8multirange = 4536,
+    // Arrays of the types above (pg_type.typarray), spelled <element>_array.
+    xml_array = 143,
+    json_array = 199,
+    cidr_array = 651,
+    macaddr8_array = 775,
+    money_array = 791,
+    boolean_array = 1000,
+    bytea_array = 1001,
+    char_array = 1002,
+    name_array = 1003,
+    int2_array = 1005,
+    int4_array = 1007,
+    text_array = 1009,
+    bpchar_array = 1014,
+    varchar_array = 1015,
+    int8_array = 1016,
+    point_array = 1017,
+    float4_array = 1021,
+    float8_array = 1022,
+    oid_array = 1028,
+    macaddr_array = 1040,
+    inet_array = 1041,
+    timestamp_array = 1115,
+    date_array = 1182,
+    time_array = 1183,
+    timestamptz_array = 1185,
+    interval_array = 1187,
+    numeric_array = 1231,
+    timetz_array = 1270,
+    bit_array = 1561,
+    varbit_array = 1563,
+    record_array = 2287,
+    uuid_array = 2951,
+    jsonb_array = 3807,
+    int4range_array = 3905,
+    numrange_array = 3907,
+    tsrange_array = 3909,
+    tstzrange_array = 3911,
+    daterange_array = 3913,
+    int8range_array = 3927,
+    int4multirange_array = 6150,
+    nummultirange_array = 6151,
+    tsmultirange_array = 6152,
+    tstzmultirange_array = 6153,
+    datemultirange_array = 6155,
+    int8multirange_array = 6157,
 };
 
 /// The SQL name of a built-in type (`"int4"`), or an empty view for a type only the server knows.
@@ -120,6 +189,7 @@ enum class oid : std::uint32_t {
     case oid::unspecified: return "unspecified";
     case oid::boolean: return "bool";
     case oid::bytea: return "bytea";
+    case oid::char_: return "\"char\"";
     case oid::name: return "name";
     case oid::int8: return "int8";
     case oid::int2: return "int2";
@@ -128,9 +198,15 @@ enum class oid : std::uint32_t {
     case oid::oid: return "oid";
     case oid::json: return "json";
     case oid::xml: return "xml";
+    case oid::point: return "point";
+    case oid::cidr: return "cidr";
     case oid::float4: return "float4";
     case oid::float8: return "float8";
     case oid::unknown: return "unknown";
+    case oid::macaddr8: return "macaddr8";
+    case oid::money: return "money";
+    case oid::macaddr: return "macaddr";
+    case oid::inet: return "inet";
     case oid::bpchar: return "bpchar";
     case oid::varchar: return "varchar";
     case oid::date: return "date";
@@ -139,9 +215,69 @@ enum class oid : std::uint32_t {
     case oid::timestamptz: return "timestamptz";
     case oid::interval: return "interval";
     case oid::timetz: return "timetz";
+    case oid::bit: return "bit";
+    case oid::varbit: return "varbit";
     case oid::numeric: return "numeric";
+    case oid::record: return "record";
     case oid::uuid: return "uuid";
     case oid::jsonb: return "jsonb";
+    case oid::int4range: return "int4range";
+    case oid::numrange: return "numrange";
+    case oid::tsrange: return "tsrange";
+    case oid::tstzrange: return "tstzrange";
+    case oid::daterange: return "daterange";
+    case oid::int8range: return "int8range";
+    case oid::int4multirange: return "int4multirange";
+    case oid::nummultirange: return "nummultirange";
+    case oid::tsmultirange: return "tsmultirange";
+    case oid::tstzmultirange: return "tstzmultirange";
+    case oid::datemultirange: return "datemultirange";
+    case oid::int8multirange: return "int8multirange";
+    case oid::boolean_array: return "_bool";
+    case oid::bytea_array: return "_bytea";
+    case oid::char_array: return "_char";
+    case oid::name_array: return "_name";
+    case oid::int8_array: return "_int8";
+    case oid::int2_array: return "_int2";
+    case oid::int4_array: return "_int4";
+    case oid::text_array: return "_text";
+    case oid::oid_array: return "_oid";
+    case oid::json_array: return "_json";
+    case oid::xml_array: return "_xml";
+    case oid::point_array: return "_point";
+    case oid::cidr_array: return "_cidr";
+    case oid::float4_array: return "_float4";
+    case oid::float8_array: return "_float8";
+    case oid::macaddr8_array: return "_macaddr8";
+    case oid::money_array: return "_money";
+    case oid::macaddr_array: return "_macaddr";
+    case oid::inet_array: return "_inet";
+    case oid::bpchar_array: return "_bpchar";
+    case oid::varchar_array: return "_varchar";
+    case oid::date_array: return "_date";
+    case oid::time_array: return "_time";
+    case oid::timestamp_array: return "_timestamp";
+    case oid::timestamptz_array: return "_timestamptz";
+    case oid::interval_array: return "_interval";
+    case oid::timetz_array: return "_timetz";
+    case oid::bit_array: return "_bit";
+    case oid::varbit_array: return "_varbit";
+    case oid::numeric_array: return "_numeric";
+    case oid::record_array: return "_record";
+    case oid::uuid_array: return "_uuid";
+    case oid::jsonb_array: return "_jsonb";
+    case oid::int4range_array: return "_int4range";
+    case oid::numrange_array: return "_numrange";
+    case oid::tsrange_array: return "_tsrange";
+    case oid::tstzrange_array: return "_tstzrange";
+    case oid::daterange_array: return "_daterange";
+    case oid::int8range_array: return "_int8range";
+    case oid::int4multirange_array: return "_int4multirange";
+    case oid::nummultirange_array: return "_nummultirange";
+    case oid::tsmultirange_array: return "_tsmultirange";
+    case oid::tstzmultirange_array: return "_tstzmultirange";
+    case oid::datemultirange_array: return "_datemultirange";
+    case oid::int8multirange_array: return "_int8multirange";
     }
     return {};
 }
@@ -577,6 +713,9 @@ enum class format : int { text = 0, binary = 1 };
 /// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
 /// - `borrows` (optional, default false): true when a decoded value points into the result
 ///   (`std::string_view`); such types cannot leave the result they came from.
+/// - `array_oid` (optional): the OID of the SQL array of this type; present, `std::vector<T>` and
+///   friends can be arrays of it. `element_oid` (optional, default `param_oid`): the element type
+///   written inside a binary array, for types whose `param_oid` leaves the type to the server.
 ///
 /// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
 template <class T>
@@ -869,6 +1008,7 @@ template <>
 struct type<bool> {
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
+    static constexpr oid array_oid = oid::boolean_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
     static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
@@ -898,6 +1038,8 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 template <detail::pg_integer T>
 struct type<T> {
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
+    static constexpr oid array_oid =
+        sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
     static constexpr std::string_view sql_type = sql_type_name(param_oid);
 
     static constexpr bool accepts(oid column) noexcept
@@ -918,6 +1060,7 @@ template <>
 struct type<float> {
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
+    static constexpr oid array_oid = oid::float4_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
     static void encode(float value, writer& out) { out.put_be(value); }
@@ -929,6 +1072,7 @@ template <>
 struct type<double> {
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
+    static constexpr oid array_oid = oid::float8_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
     static void encode(double value, writer& out) { out.put_be(value); }
@@ -979,6 +1123,9 @@ struct text_parameter {
     static constexpr std::string_view sql_type = "text";
     static constexpr oid param_oid = oid::unspecified;
     static constexpr format param_format = format::text;
+    // Inside a binary array the element type must be exact: text[] of text.
+    static constexpr oid array_oid = oid::text_array;
+    static constexpr oid element_oid = oid::text;
 };
 
 }  // namespace detail
@@ -1055,6 +1202,7 @@ namespace detail {
 struct bytea_parameter {
     static constexpr std::string_view sql_type = "bytea";
     static constexpr oid param_oid = oid::bytea;
+    static constexpr oid array_oid = oid::bytea_array;
     static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
     static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
 };

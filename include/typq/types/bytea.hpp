@@ -18,6 +18,7 @@ namespace detail {
 struct bytea_parameter {
     static constexpr std::string_view sql_type = "bytea";
     static constexpr oid param_oid = oid::bytea;
+    static constexpr oid array_oid = oid::bytea_array;
     static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
     static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
 };

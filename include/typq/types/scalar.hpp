@@ -17,6 +17,7 @@ template <>
 struct type<bool> {
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
+    static constexpr oid array_oid = oid::boolean_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
     static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
@@ -46,6 +47,8 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 template <detail::pg_integer T>
 struct type<T> {
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
+    static constexpr oid array_oid =
+        sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
     static constexpr std::string_view sql_type = sql_type_name(param_oid);
 
     static constexpr bool accepts(oid column) noexcept
@@ -66,6 +69,7 @@ template <>
 struct type<float> {
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
+    static constexpr oid array_oid = oid::float4_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
     static void encode(float value, writer& out) { out.put_be(value); }
@@ -77,6 +81,7 @@ template <>
 struct type<double> {
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
+    static constexpr oid array_oid = oid::float8_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
     static void encode(double value, writer& out) { out.put_be(value); }

@@ -36,6 +36,9 @@ struct text_parameter {
     static constexpr std::string_view sql_type = "text";
     static constexpr oid param_oid = oid::unspecified;
     static constexpr format param_format = format::text;
+    // Inside a binary array the element type must be exact: text[] of text.
+    static constexpr oid array_oid = oid::text_array;
+    static constexpr oid element_oid = oid::text;
 };
 
 }  // namespace detail

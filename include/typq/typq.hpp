@@ -14,6 +14,7 @@
 #include <typq/types/text.hpp>
 #include <typq/types/bytea.hpp>
 #include <typq/types/optional.hpp>
+#include <typq/types/numeric.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>

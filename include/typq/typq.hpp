@@ -15,6 +15,7 @@
 #include <typq/types/bytea.hpp>
 #include <typq/types/optional.hpp>
 #include <typq/types/numeric.hpp>
+#include <typq/types/chrono.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>

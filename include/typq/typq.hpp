@@ -16,6 +16,7 @@
 #include <typq/types/optional.hpp>
 #include <typq/types/numeric.hpp>
 #include <typq/types/chrono.hpp>
+#include <typq/types/array.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>

@@ -1,7 +1,7 @@
-// expect: no_type_for<std::vector<int> ?>
+// expect: no_type_for<std::vector<unsigned int> ?>
 // SPDX-License-Identifier: BSL-1.0
 // A lone struct argument binds :names from its fields, so each field needs a typq::type<T>: a
-// std::vector<int> field is rejected with no_type_for<std::vector<int>>.
+// std::vector<unsigned> field is rejected with no_type_for<std::vector<unsigned>>.
 // Control: no_type_for_named_field_ok.cpp.
 
 #include <typq/typq.hpp>
@@ -11,7 +11,7 @@
 namespace shop {
 struct basket {
     std::int64_t id;
-    std::vector<int> items;
+    std::vector<unsigned> items;
 };
 }  // namespace shop
 

@@ -1,7 +1,7 @@
-// expect: no_type_for<std::vector<int> ?>
+// expect: no_type_for<std::vector<unsigned int> ?>
 // SPDX-License-Identifier: BSL-1.0
-// A row type whose field has no typq::type<T> cannot be read: query<T> with a std::vector<int>
-// field is rejected with no_type_for<std::vector<int>>. Control: no_type_for_row_field_ok.cpp.
+// A row type whose field has no typq::type<T> cannot be read: query<T> with a std::vector<unsigned>
+// field is rejected with no_type_for<std::vector<unsigned>>. Control: no_type_for_row_field_ok.cpp.
 
 #include <typq/typq.hpp>
 
@@ -10,7 +10,7 @@
 namespace shop {
 struct basket {
     std::int64_t id;
-    std::vector<int> items;
+    std::vector<unsigned> items;
 };
 }  // namespace shop
 

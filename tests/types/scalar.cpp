@@ -113,8 +113,8 @@ TEST_CASE("types without a scalar adapter are neither encodable nor decodable", 
     STATIC_REQUIRE(!typq::encodable<std::byte>);
     STATIC_REQUIRE(!typq::decodable<std::byte>);
     STATIC_REQUIRE(!typq::encodable<int*>);
-    STATIC_REQUIRE(!typq::encodable<std::vector<int>>);
-    STATIC_REQUIRE(!typq::decodable<std::vector<int>>);
+    STATIC_REQUIRE(!typq::encodable<std::vector<unsigned>>);
+    STATIC_REQUIRE(!typq::decodable<std::vector<unsigned>>);
 }
 
 TEST_CASE("scalar parameters carry the OID of their SQL type", "[types][oid]")

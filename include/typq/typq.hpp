@@ -17,6 +17,12 @@
 #include <typq/types/numeric.hpp>
 #include <typq/types/chrono.hpp>
 #include <typq/types/array.hpp>
+#include <typq/types/uuid.hpp>
+#include <typq/types/json.hpp>
+#include <typq/types/network.hpp>
+#include <typq/types/misc.hpp>
+#include <typq/types/money.hpp>
+#include <typq/types/bit.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>

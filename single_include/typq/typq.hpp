@@ -3414,6 +3414,1297 @@ struct type<array<T>> : detail::typq_array_adapter<T> {};
 
 #endif  // TYPQ_TYPES_ARRAY_HPP
 // ----- end <typq/types/array.hpp> -----
+// ----- begin <typq/types/uuid.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/uuid.hpp: typq::uuid and its binary adapter (uuid_send / uuid_recv: the 16 bytes in
+// network order).
+
+#ifndef TYPQ_TYPES_UUID_HPP
+#define TYPQ_TYPES_UUID_HPP
+
+
+#include <array>        // std::array storage
+#include <compare>      // std::strong_ordering
+#include <cstddef>      // std::byte, std::size_t
+#include <string>       // to_string(), messages
+#include <string_view>  // parse()
+
+namespace typq {
+namespace detail {
+
+[[noreturn]] inline void throw_uuid_parse_error(std::string_view reason, std::size_t offset)
+{
+    throw conversion_error("invalid uuid text: " + std::string(reason) + " at offset " + std::to_string(offset),
+        conversion_site{{}, "uuid", {}, {}});
+}
+
+// 0..15 for a hex digit of either case, -1 otherwise.
+constexpr int uuid_hex_digit(char c) noexcept
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace detail
+
+/// A UUID: 16 bytes in network order, as PostgreSQL's uuid holds them. A default-constructed
+/// uuid is the nil UUID (all zeros). Ordering is byte by byte, the same as the server's.
+class uuid {
+public:
+    using bytes_type = std::array<std::byte, 16>;
+
+    /// The nil UUID, 00000000-0000-0000-0000-000000000000.
+    constexpr uuid() noexcept = default;
+    constexpr explicit uuid(const bytes_type& bytes) noexcept : bytes_(bytes) {}
+
+    /// The nil UUID.
+    [[nodiscard]] static constexpr uuid nil() noexcept { return uuid(); }
+
+    /// Parses what the server's uuid_in accepts: 32 hex digits of either case, with an optional
+    /// hyphen after any group of four (so the canonical 8-4-4-4-12 form and the form without
+    /// hyphens), optionally in braces `{...}`. No spaces.
+    /// @throws typq::conversion_error for anything else.
+    [[nodiscard]] static constexpr uuid parse(std::string_view text)
+    {
+        // Followed step by step from string_to_uuid (src/backend/utils/adt/uuid.c).
+        std::size_t at = 0;
+        const bool braces = !text.empty() && text[0] == '{';
+        if (braces)
+            ++at;
+        bytes_type bytes{};
+        for (std::size_t i = 0; i < bytes.size(); ++i) {
+            if (text.size() - at < 2)
+                detail::throw_uuid_parse_error("too few hex digits", at);
+            const int high = detail::uuid_hex_digit(text[at]);
+            const int low = detail::uuid_hex_digit(text[at + 1]);
+            if (high < 0 || low < 0)
+                detail::throw_uuid_parse_error("expected a hex digit", high < 0 ? at : at + 1);
+            bytes[i] = static_cast<std::byte>(high * 16 + low);
+            at += 2;
+            if (at < text.size() && text[at] == '-' && i % 2 == 1 && i < bytes.size() - 1)
+                ++at;
+        }
+        if (braces) {
+            if (at == text.size() || text[at] != '}')
+                detail::throw_uuid_parse_error("expected '}'", at);
+            ++at;
+        }
+        if (at != text.size())
+            detail::throw_uuid_parse_error("unexpected character after the uuid", at);
+        return uuid(bytes);
+    }
+
+    /// The canonical form, lower case: `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11` (as uuid_out).
+    [[nodiscard]] std::string to_string() const
+    {
+        constexpr char digits[] = "0123456789abcdef";
+        std::string text;
+        text.reserve(36);
+        for (std::size_t i = 0; i < bytes_.size(); ++i) {
+            if (i == 4 || i == 6 || i == 8 || i == 10)
+                text += '-';
+            const auto value = std::to_integer<unsigned>(bytes_[i]);
+            text += digits[value >> 4];
+            text += digits[value & 15U];
+        }
+        return text;
+    }
+
+    [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
+    [[nodiscard]] constexpr bool is_nil() const noexcept { return *this == uuid(); }
+
+    friend constexpr bool operator==(const uuid&, const uuid&) noexcept = default;
+    friend constexpr std::strong_ordering operator<=>(const uuid& a, const uuid& b) noexcept
+    {
+        for (std::size_t i = 0; i < a.bytes_.size(); ++i)
+            if (a.bytes_[i] != b.bytes_[i])
+                return std::to_integer<unsigned>(a.bytes_[i]) <=> std::to_integer<unsigned>(b.bytes_[i]);
+        return std::strong_ordering::equal;
+    }
+
+private:
+    bytes_type bytes_{};
+};
+
+template <>
+struct type<uuid> {
+    static constexpr std::string_view sql_type = "uuid";
+    static constexpr oid param_oid = oid::uuid;
+    static constexpr oid array_oid = oid::uuid_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::uuid; }
+    static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void decode(value_view in, uuid& out)
+    {
+        if (in.size() != 16)
+            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 16");
+        uuid::bytes_type bytes{};
+        const auto data = in.bytes();
+        for (std::size_t i = 0; i < bytes.size(); ++i)
+            bytes[i] = data[i];
+        out = uuid(bytes);
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_UUID_HPP
+// ----- end <typq/types/uuid.hpp> -----
+// ----- begin <typq/types/json.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/json.hpp: typq::json and typq::jsonb, a JSON document's text, in binary
+// (json_send: the text; jsonb_send: a version byte, 1, then the text).
+
+#ifndef TYPQ_TYPES_JSON_HPP
+#define TYPQ_TYPES_JSON_HPP
+
+
+#include <cstdint>      // the jsonb version byte
+#include <string>       // the document text
+#include <string_view>  // sql_type, views of the text
+#include <utility>      // std::move
+
+namespace typq {
+namespace detail {
+
+// The only jsonb binary format version so far (jsonb_send, jsonb_recv in
+// src/backend/utils/adt/jsonb.c).
+inline constexpr std::uint8_t jsonb_version = 1;
+
+// The document text of a json or jsonb value: json's binary form is the text itself, jsonb's is
+// the version byte followed by the text.
+inline std::string_view json_document_text(value_view in)
+{
+    if (in.type() != oid::jsonb)
+        return in.text();
+    if (in.size() == 0)
+        in.fail("jsonb value is empty, expected a version byte");
+    const auto version = static_cast<std::uint8_t>(in.data()[0]);
+    if (version != jsonb_version)
+        in.fail("jsonb version byte is " + std::to_string(version) + ", expected 1");
+    return in.text().substr(1);
+}
+
+inline constexpr bool is_json_column(oid column) noexcept { return column == oid::json || column == oid::jsonb; }
+
+}  // namespace detail
+
+/// A JSON document as text, sent as json: the server checks it and keeps it as written
+/// (whitespace, key order and duplicate keys included). Reads json and jsonb columns.
+/// A default-constructed value has empty text, which the server refuses as json.
+class json {
+public:
+    json() = default;
+    explicit json(std::string text) noexcept : text_(std::move(text)) {}
+
+    [[nodiscard]] const std::string& text() const noexcept { return text_; }
+
+    friend bool operator==(const json&, const json&) = default;
+
+private:
+    std::string text_;
+};
+
+/// A JSON document as text, sent as jsonb: the server parses it into its own form, so what comes
+/// back is normalised (keys sorted by length then bytes, the last duplicate kept, its own
+/// whitespace). Reads jsonb and json columns. `==` compares the texts, not the documents.
+class jsonb {
+public:
+    jsonb() = default;
+    explicit jsonb(std::string text) noexcept : text_(std::move(text)) {}
+
+    [[nodiscard]] const std::string& text() const noexcept { return text_; }
+
+    friend bool operator==(const jsonb&, const jsonb&) = default;
+
+private:
+    std::string text_;
+};
+
+template <>
+struct type<json> {
+    static constexpr std::string_view sql_type = "json";
+    static constexpr oid param_oid = oid::json;
+    static constexpr oid array_oid = oid::json_array;
+
+    static constexpr bool accepts(oid column) noexcept { return detail::is_json_column(column); }
+    static void encode(const json& value, writer& out) { out.put_text(value.text()); }
+    static void decode(value_view in, json& out) { out = json(std::string(detail::json_document_text(in))); }
+};
+
+template <>
+struct type<jsonb> {
+    static constexpr std::string_view sql_type = "jsonb";
+    static constexpr oid param_oid = oid::jsonb;
+    static constexpr oid array_oid = oid::jsonb_array;
+
+    static constexpr bool accepts(oid column) noexcept { return detail::is_json_column(column); }
+    static void encode(const jsonb& value, writer& out)
+    {
+        out.put_be(detail::jsonb_version);
+        out.put_text(value.text());
+    }
+    static void decode(value_view in, jsonb& out) { out = jsonb(std::string(detail::json_document_text(in))); }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_JSON_HPP
+// ----- end <typq/types/json.hpp> -----
+// ----- begin <typq/types/network.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/network.hpp: typq::inet, typq::cidr, typq::macaddr and typq::macaddr8 and their
+// binary adapters (inet_send / cidr_send: family, prefix bits, is_cidr, address length, address;
+// macaddr_send / macaddr8_send: the 6 or 8 bytes).
+
+#ifndef TYPQ_TYPES_NETWORK_HPP
+#define TYPQ_TYPES_NETWORK_HPP
+
+
+#include <array>        // address storage
+#include <compare>      // std::strong_ordering
+#include <cstddef>      // std::byte, std::size_t
+#include <cstdint>      // std::uint8_t, std::uint16_t
+#include <span>         // address()
+#include <string>       // to_string(), messages
+#include <string_view>  // parse()
+
+namespace typq {
+namespace detail {
+
+// PostgreSQL's own address family codes on the wire, PGSQL_AF_INET (AF_INET + 0) and
+// PGSQL_AF_INET6 (AF_INET + 1) from src/include/utils/inet.h, whatever the platform's AF_INET6 is.
+inline constexpr std::uint8_t pgsql_af_inet = 2;
+inline constexpr std::uint8_t pgsql_af_inet6 = 3;
+
+// An IP address and prefix length: what inet and cidr hold.
+struct ip_value {
+    std::array<std::byte, 16> bytes{};  // network order; IPv4 uses the first 4, the rest stay 0
+    std::uint8_t bits = 32;
+    bool v6 = false;
+
+    [[nodiscard]] constexpr int max_bits() const noexcept { return v6 ? 128 : 32; }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return v6 ? 16 : 4; }
+
+    friend constexpr bool operator==(const ip_value&, const ip_value&) noexcept = default;
+};
+
+[[noreturn]] inline void throw_network_error(std::string_view sql_type, const std::string& reason)
+{
+    throw conversion_error(reason, conversion_site{{}, std::string(sql_type), {}, {}});
+}
+
+constexpr unsigned byte_value(std::byte b) noexcept { return std::to_integer<unsigned>(b); }
+
+// The bits of byte `index` of an address that lie beyond the first `bits` (the host part).
+constexpr unsigned host_mask(std::size_t index, int bits) noexcept
+{
+    const int first = static_cast<int>(index) * 8;
+    if (bits >= first + 8)
+        return 0;
+    if (bits <= first)
+        return 0xffU;
+    return 0xffU >> (bits - first);
+}
+
+// addressOK in network.c: no bit set to the right of the prefix.
+constexpr bool host_bits_zero(const ip_value& v) noexcept
+{
+    for (std::size_t i = 0; i < v.size(); ++i)
+        if ((byte_value(v.bytes[i]) & host_mask(i, v.bits)) != 0)
+            return false;
+    return true;
+}
+
+// bitncmp in network.c: compares the first `bits` bits of two addresses.
+constexpr std::strong_ordering compare_prefix(const ip_value& a, const ip_value& b, int bits) noexcept
+{
+    for (std::size_t i = 0; i < 16 && bits > static_cast<int>(i) * 8; ++i) {
+        const unsigned keep = 0xffU & ~host_mask(i, bits);
+        const unsigned x = byte_value(a.bytes[i]) & keep;
+        const unsigned y = byte_value(b.bytes[i]) & keep;
+        if (x != y)
+            return x <=> y;
+    }
+    return std::strong_ordering::equal;
+}
+
+// network_cmp_internal in network.c: IPv4 before IPv6; then the common prefix, the prefix length,
+// the whole address.
+constexpr std::strong_ordering compare_ip(const ip_value& a, const ip_value& b) noexcept
+{
+    if (a.v6 != b.v6)
+        return a.v6 ? std::strong_ordering::greater : std::strong_ordering::less;
+    if (const auto order = compare_prefix(a, b, a.bits < b.bits ? a.bits : b.bits); order != 0)
+        return order;
+    if (a.bits != b.bits)
+        return a.bits <=> b.bits;
+    return compare_prefix(a, b, a.max_bits());
+}
+
+inline ip_value make_ip(std::span<const std::byte> address, bool v6, int prefix_length, std::string_view sql_type)
+{
+    ip_value v;
+    v.v6 = v6;
+    if (prefix_length < 0 || prefix_length > v.max_bits())
+        throw_network_error(sql_type, "prefix length " + std::to_string(prefix_length) + " is out of range for an "
+                + (v6 ? "IPv6" : "IPv4") + " address (0 to " + std::to_string(v.max_bits()) + ")");
+    v.bits = static_cast<std::uint8_t>(prefix_length);
+    for (std::size_t i = 0; i < address.size(); ++i)
+        v.bytes[i] = address[i];
+    return v;
+}
+
+inline void require_host_bits_zero(const ip_value& v)
+{
+    if (!host_bits_zero(v))
+        throw_network_error("cidr", "cidr value has bits set to the right of its /" + std::to_string(v.bits)
+                + " prefix (use typq::inet, or inet::network())");
+}
+
+// Dotted-quad IPv4, as inet_in reads it: decimal octets of 1 to 3 digits, each at most 255.
+// A plain IPv4 address has all four and may have leading zeros (`010.0.0.1` is 10.0.0.1); the
+// IPv4 tail of an IPv6 address has no leading zeros but may stop early, the missing octets zero
+// (`::1.2.3` is ::1.2.3.0), as the server has it.
+constexpr bool parse_ipv4(std::string_view text, std::byte* out, bool in_ipv6) noexcept
+{
+    const bool leading_zeros = !in_ipv6;
+    std::size_t at = 0;
+    for (int part = 0; part < 4; ++part) {
+        if (part > 0) {
+            if (in_ipv6 && at == text.size()) {
+                for (; part < 4; ++part)
+                    out[part] = std::byte{0};
+                break;
+            }
+            if (at == text.size() || text[at] != '.')
+                return false;
+            ++at;
+        }
+        unsigned value = 0;
+        std::size_t digits = 0;
+        while (at < text.size() && text[at] >= '0' && text[at] <= '9' && digits < 3) {
+            if (digits == 1 && value == 0 && !leading_zeros)
+                return false;
+            value = value * 10 + static_cast<unsigned>(text[at] - '0');
+            ++at;
+            ++digits;
+        }
+        if (digits == 0 || value > 255)
+            return false;
+        out[part] = static_cast<std::byte>(value);
+    }
+    return at == text.size();
+}
+
+constexpr int network_hex_digit(char c) noexcept
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// RFC 4291 text: eight groups of 1 to 4 hex digits, at most one `::` for one or more zero groups,
+// optionally a dotted IPv4 address in place of the last two groups.
+constexpr bool parse_ipv6(std::string_view text, std::byte* out) noexcept
+{
+    std::uint16_t words[8] = {};
+    int count = 0;
+    int gap = -1;  // where `::` stands, in groups
+    std::size_t at = 0;
+    if (text.size() >= 2 && text[0] == ':' && text[1] == ':') {
+        gap = 0;
+        at = 2;
+    }
+    while (at < text.size()) {
+        if (text.substr(at).find(':') == std::string_view::npos && text.substr(at).find('.') != std::string_view::npos) {
+            std::byte v4[4] = {};
+            if (count > 6 || !parse_ipv4(text.substr(at), v4, true))
+                return false;
+            words[count++] = static_cast<std::uint16_t>(byte_value(v4[0]) << 8 | byte_value(v4[1]));
+            words[count++] = static_cast<std::uint16_t>(byte_value(v4[2]) << 8 | byte_value(v4[3]));
+            at = text.size();
+            break;
+        }
+        unsigned value = 0;
+        std::size_t digits = 0;
+        for (; at < text.size() && network_hex_digit(text[at]) >= 0; ++at, ++digits) {
+            if (digits == 4)
+                return false;
+            value = value * 16 + static_cast<unsigned>(network_hex_digit(text[at]));
+        }
+        if (digits == 0 || count == 8)
+            return false;
+        words[count++] = static_cast<std::uint16_t>(value);
+        if (at == text.size())
+            break;
+        if (text[at] != ':' || ++at == text.size())
+            return false;
+        if (text[at] == ':') {
+            if (gap >= 0)
+                return false;
+            gap = count;
+            ++at;
+        }
+    }
+    if (gap < 0 ? count != 8 : count > 7)
+        return false;
+    std::uint16_t full[8] = {};
+    const int zeros = 8 - count;
+    for (int i = 0, j = 0; i < count; ++i, ++j) {
+        if (i == gap)
+            j += zeros;
+        full[j] = words[i];
+    }
+    for (int i = 0; i < 8; ++i) {
+        out[2 * i] = static_cast<std::byte>(full[i] >> 8);
+        out[2 * i + 1] = static_cast<std::byte>(full[i] & 0xffU);
+    }
+    return true;
+}
+
+// inet_in / cidr_in for the forms the server prints: an address, then optionally `/bits` (decimal,
+// no leading zeros). Without `/bits` the prefix is the whole address.
+inline ip_value parse_ip(std::string_view text, bool cidr)
+{
+    const std::string_view sql_type = cidr ? "cidr" : "inet";
+    const auto invalid = [&]() { throw_network_error(sql_type, "invalid " + std::string(sql_type) + " text"); };
+    ip_value v;
+    const auto slash = text.find('/');
+    const std::string_view address = text.substr(0, slash);
+    v.v6 = address.find(':') != std::string_view::npos;
+    if (!(v.v6 ? parse_ipv6(address, v.bytes.data()) : parse_ipv4(address, v.bytes.data(), false)))
+        invalid();
+    int bits = v.max_bits();
+    if (slash != std::string_view::npos) {
+        const std::string_view digits = text.substr(slash + 1);
+        if (digits.empty() || digits.size() > 3 || (digits.size() > 1 && digits[0] == '0'))
+            invalid();
+        bits = 0;
+        for (const char c : digits) {
+            if (c < '0' || c > '9')
+                invalid();
+            bits = bits * 10 + (c - '0');
+        }
+        if (bits > v.max_bits())
+            invalid();
+    }
+    v.bits = static_cast<std::uint8_t>(bits);
+    if (cidr)
+        require_host_bits_zero(v);
+    return v;
+}
+
+// inet_out / cidr_out (pg_inet_net_ntop in src/port/inet_net_ntop.c, as PostgreSQL 15 has it):
+// IPv4 as four decimal octets; IPv6 in lower-case hex with the longest run of two or more zero
+// groups (the first such) as `::`, and ::a.b.c.d / ::ffff:a.b.c.d for IPv4-compatible and mapped
+// addresses. `/bits` follows unless the prefix is the whole address; a cidr always has it.
+inline std::string format_ip(const ip_value& v, bool cidr)
+{
+    constexpr char digits[] = "0123456789abcdef";
+    std::string text;
+    const auto append_ipv4 = [&](std::size_t from) {
+        for (std::size_t i = from; i < from + 4; ++i) {
+            if (i != from)
+                text += '.';
+            text += std::to_string(byte_value(v.bytes[i]));
+        }
+    };
+    if (!v.v6)
+        append_ipv4(0);
+    else {
+        unsigned words[8] = {};
+        for (int i = 0; i < 8; ++i)
+            words[i] = byte_value(v.bytes[2 * i]) << 8 | byte_value(v.bytes[2 * i + 1]);
+        int best = -1;
+        int best_len = 0;
+        for (int i = 0; i < 8;) {
+            if (words[i] != 0) {
+                ++i;
+                continue;
+            }
+            int len = 0;
+            while (i + len < 8 && words[i + len] == 0)
+                ++len;
+            if (len > best_len) {
+                best = i;
+                best_len = len;
+            }
+            i += len;
+        }
+        if (best_len < 2)
+            best = -1;
+        for (int i = 0; i < 8; ++i) {
+            if (best >= 0 && i >= best && i < best + best_len) {
+                if (i == best)
+                    text += ':';
+                continue;
+            }
+            if (i != 0)
+                text += ':';
+            if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && words[5] == 0xffffU))) {
+                append_ipv4(12);
+                break;
+            }
+            bool started = false;
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                const unsigned digit = words[i] >> shift & 15U;
+                if (digit != 0 || started || shift == 0) {
+                    text += digits[digit];
+                    started = true;
+                }
+            }
+        }
+        if (best >= 0 && best + best_len == 8)
+            text += ':';
+    }
+    if (cidr || v.bits != v.max_bits()) {
+        text += '/';
+        text += std::to_string(v.bits);
+    }
+    return text;
+}
+
+// inet_send / cidr_send: family, bits, is_cidr, address length, the address.
+inline void encode_ip(const ip_value& v, bool cidr, writer& out)
+{
+    out.put_be(v.v6 ? pgsql_af_inet6 : pgsql_af_inet);
+    out.put_be(v.bits);
+    out.put_be(static_cast<std::uint8_t>(cidr ? 1 : 0));
+    out.put_be(static_cast<std::uint8_t>(v.size()));
+    out.put_bytes(v.bytes.data(), v.size());
+}
+
+// inet_recv's checks, and a few more: every field in range, the length exact, no host bits in a
+// cidr value (nor in anything read into typq::cidr).
+inline ip_value decode_ip(value_view in, bool into_cidr)
+{
+    const auto header = in.subview(0, 4, in.type()).bytes();
+    const unsigned family = byte_value(header[0]);
+    const unsigned bits = byte_value(header[1]);
+    const unsigned is_cidr = byte_value(header[2]);
+    const unsigned length = byte_value(header[3]);
+    ip_value v;
+    if (family != pgsql_af_inet && family != pgsql_af_inet6)
+        in.fail("address family is " + std::to_string(family) + ", expected 2 (IPv4) or 3 (IPv6)");
+    v.v6 = family == pgsql_af_inet6;
+    if (bits > static_cast<unsigned>(v.max_bits()))
+        in.fail("prefix length is " + std::to_string(bits) + ", more than " + std::to_string(v.max_bits()));
+    if (is_cidr > 1)
+        in.fail("is_cidr byte is " + std::to_string(is_cidr) + ", expected 0 or 1");
+    if (length != v.size())
+        in.fail("address length is " + std::to_string(length) + ", expected " + std::to_string(v.size()));
+    if (in.size() != 4 + v.size())
+        in.fail("value is " + std::to_string(in.size()) + " bytes, expected " + std::to_string(4 + v.size()));
+    const auto address = in.bytes().subspan(4);
+    for (std::size_t i = 0; i < v.size(); ++i)
+        v.bytes[i] = address[i];
+    v.bits = static_cast<std::uint8_t>(bits);
+    if ((is_cidr == 1 || into_cidr) && !host_bits_zero(v))
+        in.fail("cidr value has bits set to the right of its /" + std::to_string(bits) + " prefix");
+    return v;
+}
+
+}  // namespace detail
+
+/// An IP network, PostgreSQL's cidr: an IPv4 or IPv6 network address whose bits after the
+/// prefix length are all zero (a value with host bits set is refused, never masked). The default
+/// is 0.0.0.0/32. Ordering is the server's (IPv4 first, then by network, then by prefix length).
+class cidr {
+public:
+    using ipv4_bytes = std::array<std::byte, 4>;
+    using ipv6_bytes = std::array<std::byte, 16>;
+
+    cidr() = default;
+
+    /// @throws typq::conversion_error when `prefix_length` is not in 0..32 or host bits are set.
+    [[nodiscard]] static cidr ipv4(const ipv4_bytes& address, int prefix_length = 32)
+    {
+        return cidr(detail::make_ip(address, false, prefix_length, "cidr"));
+    }
+    /// @throws typq::conversion_error when `prefix_length` is not in 0..128 or host bits are set.
+    [[nodiscard]] static cidr ipv6(const ipv6_bytes& address, int prefix_length = 128)
+    {
+        return cidr(detail::make_ip(address, true, prefix_length, "cidr"));
+    }
+    /// Parses `10.0.0.0/8`, `2001:db8::/32`; without `/bits` the prefix is the whole address.
+    /// The classful abbreviations cidr_in also takes (`10/8`, `192.168.1`) are not supported.
+    /// @throws typq::conversion_error for other text, or host bits set.
+    [[nodiscard]] static cidr parse(std::string_view text) { return cidr(detail::parse_ip(text, true)); }
+
+    /// The server's text: `10.0.0.0/8`, `2001:db8::/32`, always with the prefix length.
+    [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, true); }
+
+    [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
+    /// The network address: 4 bytes for IPv4, 16 for IPv6, in network order.
+    [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
+
+    friend bool operator==(const cidr&, const cidr&) noexcept = default;
+    friend std::strong_ordering operator<=>(const cidr& a, const cidr& b) noexcept
+    {
+        return detail::compare_ip(a.value_, b.value_);
+    }
+
+private:
+    explicit cidr(const detail::ip_value& value) : value_(value) { detail::require_host_bits_zero(value_); }
+
+    detail::ip_value value_;
+};
+
+/// An IP host address with the prefix length of its network, PostgreSQL's inet: IPv4 or IPv6.
+/// The default is 0.0.0.0 (/32). Every cidr is an inet (the conversion is implicit); ordering is
+/// the server's, so an inet and a cidr compare as the server compares them.
+class inet {
+public:
+    using ipv4_bytes = std::array<std::byte, 4>;
+    using ipv6_bytes = std::array<std::byte, 16>;
+
+    inet() = default;
+    inet(const cidr& network) noexcept  // implicit, as the server casts cidr to inet
+    {
+        value_.v6 = network.is_ipv6();
+        value_.bits = static_cast<std::uint8_t>(network.prefix_length());
+        const auto address = network.address();
+        for (std::size_t i = 0; i < address.size(); ++i)
+            value_.bytes[i] = address[i];
+    }
+
+    /// @throws typq::conversion_error when `prefix_length` is not in 0..32.
+    [[nodiscard]] static inet ipv4(const ipv4_bytes& address, int prefix_length = 32)
+    {
+        return inet(detail::make_ip(address, false, prefix_length, "inet"));
+    }
+    /// @throws typq::conversion_error when `prefix_length` is not in 0..128.
+    [[nodiscard]] static inet ipv6(const ipv6_bytes& address, int prefix_length = 128)
+    {
+        return inet(detail::make_ip(address, true, prefix_length, "inet"));
+    }
+    /// Parses `192.168.0.1`, `192.168.0.1/24`, `::1`, `2001:DB8::1/64`, `::ffff:1.2.3.4`: what
+    /// inet_in accepts and inet_out prints (no spaces, no leading zeros in `/bits`).
+    /// @throws typq::conversion_error for other text.
+    [[nodiscard]] static inet parse(std::string_view text) { return inet(detail::parse_ip(text, false)); }
+
+    /// The server's text: `192.168.0.1/24`, `::1` (no `/bits` when the prefix is the whole address).
+    [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, false); }
+
+    [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
+    /// The host address: 4 bytes for IPv4, 16 for IPv6, in network order.
+    [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
+
+    /// The network: the address with its host bits cleared, as the server's network(inet).
+    [[nodiscard]] cidr network() const
+    {
+        auto address = value_.bytes;
+        for (std::size_t i = 0; i < address.size(); ++i)
+            address[i] &= static_cast<std::byte>(0xffU & ~detail::host_mask(i, value_.bits));
+        if (value_.v6)
+            return cidr::ipv6(address, value_.bits);
+        return cidr::ipv4({address[0], address[1], address[2], address[3]}, value_.bits);
+    }
+
+    friend bool operator==(const inet&, const inet&) noexcept = default;
+    friend std::strong_ordering operator<=>(const inet& a, const inet& b) noexcept
+    {
+        return detail::compare_ip(a.value_, b.value_);
+    }
+
+private:
+    explicit inet(const detail::ip_value& value) noexcept : value_(value) {}
+
+    detail::ip_value value_;
+};
+
+namespace detail {
+
+[[noreturn]] inline void throw_mac_parse_error(std::string_view sql_type)
+{
+    throw_network_error(sql_type, "invalid " + std::string(sql_type) + " text");
+}
+
+// `text` as `groups` groups of hex digits separated by `separator` (none when '\0'), each of
+// exactly `width` digits, or of 1 to 2 digits when `width` is 0; the digits, padded to two per
+// group in that case, fill `out` (`size` bytes).
+constexpr bool parse_mac_pattern(std::string_view text, int groups, std::size_t width, char separator,
+    std::byte* out, std::size_t size) noexcept
+{
+    char digits[16] = {};
+    std::size_t count = 0;
+    std::size_t at = 0;
+    for (int g = 0; g < groups; ++g) {
+        if (g > 0) {
+            if (at == text.size() || text[at] != separator)
+                return false;
+            ++at;
+        }
+        std::size_t n = 0;
+        while (at + n < text.size() && network_hex_digit(text[at + n]) >= 0)
+            ++n;
+        if (width == 0 ? (n < 1 || n > 2) : n != width)
+            return false;
+        if (count + (width == 0 ? 2 : n) > 2 * size)
+            return false;
+        if (width == 0 && n == 1)
+            digits[count++] = '0';
+        for (std::size_t i = 0; i < n; ++i)
+            digits[count++] = text[at + i];
+        at += n;
+    }
+    if (at != text.size() || count != 2 * size)
+        return false;
+    for (std::size_t i = 0; i < size; ++i)
+        out[i] = static_cast<std::byte>(network_hex_digit(digits[2 * i]) * 16 + network_hex_digit(digits[2 * i + 1]));
+    return true;
+}
+
+template <std::size_t N>
+std::string format_mac(const std::array<std::byte, N>& bytes)
+{
+    constexpr char digits[] = "0123456789abcdef";
+    std::string text;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (i != 0)
+            text += ':';
+        text += digits[byte_value(bytes[i]) >> 4];
+        text += digits[byte_value(bytes[i]) & 15U];
+    }
+    return text;
+}
+
+template <std::size_t N>
+constexpr std::strong_ordering compare_bytes(const std::array<std::byte, N>& a, const std::array<std::byte, N>& b) noexcept
+{
+    for (std::size_t i = 0; i < N; ++i)
+        if (a[i] != b[i])
+            return byte_value(a[i]) <=> byte_value(b[i]);
+    return std::strong_ordering::equal;
+}
+
+}  // namespace detail
+
+/// A MAC address (EUI-48), PostgreSQL's macaddr: 6 bytes. Ordering is byte by byte, as the server's.
+class macaddr {
+public:
+    using bytes_type = std::array<std::byte, 6>;
+
+    constexpr macaddr() noexcept = default;
+    constexpr explicit macaddr(const bytes_type& bytes) noexcept : bytes_(bytes) {}
+
+    /// Parses the formats macaddr_in accepts: `08:00:2b:01:02:03`, `08-00-2b-01-02-03` (these
+    /// two also with 1-digit groups), `08002b:010203`, `08002b-010203`, `0800.2b01.0203`,
+    /// `0800-2b01-0203`, `08002b010203`; hex digits of either case, no spaces.
+    /// @throws typq::conversion_error for other text.
+    [[nodiscard]] static macaddr parse(std::string_view text)
+    {
+        struct pattern {
+            int groups;
+            std::size_t width;
+            char separator;
+        };
+        constexpr pattern patterns[] = {{6, 0, ':'}, {6, 0, '-'}, {2, 6, ':'}, {2, 6, '-'}, {3, 4, '.'},
+            {3, 4, '-'}, {1, 12, '\0'}};
+        bytes_type bytes{};
+        for (const pattern& p : patterns)
+            if (detail::parse_mac_pattern(text, p.groups, p.width, p.separator, bytes.data(), bytes.size()))
+                return macaddr(bytes);
+        detail::throw_mac_parse_error("macaddr");
+    }
+
+    /// The server's text: `08:00:2b:01:02:03`.
+    [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
+
+    friend constexpr bool operator==(const macaddr&, const macaddr&) noexcept = default;
+    friend constexpr std::strong_ordering operator<=>(const macaddr& a, const macaddr& b) noexcept
+    {
+        return detail::compare_bytes(a.bytes_, b.bytes_);
+    }
+
+private:
+    bytes_type bytes_{};
+};
+
+/// A MAC address in EUI-64 form, PostgreSQL's macaddr8: 8 bytes. Ordering is byte by byte.
+class macaddr8 {
+public:
+    using bytes_type = std::array<std::byte, 8>;
+
+    constexpr macaddr8() noexcept = default;
+    constexpr explicit macaddr8(const bytes_type& bytes) noexcept : bytes_(bytes) {}
+    /// The EUI-48 address in EUI-64 form, FF:FE inserted in the middle (the server's
+    /// macaddr-to-macaddr8 cast).
+    constexpr explicit macaddr8(const macaddr& mac) noexcept
+        : bytes_{mac.bytes()[0], mac.bytes()[1], mac.bytes()[2], std::byte{0xff}, std::byte{0xfe}, mac.bytes()[3],
+            mac.bytes()[4], mac.bytes()[5]}
+    {
+    }
+
+    /// Parses 8 (or 6, converted as the macaddr constructor does) pairs of hex digits, optionally
+    /// separated by one of `:`, `-` or `.` used throughout (as macaddr8_in): `08:00:2b:01:02:03:04:05`,
+    /// `08002b:0102030405`, `0800.2b01.0203.0405`, `08002b0102030405`; no spaces.
+    /// @throws typq::conversion_error for other text.
+    [[nodiscard]] static macaddr8 parse(std::string_view text)
+    {
+        std::byte bytes[8] = {};
+        std::size_t count = 0;
+        char separator = '\0';
+        std::size_t at = 0;
+        while (at < text.size()) {
+            if (count > 0) {
+                const char c = text[at];
+                if (c == ':' || c == '-' || c == '.') {
+                    if (separator != '\0' && separator != c)
+                        detail::throw_mac_parse_error("macaddr8");
+                    separator = c;
+                    ++at;
+                }
+            }
+            if (count == 8 || text.size() - at < 2)
+                detail::throw_mac_parse_error("macaddr8");
+            const int high = detail::network_hex_digit(text[at]);
+            const int low = detail::network_hex_digit(text[at + 1]);
+            if (high < 0 || low < 0)
+                detail::throw_mac_parse_error("macaddr8");
+            bytes[count++] = static_cast<std::byte>(high * 16 + low);
+            at += 2;
+        }
+        if (count == 6)
+            return macaddr8(macaddr({bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5]}));
+        if (count != 8)
+            detail::throw_mac_parse_error("macaddr8");
+        return macaddr8({bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]});
+    }
+
+    /// The server's text: `08:00:2b:ff:fe:01:02:03`.
+    [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
+
+    friend constexpr bool operator==(const macaddr8&, const macaddr8&) noexcept = default;
+    friend constexpr std::strong_ordering operator<=>(const macaddr8& a, const macaddr8& b) noexcept
+    {
+        return detail::compare_bytes(a.bytes_, b.bytes_);
+    }
+
+private:
+    bytes_type bytes_{};
+};
+
+/// inet; reads inet and cidr columns (every cidr is an inet).
+template <>
+struct type<inet> {
+    static constexpr std::string_view sql_type = "inet";
+    static constexpr oid param_oid = oid::inet;
+    static constexpr oid array_oid = oid::inet_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::inet || column == oid::cidr; }
+    static void encode(const inet& value, writer& out)
+    {
+        detail::ip_value v;
+        v.v6 = value.is_ipv6();
+        v.bits = static_cast<std::uint8_t>(value.prefix_length());
+        const auto address = value.address();
+        for (std::size_t i = 0; i < address.size(); ++i)
+            v.bytes[i] = address[i];
+        detail::encode_ip(v, false, out);
+    }
+    static void decode(value_view in, inet& out)
+    {
+        const detail::ip_value v = detail::decode_ip(in, false);
+        out = v.v6 ? inet::ipv6(v.bytes, v.bits)
+                   : inet::ipv4({v.bytes[0], v.bytes[1], v.bytes[2], v.bytes[3]}, v.bits);
+    }
+};
+
+/// cidr; reads cidr columns only (an inet column's values may have host bits set: read them into
+/// typq::inet).
+template <>
+struct type<cidr> {
+    static constexpr std::string_view sql_type = "cidr";
+    static constexpr oid param_oid = oid::cidr;
+    static constexpr oid array_oid = oid::cidr_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::cidr; }
+    static void encode(const cidr& value, writer& out)
+    {
+        detail::ip_value v;
+        v.v6 = value.is_ipv6();
+        v.bits = static_cast<std::uint8_t>(value.prefix_length());
+        const auto address = value.address();
+        for (std::size_t i = 0; i < address.size(); ++i)
+            v.bytes[i] = address[i];
+        detail::encode_ip(v, true, out);
+    }
+    static void decode(value_view in, cidr& out)
+    {
+        const detail::ip_value v = detail::decode_ip(in, true);
+        out = v.v6 ? cidr::ipv6(v.bytes, v.bits)
+                   : cidr::ipv4({v.bytes[0], v.bytes[1], v.bytes[2], v.bytes[3]}, v.bits);
+    }
+};
+
+template <>
+struct type<macaddr> {
+    static constexpr std::string_view sql_type = "macaddr";
+    static constexpr oid param_oid = oid::macaddr;
+    static constexpr oid array_oid = oid::macaddr_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr; }
+    static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void decode(value_view in, macaddr& out)
+    {
+        if (in.size() != 6)
+            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 6");
+        const auto data = in.bytes();
+        out = macaddr({data[0], data[1], data[2], data[3], data[4], data[5]});
+    }
+};
+
+template <>
+struct type<macaddr8> {
+    static constexpr std::string_view sql_type = "macaddr8";
+    static constexpr oid param_oid = oid::macaddr8;
+    static constexpr oid array_oid = oid::macaddr8_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr8; }
+    static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void decode(value_view in, macaddr8& out)
+    {
+        if (in.size() != 8)
+            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 8");
+        const auto data = in.bytes();
+        out = macaddr8({data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]});
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_NETWORK_HPP
+// ----- end <typq/types/network.hpp> -----
+// ----- begin <typq/types/misc.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/misc.hpp: typq::oid as the oid type (oidsend: 4 bytes, unsigned), also reading the
+// reg* alias types (regclass, regtype...); and `char` as PostgreSQL's single-byte "char" type
+// (charsend: one byte), which is not text.
+
+#ifndef TYPQ_TYPES_MISC_HPP
+#define TYPQ_TYPES_MISC_HPP
+
+
+#include <cstdint>      // std::uint8_t, std::uint32_t
+#include <string_view>  // sql_type
+
+namespace typq {
+namespace detail {
+
+// The OID alias types: each one's send and receive functions are oidsend and oidrecv (4 bytes,
+// unsigned), so they read as typq::oid. Their values are fixed in pg_type.dat.
+inline constexpr bool is_oid_alias_column(oid column) noexcept
+{
+    switch (static_cast<std::uint32_t>(column)) {
+    case 24:    // regproc
+    case 2202:  // regprocedure
+    case 2203:  // regoper
+    case 2204:  // regoperator
+    case 2205:  // regclass
+    case 2206:  // regtype
+    case 3734:  // regconfig
+    case 3769:  // regdictionary
+    case 4089:  // regnamespace
+    case 4096:  // regrole
+    case 4191:  // regcollation
+        return true;
+    default: return false;
+    }
+}
+
+}  // namespace detail
+
+/// The `oid` type, both ways. Result columns of the reg* types (`regclass`, `regtype`,
+/// `regproc`, ...) read too: their binary form is the OID itself, so
+/// `query_value<typq::oid>("SELECT 'pg_class'::regclass")` gives the table's OID.
+template <>
+struct type<oid> {
+    static constexpr std::string_view sql_type = "oid";
+    static constexpr oid param_oid = oid::oid;
+    static constexpr oid array_oid = oid::oid_array;
+
+    static constexpr bool accepts(oid column) noexcept
+    {
+        return column == oid::oid || detail::is_oid_alias_column(column);
+    }
+    static void encode(oid value, writer& out) { out.put_be(static_cast<std::uint32_t>(value)); }
+    static void decode(value_view in, oid& out) { out = static_cast<oid>(in.read_be<std::uint32_t>()); }
+};
+
+/// `char` is PostgreSQL's internal single-byte type `"char"` (OID 18, as in `pg_class.relkind`),
+/// not text: any byte value travels unchanged, and `'\0'` is the server's empty `"char"` (`''`).
+/// For a one-character string use `std::string` (text, varchar, char(1)); `signed char`,
+/// `unsigned char` and `std::int8_t` have no adapter.
+template <>
+struct type<char> {
+    static constexpr std::string_view sql_type = "\"char\"";
+    static constexpr oid param_oid = oid::char_;
+    // No array_oid on purpose: std::vector<char> is a byte buffer to most C++ code (send bytes as
+    // std::vector<std::byte>), so it must not quietly become a "char"[] array.
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::char_; }
+    static void encode(char value, writer& out) { out.put_be(static_cast<std::uint8_t>(value)); }
+    static void decode(value_view in, char& out)
+    {
+        // charsend always sends exactly one byte (0 for the empty "char"); charrecv refuses fewer.
+        out = static_cast<char>(in.read_be<std::uint8_t>());
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_MISC_HPP
+// ----- end <typq/types/misc.hpp> -----
+// ----- begin <typq/types/money.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/money.hpp: typq::money, the server's money type as its 64-bit count of the smallest
+// currency unit (cash_send / cash_recv: one big-endian int8).
+
+#ifndef TYPQ_TYPES_MONEY_HPP
+#define TYPQ_TYPES_MONEY_HPP
+
+
+#include <compare>      // operator<=>
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <string>       // to_string()
+#include <string_view>  // sql_type
+
+namespace typq {
+
+/// A `money` value: the server's 64-bit integer count of the currency's smallest unit, here
+/// called cents. The binary form carries only that integer; the server's `lc_monetary` setting
+/// decides how many of its digits are fractional in money's text form (2 in the C locale and most
+/// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
+/// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
+struct money {
+    std::int64_t cents = 0;
+
+    /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
+    [[nodiscard]] std::string to_string() const
+    {
+        // cash_out with the C locale's defaults: '$', ',' between groups of three digits, '.'
+        // before two fractional digits, '-' before everything for a negative value.
+        std::uint64_t rest = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+        char reversed[32];  // 19 digits, 6 separators and the point at most
+        std::size_t size = 0;
+        const auto digit = [&] {
+            reversed[size++] = static_cast<char>('0' + rest % 10);
+            rest /= 10;
+        };
+        digit();
+        digit();
+        reversed[size++] = '.';
+        for (int in_group = 0;; ++in_group) {
+            if (in_group == 3) {
+                reversed[size++] = ',';
+                in_group = 0;
+            }
+            digit();
+            if (rest == 0)
+                break;
+        }
+        std::string text = cents < 0 ? "-$" : "$";
+        while (size > 0)
+            text += reversed[--size];
+        return text;
+    }
+
+    friend constexpr bool operator==(const money&, const money&) = default;
+    friend constexpr std::strong_ordering operator<=>(const money&, const money&) = default;
+};
+
+template <>
+struct type<money> {
+    static constexpr std::string_view sql_type = "money";
+    static constexpr oid param_oid = oid::money;
+    static constexpr oid array_oid = oid::money_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::money; }
+    static void encode(const money& value, writer& out) { out.put_be(value.cents); }
+    static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_MONEY_HPP
+// ----- end <typq/types/money.hpp> -----
+// ----- begin <typq/types/bit.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/bit.hpp: typq::bit_string for bit(n) and bit varying (bit_send / varbit_send: the
+// bit count as an int4, then the bits packed most significant first, the last byte's unused low
+// bits zero).
+
+#ifndef TYPQ_TYPES_BIT_HPP
+#define TYPQ_TYPES_BIT_HPP
+
+
+#include <cstddef>      // std::byte, std::size_t
+#include <cstdint>      // std::int32_t
+#include <limits>       // the int4 bit count's limit
+#include <span>         // bytes()
+#include <string>       // to_string(), messages
+#include <string_view>  // parse()
+#include <vector>       // the packed bits
+
+namespace typq {
+namespace detail {
+
+inline constexpr std::size_t bit_byte_count(std::size_t bits) noexcept { return bits / 8 + (bits % 8 != 0 ? 1 : 0); }
+
+// Why `bytes` cannot hold `size` bits packed as the server packs them, or nullptr when they can:
+// exactly the bytes the bits need, and the last byte's unused low bits zero (bit_send sends
+// them so; bit_recv clears them rather than refusing them).
+inline const char* bit_string_problem(std::size_t size, std::span<const std::byte> bytes) noexcept
+{
+    if (bytes.size() != bit_byte_count(size))
+        return "the byte count does not match the bit count";
+    if (const std::size_t used = size % 8; used != 0) {
+        const auto unused = static_cast<std::byte>(0xffU >> used);
+        if ((bytes.back() & unused) != std::byte{0})
+            return "bits past the bit count are set";
+    }
+    return nullptr;
+}
+
+}  // namespace detail
+
+/// A string of bits, as in `bit(n)` and `bit varying(n)` (`varbit`) columns: `size()` bits,
+/// stored packed most significant bit first, as the server stores them. Bits past `size()` in
+/// the last byte are always zero, so `==` compares the bits alone.
+/// @par Example
+/// `auto flags = typq::bit_string::parse("10110"); flags[0] == true; flags.to_string() == "10110";`
+class bit_string {
+public:
+    /// The empty bit string.
+    bit_string() = default;
+
+    /// `size` zero bits.
+    explicit bit_string(std::size_t size) : size_(size), bytes_(detail::bit_byte_count(size)) {}
+
+    /// `size` bits packed in `bytes`, most significant bit of `bytes[0]` first.
+    /// @throws typq::conversion_error when `bytes` is not exactly the `(size + 7) / 8` bytes the
+    ///         bits need, or sets a bit past `size`.
+    bit_string(std::size_t size, std::span<const std::byte> bytes) : size_(size), bytes_(bytes.begin(), bytes.end())
+    {
+        if (const char* problem = detail::bit_string_problem(size, bytes))
+            throw conversion_error(problem, conversion_site{{}, "varbit", {}, {}});
+    }
+
+    /// Bits from their text form, as the server prints a bit string: `"10110"` (no `B'...'`).
+    /// @throws typq::conversion_error on a character other than '0' and '1'.
+    [[nodiscard]] static bit_string parse(std::string_view text)
+    {
+        bit_string bits(text.size());
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] != '0' && text[i] != '1')
+                throw conversion_error("not a bit string: character " + std::to_string(i)
+                        + " is not '0' or '1'",
+                    conversion_site{{}, "varbit", {}, {}});
+            if (text[i] == '1')
+                bits.bytes_[i / 8] |= mask(i);
+        }
+        return bits;
+    }
+
+    /// The bits as '0' and '1' characters, as the server's `::text` prints them.
+    [[nodiscard]] std::string to_string() const
+    {
+        std::string text(size_, '0');
+        for (std::size_t i = 0; i < size_; ++i)
+            if ((*this)[i])
+                text[i] = '1';
+        return text;
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+
+    /// Bit `i`, counted from the first (leftmost in the text form). `i` must be below `size()`.
+    [[nodiscard]] bool operator[](std::size_t i) const noexcept { return (bytes_[i / 8] & mask(i)) != std::byte{0}; }
+
+    /// Sets bit `i` to `value`.
+    /// @throws typq::usage_error when `i` is not below `size()`.
+    void set(std::size_t i, bool value = true)
+    {
+        if (i >= size_)
+            throw usage_error("bit " + std::to_string(i) + " is past the end of a bit string of "
+                + std::to_string(size_) + " bits");
+        if (value)
+            bytes_[i / 8] |= mask(i);
+        else
+            bytes_[i / 8] &= ~mask(i);
+    }
+
+    /// The packed bits: `(size() + 7) / 8` bytes, most significant bit first, unused bits zero.
+    [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+    friend bool operator==(const bit_string&, const bit_string&) = default;
+
+private:
+    static constexpr std::byte mask(std::size_t i) noexcept { return static_cast<std::byte>(0x80U >> (i % 8)); }
+
+    std::size_t size_ = 0;
+    std::vector<std::byte> bytes_;
+};
+
+/// As a parameter, `varbit`: the server casts it to a `bit(n)` column's type on assignment, and
+/// refuses a length other than n (SQLSTATE 22026, typq::data_exception). Reads `bit` and `varbit`
+/// columns.
+template <>
+struct type<bit_string> {
+    static constexpr std::string_view sql_type = "varbit";
+    static constexpr oid param_oid = oid::varbit;
+    static constexpr oid array_oid = oid::varbit_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::varbit || column == oid::bit; }
+
+    static void encode(const bit_string& value, writer& out)
+    {
+        if (value.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+            throw conversion_error("a bit string of " + std::to_string(value.size())
+                    + " bits is longer than PostgreSQL's int4 bit count allows",
+                conversion_site{{}, "varbit", {}, {}});
+        out.put_be(static_cast<std::int32_t>(value.size()));
+        out.put_bytes(value.bytes().data(), value.bytes().size());
+    }
+
+    static void decode(value_view in, bit_string& out)
+    {
+        // bit_recv / varbit_recv: an int4 bit count, never negative, then exactly the bytes it needs.
+        const auto count = in.subview(0, 4, oid::int4).read_be<std::int32_t>();
+        if (count < 0)
+            in.fail("bit count is " + std::to_string(count) + ", expected at least 0");
+        const auto bits = in.subview(4, in.size() - 4, in.type());
+        const auto size = static_cast<std::size_t>(count);
+        if (const char* problem = detail::bit_string_problem(size, bits.bytes()))
+            in.fail(std::string(problem) + " (" + std::to_string(count) + " bits in " + std::to_string(bits.size())
+                + " bytes)");
+        out = bit_string(size, bits.bytes());
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_BIT_HPP
+// ----- end <typq/types/bit.hpp> -----
 // ----- begin <typq/reflect.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,

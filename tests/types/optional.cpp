@@ -90,7 +90,7 @@ TEST_CASE("std::optional of an adapted type is encodable and decodable as its ty
     // No adapter for T, none for std::optional<T>.
     STATIC_REQUIRE(!typq::encodable<std::optional<unsigned>>);
     STATIC_REQUIRE(!typq::decodable<std::optional<unsigned>>);
-    STATIC_REQUIRE(!typq::encodable<std::optional<char>>);
+    STATIC_REQUIRE(!typq::encodable<std::optional<signed char>>);
     STATIC_REQUIRE(!typq::decodable<std::optional<long double>>);
 
     STATIC_REQUIRE(typq::type<std::optional<std::int32_t>>::param_oid == typq::oid::int4);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/money.hpp: typq::money, the server's money type as its 64-bit count of the smallest
+// currency unit (cash_send / cash_recv: one big-endian int8).
+
+#ifndef TYPQ_TYPES_MONEY_HPP
+#define TYPQ_TYPES_MONEY_HPP
+
+#include <typq/type.hpp>
+
+#include <compare>      // operator<=>
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <string>       // to_string()
+#include <string_view>  // sql_type
+
+namespace typq {
+
+/// A `money` value: the server's 64-bit integer count of the currency's smallest unit, here
+/// called cents. The binary form carries only that integer; the server's `lc_monetary` setting
+/// decides how many of its digits are fractional in money's text form (2 in the C locale and most
+/// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
+/// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
+struct money {
+    std::int64_t cents = 0;
+
+    /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
+    [[nodiscard]] std::string to_string() const
+    {
+        // cash_out with the C locale's defaults: '$', ',' between groups of three digits, '.'
+        // before two fractional digits, '-' before everything for a negative value.
+        std::uint64_t rest = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+        char reversed[32];  // 19 digits, 6 separators and the point at most
+        std::size_t size = 0;
+        const auto digit = [&] {
+            reversed[size++] = static_cast<char>('0' + rest % 10);
+            rest /= 10;
+        };
+        digit();
+        digit();
+        reversed[size++] = '.';
+        for (int in_group = 0;; ++in_group) {
+            if (in_group == 3) {
+                reversed[size++] = ',';
+                in_group = 0;
+            }
+            digit();
+            if (rest == 0)
+                break;
+        }
+        std::string text = cents < 0 ? "-$" : "$";
+        while (size > 0)
+            text += reversed[--size];
+        return text;
+    }
+
+    friend constexpr bool operator==(const money&, const money&) = default;
+    friend constexpr std::strong_ordering operator<=>(const money&, const money&) = default;
+};
+
+template <>
+struct type<money> {
+    static constexpr std::string_view sql_type = "money";
+    static constexpr oid param_oid = oid::money;
+    static constexpr oid array_oid = oid::money_array;
+
+    static constexpr bool accepts(oid column) noexcept { return column == oid::money; }
+    static void encode(const money& value, writer& out) { out.put_be(value.cents); }
+    static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_MONEY_HPP

@@ -52,10 +52,12 @@ public:
             text_ += "; ";
         text_ += problem;
     }
-    void throw_if_any(const std::string& row_type) const
+    // Takes the row type's name as a function, called only to throw: building the name (a
+    // std::string) for every result cost more than the rest of a one-row plan.
+    void throw_if_any(std::string (*row_type)()) const
     {
         if (!text_.empty())
-            throw conversion_error("result does not fit " + row_type + ": " + text_, first_);
+            throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
     }
 
 private:
@@ -70,8 +72,33 @@ inline std::string describe_numbered_column(const PGresult* result, int column)
         + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
 }
 
+// A column name (NUL-terminated) equals a field name, compared without strlen: a shorter column
+// name differs at its NUL, which no field name contains, so nothing past it is read.
+inline bool column_is_named(const char* column, std::string_view name) noexcept
+{
+    for (const char c : name)
+        if (*column++ != c)
+            return false;
+    return *column == '\0';
+}
+
+// True when the result's columns are exactly Row's fields, named as they are and in their order:
+// then every column has its field and no name repeats (field names are distinct), so the plan
+// needs no search by name.
+template <class Row>
+bool columns_in_field_order(const PGresult* result)
+{
+    constexpr auto& names = field_names<typename row_traits<Row>::value_type>;
+    if (PQnfields(result) != static_cast<int>(names.size()))
+        return false;
+    for (std::size_t c = 0; c < names.size(); ++c)
+        if (!column_is_named(PQfname(result, static_cast<int>(c)), names[c]))
+            return false;
+    return true;
+}
+
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -85,7 +112,9 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
 
     int column = -1;
-    if constexpr (traits::shape == row_shape::by_name) {
+    if (in_order)
+        column = static_cast<int>(I);
+    else if constexpr (traits::shape == row_shape::by_name) {
         std::string ambiguous;
         for (int c = 0; c < columns; ++c) {
             if (std::string_view(PQfname(result, c)) != name)
@@ -116,7 +145,7 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     }
 
     plan.columns[I] = column;
-    site.column = PQfname(result, column);
+    site.column = in_order ? name : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
     if (PQfformat(result, column) != 1)
@@ -135,14 +164,17 @@ column_plan<Row> plan_columns(const PGresult* result)
     using traits = row_traits<Row>;
     column_plan<Row> plan;
     plan_problems problems;
+    bool in_order = false;
+    if constexpr (traits::shape == row_shape::by_name)
+        in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
     if constexpr (traits::shape == row_shape::by_name) {
         constexpr auto& names = field_names<typename traits::value_type>;
-        for (int c = 0; c < columns; ++c) {
+        for (int c = 0; !in_order && c < columns; ++c) {  // in field order, every column has its field
             const std::string_view column = PQfname(result, c);
             bool used = false;
             for (std::string_view name : names)
@@ -157,7 +189,7 @@ column_plan<Row> plan_columns(const PGresult* result)
                 + std::to_string(traits::size),
             conversion_site{});
     }
-    problems.throw_if_any(row_type_name<Row>());
+    problems.throw_if_any(&row_type_name<Row>);
     return plan;
 }
 

@@ -235,9 +235,9 @@ private:
 
     constexpr void check()
     {
-        for (std::size_t i = 0; i < size_; ++i)
-            if (text_[i] == '\0')
-                detail::report_sql_problem(detail::sql_problem::nul_in_statement, i);
+        // find() is memchr at run time, where typq::runtime statements are checked on every call.
+        if (const std::size_t at = text().find('\0'); at != std::string_view::npos)
+            detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
 
         std::array<bool, max_parameters + 1> seen{};
         const auto visit = [&](const detail::placeholder& p) {

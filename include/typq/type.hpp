@@ -167,7 +167,7 @@ public:
     [[nodiscard]] T read_be() const
     {
         if (size_ != sizeof(T))
-            fail("value is " + std::to_string(size_) + " bytes, expected " + std::to_string(sizeof(T)));
+            fail_size(sizeof(T));
         return detail::load_be<T>(data_);
     }
 
@@ -200,6 +200,12 @@ public:
     [[noreturn]] void fail(std::string_view reason) const { detail::throw_decode_error(site_, type_, row_, reason); }
 
 private:
+    // Out of line, so that read_be stays small enough to inline into every decoder.
+    [[noreturn]] void fail_size(std::size_t expected) const
+    {
+        fail("value is " + std::to_string(size_) + " bytes, expected " + std::to_string(expected));
+    }
+
     template <class To, class From>
     To fit(From value) const
     {

@@ -10,6 +10,7 @@
 #include <cstddef>      // std::size_t
 #include <cstdint>      // fixed-width unsigned carriers
 #include <type_traits>  // std::make_unsigned_t
+#include <utility>      // std::index_sequence
 
 namespace typq::detail {
 
@@ -22,17 +23,19 @@ using wire_carrier_t = std::conditional_t<sizeof(T) == 1, std::uint8_t,
     std::conditional_t<sizeof(T) == 2, std::uint16_t,
         std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
 
+// Both are one expression over the bytes (a fold, not a loop), which g++ and clang compile at
+// -O2 to one load or store and one bswap; g++ 12 does not unroll the loop form at -O2 and ran
+// it byte by byte (about 50 instructions per int8).
+
 /// Writes `value` as sizeof(T) big-endian bytes at `out`.
 template <wire_scalar T>
 constexpr void store_be(char* out, T value) noexcept
 {
     static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-    auto bits = std::bit_cast<wire_carrier_t<T>>(value);
-    for (std::size_t i = sizeof(T); i-- > 0;) {
-        out[i] = static_cast<char>(static_cast<unsigned char>(bits & 0xffU));
-        if constexpr (sizeof(T) > 1)
-            bits = static_cast<wire_carrier_t<T>>(bits >> 8);
-    }
+    const auto bits = std::bit_cast<wire_carrier_t<T>>(value);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((out[I] = static_cast<char>(static_cast<unsigned char>(bits >> (8 * (sizeof(T) - 1 - I))))), ...);
+    }(std::make_index_sequence<sizeof(T)>{});
 }
 
 /// Reads sizeof(T) big-endian bytes at `in` as a T.
@@ -40,13 +43,11 @@ template <wire_scalar T>
 [[nodiscard]] constexpr T load_be(const char* in) noexcept
 {
     static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-    wire_carrier_t<T> bits = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) {
-        if constexpr (sizeof(T) > 1)
-            bits = static_cast<wire_carrier_t<T>>(bits << 8);
-        bits = static_cast<wire_carrier_t<T>>(bits | static_cast<unsigned char>(in[i]));
-    }
-    return std::bit_cast<T>(bits);
+    using carrier = wire_carrier_t<T>;
+    return [in]<std::size_t... I>(std::index_sequence<I...>) {
+        return std::bit_cast<T>(static_cast<carrier>(
+            ((static_cast<carrier>(static_cast<unsigned char>(in[I])) << (8 * (sizeof(T) - 1 - I))) | ...)));
+    }(std::make_index_sequence<sizeof(T)>{});
 }
 
 }  // namespace typq::detail

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BSL-1.0
+// bench/client_libpq.cpp: the baseline, raw libpq written for speed: PQexecParams with binary
+// parameters and binary results, columns by index, big-endian decoding by hand, rows built in
+// place in a reserved vector. It makes the checks typq makes (result status, row and column
+// count, NULL, value length), inline, but not typq's once-per-result column name and type checks.
+
+#include "common.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstdint>      // fixed-width integers
+#include <cstring>      // std::memcpy
+#include <stdexcept>    // std::runtime_error
+#include <string>       // messages, buffers
+#include <vector>       // rows, parameter arrays
+
+namespace bench {
+namespace {
+
+// PostgreSQL type OIDs (pg_type.h is not part of libpq's public headers).
+constexpr Oid bool_oid = 16;
+constexpr Oid int8_oid = 20;
+constexpr Oid text_oid = 25;
+constexpr Oid float8_oid = 701;
+
+[[noreturn]] void fail(PGconn* conn, const char* what)
+{
+    throw std::runtime_error(std::string("libpq client: ") + what + ": " + PQerrorMessage(conn));
+}
+
+std::uint64_t load_u64(const char* p) noexcept
+{
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+void store_u64(char* p, std::uint64_t v) noexcept
+{
+    v = __builtin_bswap64(v);
+    std::memcpy(p, &v, 8);
+}
+
+std::int64_t get_int8(const PGresult* r, int row, int col)
+{
+    if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 8)
+        throw std::runtime_error("libpq client: bad int8 value");
+    return static_cast<std::int64_t>(load_u64(PQgetvalue(r, row, col)));
+}
+
+double get_float8(const PGresult* r, int row, int col)
+{
+    if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 8)
+        throw std::runtime_error("libpq client: bad float8 value");
+    const std::uint64_t bits = load_u64(PQgetvalue(r, row, col));
+    double v;
+    std::memcpy(&v, &bits, 8);
+    return v;
+}
+
+bool get_bool(const PGresult* r, int row, int col)
+{
+    if (PQgetisnull(r, row, col) || PQgetlength(r, row, col) != 1)
+        throw std::runtime_error("libpq client: bad bool value");
+    return *PQgetvalue(r, row, col) != 0;
+}
+
+void get_text(const PGresult* r, int row, int col, std::string& out)
+{
+    if (PQgetisnull(r, row, col))
+        throw std::runtime_error("libpq client: NULL text value");
+    out.assign(PQgetvalue(r, row, col), static_cast<std::size_t>(PQgetlength(r, row, col)));
+}
+
+class libpq_client final : public client {
+public:
+    explicit libpq_client(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str()))
+    {
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            const std::string message = std::string("libpq client: connect: ") + PQerrorMessage(conn_);
+            PQfinish(conn_);
+            throw std::runtime_error(message);
+        }
+        command("SET search_path TO typq_bench");
+    }
+    ~libpq_client() override { PQfinish(conn_); }
+
+    const char* name() const noexcept override { return "libpq"; }
+
+    checksum point(std::int64_t items, std::size_t count) override
+    {
+        command("BEGIN");
+        checksum sum;
+        char id_bytes[8];
+        const Oid types[1] = {int8_oid};
+        const char* const values[1] = {id_bytes};
+        const int lengths[1] = {8};
+        const int formats[1] = {1};
+        for (std::size_t i = 0; i < count; ++i) {
+            store_u64(id_bytes, static_cast<std::uint64_t>(1 + static_cast<std::int64_t>(i) % items));
+            PGresult* r = PQexecParams(conn_, point_sql, 1, types, values, lengths, formats, 1);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 3) {
+                PQclear(r);
+                fail(conn_, "point query");
+            }
+            // A fresh item per query, as typq's query_one and libpqxx give: a reused one would keep
+            // the name's heap buffer from query to query.
+            item row;
+            row.id = get_int8(r, 0, 0);
+            get_text(r, 0, 1, row.name);
+            row.score = get_float8(r, 0, 2);
+            PQclear(r);
+            sum.add(row);
+        }
+        command("COMMIT");
+        return sum;
+    }
+
+    std::vector<wide_row> wide() override
+    {
+        command("BEGIN");
+        PGresult* r = PQexecParams(conn_, wide_sql, 0, nullptr, nullptr, nullptr, nullptr, 1);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQnfields(r) != 5) {
+            PQclear(r);
+            fail(conn_, "wide fetch");
+        }
+        const int n = PQntuples(r);
+        std::vector<wide_row> rows;
+        try {
+            rows.reserve(static_cast<std::size_t>(n));
+            for (int i = 0; i < n; ++i) {
+                wide_row& row = rows.emplace_back();
+                row.id = get_int8(r, i, 0);
+                row.score = get_float8(r, i, 1);
+                get_text(r, i, 2, row.name);
+                row.ts_us = get_int8(r, i, 3);
+                row.flag = get_bool(r, i, 4);
+            }
+        }
+        catch (...) {
+            PQclear(r);
+            throw;
+        }
+        PQclear(r);
+        command("COMMIT");
+        return rows;
+    }
+
+    void bulk_insert(std::span<const wide_row> rows) override
+    {
+        constexpr std::size_t n = rows_per_insert;
+        constexpr std::size_t params = 5 * n;
+        const std::string sql = bulk_insert_sql(n);
+        std::vector<Oid> types(params);
+        std::vector<int> lengths(params);
+        std::vector<int> formats(params, 1);
+        std::vector<const char*> values(params);
+        std::vector<std::size_t> offsets(params);
+        for (std::size_t k = 0; k < n; ++k) {
+            types[k] = int8_oid;
+            types[n + k] = float8_oid;
+            types[2 * n + k] = text_oid;
+            types[3 * n + k] = int8_oid;
+            types[4 * n + k] = bool_oid;
+        }
+        std::string buffer;
+        command("BEGIN");
+        for (std::size_t start = 0; start < rows.size(); start += n) {
+            buffer.clear();
+            const auto put = [&](std::size_t param, const char* data, std::size_t size) {
+                offsets[param] = buffer.size();
+                lengths[param] = static_cast<int>(size);
+                buffer.append(data, size);
+            };
+            for (std::size_t k = 0; k < n; ++k) {
+                const wide_row& row = rows[start + k];
+                char bytes[8];
+                store_u64(bytes, static_cast<std::uint64_t>(row.id));
+                put(k, bytes, 8);
+                std::uint64_t bits;
+                std::memcpy(&bits, &row.score, 8);
+                store_u64(bytes, bits);
+                put(n + k, bytes, 8);
+                put(2 * n + k, row.name.data(), row.name.size());
+                store_u64(bytes, static_cast<std::uint64_t>(row.ts_us));
+                put(3 * n + k, bytes, 8);
+                const char flag = row.flag ? 1 : 0;
+                put(4 * n + k, &flag, 1);
+            }
+            for (std::size_t p = 0; p < params; ++p)
+                values[p] = buffer.data() + offsets[p];
+            PGresult* r = PQexecParams(conn_, sql.c_str(), static_cast<int>(params), types.data(), values.data(),
+                lengths.data(), formats.data(), 1);
+            const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            if (!ok)
+                fail(conn_, "bulk insert");
+        }
+        command("COMMIT");
+    }
+
+    void batch(std::span<const wide_row> rows) override
+    {
+        const Oid types[5] = {int8_oid, float8_oid, text_oid, int8_oid, bool_oid};
+        const int formats[5] = {1, 1, 1, 1, 1};
+        char id[8];
+        char score[8];
+        char ts[8];
+        char flag;
+        const char* values[5] = {id, score, nullptr, ts, &flag};
+        int lengths[5] = {8, 8, 0, 8, 1};
+        command("BEGIN");
+        for (const wide_row& row : rows) {
+            store_u64(id, static_cast<std::uint64_t>(row.id));
+            std::uint64_t bits;
+            std::memcpy(&bits, &row.score, 8);
+            store_u64(score, bits);
+            values[2] = row.name.data();
+            lengths[2] = static_cast<int>(row.name.size());
+            store_u64(ts, static_cast<std::uint64_t>(row.ts_us));
+            flag = row.flag ? 1 : 0;
+            PGresult* r = PQexecParams(conn_, batch_sql, 5, types, values, lengths, formats, 1);
+            const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            if (!ok)
+                fail(conn_, "batch insert");
+        }
+        command("COMMIT");
+    }
+
+private:
+    void command(const char* sql)
+    {
+        PGresult* r = PQexec(conn_, sql);
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            fail(conn_, sql);
+    }
+
+    PGconn* conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<client> make_libpq_client(const std::string& dsn)
+{
+    return std::make_unique<libpq_client>(dsn);
+}
+
+}  // namespace bench

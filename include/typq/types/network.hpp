@@ -644,57 +644,51 @@ private:
     bytes_type bytes_{};
 };
 
+namespace detail {
+
+// inet and cidr share inet_send's format; they differ only in the is_cidr flag, which the
+// decoder also checks, and in which columns they read.
+template <class Address, bool IsCidr>
+struct ip_adapter {
+    static void encode(const Address& value, writer& out)
+    {
+        ip_value v;
+        v.v6 = value.is_ipv6();
+        v.bits = static_cast<std::uint8_t>(value.prefix_length());
+        const auto address = value.address();
+        for (std::size_t i = 0; i < address.size(); ++i)
+            v.bytes[i] = address[i];
+        encode_ip(v, IsCidr, out);
+    }
+    static void decode(value_view in, Address& out)
+    {
+        const ip_value v = decode_ip(in, IsCidr);
+        out = v.v6 ? Address::ipv6(v.bytes, v.bits)
+                   : Address::ipv4({v.bytes[0], v.bytes[1], v.bytes[2], v.bytes[3]}, v.bits);
+    }
+};
+
+}  // namespace detail
+
 /// inet; reads inet and cidr columns (every cidr is an inet).
 template <>
-struct type<inet> {
+struct type<inet> : detail::ip_adapter<inet, false> {
     static constexpr std::string_view sql_type = "inet";
     static constexpr oid param_oid = oid::inet;
     static constexpr oid array_oid = oid::inet_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::inet || column == oid::cidr; }
-    static void encode(const inet& value, writer& out)
-    {
-        detail::ip_value v;
-        v.v6 = value.is_ipv6();
-        v.bits = static_cast<std::uint8_t>(value.prefix_length());
-        const auto address = value.address();
-        for (std::size_t i = 0; i < address.size(); ++i)
-            v.bytes[i] = address[i];
-        detail::encode_ip(v, false, out);
-    }
-    static void decode(value_view in, inet& out)
-    {
-        const detail::ip_value v = detail::decode_ip(in, false);
-        out = v.v6 ? inet::ipv6(v.bytes, v.bits)
-                   : inet::ipv4({v.bytes[0], v.bytes[1], v.bytes[2], v.bytes[3]}, v.bits);
-    }
 };
 
 /// cidr; reads cidr columns only (an inet column's values may have host bits set: read them into
 /// typq::inet).
 template <>
-struct type<cidr> {
+struct type<cidr> : detail::ip_adapter<cidr, true> {
     static constexpr std::string_view sql_type = "cidr";
     static constexpr oid param_oid = oid::cidr;
     static constexpr oid array_oid = oid::cidr_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::cidr; }
-    static void encode(const cidr& value, writer& out)
-    {
-        detail::ip_value v;
-        v.v6 = value.is_ipv6();
-        v.bits = static_cast<std::uint8_t>(value.prefix_length());
-        const auto address = value.address();
-        for (std::size_t i = 0; i < address.size(); ++i)
-            v.bytes[i] = address[i];
-        detail::encode_ip(v, true, out);
-    }
-    static void decode(value_view in, cidr& out)
-    {
-        const detail::ip_value v = detail::decode_ip(in, true);
-        out = v.v6 ? cidr::ipv6(v.bytes, v.bits)
-                   : cidr::ipv4({v.bytes[0], v.bytes[1], v.bytes[2], v.bytes[3]}, v.bits);
-    }
 };
 
 template <>

@@ -131,7 +131,7 @@ public:
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
         else
-            return detail::affected_rows(run(statement, args...).get());
+            return detail::affected_rows(run(false, statement, args...).get());
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -142,7 +142,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return result<Row>(run(statement, args...));
+        return result<Row>(run(false, statement, args...));
     }
 
     /// Runs `statement` and returns its only row.
@@ -153,12 +153,7 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        const auto handle = run(statement, args...);
-        const auto plan = detail::plan_columns<Row>(handle.get());
-        const int rows = PQntuples(handle.get());
-        if (rows != 1)
-            throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return one_row<Row>(run(false, statement, args...), false);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -167,14 +162,7 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        const auto handle = run(statement, args...);
-        const int rows = PQntuples(handle.get());
-        const auto plan = detail::plan_columns<Row>(handle.get());
-        if (rows == 0)
-            return std::nullopt;
-        if (rows != 1)
-            throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return optional_row<Row>(run(false, statement, args...), false);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -189,6 +177,38 @@ public:
         return query_one<T>(statement, std::forward<Args>(args)...);
     }
 
+    /// The forms above with results in text format, for column types that have no binary form;
+    /// `Row`'s fields must be strings (see typq::text_results).
+    template <class Row, class... Args>
+    [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        return result<Row>(run(true, statement, args...), true);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        check_owning<Row>();
+        return one_row<Row>(run(true, statement, args...), true);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
+        text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        check_owning<Row>();
+        return optional_row<Row>(run(true, statement, args...), true);
+    }
+    template <class T, class... Args>
+    [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        check_text_row<T>();
+        check_owning<T>();
+        return one_row<T>(run(true, statement, args...), true);
+    }
+
 private:
     friend class transaction;
 
@@ -199,6 +219,36 @@ private:
         if (PQstatus(conn_.get()) != CONNECTION_OK)
             throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
         return conn_.get();
+    }
+
+    template <class Row>
+    static constexpr void check_text_row()
+    {
+        static_assert(detail::row_reads_text<Row>(),
+            "typq: with typq::text_results every column arrives as text: the row's fields must be std::string, "
+            "std::string_view or std::optional of one");
+    }
+
+    template <class Row>
+    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text)
+    {
+        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const int rows = PQntuples(handle.get());
+        if (rows != 1)
+            throw_row_count("query_one", "exactly one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
+    }
+
+    template <class Row>
+    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text)
+    {
+        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const int rows = PQntuples(handle.get());
+        if (rows == 0)
+            return std::nullopt;
+        if (rows != 1)
+            throw_row_count("query_opt", "at most one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
     }
 
     template <class Row>
@@ -220,7 +270,7 @@ private:
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
-    detail::result_handle run(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    detail::result_handle run(bool text_results, const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
     {
         using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
         PGconn* conn = usable();
@@ -242,14 +292,14 @@ private:
             }
             rewritten_.clear();
             statement.write_positional(rewritten_);
-            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count));
+            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count), text_results);
         }
         else {
             detail::param_block<sizeof...(Args)> block;
             [&]<std::size_t... I>(std::index_sequence<I...>) {
                 (detail::encode_param(block, I, args, params_), ...);
             }(std::index_sequence_for<Args...>{});
-            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)));
+            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
         }
         // Keep the buffer for the next statement, but not a one-off huge one.
         if (params_.capacity() > (std::size_t{1} << 20))

@@ -20,11 +20,25 @@
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
+#include <optional>     // text_results rows may have optional strings
 #include <string>       // mismatch messages
 #include <string_view>  // column names
+#include <type_traits>  // std::is_same_v
 #include <utility>      // std::move, std::index_sequence
 
 namespace typq {
+
+/// Asks for a statement's results in text format: `conn.query<Row>(typq::text_results, sql, args...)`.
+/// For types with no binary form (extension types such as contrib's `cube`): every column,
+/// whatever its type, is read as the text the server prints for it, so `Row`'s fields must be
+/// strings (`std::string`, `std::string_view`, or `std::optional` of one). Parameters are sent as
+/// usual. The other forms of execute/query read binary results, and a column of a type without
+/// binary output makes the server refuse the statement (`typq::undefined_function`).
+struct text_results_t {
+    explicit text_results_t() = default;
+};
+inline constexpr text_results_t text_results{};
+
 namespace detail {
 
 /// Which column feeds each field of Row, and the context for its error messages.
@@ -97,8 +111,22 @@ bool columns_in_field_order(const PGresult* result)
     return true;
 }
 
+template <class T>
+inline constexpr bool reads_text = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+template <class T>
+inline constexpr bool reads_text<std::optional<T>> = reads_text<T>;
+
+/// Every field of Row can hold a column's text (the typq::text_results form).
+template <class Row>
+consteval bool row_reads_text()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (reads_text<std::remove_cv_t<row_field_t<Row, I>>> && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -148,17 +176,20 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.column = in_order ? name : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
-    if (PQfformat(result, column) != 1)
-        problems.add(describe_column(site.column, column, site.column_type) + " is in text format", make_conversion_site(site));
-    else if (!type<field>::accepts(site.column_type))
+    if (PQfformat(result, column) != (text ? 0 : 1))
+        problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
+                + " format",
+            make_conversion_site(site));
+    else if (!text && !type<field>::accepts(site.column_type))
         problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
             make_conversion_site(site));
 }
 
-/// Matches the result's columns to Row's fields and checks every column's type, once.
+/// Matches the result's columns to Row's fields and checks every column's type, once. With
+/// `text`, the columns are in text format and any type's text fits a string field.
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
-column_plan<Row> plan_columns(const PGresult* result)
+column_plan<Row> plan_columns(const PGresult* result, bool text = false)
 {
     static_assert(require_row_decodable<Row>());
     using traits = row_traits<Row>;
@@ -168,7 +199,7 @@ column_plan<Row> plan_columns(const PGresult* result)
     if constexpr (traits::shape == row_shape::by_name)
         in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems, in_order), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order, text), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
@@ -275,10 +306,11 @@ public:
         int row_ = 0;
     };
 
-    /// Takes a successful result and checks its columns against `Row` once.
+    /// Takes a successful result and checks its columns against `Row` once (`text`: a result
+    /// in text format, see typq::text_results).
     /// @throws typq::conversion_error when the columns do not fit `Row`.
-    explicit result(detail::result_handle handle)
-        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get())), rows_(PQntuples(handle_.get()))
+    explicit result(detail::result_handle handle, bool text = false)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text)), rows_(PQntuples(handle_.get()))
     {
     }
 

@@ -186,19 +186,25 @@ template <class... Args>
 class basic_sql {
 public:
     static constexpr bool named = detail::binds_by_name<Args...>;
-    static_assert(detail::require_arguments_encodable<Args...>());
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
     consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
     {
+        // Here, not in the class body: overload resolution instantiates basic_sql for argument
+        // lists that are not statements (the typq::text_results forms), and must not fail there.
+        static_assert(detail::require_arguments_encodable<Args...>());
         if (text[N - 1] != '\0')
             detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
 
     /// Checks SQL built at run time. @throws typq::usage_error when placeholders and arguments disagree.
-    basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size())
+    {
+        static_assert(detail::require_arguments_encodable<Args...>());
+        check();
+    }
 
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }

@@ -5570,19 +5570,25 @@ template <class... Args>
 class basic_sql {
 public:
     static constexpr bool named = detail::binds_by_name<Args...>;
-    static_assert(detail::require_arguments_encodable<Args...>());
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
     consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
     {
+        // Here, not in the class body: overload resolution instantiates basic_sql for argument
+        // lists that are not statements (the typq::text_results forms), and must not fail there.
+        static_assert(detail::require_arguments_encodable<Args...>());
         if (text[N - 1] != '\0')
             detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
 
     /// Checks SQL built at run time. @throws typq::usage_error when placeholders and arguments disagree.
-    basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size())
+    {
+        static_assert(detail::require_arguments_encodable<Args...>());
+        check();
+    }
 
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
@@ -5884,10 +5890,11 @@ inline result_handle collect_results(PGconn* conn)
     throw connection_error(libpq_message(conn), false, "");
 }
 
-/// Runs one statement with binary results (extended query protocol).
-inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
+/// Runs one statement (extended query protocol), with binary results unless `text_results`.
+inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false)
 {
-    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1))
+    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
+            text_results ? 0 : 1))
         throw_send_failure(conn);
     return collect_results(conn);
 }
@@ -5922,11 +5929,25 @@ inline std::uint64_t affected_rows(const PGresult* result)
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
+#include <optional>     // text_results rows may have optional strings
 #include <string>       // mismatch messages
 #include <string_view>  // column names
+#include <type_traits>  // std::is_same_v
 #include <utility>      // std::move, std::index_sequence
 
 namespace typq {
+
+/// Asks for a statement's results in text format: `conn.query<Row>(typq::text_results, sql, args...)`.
+/// For types with no binary form (extension types such as contrib's `cube`): every column,
+/// whatever its type, is read as the text the server prints for it, so `Row`'s fields must be
+/// strings (`std::string`, `std::string_view`, or `std::optional` of one). Parameters are sent as
+/// usual. The other forms of execute/query read binary results, and a column of a type without
+/// binary output makes the server refuse the statement (`typq::undefined_function`).
+struct text_results_t {
+    explicit text_results_t() = default;
+};
+inline constexpr text_results_t text_results{};
+
 namespace detail {
 
 /// Which column feeds each field of Row, and the context for its error messages.
@@ -5999,8 +6020,22 @@ bool columns_in_field_order(const PGresult* result)
     return true;
 }
 
+template <class T>
+inline constexpr bool reads_text = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+template <class T>
+inline constexpr bool reads_text<std::optional<T>> = reads_text<T>;
+
+/// Every field of Row can hold a column's text (the typq::text_results form).
+template <class Row>
+consteval bool row_reads_text()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (reads_text<std::remove_cv_t<row_field_t<Row, I>>> && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -6050,17 +6085,20 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.column = in_order ? name : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
-    if (PQfformat(result, column) != 1)
-        problems.add(describe_column(site.column, column, site.column_type) + " is in text format", make_conversion_site(site));
-    else if (!type<field>::accepts(site.column_type))
+    if (PQfformat(result, column) != (text ? 0 : 1))
+        problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
+                + " format",
+            make_conversion_site(site));
+    else if (!text && !type<field>::accepts(site.column_type))
         problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
             make_conversion_site(site));
 }
 
-/// Matches the result's columns to Row's fields and checks every column's type, once.
+/// Matches the result's columns to Row's fields and checks every column's type, once. With
+/// `text`, the columns are in text format and any type's text fits a string field.
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
-column_plan<Row> plan_columns(const PGresult* result)
+column_plan<Row> plan_columns(const PGresult* result, bool text = false)
 {
     static_assert(require_row_decodable<Row>());
     using traits = row_traits<Row>;
@@ -6070,7 +6108,7 @@ column_plan<Row> plan_columns(const PGresult* result)
     if constexpr (traits::shape == row_shape::by_name)
         in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems, in_order), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order, text), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
@@ -6177,10 +6215,11 @@ public:
         int row_ = 0;
     };
 
-    /// Takes a successful result and checks its columns against `Row` once.
+    /// Takes a successful result and checks its columns against `Row` once (`text`: a result
+    /// in text format, see typq::text_results).
     /// @throws typq::conversion_error when the columns do not fit `Row`.
-    explicit result(detail::result_handle handle)
-        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get())), rows_(PQntuples(handle_.get()))
+    explicit result(detail::result_handle handle, bool text = false)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text)), rows_(PQntuples(handle_.get()))
     {
     }
 
@@ -6423,7 +6462,7 @@ public:
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
         else
-            return detail::affected_rows(run(statement, args...).get());
+            return detail::affected_rows(run(false, statement, args...).get());
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -6434,7 +6473,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return result<Row>(run(statement, args...));
+        return result<Row>(run(false, statement, args...));
     }
 
     /// Runs `statement` and returns its only row.
@@ -6445,12 +6484,7 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        const auto handle = run(statement, args...);
-        const auto plan = detail::plan_columns<Row>(handle.get());
-        const int rows = PQntuples(handle.get());
-        if (rows != 1)
-            throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return one_row<Row>(run(false, statement, args...), false);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -6459,14 +6493,7 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        const auto handle = run(statement, args...);
-        const int rows = PQntuples(handle.get());
-        const auto plan = detail::plan_columns<Row>(handle.get());
-        if (rows == 0)
-            return std::nullopt;
-        if (rows != 1)
-            throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return optional_row<Row>(run(false, statement, args...), false);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -6481,6 +6508,38 @@ public:
         return query_one<T>(statement, std::forward<Args>(args)...);
     }
 
+    /// The forms above with results in text format, for column types that have no binary form;
+    /// `Row`'s fields must be strings (see typq::text_results).
+    template <class Row, class... Args>
+    [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        return result<Row>(run(true, statement, args...), true);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        check_owning<Row>();
+        return one_row<Row>(run(true, statement, args...), true);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
+        text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        check_text_row<Row>();
+        check_owning<Row>();
+        return optional_row<Row>(run(true, statement, args...), true);
+    }
+    template <class T, class... Args>
+    [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        check_text_row<T>();
+        check_owning<T>();
+        return one_row<T>(run(true, statement, args...), true);
+    }
+
 private:
     friend class transaction;
 
@@ -6491,6 +6550,36 @@ private:
         if (PQstatus(conn_.get()) != CONNECTION_OK)
             throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
         return conn_.get();
+    }
+
+    template <class Row>
+    static constexpr void check_text_row()
+    {
+        static_assert(detail::row_reads_text<Row>(),
+            "typq: with typq::text_results every column arrives as text: the row's fields must be std::string, "
+            "std::string_view or std::optional of one");
+    }
+
+    template <class Row>
+    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text)
+    {
+        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const int rows = PQntuples(handle.get());
+        if (rows != 1)
+            throw_row_count("query_one", "exactly one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
+    }
+
+    template <class Row>
+    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text)
+    {
+        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const int rows = PQntuples(handle.get());
+        if (rows == 0)
+            return std::nullopt;
+        if (rows != 1)
+            throw_row_count("query_opt", "at most one row", rows);
+        return detail::decode_row<Row>(handle.get(), 0, plan);
     }
 
     template <class Row>
@@ -6512,7 +6601,7 @@ private:
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
-    detail::result_handle run(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    detail::result_handle run(bool text_results, const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
     {
         using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
         PGconn* conn = usable();
@@ -6534,14 +6623,14 @@ private:
             }
             rewritten_.clear();
             statement.write_positional(rewritten_);
-            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count));
+            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count), text_results);
         }
         else {
             detail::param_block<sizeof...(Args)> block;
             [&]<std::size_t... I>(std::index_sequence<I...>) {
                 (detail::encode_param(block, I, args, params_), ...);
             }(std::index_sequence_for<Args...>{});
-            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)));
+            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
         }
         // Keep the buffer for the next statement, but not a one-off huge one.
         if (params_.capacity() > (std::size_t{1} << 20))

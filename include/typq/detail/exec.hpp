@@ -166,10 +166,11 @@ inline result_handle collect_results(PGconn* conn)
     throw connection_error(libpq_message(conn), false, "");
 }
 
-/// Runs one statement with binary results (extended query protocol).
-inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params)
+/// Runs one statement (extended query protocol), with binary results unless `text_results`.
+inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false)
 {
-    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats, 1))
+    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
+            text_results ? 0 : 1))
         throw_send_failure(conn);
     return collect_results(conn);
 }

@@ -5827,25 +5827,27 @@ inline diagnostic read_diagnostic(const PGresult* result)
     throw usage_error("COPY statements cannot run through execute() or query(); the COPY was abandoned");
 }
 
-/// Takes ownership of what libpq returned and throws for anything but success.
+/// Throws for a call into libpq that failed without a result: the connection was lost, or libpq
+/// itself failed (out of memory, a busy connection).
+[[noreturn]] inline void throw_libpq_failure(PGconn* conn)
+{
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw connection_error(libpq_message(conn), false, "");
+}
+
+/// Takes ownership of the result that matters (collect_results has already abandoned any COPY)
+/// and throws for anything but success.
 inline result_handle check_result(PGconn* conn, PGresult* raw)
 {
     result_handle result(raw);
-    if (!result) {
-        if (PQstatus(conn) == CONNECTION_BAD)
-            throw_broken(conn, nullptr);
-        throw connection_error(libpq_message(conn), false, "");
-    }
-    switch (const ExecStatusType status = PQresultStatus(result.get())) {
+    if (!result)
+        throw_libpq_failure(conn);
+    switch (PQresultStatus(result.get())) {
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
     case PGRES_EMPTY_QUERY:
         return result;
-    case PGRES_COPY_IN:
-    case PGRES_COPY_OUT:
-    case PGRES_COPY_BOTH:
-        result.reset();
-        abandon_copy(conn, status);
     default:
         // A FATAL from the server (a terminated backend) arrives as an error result on a
         // connection that is now closed: that is a lost connection first, a server error second.
@@ -5853,7 +5855,7 @@ inline result_handle check_result(PGconn* conn, PGresult* raw)
             throw_broken(conn, result.get());
         if (const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); sqlstate && *sqlstate)
             throw_server_error(read_diagnostic(result.get()));
-        throw connection_error(libpq_message(conn), PQstatus(conn) == CONNECTION_BAD, "");
+        throw connection_error(libpq_message(conn), false, "");
     }
 }
 
@@ -5883,19 +5885,12 @@ inline result_handle collect_results(PGconn* conn)
     return check_result(conn, kept.release());
 }
 
-[[noreturn]] inline void throw_send_failure(PGconn* conn)
-{
-    if (PQstatus(conn) == CONNECTION_BAD)
-        throw_broken(conn, nullptr);
-    throw connection_error(libpq_message(conn), false, "");
-}
-
 /// Runs one statement (extended query protocol), with binary results unless `text_results`.
 inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false)
 {
     if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
             text_results ? 0 : 1))
-        throw_send_failure(conn);
+        throw_libpq_failure(conn);
     return collect_results(conn);
 }
 
@@ -5904,7 +5899,7 @@ inline result_handle exec_params(PGconn* conn, const char* statement, const para
 inline result_handle exec_script(PGconn* conn, const char* statements)
 {
     if (!PQsendQuery(conn, statements))
-        throw_send_failure(conn);
+        throw_libpq_failure(conn);
     return collect_results(conn);
 }
 

@@ -9,6 +9,7 @@
 #include <typq/oid.hpp>
 #include <typq/detail/wire.hpp>
 
+#include <array>        // value_view::read_bytes()
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
@@ -169,6 +170,18 @@ public:
         if (size_ != sizeof(T))
             fail_size(sizeof(T));
         return detail::load_be<T>(data_);
+    }
+
+    /// The value as exactly N raw bytes (uuid, macaddr: fixed-size values sent as they are).
+    template <std::size_t N>
+    [[nodiscard]] std::array<std::byte, N> read_bytes() const
+    {
+        if (size_ != N)
+            fail_size(N);
+        std::array<std::byte, N> out{};
+        for (std::size_t i = 0; i < N; ++i)
+            out[i] = static_cast<std::byte>(data_[i]);
+        return out;
     }
 
     /// An integer column (int2, int4, int8 or oid, by the column's type) as `I`; a value that

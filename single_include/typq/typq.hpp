@@ -690,6 +690,7 @@ template <wire_scalar T>
 #endif  // TYPQ_DETAIL_WIRE_HPP
 // ----- end <typq/detail/wire.hpp> -----
 
+#include <array>        // value_view::read_bytes()
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
@@ -850,6 +851,18 @@ public:
         if (size_ != sizeof(T))
             fail_size(sizeof(T));
         return detail::load_be<T>(data_);
+    }
+
+    /// The value as exactly N raw bytes (uuid, macaddr: fixed-size values sent as they are).
+    template <std::size_t N>
+    [[nodiscard]] std::array<std::byte, N> read_bytes() const
+    {
+        if (size_ != N)
+            fail_size(N);
+        std::array<std::byte, N> out{};
+        for (std::size_t i = 0; i < N; ++i)
+            out[i] = static_cast<std::byte>(data_[i]);
+        return out;
     }
 
     /// An integer column (int2, int4, int8 or oid, by the column's type) as `I`; a value that
@@ -3546,16 +3559,7 @@ struct type<uuid> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::uuid; }
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, uuid& out)
-    {
-        if (in.size() != 16)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 16");
-        uuid::bytes_type bytes{};
-        const auto data = in.bytes();
-        for (std::size_t i = 0; i < bytes.size(); ++i)
-            bytes[i] = data[i];
-        out = uuid(bytes);
-    }
+    static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
 };
 
 }  // namespace typq
@@ -4363,13 +4367,7 @@ struct type<macaddr> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr; }
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, macaddr& out)
-    {
-        if (in.size() != 6)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 6");
-        const auto data = in.bytes();
-        out = macaddr({data[0], data[1], data[2], data[3], data[4], data[5]});
-    }
+    static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
 };
 
 template <>
@@ -4380,13 +4378,7 @@ struct type<macaddr8> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr8; }
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, macaddr8& out)
-    {
-        if (in.size() != 8)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 8");
-        const auto data = in.bytes();
-        out = macaddr8({data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]});
-    }
+    static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
 };
 
 }  // namespace typq

@@ -699,13 +699,7 @@ struct type<macaddr> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr; }
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, macaddr& out)
-    {
-        if (in.size() != 6)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 6");
-        const auto data = in.bytes();
-        out = macaddr({data[0], data[1], data[2], data[3], data[4], data[5]});
-    }
+    static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
 };
 
 template <>
@@ -716,13 +710,7 @@ struct type<macaddr8> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr8; }
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, macaddr8& out)
-    {
-        if (in.size() != 8)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 8");
-        const auto data = in.bytes();
-        out = macaddr8({data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]});
-    }
+    static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
 };
 
 }  // namespace typq

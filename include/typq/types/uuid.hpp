@@ -124,16 +124,7 @@ struct type<uuid> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::uuid; }
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
-    static void decode(value_view in, uuid& out)
-    {
-        if (in.size() != 16)
-            in.fail("value is " + std::to_string(in.size()) + " bytes, expected 16");
-        uuid::bytes_type bytes{};
-        const auto data = in.bytes();
-        for (std::size_t i = 0; i < bytes.size(); ++i)
-            bytes[i] = data[i];
-        out = uuid(bytes);
-    }
+    static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
 };
 
 }  // namespace typq

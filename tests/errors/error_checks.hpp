@@ -12,37 +12,14 @@
 
 #include <cstdint>      // std::int32_t
 #include <exception>    // std::exception_ptr
-#include <stdexcept>    // std::logic_error
 #include <string>       // table names, messages
 #include <string_view>  // SQLSTATE codes
 #include <typeinfo>     // typeid: the exact class thrown
-#include <utility>      // std::forward
 
 namespace errors_test {
 
-/// Runs `f` and returns what it threw, or a null pointer when it threw nothing. Expensive or
-/// one-shot failures (a deadlock, a serialization failure) are caught once and then rethrown
-/// into every check.
-template <class F>
-std::exception_ptr thrown_by(F&& f)
-{
-    try {
-        std::forward<F>(f)();
-    }
-    catch (...) {
-        return std::current_exception();
-    }
-    return nullptr;
-}
-
-/// Throws `thrown` again; a null pointer (nothing was thrown) becomes a std::logic_error, which
-/// fails the check that expected something else.
-[[noreturn]] inline void rethrow(const std::exception_ptr& thrown)
-{
-    if (!thrown)
-        throw std::logic_error("nothing was thrown");
-    std::rethrow_exception(thrown);
-}
+using typq_test::rethrow;
+using typq_test::thrown_by;
 
 /// The readable name of the class of `e`, as thrown (not as caught).
 inline std::string class_name(const std::exception& e)

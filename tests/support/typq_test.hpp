@@ -11,11 +11,13 @@
 
 #include <cstddef>    // std::byte
 #include <cstdlib>    // std::getenv
+#include <exception>  // thrown_by(): std::exception_ptr
 #include <fstream>    // reading the fixture's dsn file
 #include <iterator>   // std::istreambuf_iterator
 #include <stdexcept>  // std::runtime_error when there is no server
 #include <string>     // std::string
 #include <string_view>  // hex literals
+#include <utility>    // std::forward
 #include <vector>     // byte vectors
 
 namespace typq_test {
@@ -71,6 +73,29 @@ T decode(const std::vector<std::byte>& bytes, typq::oid column)
     typq::type<T>::decode(
         typq::value_view(reinterpret_cast<const char*>(bytes.data()), bytes.size(), column), out);
     return out;
+}
+
+/// Runs `f` and returns what it threw, or a null pointer when it threw nothing: for a failure that
+/// can happen only once (a deadlock, a commit), caught once and then checked several ways.
+template <class F>
+std::exception_ptr thrown_by(F&& f)
+{
+    try {
+        std::forward<F>(f)();
+    }
+    catch (...) {
+        return std::current_exception();
+    }
+    return nullptr;
+}
+
+/// Throws `thrown` again; a null pointer (nothing was thrown) becomes a std::logic_error, which
+/// fails the check that expected something else.
+[[noreturn]] inline void rethrow(const std::exception_ptr& thrown)
+{
+    if (!thrown)
+        throw std::logic_error("nothing was thrown");
+    std::rethrow_exception(thrown);
 }
 
 namespace literals {

@@ -8,8 +8,6 @@
 #include "typq_test.hpp"
 
 #include <cstdint>      // std::int32_t, std::int64_t
-#include <exception>    // std::exception_ptr
-#include <stdexcept>    // std::logic_error
 #include <string>       // table names, statements
 #include <string_view>  // patterns
 #include <utility>      // std::move
@@ -75,28 +73,8 @@ private:
     std::string name_;
 };
 
-/// Runs `f` and returns what it threw, or a null pointer when it threw nothing: for a failure that
-/// can happen only once (a commit), checked several ways afterwards.
-template <class F>
-std::exception_ptr thrown_by(F&& f)
-{
-    try {
-        std::forward<F>(f)();
-    }
-    catch (...) {
-        return std::current_exception();
-    }
-    return nullptr;
-}
-
-/// Throws `thrown` again; a null pointer (nothing was thrown) becomes a std::logic_error, which
-/// fails the check that expected something else.
-[[noreturn]] inline void rethrow(const std::exception_ptr& thrown)
-{
-    if (!thrown)
-        throw std::logic_error("nothing was thrown");
-    std::rethrow_exception(thrown);
-}
+using typq_test::rethrow;
+using typq_test::thrown_by;
 
 /// A connection that is idle (no transaction open, none failed) and runs the next statement.
 inline void require_idle_and_usable(typq::connection& conn)

@@ -89,21 +89,20 @@ concept wire_duration = is_duration<D>::value && std::signed_integral<typename D
 
 enum class duration_cast_result { exact, inexact, out_of_range };
 
-// `d` in microseconds, exactly.
-template <class Rep, class Period>
-constexpr duration_cast_result to_microseconds(std::chrono::duration<Rep, Period> d, std::int64_t& out) noexcept
+// `count` units of one clock period as units of another, exactly: `Ratio` is the old period
+// over the new one (a whole multiple, or a whole fraction such as 1/1000).
+template <class Ratio>
+constexpr duration_cast_result rescale_exactly(std::int64_t count, std::int64_t& out) noexcept
 {
-    using ratio = std::ratio_divide<Period, std::micro>;
-    const std::int64_t count = d.count();
-    if constexpr (ratio::den == 1) {
-        constexpr std::int64_t factor = ratio::num;
+    if constexpr (Ratio::den == 1) {
+        constexpr std::int64_t factor = Ratio::num;
         if (count > std::numeric_limits<std::int64_t>::max() / factor
             || count < std::numeric_limits<std::int64_t>::min() / factor)
             return duration_cast_result::out_of_range;
         out = count * factor;
     }
     else {
-        constexpr std::int64_t divisor = ratio::den;
+        constexpr std::int64_t divisor = Ratio::den;
         if (count % divisor != 0)
             return duration_cast_result::inexact;
         out = count / divisor;
@@ -111,25 +110,21 @@ constexpr duration_cast_result to_microseconds(std::chrono::duration<Rep, Period
     return duration_cast_result::exact;
 }
 
+// `d` in microseconds, exactly.
+template <class Rep, class Period>
+constexpr duration_cast_result to_microseconds(std::chrono::duration<Rep, Period> d, std::int64_t& out) noexcept
+{
+    return rescale_exactly<std::ratio_divide<Period, std::micro>>(d.count(), out);
+}
+
 // `usecs` microseconds as a D, exactly.
 template <class D>
 constexpr duration_cast_result from_microseconds(std::int64_t usecs, D& out) noexcept
 {
-    using ratio = std::ratio_divide<std::micro, typename D::period>;
     std::int64_t count = 0;
-    if constexpr (ratio::den == 1) {
-        constexpr std::int64_t factor = ratio::num;
-        if (usecs > std::numeric_limits<std::int64_t>::max() / factor
-            || usecs < std::numeric_limits<std::int64_t>::min() / factor)
-            return duration_cast_result::out_of_range;
-        count = usecs * factor;
-    }
-    else {
-        constexpr std::int64_t divisor = ratio::den;
-        if (usecs % divisor != 0)
-            return duration_cast_result::inexact;
-        count = usecs / divisor;
-    }
+    if (const auto rescaled = rescale_exactly<std::ratio_divide<std::micro, typename D::period>>(usecs, count);
+        rescaled != duration_cast_result::exact)
+        return rescaled;
     if (!std::in_range<typename D::rep>(count))
         return duration_cast_result::out_of_range;
     out = D{static_cast<typename D::rep>(count)};

@@ -5693,7 +5693,7 @@ using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
 
 // ----- begin <typq/detail/pq_handle.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/pq_handle.hpp: ownership of libpq's PGconn and PGresult from their first line, so
+// typq/detail/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first line, so
 // that a throw leaves nothing behind.
 
 #ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
@@ -5714,6 +5714,11 @@ struct pq_conn_deleter {
     void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
 };
 using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
+
+struct pq_cancel_deleter {
+    void operator()(PGcancel* cancel) const noexcept { PQfreeCancel(cancel); }
+};
+using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
 
 }  // namespace typq::detail
 
@@ -6385,6 +6390,8 @@ public:
             throw connection_error(detail::libpq_message(conn_.get()), true);
         // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
         PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+        // Made now, while no other thread can be using the connection: cancel() only sends it.
+        cancel_.reset(PQgetCancel(conn_.get()));
     }
 
     connection(connection&&) noexcept = default;
@@ -6394,7 +6401,25 @@ public:
     ~connection() = default;
 
     /// Closes the connection; a closed connection refuses further work. Closing twice is harmless.
-    void close() noexcept { conn_.reset(); }
+    void close() noexcept
+    {
+        cancel_.reset();
+        conn_.reset();
+    }
+
+    /// Asks the server to cancel the statement this connection is running, if any; the statement
+    /// then fails with typq::query_canceled in the thread that runs it. The one member function
+    /// that may be called from another thread (or a signal handler's thread) while a statement
+    /// runs. A cancel request that arrives when nothing runs is ignored by the server.
+    /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
+    void cancel() const
+    {
+        if (!cancel_)
+            throw connection_error("cannot cancel: the connection is closed", true);
+        char message[256] = {};
+        if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
+            throw connection_error(std::string("cannot send the cancel request: ") + message, false);
+    }
 
     [[nodiscard]] connection_state state() const noexcept
     {
@@ -6621,6 +6646,7 @@ private:
     }
 
     detail::conn_handle conn_;
+    detail::cancel_handle cancel_;    // what cancel() sends; made when connecting
     std::string params_;              // every parameter's bytes, reused from statement to statement
     std::string rewritten_;           // a named statement rewritten with $N placeholders
     std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/pq_handle.hpp: ownership of libpq's PGconn and PGresult from their first line, so
+// typq/detail/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first line, so
 // that a throw leaves nothing behind.
 
 #ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
@@ -20,6 +20,11 @@ struct pq_conn_deleter {
     void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
 };
 using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
+
+struct pq_cancel_deleter {
+    void operator()(PGcancel* cancel) const noexcept { PQfreeCancel(cancel); }
+};
+using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
 
 }  // namespace typq::detail
 

@@ -14,6 +14,8 @@
 #include <typq/types/optional.hpp>
 #include <typq/types/scalar.hpp>
 #include <typq/types/text.hpp>
+#include <typq/server_types.hpp>
+#include <typq/detail/catalog.hpp>
 #include <typq/detail/exec.hpp>
 #include <typq/detail/params.hpp>
 #include <typq/detail/pq_handle.hpp>
@@ -24,6 +26,7 @@
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
+#include <memory>       // std::shared_ptr: the type registry
 #include <optional>     // query_opt, parameter_status
 #include <string>       // conninfo, buffers
 #include <string_view>  // conninfo, names
@@ -137,6 +140,20 @@ public:
         return value ? std::optional<std::string>(value) : std::nullopt;
     }
 
+    /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
+    /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
+    /// when there is no such type.
+    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
+    {
+        detail::catalog_source source(usable(), registry_);
+        const type_info* info = server_types(registry_.get(), &source).find(name);
+        return info ? std::optional<type_info>(*info) : std::nullopt;
+    }
+
+    /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
+    /// dropping and re-creating a type that this connection has used, whose OID has changed.
+    void clear_type_cache() noexcept { registry_.reset(); }
+
     /// The libpq connection, for what typq does not wrap; owned by this object.
     [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
 
@@ -150,8 +167,11 @@ public:
     {
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
-        else
-            return detail::affected_rows(run(false, statement, args...).get());
+        else {
+            detail::catalog_source source(usable(), registry_);
+            const server_types types(registry_.get(), &source);
+            return detail::affected_rows(run(false, types, statement, args...).get());
+        }
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -162,7 +182,9 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return result<Row>(run(false, statement, args...));
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return result<Row>(run(false, types, statement, args...), false, types, registry_);
     }
 
     /// Runs `statement` and returns its only row.
@@ -173,7 +195,9 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        return one_row<Row>(run(false, statement, args...), false);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<Row>(run(false, types, statement, args...), false, types);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -182,7 +206,9 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        return optional_row<Row>(run(false, statement, args...), false);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return optional_row<Row>(run(false, types, statement, args...), false, types);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -203,14 +229,18 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        return result<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return result<Row>(run(true, types, statement, args...), true);
     }
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
         check_owning<Row>();
-        return one_row<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<Row>(run(true, types, statement, args...), true, types);
     }
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
@@ -218,7 +248,9 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        return optional_row<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return optional_row<Row>(run(true, types, statement, args...), true, types);
     }
     template <class T, class... Args>
     [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
@@ -226,7 +258,9 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
         check_owning<T>();
-        return one_row<T>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<T>(run(true, types, statement, args...), true, types);
     }
 
 private:
@@ -250,25 +284,27 @@ private:
     }
 
     template <class Row>
-    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text)
+    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text,
+        const server_types& types)
     {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
         const int rows = PQntuples(handle.get());
         if (rows != 1)
             throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
-    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text)
+    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text,
+        const server_types& types)
     {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
         const int rows = PQntuples(handle.get());
         if (rows == 0)
             return std::nullopt;
         if (rows != 1)
             throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
@@ -290,7 +326,8 @@ private:
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
-    detail::result_handle run(bool text_results, const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    detail::result_handle run(bool text_results, const server_types& types, const basic_sql<std::remove_cvref_t<Args>...>& statement,
+        const Args&... args)
     {
         using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
         PGconn* conn = usable();
@@ -304,7 +341,7 @@ private:
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_,
+                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_, types,
                                        detail::field_name<std::remove_cvref_t<Args>..., I>)
                                  : void()),
                         ...);
@@ -317,7 +354,7 @@ private:
         else {
             detail::param_block<sizeof...(Args)> block;
             [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (detail::encode_param(block, I, args, params_), ...);
+                (detail::encode_param(block, I, args, params_, types), ...);
             }(std::index_sequence_for<Args...>{});
             handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
         }
@@ -328,6 +365,7 @@ private:
     }
 
     detail::conn_handle conn_;
+    std::shared_ptr<const type_registry> registry_;  // server-defined types looked up so far; null: none
     detail::cancel_handle cancel_;    // what cancel() sends; made when connecting
     std::string params_;              // every parameter's bytes, reused from statement to statement
     std::string rewritten_;           // a named statement rewritten with $N placeholders

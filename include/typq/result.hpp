@@ -20,6 +20,7 @@
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
+#include <memory>       // std::shared_ptr: the type registry a result keeps
 #include <optional>     // text_results rows may have optional strings
 #include <string>       // mismatch messages
 #include <string_view>  // column names
@@ -126,7 +127,8 @@ consteval bool row_reads_text()
 }
 
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
+    const server_types& types)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -180,16 +182,17 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
         problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
                 + " format",
             make_conversion_site(site));
-    else if (!text && !type<field>::accepts(site.column_type))
+    else if (!text && !accepts<field>(site.column_type, types))
         problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
             make_conversion_site(site));
 }
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With
-/// `text`, the columns are in text format and any type's text fits a string field.
+/// `text`, the columns are in text format and any type's text fits a string field. `types`
+/// looks up column types only the server knows (enums, composites, citext...).
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
-column_plan<Row> plan_columns(const PGresult* result, bool text = false)
+column_plan<Row> plan_columns(const PGresult* result, bool text = false, const server_types& types = no_server_types)
 {
     static_assert(require_row_decodable<Row>());
     using traits = row_traits<Row>;
@@ -199,7 +202,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false)
     if constexpr (traits::shape == row_shape::by_name)
         in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems, in_order, text), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order, text, types), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
@@ -232,7 +235,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false)
 }
 
 template <class Row, std::size_t I, class Field>
-void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field)
+void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)
 {
     const int column = plan.columns[I];
     if (PQgetisnull(result, row, column)) {
@@ -243,18 +246,20 @@ void decode_field(const PGresult* result, int row, const column_plan<Row>& plan,
         return;
     }
     type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
-                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row)),
+                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row), types),
         field);
 }
 
-/// Decodes row `row` of `result` into a fresh value, following `plan`.
+/// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
+/// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
-typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan)
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
+    const server_types* types = nullptr)
 {
     using traits = row_traits<Row>;
     typename traits::value_type out{};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out)), ...);
+        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out), types), ...);
     }(std::make_index_sequence<traits::size>{});
     return out;
 }
@@ -314,6 +319,15 @@ public:
     {
     }
 
+    /// The same, looking server-defined column types up through `types` (a connection's), and
+    /// keeping `registry` (read after planning: what the plan learnt) for decoding the rows.
+    result(detail::result_handle handle, bool text, const server_types& types,
+        const std::shared_ptr<const type_registry>& registry)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text, types)),
+          rows_(PQntuples(handle_.get())), registry_(registry)
+    {
+    }
+
     [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
     [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
     [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
@@ -334,11 +348,18 @@ public:
     [[nodiscard]] const PGresult* native_handle() const noexcept { return handle_.get(); }
 
 private:
-    value_type row(int index) const { return detail::decode_row<Row>(handle_.get(), index, plan_); }
+    value_type row(int index) const
+    {
+        if (!registry_)
+            return detail::decode_row<Row>(handle_.get(), index, plan_);
+        const server_types types(registry_.get());
+        return detail::decode_row<Row>(handle_.get(), index, plan_, &types);
+    }
 
     detail::result_handle handle_;
     detail::column_plan<Row> plan_;
     int rows_;
+    std::shared_ptr<const type_registry> registry_;  // null until the connection looked a type up
 };
 
 }  // namespace typq

@@ -7,6 +7,7 @@
 
 #include <typq/error.hpp>
 #include <typq/oid.hpp>
+#include <typq/server_types.hpp>
 #include <typq/detail/wire.hpp>
 
 #include <array>        // value_view::read_bytes()
@@ -28,9 +29,15 @@ enum class format : int { text = 0, binary = 1 };
 ///
 /// - `sql_type`: the SQL type's name, for messages (`"int8"`).
 /// - `param_oid`: the OID sent with a parameter of this type (`oid::unspecified` lets the server infer it).
+///   For a type whose OID only the server knows (an enum, a composite, an extension's type),
+///   declare `static constexpr bool lookup_oid = true;` instead: the connection looks `sql_type` up
+///   (`to_regtype`, so a schema may be named and the search_path applies) once, and caches it.
 /// - `param_format` (optional, default `format::binary`): `format::text` sends the encoded bytes as text.
 /// - `encode(const T&, writer&)`: appends the value's wire form.
 /// - `accepts(oid) -> bool`: which result column types `decode` can read (checked once per result).
+///   `accepts(oid, const server_types&)` instead, for an adapter that asks the server's catalog
+///   (composites, arrays); a `lookup_oid` type without either reads columns of exactly its type.
+///   A domain over a type an adapter reads is read too: typq removes domains first.
 /// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
 /// - `borrows` (optional, default false): true when a decoded value points into the result
 ///   (`std::string_view`); such types cannot leave the result they came from.
@@ -124,7 +131,11 @@ inline conversion_site make_conversion_site(const decode_site& site)
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {
 public:
-    explicit writer(std::string& out) noexcept : out_(&out) {}
+    /// Appends to `out`; `types` (when encoding through a connection) resolves server-defined types.
+    explicit writer(std::string& out, const server_types* types = nullptr) noexcept : out_(&out), types_(types) {}
+
+    /// The server's types, for adapters of types only the server knows (enums, composites).
+    [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
     void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
     void put_text(std::string_view text) { out_->append(text); }
@@ -140,6 +151,7 @@ public:
 
 private:
     std::string* out_;
+    const server_types* types_;
 };
 
 /// One non-NULL value of a result column, as the server sent it. Every reader checks length and
@@ -147,9 +159,9 @@ private:
 /// the column, its SQL type, the field, its C++ type and the row.
 class value_view {
 public:
-    constexpr value_view(const char* data, std::size_t size, oid type,
-        const detail::decode_site* site = nullptr, std::size_t row = 0) noexcept
-        : data_(data), size_(size), type_(type), site_(site), row_(row)
+    constexpr value_view(const char* data, std::size_t size, oid type, const detail::decode_site* site = nullptr,
+        std::size_t row = 0, const server_types* types = nullptr) noexcept
+        : data_(data), size_(size), type_(type), site_(site), row_(row), types_(types)
     {
     }
 
@@ -162,6 +174,9 @@ public:
         return {reinterpret_cast<const std::byte*>(data_), size_};
     }
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
+    /// What the connection learnt about server-defined types before these rows were decoded
+    /// (nothing is looked up while decoding: an unknown type is just not found).
+    [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
     /// The value as exactly sizeof(T) big-endian bytes.
     template <detail::wire_scalar T>
@@ -206,7 +221,7 @@ public:
         if (offset > size_ || size > size_ - offset)
             fail("value is " + std::to_string(size_) + " bytes, too short for " + std::to_string(size)
                 + " bytes at offset " + std::to_string(offset));
-        return value_view(data_ + offset, size, type, site_, row_);
+        return value_view(data_ + offset, size, type, site_, row_, types_);
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
@@ -232,23 +247,68 @@ private:
     oid type_;
     const detail::decode_site* site_;
     std::size_t row_;
+    const server_types* types_;
 };
+
+/// `T`'s OID comes from the server: its adapter declares `lookup_oid = true` (an enum, a composite).
+template <class T>
+concept looked_up = requires { requires type<T>::lookup_oid; };
 
 /// `T` can be sent as a parameter.
 template <class T>
-concept encodable = detail::has_type<T> && requires(const T& value, writer& out) {
-    { type<T>::param_oid } -> std::convertible_to<oid>;
-    type<T>::encode(value, out);
-};
+concept encodable = detail::has_type<T> && requires(const T& value, writer& out) { type<T>::encode(value, out); }
+    && (looked_up<T> || requires { { type<T>::param_oid } -> std::convertible_to<oid>; });
 
 /// `T` can be read from a result column.
 template <class T>
-concept decodable = detail::has_type<T> && requires(value_view in, T& out, oid column) {
-    { type<T>::accepts(column) } -> std::same_as<bool>;
-    type<T>::decode(in, out);
-};
+concept decodable = detail::has_type<T> && requires(value_view in, T& out) { type<T>::decode(in, out); }
+    && (looked_up<T> || requires(oid column) { { type<T>::accepts(column) } -> std::same_as<bool>; }
+        || requires(oid column, const server_types& types) { { type<T>::accepts(column, types) } -> std::same_as<bool>; });
 
 namespace detail {
+
+/// Whether T's adapter reads a column of type `column`: its own accepts(), or for a lookup_oid
+/// type without one, the type its sql_type names; and a domain over anything it reads.
+template <class T>
+bool accepts(oid column, const server_types& types)
+{
+    using adapter = type<T>;
+    bool fits = false;
+    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
+        fits = adapter::accepts(column, types);
+    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
+        fits = adapter::accepts(column);
+    else {
+        const type_info* info = types.find(adapter::sql_type);
+        fits = info && info->id == column;
+    }
+    if (fits || is_builtin_type(column))
+        return fits;
+    const type_info* info = types.find(column);
+    return info && info->kind == type_kind::domain && accepts<T>(info->base, types);
+}
+
+/// The OID a parameter of type T is sent with: its adapter's param_oid, or the server's OID for
+/// its sql_type.
+template <class T>
+oid param_oid_of(const server_types& types)
+{
+    if constexpr (looked_up<T>)
+        return types.get(type<T>::sql_type).id;
+    else
+        return type<T>::param_oid;
+}
+
+/// `param_oid`, or `lookup_oid`, as T's adapter has it: for adapters that forward to T's.
+template <class T>
+struct param_oid_like {
+    static constexpr oid param_oid = type<T>::param_oid;
+};
+template <class T>
+    requires looked_up<T>
+struct param_oid_like<T> {
+    static constexpr bool lookup_oid = true;
+};
 
 template <class T>
 consteval format param_format_of()
@@ -308,13 +368,17 @@ consteval bool require_decodable()
 /// @par Example
 /// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
 template <class T, class Base>
-struct type_as {
+struct type_as : detail::param_oid_like<Base> {
     static constexpr std::string_view sql_type = type<Base>::sql_type;
-    static constexpr oid param_oid = type<Base>::param_oid;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
 
-    static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
+    static constexpr bool accepts(oid column) noexcept
+        requires requires(oid c) { type<Base>::accepts(c); }
+    {
+        return type<Base>::accepts(column);
+    }
+    static bool accepts(oid column, const server_types& types) { return detail::accepts<Base>(column, types); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
     static void decode(value_view in, T& out)
     {

@@ -9,6 +9,7 @@
 #include <typq/fwd.hpp>
 #include <typq/oid.hpp>
 #include <typq/error.hpp>
+#include <typq/server_types.hpp>
 #include <typq/type.hpp>
 #include <typq/types/scalar.hpp>
 #include <typq/types/text.hpp>
@@ -17,12 +18,16 @@
 #include <typq/types/numeric.hpp>
 #include <typq/types/chrono.hpp>
 #include <typq/types/array.hpp>
+#include <typq/types/range.hpp>
 #include <typq/types/uuid.hpp>
 #include <typq/types/json.hpp>
 #include <typq/types/network.hpp>
 #include <typq/types/misc.hpp>
 #include <typq/types/money.hpp>
 #include <typq/types/bit.hpp>
+#include <typq/types/enum.hpp>
+#include <typq/types/composite.hpp>
+#include <typq/types/hstore.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>

@@ -624,6 +624,211 @@ inline constexpr sqlstate_class_entry sqlstate_classes[] = {
 
 #endif  // TYPQ_ERROR_HPP
 // ----- end <typq/error.hpp> -----
+// ----- begin <typq/server_types.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/server_types.hpp: what a connection has learnt from the server's catalog about types whose
+// OID only the server knows (enums, composites, domains, extension types such as hstore and
+// citext). Adapters of such types name their SQL type; the connection looks each name and each
+// unfamiliar column type up once, caches the answer, and hands adapters a `server_types` to read it.
+
+#ifndef TYPQ_SERVER_TYPES_HPP
+#define TYPQ_SERVER_TYPES_HPP
+
+
+#include <memory>       // std::shared_ptr: type_info nodes are shared by successive registries
+#include <string>       // names
+#include <string_view>  // lookups
+#include <utility>      // std::pair
+#include <vector>       // the registry's tables
+
+namespace typq {
+
+/// One attribute of a composite type, in the type's order.
+struct type_attribute {
+    std::string name;
+    oid type = oid::unspecified;
+};
+
+/// The sort of a type (`pg_type.typtype`).
+enum class type_kind : char {
+    base = 'b',
+    composite = 'c',
+    domain = 'd',
+    enumeration = 'e',
+    pseudo = 'p',
+    range = 'r',
+    multirange = 'm',
+};
+
+/// What the server's catalog (`pg_type`) says about one type.
+struct type_info {
+    oid id = oid::unspecified;
+    std::string name;                    ///< as the server prints it (`format_type`): `mood`, `shop.mood`
+    type_kind kind = type_kind::base;
+    oid array = oid::unspecified;        ///< the array type of this type (`typarray`), if any
+    oid element = oid::unspecified;      ///< for an array type, its element type
+    oid base = oid::unspecified;         ///< for a domain, the type it constrains
+    bool text_binary = false;            ///< its binary form is text's (`citext`, a varchar-like type)
+    std::vector<type_attribute> attributes;  ///< for a composite type, its live attributes in order
+};
+
+/// An immutable snapshot of what a connection has looked up. A connection replaces its registry
+/// (copy, then add) when it learns a type, so that a result keeps the snapshot it was planned
+/// with and never sees the registry change under it.
+class type_registry {
+public:
+    /// The type with OID `id`, or nullptr if it was not looked up.
+    [[nodiscard]] const type_info* find(oid id) const noexcept
+    {
+        for (const auto& info : types_)
+            if (info->id == id)
+                return info.get();
+        return nullptr;
+    }
+
+    /// Whether `name` (as an adapter spells it) was looked up, and what it named: `oid::unspecified`
+    /// when the server has no such type.
+    [[nodiscard]] const std::pair<std::string, oid>* find_name(std::string_view name) const noexcept
+    {
+        for (const auto& entry : names_)
+            if (entry.first == name)
+                return &entry;
+        return nullptr;
+    }
+
+    /// True when `id` was looked up and the server has no such type.
+    [[nodiscard]] bool is_missing(oid id) const noexcept
+    {
+        for (const oid missing : missing_)
+            if (missing == id)
+                return true;
+        return false;
+    }
+
+    void add(std::shared_ptr<const type_info> info)
+    {
+        if (!find(info->id))
+            types_.push_back(std::move(info));
+    }
+    void add_name(std::string name, oid id)
+    {
+        if (!find_name(name))
+            names_.emplace_back(std::move(name), id);
+    }
+
+    void add_missing(oid id)
+    {
+        if (!is_missing(id))
+            missing_.push_back(id);
+    }
+
+private:
+    std::vector<std::shared_ptr<const type_info>> types_;
+    std::vector<std::pair<std::string, oid>> names_;
+    std::vector<oid> missing_;
+};
+
+namespace detail {
+
+/// Where a server_types looks up what its registry lacks: the server's catalog, through a
+/// connection (detail/catalog.hpp). Implemented once; adapters never see it.
+class type_source {
+public:
+    /// Looks `names` and `oids` up on the server and returns the new registry (which also knows
+    /// the types the new ones refer to: array elements, domain bases, composite attributes).
+    virtual const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) = 0;
+
+protected:
+    ~type_source() = default;
+};
+
+/// True for the OIDs typq knows statically (every built-in type in oid.hpp): they are never looked up.
+inline bool is_builtin_type(oid id) noexcept { return id == oid::unspecified || !sql_type_name(id).empty(); }
+
+}  // namespace detail
+
+/// The types the server defines, as an adapter sees them while encoding (`writer::types()`),
+/// checking a column (`accepts(oid, const server_types&)`) or decoding (`value_view::types()`).
+/// While a statement is prepared and its result planned, a miss is looked up on the server (one
+/// catalog query, then cached for the connection's life); while rows are decoded it is not, and
+/// a miss is simply nullptr. Built-in types are never looked up.
+class server_types {
+public:
+    /// Knows nothing: what adapters see outside a connection.
+    server_types() = default;
+    /// Reads `registry` only (may be null).
+    explicit server_types(const type_registry* registry) noexcept : registry_(registry) {}
+    /// Reads `registry` and looks misses up through `source`.
+    server_types(const type_registry* registry, detail::type_source* source) noexcept : registry_(registry), source_(source) {}
+
+    /// What the server says about type `id`, or nullptr for a built-in type or one it does not know.
+    [[nodiscard]] const type_info* find(oid id) const
+    {
+        if (detail::is_builtin_type(id))
+            return nullptr;
+        if (const type_info* info = registry_ ? registry_->find(id) : nullptr)
+            return info;
+        if (!source_ || (registry_ && registry_->is_missing(id)))
+            return nullptr;
+        registry_ = source_->look_up({}, {id});
+        return registry_->find(id);
+    }
+
+    /// The type `name` resolves to on the server (`to_regtype(name)`: the search_path applies),
+    /// or nullptr when the server has no such type.
+    [[nodiscard]] const type_info* find(std::string_view name) const
+    {
+        const auto* entry = registry_ ? registry_->find_name(name) : nullptr;
+        if (!entry && source_) {
+            registry_ = source_->look_up({name}, {});
+            entry = registry_->find_name(name);
+        }
+        if (!entry || entry->second == oid::unspecified)
+            return nullptr;
+        return registry_->find(entry->second);
+    }
+
+    /// Like find(name), but a type the server does not have is an error.
+    /// @throws typq::conversion_error naming the type.
+    [[nodiscard]] const type_info& get(std::string_view name) const
+    {
+        if (const type_info* info = find(name))
+            return *info;
+        if (!source_ && !(registry_ && registry_->find_name(name)))
+            throw conversion_error("the OID of type \"" + std::string(name)
+                    + "\" comes from the server: this value can only be sent or read through a connection",
+                conversion_site{{}, std::string(name), {}, {}});
+        throw conversion_error("type \"" + std::string(name) + "\" does not exist on the server (to_regtype('"
+                + std::string(name) + "') is NULL: check the name, its schema and the search_path)",
+            conversion_site{{}, std::string(name), {}, {}});
+    }
+
+    /// `id` with any domains over it removed: the type whose binary form a value of type `id` has.
+    [[nodiscard]] oid strip_domains(oid id) const
+    {
+        for (int depth = 0; depth < 64; ++depth) {  // a domain chain cannot be cyclic; the bound is defensive
+            const type_info* info = find(id);
+            if (!info || info->kind != type_kind::domain)
+                return id;
+            id = info->base;
+        }
+        return id;
+    }
+
+private:
+    mutable const type_registry* registry_ = nullptr;
+    detail::type_source* source_ = nullptr;
+};
+
+namespace detail {
+/// What adapters see when no connection is involved (typq_test::encode, a value_view made by hand).
+inline const server_types no_server_types{};
+}  // namespace detail
+
+}  // namespace typq
+
+#endif  // TYPQ_SERVER_TYPES_HPP
+// ----- end <typq/server_types.hpp> -----
 // ----- begin <typq/type.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/type.hpp: the extension point typq::type<T>, the encodable/decodable concepts, and the
@@ -709,9 +914,15 @@ enum class format : int { text = 0, binary = 1 };
 ///
 /// - `sql_type`: the SQL type's name, for messages (`"int8"`).
 /// - `param_oid`: the OID sent with a parameter of this type (`oid::unspecified` lets the server infer it).
+///   For a type whose OID only the server knows (an enum, a composite, an extension's type),
+///   declare `static constexpr bool lookup_oid = true;` instead: the connection looks `sql_type` up
+///   (`to_regtype`, so a schema may be named and the search_path applies) once, and caches it.
 /// - `param_format` (optional, default `format::binary`): `format::text` sends the encoded bytes as text.
 /// - `encode(const T&, writer&)`: appends the value's wire form.
 /// - `accepts(oid) -> bool`: which result column types `decode` can read (checked once per result).
+///   `accepts(oid, const server_types&)` instead, for an adapter that asks the server's catalog
+///   (composites, arrays); a `lookup_oid` type without either reads columns of exactly its type.
+///   A domain over a type an adapter reads is read too: typq removes domains first.
 /// - `decode(value_view, T&)`: reads a non-NULL value; reads only through `value_view`'s checked readers.
 /// - `borrows` (optional, default false): true when a decoded value points into the result
 ///   (`std::string_view`); such types cannot leave the result they came from.
@@ -805,7 +1016,11 @@ inline conversion_site make_conversion_site(const decode_site& site)
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {
 public:
-    explicit writer(std::string& out) noexcept : out_(&out) {}
+    /// Appends to `out`; `types` (when encoding through a connection) resolves server-defined types.
+    explicit writer(std::string& out, const server_types* types = nullptr) noexcept : out_(&out), types_(types) {}
+
+    /// The server's types, for adapters of types only the server knows (enums, composites).
+    [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
     void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
     void put_text(std::string_view text) { out_->append(text); }
@@ -821,6 +1036,7 @@ public:
 
 private:
     std::string* out_;
+    const server_types* types_;
 };
 
 /// One non-NULL value of a result column, as the server sent it. Every reader checks length and
@@ -828,9 +1044,9 @@ private:
 /// the column, its SQL type, the field, its C++ type and the row.
 class value_view {
 public:
-    constexpr value_view(const char* data, std::size_t size, oid type,
-        const detail::decode_site* site = nullptr, std::size_t row = 0) noexcept
-        : data_(data), size_(size), type_(type), site_(site), row_(row)
+    constexpr value_view(const char* data, std::size_t size, oid type, const detail::decode_site* site = nullptr,
+        std::size_t row = 0, const server_types* types = nullptr) noexcept
+        : data_(data), size_(size), type_(type), site_(site), row_(row), types_(types)
     {
     }
 
@@ -843,6 +1059,9 @@ public:
         return {reinterpret_cast<const std::byte*>(data_), size_};
     }
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
+    /// What the connection learnt about server-defined types before these rows were decoded
+    /// (nothing is looked up while decoding: an unknown type is just not found).
+    [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
     /// The value as exactly sizeof(T) big-endian bytes.
     template <detail::wire_scalar T>
@@ -887,7 +1106,7 @@ public:
         if (offset > size_ || size > size_ - offset)
             fail("value is " + std::to_string(size_) + " bytes, too short for " + std::to_string(size)
                 + " bytes at offset " + std::to_string(offset));
-        return value_view(data_ + offset, size, type, site_, row_);
+        return value_view(data_ + offset, size, type, site_, row_, types_);
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
@@ -913,23 +1132,68 @@ private:
     oid type_;
     const detail::decode_site* site_;
     std::size_t row_;
+    const server_types* types_;
 };
+
+/// `T`'s OID comes from the server: its adapter declares `lookup_oid = true` (an enum, a composite).
+template <class T>
+concept looked_up = requires { requires type<T>::lookup_oid; };
 
 /// `T` can be sent as a parameter.
 template <class T>
-concept encodable = detail::has_type<T> && requires(const T& value, writer& out) {
-    { type<T>::param_oid } -> std::convertible_to<oid>;
-    type<T>::encode(value, out);
-};
+concept encodable = detail::has_type<T> && requires(const T& value, writer& out) { type<T>::encode(value, out); }
+    && (looked_up<T> || requires { { type<T>::param_oid } -> std::convertible_to<oid>; });
 
 /// `T` can be read from a result column.
 template <class T>
-concept decodable = detail::has_type<T> && requires(value_view in, T& out, oid column) {
-    { type<T>::accepts(column) } -> std::same_as<bool>;
-    type<T>::decode(in, out);
-};
+concept decodable = detail::has_type<T> && requires(value_view in, T& out) { type<T>::decode(in, out); }
+    && (looked_up<T> || requires(oid column) { { type<T>::accepts(column) } -> std::same_as<bool>; }
+        || requires(oid column, const server_types& types) { { type<T>::accepts(column, types) } -> std::same_as<bool>; });
 
 namespace detail {
+
+/// Whether T's adapter reads a column of type `column`: its own accepts(), or for a lookup_oid
+/// type without one, the type its sql_type names; and a domain over anything it reads.
+template <class T>
+bool accepts(oid column, const server_types& types)
+{
+    using adapter = type<T>;
+    bool fits = false;
+    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
+        fits = adapter::accepts(column, types);
+    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
+        fits = adapter::accepts(column);
+    else {
+        const type_info* info = types.find(adapter::sql_type);
+        fits = info && info->id == column;
+    }
+    if (fits || is_builtin_type(column))
+        return fits;
+    const type_info* info = types.find(column);
+    return info && info->kind == type_kind::domain && accepts<T>(info->base, types);
+}
+
+/// The OID a parameter of type T is sent with: its adapter's param_oid, or the server's OID for
+/// its sql_type.
+template <class T>
+oid param_oid_of(const server_types& types)
+{
+    if constexpr (looked_up<T>)
+        return types.get(type<T>::sql_type).id;
+    else
+        return type<T>::param_oid;
+}
+
+/// `param_oid`, or `lookup_oid`, as T's adapter has it: for adapters that forward to T's.
+template <class T>
+struct param_oid_like {
+    static constexpr oid param_oid = type<T>::param_oid;
+};
+template <class T>
+    requires looked_up<T>
+struct param_oid_like<T> {
+    static constexpr bool lookup_oid = true;
+};
 
 template <class T>
 consteval format param_format_of()
@@ -989,13 +1253,17 @@ consteval bool require_decodable()
 /// @par Example
 /// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
 template <class T, class Base>
-struct type_as {
+struct type_as : detail::param_oid_like<Base> {
     static constexpr std::string_view sql_type = type<Base>::sql_type;
-    static constexpr oid param_oid = type<Base>::param_oid;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
 
-    static constexpr bool accepts(oid column) noexcept { return type<Base>::accepts(column); }
+    static constexpr bool accepts(oid column) noexcept
+        requires requires(oid c) { type<Base>::accepts(c); }
+    {
+        return type<Base>::accepts(column);
+    }
+    static bool accepts(oid column, const server_types& types) { return detail::accepts<Base>(column, types); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
     static void decode(value_view in, T& out)
     {
@@ -1110,7 +1378,8 @@ struct type<double> {
 // SPDX-License-Identifier: BSL-1.0
 // typq/types/text.hpp: strings. As parameters they travel as text with OID 0 (unspecified), so
 // the server infers their type from the statement: a string can feed a date, json or enum column,
-// as in psycopg. As results they read text-like columns, whose binary form is the text itself.
+// as in psycopg. As results they read text-like columns, whose binary form is the text itself
+// (text, varchar, bpchar, name, and server-defined ones such as citext).
 
 #ifndef TYPQ_TYPES_TEXT_HPP
 #define TYPQ_TYPES_TEXT_HPP
@@ -1127,6 +1396,15 @@ inline constexpr bool is_text_column(oid column) noexcept
 {
     return column == oid::text || column == oid::varchar || column == oid::bpchar || column == oid::name
         || column == oid::unknown;
+}
+
+// Also a server-defined type whose binary form is text's: citext, or another extension's.
+inline bool is_text_column(oid column, const server_types& types)
+{
+    if (is_text_column(column))
+        return true;
+    const type_info* info = types.find(column);
+    return info && info->text_binary;
 }
 
 // PostgreSQL text cannot hold NUL; libpq would silently cut a text parameter at the first one.
@@ -1153,6 +1431,7 @@ struct text_parameter {
 template <>
 struct type<std::string> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
 };
@@ -1163,6 +1442,7 @@ template <>
 struct type<std::string_view> : detail::text_parameter {
     static constexpr bool borrows = true;
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
 };
@@ -1272,8 +1552,7 @@ template <class T>
 struct optional_encoding {};
 
 template <encodable T>
-struct optional_encoding<T> {
-    static constexpr oid param_oid = type<T>::param_oid;
+struct optional_encoding<T> : param_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
 };
@@ -1283,7 +1562,7 @@ struct optional_decoding {};
 
 template <decodable T>
 struct optional_decoding<T> {
-    static constexpr bool accepts(oid column) noexcept { return type<T>::accepts(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::accepts<T>(column, types); }
     static void decode(value_view in, std::optional<T>& out)
     {
         T value{};
@@ -2714,9 +2993,11 @@ template <class T>
 using array_null_base_t = typename array_null_base<T>::type;
 
 /// A type that can be one element of an array: its adapter (or, for std::optional<U>, U's)
-/// declares `array_oid`. std::vector<std::byte> is one (bytea), std::vector<int> is not.
+/// declares `array_oid`, or has its OID looked up on the server (which knows its array type too).
+/// std::vector<std::byte> is one (bytea), std::vector<int> is not.
 template <class T>
-concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; };
+concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; }
+    || (looked_up<array_null_base_t<T>> && !requires { type<array_null_base_t<T>>::is_array_adapter; });
 
 // The shape of a C++ array type: `rank` nested std::vector / std::array levels around a scalar.
 template <class T>
@@ -2938,13 +3219,16 @@ void decode_array_element_at(array_reader& reader, Container& out, std::size_t i
         decode_array_element<Scalar>(reader, out[i]);
 }
 
+// Checks that Scalar reads the header's element type, then replaces a domain element type by
+// its base type, whose binary form the elements have.
 template <class Scalar>
-void check_array_element_type(value_view in, const array_header& header)
+void check_array_element_type(value_view in, array_header& header)
 {
     using base = array_null_base_t<Scalar>;
-    if (!type<base>::accepts(header.element))
+    if (!accepts<base>(header.element, in.types()))
         in.fail("array elements are " + describe_sql_type(header.element) + ", which " + type_name<Scalar>()
             + " cannot read");
+    header.element = in.types().strip_domains(header.element);
 }
 
 // The first dimension (from `level`) whose length a std::array level cannot take (level -1: none).
@@ -2992,7 +3276,7 @@ template <class C>
 void decode_nested_array(value_view in, C& out)
 {
     using shape = array_shape<C>;
-    const array_header header = read_array_header(in);
+    array_header header = read_array_header(in);
     check_array_element_type<typename shape::scalar>(in, header);
     array_reader reader(in, header);
     if (header.dimensions == 0) {
@@ -3033,14 +3317,25 @@ inline void write_array_header(writer& out, const array_header& header, bool has
 }
 
 /// The element type written in an array's header: `element_oid` when the element's adapter
-/// declares one, else its `param_oid`.
+/// declares one, else its `param_oid` (for a type looked up on the server: see element_oid_of).
 template <class Base>
 consteval oid array_element_oid()
 {
     if constexpr (requires { type<Base>::element_oid; })
         return type<Base>::element_oid;
+    else if constexpr (looked_up<Base>)
+        return oid::unspecified;
     else
         return type<Base>::param_oid;
+}
+
+template <class Base>
+oid element_oid_of(const server_types& types)
+{
+    if constexpr (requires { type<Base>::element_oid; })
+        return type<Base>::element_oid;
+    else
+        return param_oid_of<Base>(types);
 }
 
 /// Appends one element, length first; `scratch` is reused for every element of the array.
@@ -3055,7 +3350,7 @@ void encode_array_element(const Scalar& value, writer& out, std::string& scratch
     }
     scratch.clear();
     try {
-        writer element(scratch);
+        writer element(scratch, &out.types());
         type<Scalar>::encode(value, element);
     }
     catch (const conversion_error& e) {
@@ -3148,7 +3443,7 @@ void encode_nested_array(const C& value, writer& out)
     check_rectangular(value, lengths, 0, path, sql_type);
 
     array_header header;
-    header.element = array_element_oid<base>();
+    header.element = element_oid_of<base>(out.types());
     std::size_t count = 1;
     for (std::size_t d = 0; d < static_cast<std::size_t>(shape::rank); ++d) {
         if (lengths[d] > static_cast<std::size_t>(INT32_MAX))
@@ -3176,7 +3471,7 @@ struct array_encoding {};
 template <class C, class Scalar>
     requires encodable<Scalar>
 struct array_encoding<C, Scalar> {
-    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified,
+    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified || looked_up<array_null_base_t<Scalar>>,
         "typq: an array element needs a known type OID: declare element_oid (or param_oid) in its typq::type");
     static_assert(param_format_of<array_null_base_t<Scalar>>() == format::binary
             || requires { type<array_null_base_t<Scalar>>::element_oid; },
@@ -3186,26 +3481,44 @@ struct array_encoding<C, Scalar> {
     static constexpr oid param_oid = type<array_null_base_t<Scalar>>::array_oid;
 };
 
+// An array of a type looked up on the server is looked up too, by its name ("mood[]").
+template <class C, class Scalar>
+    requires encodable<Scalar> && looked_up<array_null_base_t<Scalar>>
+struct array_encoding<C, Scalar> {
+    static constexpr bool lookup_oid = true;
+};
+
 template <class C, class Scalar>
 struct array_decoding {};
 
 template <class C, class Scalar>
     requires decodable<Scalar>
 struct array_decoding<C, Scalar> {
-    /// The element adapter's array type, or a built-in array of any element type it reads (an
-    /// int4[] into std::vector<std::int64_t>). Each value's header is checked again.
-    static constexpr bool accepts(oid column) noexcept
+    /// The element adapter's array type, or an array of any element type it reads (an int4[]
+    /// into std::vector<std::int64_t>; a server-defined array, such as an array of a domain, the
+    /// server describes). Each value's header is checked again.
+    static bool accepts(oid column, const server_types& types)
     {
         using base = array_null_base_t<Scalar>;
-        if (column == type<base>::array_oid)
-            return true;
-        const oid element = array_element_type(column);
-        return element != oid::unspecified && type<base>::accepts(element);
+        if constexpr (!looked_up<base>) {
+            if (column == type<base>::array_oid)
+                return true;
+        }
+        oid element = array_element_type(column);
+        if (element == oid::unspecified) {
+            const type_info* info = types.find(column);
+            if (!info)
+                return false;
+            element = info->element;
+        }
+        return element != oid::unspecified && detail::accepts<base>(element, types);
     }
 };
 
 template <class Scalar>
 struct array_adapter_base {
+    // An array of a looked-up type is looked up too, but is not itself an element type.
+    static constexpr bool is_array_adapter = true;
     static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };
@@ -3353,7 +3666,7 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
 {
     using base = array_null_base_t<T>;
     array_header header;
-    header.element = array_element_oid<base>();
+    header.element = element_oid_of<base>(out.types());
     header.dimensions = static_cast<int>(value.ndims());
     for (std::size_t d = 0; d < value.ndims(); ++d) {
         header.lengths[d] = value.dimensions()[d].length;
@@ -3374,7 +3687,7 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
 template <class T>
 void decode_typq_array(value_view in, typq::array<T>& out)
 {
-    const array_header header = read_array_header(in);
+    array_header header = read_array_header(in);
     check_array_element_type<T>(in, header);
     std::vector<array_dimension> dimensions;
     for (std::size_t d = 0; d < static_cast<std::size_t>(header.dimensions); ++d)
@@ -3429,6 +3742,625 @@ struct type<array<T>> : detail::typq_array_adapter<T> {};
 
 #endif  // TYPQ_TYPES_ARRAY_HPP
 // ----- end <typq/types/array.hpp> -----
+// ----- begin <typq/types/range.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/range.hpp: typq::range<T> and typq::multirange<T> for the built-in range types
+// (int4range, int8range, numrange, daterange, tsrange, tstzrange and their multiranges), in
+// binary (range_send / range_recv, multirange_send / multirange_recv).
+
+#ifndef TYPQ_TYPES_RANGE_HPP
+#define TYPQ_TYPES_RANGE_HPP
+
+
+#include <cstddef>           // std::size_t
+#include <cstdint>           // the wire's flags byte and lengths, the integer subtypes
+#include <initializer_list>  // multirange's constructor
+#include <limits>            // INT32_MAX checks
+#include <optional>          // bounds: std::nullopt is unbounded
+#include <string>            // to_string(), messages, the encode scratch buffer
+#include <string_view>       // sql_type, bounds literals
+#include <utility>           // std::move
+#include <vector>            // multirange storage
+
+namespace typq {
+namespace detail {
+
+// range_send's flags byte (utils/rangetypes.h). RANGE_LB_NULL (0x20), RANGE_UB_NULL (0x40) and
+// RANGE_CONTAIN_EMPTY (0x80) are never sent for a value.
+inline constexpr std::uint8_t range_empty = 0x01;
+inline constexpr std::uint8_t range_lb_inc = 0x02;
+inline constexpr std::uint8_t range_ub_inc = 0x04;
+inline constexpr std::uint8_t range_lb_inf = 0x08;
+inline constexpr std::uint8_t range_ub_inf = 0x10;
+inline constexpr std::uint8_t range_known_flags = 0x1F;
+
+// The six built-in range types, by subtype: the range, its array and its multirange.
+template <class T>
+inline constexpr bool range_subtype_unknown = false;
+
+template <class T>
+struct range_subtype {
+    static_assert(range_subtype_unknown<T>,
+        "typq::range<T> and typq::multirange<T> hold the subtype of a built-in range type: std::int32_t "
+        "(int4range), std::int64_t (int8range), typq::numeric (numrange), std::chrono::sys_days (daterange), "
+        "typq::timestamp (tsrange) or typq::timestamptz (tstzrange)");
+};
+template <>
+struct range_subtype<std::int32_t> {
+    static constexpr std::string_view range_sql_type = "int4range";
+    static constexpr std::string_view multirange_sql_type = "int4multirange";
+    static constexpr oid range_oid = oid::int4range, range_array_oid = oid::int4range_array;
+    static constexpr oid multirange_oid = oid::int4multirange, multirange_array_oid = oid::int4multirange_array;
+};
+template <>
+struct range_subtype<std::int64_t> {
+    static constexpr std::string_view range_sql_type = "int8range";
+    static constexpr std::string_view multirange_sql_type = "int8multirange";
+    static constexpr oid range_oid = oid::int8range, range_array_oid = oid::int8range_array;
+    static constexpr oid multirange_oid = oid::int8multirange, multirange_array_oid = oid::int8multirange_array;
+};
+template <>
+struct range_subtype<numeric> {
+    static constexpr std::string_view range_sql_type = "numrange";
+    static constexpr std::string_view multirange_sql_type = "nummultirange";
+    static constexpr oid range_oid = oid::numrange, range_array_oid = oid::numrange_array;
+    static constexpr oid multirange_oid = oid::nummultirange, multirange_array_oid = oid::nummultirange_array;
+};
+template <>
+struct range_subtype<std::chrono::sys_days> {
+    static constexpr std::string_view range_sql_type = "daterange";
+    static constexpr std::string_view multirange_sql_type = "datemultirange";
+    static constexpr oid range_oid = oid::daterange, range_array_oid = oid::daterange_array;
+    static constexpr oid multirange_oid = oid::datemultirange, multirange_array_oid = oid::datemultirange_array;
+};
+template <>
+struct range_subtype<timestamp> {
+    static constexpr std::string_view range_sql_type = "tsrange";
+    static constexpr std::string_view multirange_sql_type = "tsmultirange";
+    static constexpr oid range_oid = oid::tsrange, range_array_oid = oid::tsrange_array;
+    static constexpr oid multirange_oid = oid::tsmultirange, multirange_array_oid = oid::tsmultirange_array;
+};
+template <>
+struct range_subtype<timestamptz> {
+    static constexpr std::string_view range_sql_type = "tstzrange";
+    static constexpr std::string_view multirange_sql_type = "tstzmultirange";
+    static constexpr oid range_oid = oid::tstzrange, range_array_oid = oid::tstzrange_array;
+    static constexpr oid multirange_oid = oid::tstzmultirange, multirange_array_oid = oid::tstzmultirange_array;
+};
+
+// The subtype of a built-in range type, or oid::unspecified.
+constexpr oid range_element_type(oid range) noexcept
+{
+    switch (range) {
+    case oid::int4range: return oid::int4;
+    case oid::int8range: return oid::int8;
+    case oid::numrange: return oid::numeric;
+    case oid::daterange: return oid::date;
+    case oid::tsrange: return oid::timestamp;
+    case oid::tstzrange: return oid::timestamptz;
+    default: return oid::unspecified;
+    }
+}
+
+// The range type of a built-in multirange type, or oid::unspecified.
+constexpr oid multirange_element_type(oid multirange) noexcept
+{
+    switch (multirange) {
+    case oid::int4multirange: return oid::int4range;
+    case oid::int8multirange: return oid::int8range;
+    case oid::nummultirange: return oid::numrange;
+    case oid::datemultirange: return oid::daterange;
+    case oid::tsmultirange: return oid::tsrange;
+    case oid::tstzmultirange: return oid::tstzrange;
+    default: return oid::unspecified;
+    }
+}
+
+// A part's error (a bound, a multirange's range), rethrown with which part it was about.
+[[noreturn]] inline void rethrow_range_part_error(const conversion_error& e, const std::string& part)
+{
+    throw conversion_error(std::string(e.what()) + " (" + part + ")",
+        conversion_site{e.column(), e.sql_type(), e.field(), e.cpp_type()});
+}
+
+[[noreturn]] inline void throw_range_error(std::string_view sql_type, const std::string& reason)
+{
+    throw conversion_error(std::string(reason), conversion_site{{}, std::string(sql_type), {}, {}});
+}
+
+// --- bound text, as the server prints it (DateStyle ISO, TimeZone UTC) ---------------------------
+
+// range_bound_escape: a bound is double-quoted when it is empty or has a quote, a backslash, a
+// parenthesis, a bracket, a comma or white space; quotes and backslashes are then doubled.
+inline std::string range_bound_escape(const std::string& text)
+{
+    bool quote = text.empty();
+    for (const char c : text)
+        quote = quote || c == '"' || c == '\\' || c == '(' || c == ')' || c == '[' || c == ']' || c == ','
+            || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    if (!quote)
+        return text;
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\')
+            out += c;
+        out += c;
+    }
+    return out + '"';
+}
+
+inline void append_digits(std::string& out, long long value, int width)
+{
+    std::string digits = std::to_string(value);
+    if (digits.size() < static_cast<std::size_t>(width))
+        out.append(static_cast<std::size_t>(width) - digits.size(), '0');
+    out += digits;
+}
+
+// `days` from 1970-01-01 as ISO `YYYY-MM-DD`, with the year of the proleptic Gregorian calendar
+// (H. Hinnant's civil_from_days, on 64 bits: the server's dates reach the year 5874897).
+// Returns whether the date is BC, which the server prints after the whole value.
+inline bool append_iso_date(std::string& out, long long days)
+{
+    days += 719468;
+    const long long era = (days >= 0 ? days : days - 146096) / 146097;
+    const long long doe = days - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long long mp = (5 * doy + 2) / 153;
+    const long long day = doy - (153 * mp + 2) / 5 + 1;
+    const long long month = mp < 10 ? mp + 3 : mp - 9;
+    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    append_digits(out, year > 0 ? year : 1 - year, 4);
+    out += '-';
+    append_digits(out, month, 2);
+    out += '-';
+    append_digits(out, day, 2);
+    return year <= 0;
+}
+
+// Microseconds from 1970-01-01 as `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing zeros dropped.
+inline bool append_iso_timestamp(std::string& out, long long usecs)
+{
+    long long days = usecs / usecs_per_day;
+    long long rest = usecs % usecs_per_day;
+    if (rest < 0) {
+        rest += usecs_per_day;
+        --days;
+    }
+    const bool bc = append_iso_date(out, days);
+    out += ' ';
+    append_digits(out, rest / 3'600'000'000, 2);
+    out += ':';
+    append_digits(out, rest / 60'000'000 % 60, 2);
+    out += ':';
+    append_digits(out, rest / 1'000'000 % 60, 2);
+    if (long long fraction = rest % 1'000'000; fraction != 0) {
+        int width = 6;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            --width;
+        }
+        out += '.';
+        append_digits(out, fraction, width);
+    }
+    return bc;
+}
+
+inline std::string range_bound_text(std::int32_t value) { return std::to_string(value); }
+inline std::string range_bound_text(std::int64_t value) { return std::to_string(value); }
+inline std::string range_bound_text(const numeric& value) { return value.to_string(); }
+inline std::string range_bound_text(std::chrono::sys_days value)
+{
+    if (value == std::chrono::sys_days::max())
+        return "infinity";
+    if (value == std::chrono::sys_days::min())
+        return "-infinity";
+    std::string out;
+    if (append_iso_date(out, value.time_since_epoch().count()))
+        out += " BC";
+    return out;
+}
+inline std::string range_bound_text(timestamp value)
+{
+    if (value == timestamp::max())
+        return "infinity";
+    if (value == timestamp::min())
+        return "-infinity";
+    std::string out;
+    if (append_iso_timestamp(out, value.time_since_epoch().count()))
+        out += " BC";
+    return out;
+}
+inline std::string range_bound_text(timestamptz value)
+{
+    if (value == timestamptz::max())
+        return "infinity";
+    if (value == timestamptz::min())
+        return "-infinity";
+    std::string out;
+    const bool bc = append_iso_timestamp(out, value.time_since_epoch().count());
+    out += "+00";
+    if (bc)
+        out += " BC";
+    return out;
+}
+
+}  // namespace detail
+
+/// Whether each bound of a typq::range is inclusive: from the server's spelling, `"[)"` (the
+/// default, as `int4range(1, 5)`), `"[]"`, `"(]"` or `"()"`, checked at compile time, or from two
+/// flags.
+struct range_bounds {
+    bool lower_inclusive = true;
+    bool upper_inclusive = false;
+
+    constexpr range_bounds() noexcept = default;
+    constexpr range_bounds(bool lower_inclusive_, bool upper_inclusive_) noexcept
+        : lower_inclusive(lower_inclusive_), upper_inclusive(upper_inclusive_)
+    {
+    }
+    consteval range_bounds(const char (&text)[3])
+        : lower_inclusive(text[0] == '['), upper_inclusive(text[1] == ']')
+    {
+        if ((text[0] != '[' && text[0] != '(') || (text[1] != ']' && text[1] != ')'))
+            range_bounds_must_be_brackets_or_parentheses();
+    }
+
+    friend constexpr bool operator==(const range_bounds&, const range_bounds&) noexcept = default;
+
+private:
+    // Called only for a bad literal, so that the compiler's error names the problem.
+    static void range_bounds_must_be_brackets_or_parentheses() {}
+};
+
+/// A value of one of PostgreSQL's built-in range types: `int4range` (T = std::int32_t),
+/// `int8range` (std::int64_t), `numrange` (typq::numeric), `daterange` (std::chrono::sys_days),
+/// `tsrange` (typq::timestamp) or `tstzrange` (typq::timestamptz).
+///
+/// A range is empty, or has a lower and an upper bound, each either unbounded (`std::nullopt`) or
+/// a value that is inclusive or exclusive. An unbounded side is never inclusive (the server
+/// prints `[,5]` as `(,5]`), and the constructor clears the flag as the server does.
+///
+/// Equality is structural, as stored: `[1,3]` and `[1,4)` are different typq::range<int> values,
+/// while the server canonicalises the discrete types (int4range, int8range, daterange) to `[)`
+/// form, so `[1,3]` sent comes back `[1,4)`, and `[1,1)` or `(1,2)` come back empty. typq does
+/// not canonicalise: compare what the server returned with what it returned.
+///
+/// @par Example
+/// `typq::range<int>(1, 10)` is `[1,10)`; `typq::range<int>(std::nullopt, 5, "(]")` is `(,5]`;
+/// `typq::range<int>()` is `empty`.
+template <class T>
+class range {
+    // For any other T, range_subtype's static_assert names the six subtypes.
+    static_assert(sizeof(detail::range_subtype<T>) > 0);
+
+public:
+    using value_type = T;
+
+    /// The empty range.
+    range() = default;
+
+    /// The range from `lower` to `upper` (`std::nullopt`: unbounded on that side), with `bounds`.
+    /// @throws typq::conversion_error when both bounds are there and `lower` is above `upper`
+    ///         (the server's "range lower bound must be less than or equal to range upper bound").
+    range(std::optional<T> lower, std::optional<T> upper, range_bounds bounds = {})
+        : empty_(false), lower_(std::move(lower)), upper_(std::move(upper)),
+          lower_inclusive_(lower_ && bounds.lower_inclusive), upper_inclusive_(upper_ && bounds.upper_inclusive)
+    {
+        if (lower_ && upper_ && *upper_ < *lower_)
+            detail::throw_range_error(detail::range_subtype<T>::range_sql_type,
+                "range lower bound must be less than or equal to range upper bound");
+    }
+
+    /// `empty`, PostgreSQL's empty range: it contains nothing and has no bounds.
+    [[nodiscard]] bool empty() const noexcept { return empty_; }
+    /// The lower bound; `std::nullopt` when there is none (unbounded, or an empty range).
+    [[nodiscard]] const std::optional<T>& lower() const noexcept { return lower_; }
+    /// The upper bound; `std::nullopt` when there is none (unbounded, or an empty range).
+    [[nodiscard]] const std::optional<T>& upper() const noexcept { return upper_; }
+    /// `[`: the lower bound is in the range (false when unbounded or empty).
+    [[nodiscard]] bool lower_inclusive() const noexcept { return lower_inclusive_; }
+    /// `]`: the upper bound is in the range (false when unbounded or empty).
+    [[nodiscard]] bool upper_inclusive() const noexcept { return upper_inclusive_; }
+    /// No lower bound: the range reaches down without end (false for an empty range).
+    [[nodiscard]] bool lower_unbounded() const noexcept { return !empty_ && !lower_; }
+    /// No upper bound: the range reaches up without end (false for an empty range).
+    [[nodiscard]] bool upper_unbounded() const noexcept { return !empty_ && !upper_; }
+
+    /// Whether `value` is in the range, as the server's `@>` says: never for an empty range.
+    [[nodiscard]] bool contains(const T& value) const
+    {
+        if (empty_)
+            return false;
+        if (lower_ && (lower_inclusive_ ? value < *lower_ : !(*lower_ < value)))
+            return false;
+        if (upper_ && (upper_inclusive_ ? *upper_ < value : !(value < *upper_)))
+            return false;
+        return true;
+    }
+
+    /// The range as the server prints it with `DateStyle` ISO and `TimeZone` UTC: `[1,4)`,
+    /// `(,5]`, `empty`, `["2020-01-01 10:00:00",infinity)`; timestamptz bounds in UTC (`+00`).
+    [[nodiscard]] std::string to_string() const
+    {
+        if (empty_)
+            return "empty";
+        std::string out = lower_inclusive_ ? "[" : "(";
+        if (lower_)
+            out += detail::range_bound_escape(detail::range_bound_text(*lower_));
+        out += ',';
+        if (upper_)
+            out += detail::range_bound_escape(detail::range_bound_text(*upper_));
+        out += upper_inclusive_ ? ']' : ')';
+        return out;
+    }
+
+    /// Structurally equal: both empty, or the same bounds with the same inclusivity (no
+    /// canonicalisation: `[1,3]` != `[1,4)`).
+    friend bool operator==(const range&, const range&) = default;
+
+private:
+    bool empty_ = true;
+    std::optional<T> lower_;
+    std::optional<T> upper_;
+    bool lower_inclusive_ = false;
+    bool upper_inclusive_ = false;
+};
+
+/// A value of a built-in multirange type (`int4multirange` ... `tstzmultirange`): an ordered list
+/// of typq::range<T>. The server sorts, merges and drops empty ranges (`{[3,4),[1,2),[2,3)}` comes
+/// back `{[1,4)}`); typq keeps the ranges as given, so `==` compares the lists as stored.
+template <class T>
+class multirange {
+    static_assert(sizeof(detail::range_subtype<T>) > 0);
+
+public:
+    using value_type = range<T>;
+    using const_iterator = typename std::vector<range<T>>::const_iterator;
+    using iterator = const_iterator;
+    using size_type = std::size_t;
+
+    /// `{}`, no ranges.
+    multirange() = default;
+    multirange(std::initializer_list<range<T>> ranges) : ranges_(ranges) {}
+    explicit multirange(std::vector<range<T>> ranges) : ranges_(std::move(ranges)) {}
+
+    [[nodiscard]] const std::vector<range<T>>& ranges() const noexcept { return ranges_; }
+    [[nodiscard]] const_iterator begin() const noexcept { return ranges_.begin(); }
+    [[nodiscard]] const_iterator end() const noexcept { return ranges_.end(); }
+    [[nodiscard]] std::size_t size() const noexcept { return ranges_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return ranges_.empty(); }
+    [[nodiscard]] const range<T>& operator[](std::size_t i) const noexcept { return ranges_[i]; }
+    void push_back(range<T> r) { ranges_.push_back(std::move(r)); }
+
+    /// Whether any of the ranges contains `value`.
+    [[nodiscard]] bool contains(const T& value) const
+    {
+        for (const auto& r : ranges_)
+            if (r.contains(value))
+                return true;
+        return false;
+    }
+
+    /// `{[1,3),[5,7)}`, each range as range::to_string prints it.
+    [[nodiscard]] std::string to_string() const
+    {
+        std::string out = "{";
+        for (std::size_t i = 0; i < ranges_.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            out += ranges_[i].to_string();
+        }
+        return out + '}';
+    }
+
+    friend bool operator==(const multirange&, const multirange&) = default;
+
+private:
+    std::vector<range<T>> ranges_;
+};
+
+namespace detail {
+
+// One length-prefixed value (a range bound, a multirange's range): `what` names it in messages.
+// Returns its bytes, typed `type`, and moves `offset` past them.
+inline value_view read_range_part(value_view in, std::size_t& offset, oid type, std::string_view what)
+{
+    if (in.size() - offset < 4)
+        in.fail(std::string(what) + " is missing: the value ends at byte " + std::to_string(in.size()));
+    const auto length = in.subview(offset, 4, in.type()).read_be<std::int32_t>();
+    offset += 4;
+    if (length < 0)
+        in.fail(std::string(what) + " has length " + std::to_string(length));
+    if (static_cast<std::size_t>(length) > in.size() - offset)
+        in.fail(std::string(what) + " is " + std::to_string(length) + " bytes, past the end of the value ("
+            + std::to_string(in.size() - offset) + " bytes left)");
+    const value_view part = in.subview(offset, static_cast<std::size_t>(length), type);
+    offset += static_cast<std::size_t>(length);
+    return part;
+}
+
+// Appends `value` encoded by `Adapter`, after its int4 length.
+template <class Adapter, class V>
+void write_range_part(const V& value, writer& out, std::string_view sql_type)
+{
+    std::string scratch;
+    writer part(scratch);
+    Adapter::encode(value, part);
+    if (scratch.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+        throw_range_error(sql_type, "a part of the " + std::string(sql_type) + " value is "
+                + std::to_string(scratch.size()) + " bytes, more than int4 can count");
+    out.put_be(static_cast<std::int32_t>(scratch.size()));
+    out.put_bytes(scratch.data(), scratch.size());
+}
+
+}  // namespace detail
+
+/// The range type of T (`int4range` for typq::range<std::int32_t>), in range_send's form. Reads
+/// its own range type, and those of subtypes T widens exactly: typq::range<std::int64_t> reads
+/// int4range too, typq::range<typq::numeric> reads int4range and int8range. Narrowing
+/// (int8range into typq::range<std::int32_t>) is refused when the result's columns are checked.
+template <class T>
+struct type<range<T>> {
+    using subtype = detail::range_subtype<T>;
+    static constexpr std::string_view sql_type = subtype::range_sql_type;
+    static constexpr oid param_oid = subtype::range_oid;
+    static constexpr oid array_oid = subtype::range_array_oid;
+
+    static constexpr bool accepts(oid column) noexcept
+    {
+        if (column == param_oid)
+            return true;
+        const oid element = detail::range_element_type(column);
+        return element != oid::unspecified && type<T>::accepts(element);
+    }
+
+    static void encode(const range<T>& value, writer& out)
+    {
+        std::uint8_t flags = 0;
+        if (value.empty())
+            flags = detail::range_empty;
+        else {
+            flags |= value.lower_inclusive() ? detail::range_lb_inc : 0;
+            flags |= value.upper_inclusive() ? detail::range_ub_inc : 0;
+            flags |= value.lower() ? 0 : detail::range_lb_inf;
+            flags |= value.upper() ? 0 : detail::range_ub_inf;
+        }
+        out.put_be(flags);
+        if (value.lower())
+            detail::write_range_part<type<T>>(*value.lower(), out, sql_type);
+        if (value.upper())
+            detail::write_range_part<type<T>>(*value.upper(), out, sql_type);
+    }
+
+    // range_recv, checked: the flags byte, no unknown flag, nothing after `empty`, each present
+    // bound's length within the value, nothing after the upper bound, lower <= upper.
+    static void decode(value_view in, range<T>& out)
+    {
+        if (in.size() < 1)
+            in.fail("range value is 0 bytes, too short for its flags byte");
+        const auto flags = in.subview(0, 1, in.type()).read_be<std::uint8_t>();
+        if ((flags & ~detail::range_known_flags) != 0)
+            in.fail("range flags 0x" + hex(flags) + " have unknown bits");
+        if ((flags & detail::range_empty) != 0) {
+            if (flags != detail::range_empty)
+                in.fail("range flags 0x" + hex(flags) + " mark an empty range that has bounds");
+            if (in.size() != 1)
+                in.fail("empty range has " + std::to_string(in.size() - 1) + " bytes after its flags byte");
+            out = range<T>();
+            return;
+        }
+        if ((flags & detail::range_lb_inf) != 0 && (flags & detail::range_lb_inc) != 0)
+            in.fail("range flags 0x" + hex(flags) + " mark an unbounded lower bound inclusive");
+        if ((flags & detail::range_ub_inf) != 0 && (flags & detail::range_ub_inc) != 0)
+            in.fail("range flags 0x" + hex(flags) + " mark an unbounded upper bound inclusive");
+
+        const oid element = element_type(in.type());
+        std::size_t offset = 1;
+        std::optional<T> lower;
+        std::optional<T> upper;
+        if ((flags & detail::range_lb_inf) == 0)
+            decode_bound(detail::read_range_part(in, offset, element, "range lower bound"), lower.emplace(), "lower");
+        if ((flags & detail::range_ub_inf) == 0)
+            decode_bound(detail::read_range_part(in, offset, element, "range upper bound"), upper.emplace(), "upper");
+        if (offset != in.size())
+            in.fail("range has " + std::to_string(in.size() - offset) + " bytes after its bounds");
+        if (lower && upper && *upper < *lower)
+            in.fail("range lower bound is above its upper bound");
+        out = range<T>(std::move(lower), std::move(upper),
+            range_bounds{(flags & detail::range_lb_inc) != 0, (flags & detail::range_ub_inc) != 0});
+    }
+
+private:
+    // The subtype adapter's error, rethrown saying which bound it was about.
+    static void decode_bound(value_view bound, T& out, std::string_view which)
+    {
+        try {
+            type<T>::decode(bound, out);
+        }
+        catch (const conversion_error& e) {
+            detail::rethrow_range_part_error(e, std::string(sql_type) + " " + std::string(which) + " bound");
+        }
+    }
+
+    static constexpr oid element_type(oid column) noexcept
+    {
+        const oid element = detail::range_element_type(column);
+        return element == oid::unspecified ? type<T>::param_oid : element;
+    }
+
+    static std::string hex(std::uint8_t byte)
+    {
+        constexpr char digits[] = "0123456789abcdef";
+        return {digits[byte >> 4], digits[byte & 15]};
+    }
+};
+
+/// The multirange type of T (`int4multirange` for typq::multirange<std::int32_t>), in
+/// multirange_send's form; reads the multiranges whose ranges typq::range<T> reads.
+template <class T>
+struct type<multirange<T>> {
+    using subtype = detail::range_subtype<T>;
+    static constexpr std::string_view sql_type = subtype::multirange_sql_type;
+    static constexpr oid param_oid = subtype::multirange_oid;
+    static constexpr oid array_oid = subtype::multirange_array_oid;
+
+    static constexpr bool accepts(oid column) noexcept
+    {
+        if (column == param_oid)
+            return true;
+        const oid element = detail::multirange_element_type(column);
+        return element != oid::unspecified && type<range<T>>::accepts(element);
+    }
+
+    static void encode(const multirange<T>& value, writer& out)
+    {
+        if (value.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+            detail::throw_range_error(sql_type, "a " + std::string(sql_type) + " of " + std::to_string(value.size())
+                    + " ranges has more than int4 can count");
+        out.put_be(static_cast<std::int32_t>(value.size()));
+        for (const auto& r : value)
+            detail::write_range_part<type<range<T>>>(r, out, sql_type);
+    }
+
+    // multirange_recv, checked: a count that the bytes can back (each range takes at least its
+    // 4-byte length and its flags byte), each range's length within the value, nothing after.
+    static void decode(value_view in, multirange<T>& out)
+    {
+        if (in.size() < 4)
+            in.fail("multirange value is " + std::to_string(in.size()) + " bytes, too short for its 4-byte count");
+        const auto count = in.subview(0, 4, in.type()).read_be<std::int32_t>();
+        if (count < 0)
+            in.fail("multirange has " + std::to_string(count) + " ranges");
+        if (static_cast<std::size_t>(count) > (in.size() - 4) / 5)
+            in.fail("multirange has " + std::to_string(count) + " ranges but only " + std::to_string(in.size() - 4)
+                + " bytes for them");
+        const oid element = detail::multirange_element_type(in.type()) == oid::unspecified
+            ? type<range<T>>::param_oid
+            : detail::multirange_element_type(in.type());
+        std::vector<range<T>> ranges(static_cast<std::size_t>(count));
+        std::size_t offset = 4;
+        for (std::size_t i = 0; i < ranges.size(); ++i) {
+            const std::string what = "multirange range " + std::to_string(i);
+            const value_view part = detail::read_range_part(in, offset, element, what);
+            try {
+                type<range<T>>::decode(part, ranges[i]);
+            }
+            catch (const conversion_error& e) {
+                detail::rethrow_range_part_error(e, std::string(sql_type) + " range " + std::to_string(i));
+            }
+        }
+        if (offset != in.size())
+            in.fail("multirange has " + std::to_string(in.size() - offset) + " bytes after its last range");
+        out = multirange<T>(std::move(ranges));
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_RANGE_HPP
+// ----- end <typq/types/range.hpp> -----
 // ----- begin <typq/types/uuid.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/types/uuid.hpp: typq::uuid and its binary adapter (uuid_send / uuid_recv: the 16 bytes in
@@ -4693,14 +5625,217 @@ struct type<bit_string> {
 
 #endif  // TYPQ_TYPES_BIT_HPP
 // ----- end <typq/types/bit.hpp> -----
-// ----- begin <typq/reflect.hpp> -----
+// ----- begin <typq/types/enum.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,
-// std::tuple, or one scalar) and uniform access to their fields. The only header that uses
-// Boost.PFR directly, besides detail/field_names.hpp.
+// typq/types/enum.hpp: a C++ enumeration <-> a PostgreSQL enum, by label. The labels are the
+// enumerators' names, read at compile time, or given by the user; the enum's OID is looked up
+// once per connection from its SQL name.
+//
+//     enum class mood { sad, ok, happy };
+//     template <> struct typq::type<mood> : typq::enum_type<mood, "mood"> {};
 
-#ifndef TYPQ_REFLECT_HPP
-#define TYPQ_REFLECT_HPP
+#ifndef TYPQ_TYPES_ENUM_HPP
+#define TYPQ_TYPES_ENUM_HPP
+
+// ----- begin <typq/detail/sql_name.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/sql_name.hpp: typq::sql_name, a string literal as a template argument, so that an
+// adapter can be declared with the SQL type it maps to: `typq::enum_type<mood, "mood">`.
+
+#ifndef TYPQ_DETAIL_SQL_NAME_HPP
+#define TYPQ_DETAIL_SQL_NAME_HPP
+
+#include <cstddef>      // std::size_t
+#include <string_view>  // view()
+
+namespace typq {
+
+/// The name of a SQL type, given as a template argument (`"mood"`, `"shop.address"`); the
+/// connection looks it up with `to_regtype`, so it is written as in SQL (quote mixed-case names:
+/// `"\"Mood\""`).
+template <std::size_t N>
+struct sql_name {
+    char text[N] = {};
+
+    consteval sql_name(const char (&literal)[N]) noexcept  // NOLINT: implicit, from the literal
+    {
+        for (std::size_t i = 0; i < N; ++i)
+            text[i] = literal[i];
+    }
+
+    [[nodiscard]] constexpr std::string_view view() const noexcept { return {text, N - 1}; }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_DETAIL_SQL_NAME_HPP
+// ----- end <typq/detail/sql_name.hpp> -----
+
+#include <array>        // the label table
+#include <cstddef>      // std::size_t
+#include <iterator>     // std::size
+#include <limits>       // the probed range of values
+#include <string>       // messages
+#include <string_view>  // labels
+#include <type_traits>  // std::is_enum_v, std::underlying_type_t
+#include <utility>      // std::pair, std::index_sequence, std::cmp_less
+
+namespace typq {
+
+/// One enumerator and its PostgreSQL label.
+template <class E>
+using enum_label = std::pair<E, std::string_view>;
+
+namespace detail {
+
+// The compiler's spelling of V inside this function's name: "mood::happy" for an enumerator,
+// "(mood)3" for a value that names none. g++: "... [with auto V = mood::happy; ...]";
+// clang: "... [V = mood::happy]".
+template <auto V>
+consteval std::string_view enumerator_spelling()
+{
+    const std::string_view function = __PRETTY_FUNCTION__;
+    const std::size_t start = function.find("V = ") + 4;
+    std::size_t end = start;
+    while (end < function.size() && function[end] != ';' && function[end] != ']')
+        ++end;
+    return function.substr(start, end - start);
+}
+
+// An enumerator's name without its scope ("happy"), or empty for a value that names none.
+template <auto V>
+consteval std::string_view enumerator_name()
+{
+    constexpr std::string_view spelling = enumerator_spelling<V>();
+    if (spelling.empty() || spelling[0] == '(' || (spelling[0] >= '0' && spelling[0] <= '9') || spelling[0] == '-')
+        return {};
+    const std::size_t colon = spelling.rfind(':');
+    return colon == std::string_view::npos ? spelling : spelling.substr(colon + 1);
+}
+
+// The values probed for enumerators: -128 to 255, within the underlying type.
+template <class E>
+struct enum_probe {
+    using limits = std::numeric_limits<std::underlying_type_t<E>>;
+    static constexpr long long low = std::cmp_less(limits::min(), -128) ? -128 : static_cast<long long>(limits::min());
+    static constexpr long long high = std::cmp_greater(limits::max(), 255) ? 255 : static_cast<long long>(limits::max());
+    static constexpr std::size_t count = static_cast<std::size_t>(high - low + 1);
+};
+
+// The name of every probed value (empty where none), by expansion into an array: a fold over
+// several hundred values would pass clang's default nesting limit.
+template <class E, std::size_t... I>
+consteval std::array<std::string_view, sizeof...(I)> probe_enumerators(std::index_sequence<I...>)
+{
+    return {enumerator_name<static_cast<E>(enum_probe<E>::low + static_cast<long long>(I))>()...};
+}
+
+template <class E>
+inline constexpr auto probed_enumerators = probe_enumerators<E>(std::make_index_sequence<enum_probe<E>::count>{});
+
+template <class E>
+consteval std::size_t count_enumerators()
+{
+    std::size_t count = 0;
+    for (const std::string_view name : probed_enumerators<E>)
+        count += name.empty() ? 0 : 1;
+    return count;
+}
+
+template <class E>
+consteval std::array<enum_label<E>, count_enumerators<E>()> list_enumerators()
+{
+    std::array<enum_label<E>, count_enumerators<E>()> labels{};
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < probed_enumerators<E>.size(); ++i)
+        if (!probed_enumerators<E>[i].empty())
+            labels[next++] = {static_cast<E>(enum_probe<E>::low + static_cast<long long>(i)), probed_enumerators<E>[i]};
+    return labels;
+}
+
+/// E's enumerators with their names as labels, in value order (enumerators from -128 to 255;
+/// give labels explicitly for others).
+template <class E>
+inline constexpr auto enumerator_labels = list_enumerators<E>();
+
+// Labels are unique, non-empty and fit in a PostgreSQL name (63 bytes); values are unique.
+template <class Labels>
+consteval bool valid_enum_labels(const Labels& labels)
+{
+    for (std::size_t i = 0; i < std::size(labels); ++i) {
+        if (labels[i].second.empty() || labels[i].second.size() > 63)
+            return false;
+        for (std::size_t j = 0; j < i; ++j)
+            if (labels[i].second == labels[j].second || labels[i].first == labels[j].first)
+                return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+
+/// The adapter of a C++ enumeration `E` and the PostgreSQL enum named `Name`, by label; derive
+/// `typq::type<E>` from it. `Labels` (a constexpr array of `typq::enum_label<E>` with static
+/// storage) gives the labels; by default they are the enumerators' names.
+///
+///     inline constexpr typq::enum_label<color> color_labels[] = {{color::dark_blue, "dark blue"}, ...};
+///     template <> struct typq::type<color> : typq::enum_type<color, "color", color_labels> {};
+///
+/// A value without a label cannot be sent, and a label without a value cannot be read: both are
+/// typq::conversion_error. The server refuses a label it does not have (typq::invalid_text_representation).
+template <class E, sql_name Name, const auto& Labels = detail::enumerator_labels<E>>
+struct enum_type {
+    static_assert(std::is_enum_v<E>, "typq::enum_type<E, Name>: E must be an enumeration");
+    static_assert(std::size(Labels) > 0,
+        "typq::enum_type<E, Name>: no labels: E has no enumerators from -128 to 255 (give the labels explicitly)");
+    static_assert(detail::valid_enum_labels(Labels),
+        "typq::enum_type<E, Name>: labels must be unique, 1 to 63 bytes long, with one label per value");
+
+    static constexpr std::string_view sql_type = Name.view();
+    static constexpr bool lookup_oid = true;
+
+    static void encode(E value, writer& out)
+    {
+        for (const auto& [enumerator, label] : Labels) {
+            if (enumerator == value) {
+                out.put_text(label);
+                return;
+            }
+        }
+        throw conversion_error(detail::type_name<E>() + " value "
+                + std::to_string(static_cast<long long>(static_cast<std::underlying_type_t<E>>(value)))
+                + " has no label in enum " + std::string(sql_type),
+            conversion_site{{}, std::string(sql_type), {}, detail::type_name<E>()});
+    }
+
+    static void decode(value_view in, E& out)
+    {
+        const std::string_view text = in.text();
+        for (const auto& [enumerator, label] : Labels) {
+            if (label == text) {
+                out = enumerator;
+                return;
+            }
+        }
+        in.fail("label \"" + std::string(text) + "\" of enum " + std::string(sql_type) + " is not one of "
+            + detail::type_name<E>() + "'s");
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_ENUM_HPP
+// ----- end <typq/types/enum.hpp> -----
+// ----- begin <typq/types/composite.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/composite.hpp: an aggregate struct <-> a PostgreSQL composite type (CREATE TYPE ...
+// AS (...), or a table's row type), field by attribute name, in record_send's binary format.
+//
+//     struct address { std::string street; std::string city; std::optional<std::string> zip; };
+//     template <> struct typq::type<address> : typq::composite_type<address, "address"> {};
+
+#ifndef TYPQ_TYPES_COMPOSITE_HPP
+#define TYPQ_TYPES_COMPOSITE_HPP
 
 // ----- begin <typq/detail/field_names.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
@@ -4839,6 +5974,416 @@ static_assert(field_names<field_name_check::two_fields>[0] == "alpha" &&
 
 #endif  // TYPQ_DETAIL_FIELD_NAMES_HPP
 // ----- end <typq/detail/field_names.hpp> -----
+
+#include <boost/pfr/core.hpp>
+#include <boost/pfr/tuple_size.hpp>
+
+#include <climits>      // INT32_MAX
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t, std::uint32_t
+#include <string>       // messages, the scratch buffer
+#include <string_view>  // names
+#include <type_traits>  // std::is_aggregate_v
+#include <utility>      // std::index_sequence
+
+namespace typq {
+namespace detail {
+
+inline constexpr std::size_t no_field = static_cast<std::size_t>(-1);
+
+// The index of T's field named `name`, or no_field.
+template <class T>
+std::size_t composite_field_index(std::string_view name) noexcept
+{
+    constexpr auto& names = field_names<T>;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name)
+            return i;
+    return no_field;
+}
+
+// Calls f(field<I>) for the field at run-time index `index`.
+template <class T, class F>
+void with_composite_field(T& value, std::size_t index, F&& f)
+{
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((I == index ? f(boost::pfr::get<I>(value)) : void()), ...);
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+}
+
+// Whether the field at run-time `index` reads values of type `column`.
+template <class T>
+bool composite_field_accepts(std::size_t index, oid column, const server_types& types)
+{
+    bool fits = false;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((I == index ? void(fits = accepts<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(column, types)) : void()),
+            ...);
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+    return fits;
+}
+
+// The type a field's adapter writes: what its element_oid or param_oid says.
+template <class F>
+oid composite_wire_oid(const server_types& types)
+{
+    using base = std::remove_cv_t<F>;
+    if constexpr (receives_null<base> && requires { typename base::value_type; })
+        return composite_wire_oid<typename base::value_type>(types);  // std::optional<U>: U's
+    else if constexpr (requires { type<base>::element_oid; })
+        return type<base>::element_oid;
+    else
+        return param_oid_of<base>(types);
+}
+
+// The binary form a value of `attribute`'s type takes fits what a field of wire type `wire` writes.
+inline bool composite_wire_fits(oid wire, oid attribute, const server_types& types)
+{
+    const oid base = types.strip_domains(attribute);
+    if (wire == base)
+        return true;
+    return wire == oid::text && is_text_column(base, types);
+}
+
+[[noreturn]] inline void throw_composite_encode_error(std::string_view sql_type, const std::string& reason)
+{
+    throw conversion_error("cannot encode composite type " + std::string(sql_type) + ": " + reason,
+        conversion_site{{}, std::string(sql_type), {}, {}});
+}
+
+// Reads record_send's format: int4 count, then per attribute its type OID, int4 length (-1 for
+// NULL) and bytes. Checks every length before reading.
+class composite_reader {
+public:
+    explicit composite_reader(value_view in) : in_(in)
+    {
+        const std::int32_t count = in.subview(0, 4, in.type()).read_be<std::int32_t>();
+        if (count < 0 || static_cast<std::size_t>(count) > (in.size() - 4) / 8)
+            in.fail("composite value has " + std::to_string(count) + " attributes in " + std::to_string(in.size())
+                + " bytes");
+        count_ = static_cast<std::size_t>(count);
+    }
+
+    [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+    /// Attribute `index`'s type and bytes; false for NULL.
+    bool next(std::size_t index, oid& type, value_view& value)
+    {
+        if (in_.size() - offset_ < 8)
+            in_.fail("composite attribute " + std::to_string(index + 1) + " is missing: the value ends at byte "
+                + std::to_string(in_.size()));
+        type = static_cast<oid>(in_.subview(offset_, 4, in_.type()).read_be<std::uint32_t>());
+        const std::int32_t length = in_.subview(offset_ + 4, 4, in_.type()).read_be<std::int32_t>();
+        offset_ += 8;
+        if (length == -1)
+            return false;
+        if (length < 0 || static_cast<std::size_t>(length) > in_.size() - offset_)
+            in_.fail("composite attribute " + std::to_string(index + 1) + " has length " + std::to_string(length) + " with "
+                + std::to_string(in_.size() - offset_) + " bytes left");
+        value = in_.subview(offset_, static_cast<std::size_t>(length), in_.types().strip_domains(type));
+        offset_ += static_cast<std::size_t>(length);
+        return true;
+    }
+
+    void finish() const
+    {
+        if (offset_ != in_.size())
+            in_.fail("composite value has " + std::to_string(in_.size() - offset_) + " bytes after its last attribute");
+    }
+
+private:
+    value_view in_;
+    std::size_t count_ = 0;
+    std::size_t offset_ = 4;
+};
+
+}  // namespace detail
+
+/// The adapter of aggregate struct `T` and the composite type named `Name` (as in SQL: `"address"`,
+/// `"shop.address"`); derive `typq::type<T>` from it. Fields map to attributes by name, both ways,
+/// and every attribute needs its field and every field its attribute.
+///
+/// - As a parameter, T is sent as `Name` (its OID and attributes are looked up once per
+///   connection); each field's C++ type must send the attribute's type (or a domain over it).
+/// - As a result column it reads `Name`, any other composite type with the same attribute names
+///   (a table's row type), and an anonymous `record` (`ROW(...)`), whose attributes have no names
+///   and map by position.
+/// - Arrays (`std::vector<T>`) and composites nested in composites work the same way.
+/// A struct with a composite adapter is one column as a row type: `query<address>("SELECT addr ...")`.
+template <class T, sql_name Name>
+struct composite_type {
+    static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
+
+    static constexpr std::string_view sql_type = Name.view();
+    static constexpr bool lookup_oid = true;
+    static constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+
+    /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
+    /// field), or `record`.
+    static bool accepts(oid column, const server_types& types)
+    {
+        if (column == oid::record)
+            return true;
+        const type_info* info = types.find(column);
+        if (!info || info->kind != type_kind::composite || info->attributes.size() != field_count)
+            return false;
+        for (const type_attribute& attribute : info->attributes) {
+            const std::size_t field = detail::composite_field_index<T>(attribute.name);
+            if (field == detail::no_field || !detail::composite_field_accepts<T>(field, attribute.type, types))
+                return false;
+        }
+        return true;  // as many attributes as fields, each naming a field: every field is covered
+    }
+
+    static void encode(const T& value, writer& out)
+    {
+        const type_info& info = out.types().get(sql_type);
+        if (info.kind != type_kind::composite)
+            detail::throw_composite_encode_error(sql_type, "the server's type \"" + info.name + "\" is not a composite type");
+        for (const std::string_view field : detail::field_names<T>) {
+            bool found = false;
+            for (const type_attribute& attribute : info.attributes)
+                found = found || attribute.name == field;
+            if (!found)
+                detail::throw_composite_encode_error(sql_type, "field \"" + std::string(field) + "\" of "
+                        + detail::type_name<T>() + " is not an attribute of " + info.name);
+        }
+        out.put_be(static_cast<std::int32_t>(info.attributes.size()));
+        std::string scratch;
+        for (std::size_t a = 0; a < info.attributes.size(); ++a) {
+            const type_attribute& attribute = info.attributes[a];
+            const std::size_t index = detail::composite_field_index<T>(attribute.name);
+            if (index == detail::no_field)
+                detail::throw_composite_encode_error(sql_type, "attribute \"" + attribute.name + "\" of " + info.name
+                        + " has no field in " + detail::type_name<T>());
+            out.put_be(static_cast<std::uint32_t>(attribute.type));
+            detail::with_composite_field(value, index, [&](const auto& field) {
+                encode_attribute(field, attribute, out, scratch);
+            });
+        }
+    }
+
+    static void decode(value_view in, T& out)
+    {
+        detail::composite_reader reader(in);
+        const type_info* info = in.type() == oid::record ? nullptr : in.types().find(in.type());
+        if (in.type() != oid::record && (!info || info->kind != type_kind::composite))
+            in.fail("the composite type of this value is unknown");
+        if (reader.count() != field_count)
+            in.fail("composite value has " + std::to_string(reader.count()) + " attributes, "
+                + detail::type_name<T>() + " has " + std::to_string(field_count) + " fields");
+        if (info && info->attributes.size() != field_count)
+            in.fail("composite type " + info->name + " has " + std::to_string(info->attributes.size())
+                + " attributes, " + detail::type_name<T>() + " has " + std::to_string(field_count) + " fields");
+        for (std::size_t a = 0; a < field_count; ++a) {
+            // In order by name when the names match; a record's attributes have none: by position.
+            std::size_t index = a;
+            if (info && detail::field_names<T>[a] != info->attributes[a].name) {
+                index = detail::composite_field_index<T>(info->attributes[a].name);
+                if (index == detail::no_field)
+                    in.fail("attribute \"" + info->attributes[a].name + "\" of " + info->name + " has no field in "
+                        + detail::type_name<T>());
+            }
+            oid type = oid::unspecified;
+            value_view value(nullptr, 0, oid::unspecified);
+            const bool present = reader.next(a, type, value);
+            detail::with_composite_field(out, index, [&](auto& field) {
+                decode_attribute(in, present, type, value, index, field);
+            });
+        }
+        reader.finish();
+    }
+
+private:
+    template <class F>
+    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
+    {
+        const oid wire = detail::composite_wire_oid<F>(out.types());
+        if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
+                    + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
+                    + describe(attribute.type, out.types()));
+        if constexpr (detail::sends_null<F>) {
+            if (type<F>::is_null(field)) {
+                out.put_be(std::int32_t{-1});
+                return;
+            }
+        }
+        scratch.clear();
+        try {
+            writer inner(scratch, &out.types());
+            type<F>::encode(field, inner);
+        }
+        catch (const conversion_error& e) {
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\": " + e.what());
+        }
+        if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" is too large");
+        out.put_be(static_cast<std::int32_t>(scratch.size()));
+        out.put_bytes(scratch.data(), scratch.size());
+    }
+
+    template <class F>
+    static void decode_attribute(value_view in, bool present, oid type, value_view value, std::size_t index, F& field)
+    {
+        const std::string name(detail::field_names<T>[index]);
+        if (!present) {
+            if constexpr (detail::receives_null<F>)
+                typq::type<F>::set_null(field);
+            else
+                in.fail("attribute \"" + name + "\" is NULL, but field \"" + name + "\" (" + detail::type_name<F>()
+                    + ") is not a std::optional");
+            return;
+        }
+        if (!detail::accepts<F>(type, in.types()))
+            in.fail("attribute \"" + name + "\" is " + describe(type, in.types()) + ", which field \"" + name + "\" ("
+                + detail::type_name<F>() + ") cannot read");
+        try {
+            typq::type<F>::decode(value, field);
+        }
+        catch (const conversion_error& e) {
+            throw conversion_error(std::string(e.what()) + " (attribute \"" + name + "\" of " + std::string(sql_type) + ")",
+                conversion_site{e.column(), e.sql_type(), e.field(), e.cpp_type()});
+        }
+    }
+
+    static std::string describe(oid id, const server_types& types)
+    {
+        const type_info* info = types.find(id);
+        return info ? info->name : detail::describe_sql_type(id);
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_COMPOSITE_HPP
+// ----- end <typq/types/composite.hpp> -----
+// ----- begin <typq/types/hstore.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/hstore.hpp: the hstore extension's key/value maps <-> a map of optional strings
+// (`std::map<std::string, std::optional<std::string>>`, `std::unordered_map<...>`, or any map
+// with those key and mapped types), in hstore_send's binary format. The OID of hstore is looked
+// up on the server, which must have the extension (`CREATE EXTENSION hstore`).
+
+#ifndef TYPQ_TYPES_HSTORE_HPP
+#define TYPQ_TYPES_HSTORE_HPP
+
+
+#include <climits>      // INT32_MAX
+#include <concepts>     // std::same_as
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <optional>     // values may be NULL
+#include <string>       // keys and values
+#include <string_view>  // sql_type
+#include <utility>      // std::move
+
+namespace typq {
+namespace detail {
+
+/// A map from std::string to std::optional<std::string> (std::map, std::unordered_map...).
+template <class M>
+concept hstore_map = std::same_as<typename M::key_type, std::string>
+    && std::same_as<typename M::mapped_type, std::optional<std::string>>
+    && requires(M map, const M& view, std::string key, std::optional<std::string> value) {
+           { map.emplace(std::move(key), std::move(value)).second } -> std::same_as<bool>;
+           view.begin();
+           view.end();
+           { view.size() } -> std::convertible_to<std::size_t>;
+           map.clear();
+       };
+
+inline void put_hstore_text(writer& out, std::string_view text, const char* what)
+{
+    if (text.find('\0') != std::string_view::npos)
+        throw conversion_error(std::string("hstore ") + what + " contains a NUL byte, which PostgreSQL text cannot hold",
+            conversion_site{{}, "hstore", {}, {}});
+    if (text.size() > static_cast<std::size_t>(INT32_MAX))
+        throw conversion_error(std::string("hstore ") + what + " is too large", conversion_site{{}, "hstore", {}, {}});
+    out.put_be(static_cast<std::int32_t>(text.size()));
+    out.put_text(text);
+}
+
+// Reads one length-prefixed string at `offset`; false for NULL (length -1).
+inline bool read_hstore_text(value_view in, std::size_t& offset, std::string& out, const char* what)
+{
+    if (in.size() - offset < 4)
+        in.fail(std::string("hstore ") + what + " is missing: the value ends at byte " + std::to_string(in.size()));
+    const std::int32_t length = in.subview(offset, 4, in.type()).read_be<std::int32_t>();
+    offset += 4;
+    if (length == -1)
+        return false;
+    if (length < 0 || static_cast<std::size_t>(length) > in.size() - offset)
+        in.fail(std::string("hstore ") + what + " has length " + std::to_string(length) + " with "
+            + std::to_string(in.size() - offset) + " bytes left");
+    out.assign(in.data() + offset, static_cast<std::size_t>(length));
+    offset += static_cast<std::size_t>(length);
+    return true;
+}
+
+}  // namespace detail
+
+/// hstore, both ways: keys are strings, values strings or NULL (std::nullopt).
+/// @throws typq::conversion_error for a NUL byte in a key or value, a NULL key or a repeated key
+///         from the server, or malformed bytes.
+template <class M>
+    requires detail::hstore_map<M>
+struct type<M> {
+    static constexpr std::string_view sql_type = "hstore";
+    static constexpr bool lookup_oid = true;
+
+    static void encode(const M& value, writer& out)
+    {
+        if (value.size() > static_cast<std::size_t>(INT32_MAX))
+            throw conversion_error("hstore has too many pairs", conversion_site{{}, "hstore", {}, {}});
+        out.put_be(static_cast<std::int32_t>(value.size()));
+        for (const auto& [key, mapped] : value) {
+            detail::put_hstore_text(out, key, "key");
+            if (mapped)
+                detail::put_hstore_text(out, *mapped, "value");
+            else
+                out.put_be(std::int32_t{-1});
+        }
+    }
+
+    static void decode(value_view in, M& out)
+    {
+        const std::int32_t count = in.subview(0, 4, in.type()).read_be<std::int32_t>();
+        // Each pair takes at least 8 bytes (two lengths): a count the bytes cannot back is refused
+        // before anything is allocated.
+        if (count < 0 || static_cast<std::size_t>(count) > (in.size() - 4) / 8)
+            in.fail("hstore has " + std::to_string(count) + " pairs in " + std::to_string(in.size()) + " bytes");
+        out.clear();
+        std::size_t offset = 4;
+        for (std::int32_t i = 0; i < count; ++i) {
+            std::string key;
+            if (!detail::read_hstore_text(in, offset, key, "key"))
+                in.fail("hstore key " + std::to_string(i + 1) + " is NULL");
+            std::string value;
+            std::optional<std::string> mapped;
+            if (detail::read_hstore_text(in, offset, value, "value"))
+                mapped = std::move(value);
+            if (!out.emplace(std::move(key), std::move(mapped)).second)
+                in.fail("hstore key " + std::to_string(i + 1) + " is repeated");
+        }
+        if (offset != in.size())
+            in.fail("hstore has " + std::to_string(in.size() - offset) + " bytes after its last pair");
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_HSTORE_HPP
+// ----- end <typq/types/hstore.hpp> -----
+// ----- begin <typq/reflect.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,
+// std::tuple, or one scalar) and uniform access to their fields. The only header that uses
+// Boost.PFR directly, besides detail/field_names.hpp.
+
+#ifndef TYPQ_REFLECT_HPP
+#define TYPQ_REFLECT_HPP
+
 
 #include <boost/pfr/core.hpp>
 #include <boost/pfr/tuple_size.hpp>
@@ -5916,6 +7461,7 @@ inline std::uint64_t affected_rows(const PGresult* result)
 #include <cstddef>      // std::size_t, std::ptrdiff_t
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
+#include <memory>       // std::shared_ptr: the type registry a result keeps
 #include <optional>     // text_results rows may have optional strings
 #include <string>       // mismatch messages
 #include <string_view>  // column names
@@ -6022,7 +7568,8 @@ consteval bool row_reads_text()
 }
 
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
+    const server_types& types)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -6076,16 +7623,17 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
         problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
                 + " format",
             make_conversion_site(site));
-    else if (!text && !type<field>::accepts(site.column_type))
+    else if (!text && !accepts<field>(site.column_type, types))
         problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
             make_conversion_site(site));
 }
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With
-/// `text`, the columns are in text format and any type's text fits a string field.
+/// `text`, the columns are in text format and any type's text fits a string field. `types`
+/// looks up column types only the server knows (enums, composites, citext...).
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
-column_plan<Row> plan_columns(const PGresult* result, bool text = false)
+column_plan<Row> plan_columns(const PGresult* result, bool text = false, const server_types& types = no_server_types)
 {
     static_assert(require_row_decodable<Row>());
     using traits = row_traits<Row>;
@@ -6095,7 +7643,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false)
     if constexpr (traits::shape == row_shape::by_name)
         in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems, in_order, text), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order, text, types), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
@@ -6128,7 +7676,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false)
 }
 
 template <class Row, std::size_t I, class Field>
-void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field)
+void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)
 {
     const int column = plan.columns[I];
     if (PQgetisnull(result, row, column)) {
@@ -6139,18 +7687,20 @@ void decode_field(const PGresult* result, int row, const column_plan<Row>& plan,
         return;
     }
     type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
-                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row)),
+                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row), types),
         field);
 }
 
-/// Decodes row `row` of `result` into a fresh value, following `plan`.
+/// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
+/// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
-typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan)
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
+    const server_types* types = nullptr)
 {
     using traits = row_traits<Row>;
     typename traits::value_type out{};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out)), ...);
+        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out), types), ...);
     }(std::make_index_sequence<traits::size>{});
     return out;
 }
@@ -6210,6 +7760,15 @@ public:
     {
     }
 
+    /// The same, looking server-defined column types up through `types` (a connection's), and
+    /// keeping `registry` (read after planning: what the plan learnt) for decoding the rows.
+    result(detail::result_handle handle, bool text, const server_types& types,
+        const std::shared_ptr<const type_registry>& registry)
+        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text, types)),
+          rows_(PQntuples(handle_.get())), registry_(registry)
+    {
+    }
+
     [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
     [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
     [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
@@ -6230,11 +7789,18 @@ public:
     [[nodiscard]] const PGresult* native_handle() const noexcept { return handle_.get(); }
 
 private:
-    value_type row(int index) const { return detail::decode_row<Row>(handle_.get(), index, plan_); }
+    value_type row(int index) const
+    {
+        if (!registry_)
+            return detail::decode_row<Row>(handle_.get(), index, plan_);
+        const server_types types(registry_.get());
+        return detail::decode_row<Row>(handle_.get(), index, plan_, &types);
+    }
 
     detail::result_handle handle_;
     detail::column_plan<Row> plan_;
     int rows_;
+    std::shared_ptr<const type_registry> registry_;  // null until the connection looked a type up
 };
 
 }  // namespace typq
@@ -6249,6 +7815,172 @@ private:
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
+// ----- begin <typq/detail/catalog.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/catalog.hpp: looking types up in the server's catalog for a connection's
+// server_types: names with to_regtype, OIDs in pg_type and pg_attribute, each in one query.
+
+#ifndef TYPQ_DETAIL_CATALOG_HPP
+#define TYPQ_DETAIL_CATALOG_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstdint>      // std::uint32_t
+#include <cstdlib>      // std::strtoul
+#include <memory>       // std::shared_ptr
+#include <string>       // the array literals
+#include <string_view>  // names
+#include <vector>       // the lists
+
+namespace typq::detail {
+
+// `{"a","b\"c"}`: a text[] literal, every element quoted.
+inline std::string text_array_literal(const std::vector<std::string_view>& items)
+{
+    std::string text = "{";
+    for (const std::string_view item : items) {
+        if (text.size() > 1)
+            text += ',';
+        text += '"';
+        for (const char c : item) {
+            if (c == '"' || c == '\\')
+                text += '\\';
+            text += c;
+        }
+        text += '"';
+    }
+    return text + "}";
+}
+
+inline std::string oid_array_literal(const std::vector<oid>& items)
+{
+    std::string text = "{";
+    for (const oid item : items) {
+        if (text.size() > 1)
+            text += ',';
+        text += std::to_string(static_cast<std::uint32_t>(item));
+    }
+    return text + "}";
+}
+
+// Runs a catalog query with one text parameter; text results.
+inline result_handle catalog_query(PGconn* conn, const char* statement, const std::string& parameter)
+{
+    const char* const values[] = {parameter.c_str()};
+    return exec_params(conn, statement, param_span{1, nullptr, values, nullptr, nullptr}, true);
+}
+
+inline oid catalog_oid(const PGresult* result, int row, int column)
+{
+    return static_cast<oid>(static_cast<std::uint32_t>(std::strtoul(PQgetvalue(result, row, column), nullptr, 10)));
+}
+
+// The type names whose binary send functions write the text itself.
+inline bool is_text_send_function(std::string_view name) noexcept
+{
+    return name == "textsend" || name == "varcharsend" || name == "bpcharsend" || name == "namesend";
+}
+
+/// A connection's type_source: looks misses up with catalog queries and replaces the
+/// connection's registry with a copy that has the answers.
+class catalog_source final : public type_source {
+public:
+    catalog_source(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
+        : conn_(conn), registry_(&registry)
+    {
+    }
+
+    const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) override
+    {
+        auto next = *registry_ ? std::make_shared<type_registry>(**registry_) : std::make_shared<type_registry>();
+        std::vector<oid> wanted;
+        for (const oid id : oids)
+            want(*next, wanted, id);
+        if (!names.empty()) {
+            const result_handle found = catalog_query(conn_,
+                "SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names));
+            for (int row = 0; row < PQntuples(found.get()); ++row) {
+                const oid id = catalog_oid(found.get(), row, 1);
+                next->add_name(PQgetvalue(found.get(), row, 0), id);
+                want(*next, wanted, id);
+            }
+        }
+        // Each round also asks for the types the last round's refer to; a chain of nested
+        // composites and domains is short, and the bound keeps a hostile catalog finite.
+        for (int round = 0; round < 32 && !wanted.empty(); ++round) {
+            std::vector<oid> asked;
+            asked.swap(wanted);
+            read_types(*next, asked, wanted);
+        }
+        *registry_ = next;
+        return next.get();
+    }
+
+private:
+    // Adds `id` to `wanted` when it is a type typq does not know and the registry has not seen.
+    static void want(const type_registry& registry, std::vector<oid>& wanted, oid id)
+    {
+        if (is_builtin_type(id) || registry.find(id) || registry.is_missing(id))
+            return;
+        for (const oid already : wanted)
+            if (already == id)
+                return;
+        wanted.push_back(id);
+    }
+
+    void read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted)
+    {
+        const result_handle found = catalog_query(conn_,
+            "SELECT t.oid, format_type(t.oid, NULL), t.typtype, t.typarray, "
+            "CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END, t.typbasetype, "
+            "coalesce((SELECT p.prosrc FROM pg_proc p WHERE p.oid = t.typsend), ''), a.attname, a.atttypid "
+            "FROM pg_type t LEFT JOIN pg_attribute a "
+            "ON a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped "
+            "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
+            oid_array_literal(asked));
+        const PGresult* rows = found.get();
+        std::shared_ptr<type_info> info;
+        const auto finish = [&] {
+            if (!info)
+                return;
+            want(registry, wanted, info->element);
+            want(registry, wanted, info->base);
+            for (const type_attribute& attribute : info->attributes)
+                want(registry, wanted, attribute.type);
+            registry.add(std::move(info));
+            info.reset();
+        };
+        for (int row = 0; row < PQntuples(rows); ++row) {
+            const oid id = catalog_oid(rows, row, 0);
+            if (!info || info->id != id) {
+                finish();
+                info = std::make_shared<type_info>();
+                info->id = id;
+                info->name = PQgetvalue(rows, row, 1);
+                info->kind = static_cast<type_kind>(PQgetvalue(rows, row, 2)[0]);
+                info->array = catalog_oid(rows, row, 3);
+                info->element = catalog_oid(rows, row, 4);
+                info->base = catalog_oid(rows, row, 5);
+                info->text_binary = is_text_send_function(PQgetvalue(rows, row, 6));
+            }
+            if (!PQgetisnull(rows, row, 7))
+                info->attributes.push_back({PQgetvalue(rows, row, 7), catalog_oid(rows, row, 8)});
+        }
+        finish();
+        for (const oid id : asked)
+            if (!registry.find(id))
+                registry.add_missing(id);
+    }
+
+    PGconn* conn_;
+    std::shared_ptr<const type_registry>* registry_;
+};
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_CATALOG_HPP
+// ----- end <typq/detail/catalog.hpp> -----
 // ----- begin <typq/detail/params.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/detail/params.hpp: encoding a statement's arguments into stack arrays of OIDs, lengths and
@@ -6299,22 +8031,23 @@ std::string describe_parameter(std::size_t index, std::string_view field)
 }
 
 /// Encodes `value` as parameter `index`: NULL, or its bytes appended to `buffer` (text-format
-/// parameters get the NUL terminator libpq expects).
+/// parameters get the NUL terminator libpq expects). `types` resolves server-defined types.
 template <class T, std::size_t N>
-void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer, std::string_view field = {})
+void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer,
+    const server_types& types, std::string_view field = {})
 {
     using adapter = type<T>;
-    block.types[index] = static_cast<Oid>(adapter::param_oid);
     block.formats[index] = static_cast<int>(param_format_of<T>());
-    if constexpr (sends_null<T>) {
-        if (adapter::is_null(value)) {
-            block.lengths[index] = -1;
-            return;
-        }
-    }
     const std::size_t start = buffer.size();
     try {
-        writer out(buffer);
+        block.types[index] = static_cast<Oid>(param_oid_of<T>(types));
+        if constexpr (sends_null<T>) {
+            if (adapter::is_null(value)) {
+                block.lengths[index] = -1;
+                return;
+            }
+        }
+        writer out(buffer, &types);
         adapter::encode(value, out);
     }
     catch (const conversion_error& e) {
@@ -6342,6 +8075,7 @@ void encode_param(param_block<N>& block, std::size_t index, const T& value, std:
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
+#include <memory>       // std::shared_ptr: the type registry
 #include <optional>     // query_opt, parameter_status
 #include <string>       // conninfo, buffers
 #include <string_view>  // conninfo, names
@@ -6455,6 +8189,20 @@ public:
         return value ? std::optional<std::string>(value) : std::nullopt;
     }
 
+    /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
+    /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
+    /// when there is no such type.
+    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
+    {
+        detail::catalog_source source(usable(), registry_);
+        const type_info* info = server_types(registry_.get(), &source).find(name);
+        return info ? std::optional<type_info>(*info) : std::nullopt;
+    }
+
+    /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
+    /// dropping and re-creating a type that this connection has used, whose OID has changed.
+    void clear_type_cache() noexcept { registry_.reset(); }
+
     /// The libpq connection, for what typq does not wrap; owned by this object.
     [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
 
@@ -6468,8 +8216,11 @@ public:
     {
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
-        else
-            return detail::affected_rows(run(false, statement, args...).get());
+        else {
+            detail::catalog_source source(usable(), registry_);
+            const server_types types(registry_.get(), &source);
+            return detail::affected_rows(run(false, types, statement, args...).get());
+        }
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -6480,7 +8231,9 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return result<Row>(run(false, statement, args...));
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return result<Row>(run(false, types, statement, args...), false, types, registry_);
     }
 
     /// Runs `statement` and returns its only row.
@@ -6491,7 +8244,9 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        return one_row<Row>(run(false, statement, args...), false);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<Row>(run(false, types, statement, args...), false, types);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -6500,7 +8255,9 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        return optional_row<Row>(run(false, statement, args...), false);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return optional_row<Row>(run(false, types, statement, args...), false, types);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -6521,14 +8278,18 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        return result<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return result<Row>(run(true, types, statement, args...), true);
     }
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
         check_owning<Row>();
-        return one_row<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<Row>(run(true, types, statement, args...), true, types);
     }
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
@@ -6536,7 +8297,9 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        return optional_row<Row>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return optional_row<Row>(run(true, types, statement, args...), true, types);
     }
     template <class T, class... Args>
     [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
@@ -6544,7 +8307,9 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
         check_owning<T>();
-        return one_row<T>(run(true, statement, args...), true);
+        detail::catalog_source source(usable(), registry_);
+        const server_types types(registry_.get(), &source);
+        return one_row<T>(run(true, types, statement, args...), true, types);
     }
 
 private:
@@ -6568,25 +8333,27 @@ private:
     }
 
     template <class Row>
-    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text)
+    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text,
+        const server_types& types)
     {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
         const int rows = PQntuples(handle.get());
         if (rows != 1)
             throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
-    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text)
+    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text,
+        const server_types& types)
     {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text);
+        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
         const int rows = PQntuples(handle.get());
         if (rows == 0)
             return std::nullopt;
         if (rows != 1)
             throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan);
+        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
@@ -6608,7 +8375,8 @@ private:
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
-    detail::result_handle run(bool text_results, const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    detail::result_handle run(bool text_results, const server_types& types, const basic_sql<std::remove_cvref_t<Args>...>& statement,
+        const Args&... args)
     {
         using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
         PGconn* conn = usable();
@@ -6622,7 +8390,7 @@ private:
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_,
+                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_, types,
                                        detail::field_name<std::remove_cvref_t<Args>..., I>)
                                  : void()),
                         ...);
@@ -6635,7 +8403,7 @@ private:
         else {
             detail::param_block<sizeof...(Args)> block;
             [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (detail::encode_param(block, I, args, params_), ...);
+                (detail::encode_param(block, I, args, params_, types), ...);
             }(std::index_sequence_for<Args...>{});
             handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
         }
@@ -6646,6 +8414,7 @@ private:
     }
 
     detail::conn_handle conn_;
+    std::shared_ptr<const type_registry> registry_;  // server-defined types looked up so far; null: none
     detail::cancel_handle cancel_;    // what cancel() sends; made when connecting
     std::string params_;              // every parameter's bytes, reused from statement to statement
     std::string rewritten_;           // a named statement rewritten with $N placeholders

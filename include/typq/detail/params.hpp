@@ -51,22 +51,23 @@ std::string describe_parameter(std::size_t index, std::string_view field)
 }
 
 /// Encodes `value` as parameter `index`: NULL, or its bytes appended to `buffer` (text-format
-/// parameters get the NUL terminator libpq expects).
+/// parameters get the NUL terminator libpq expects). `types` resolves server-defined types.
 template <class T, std::size_t N>
-void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer, std::string_view field = {})
+void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer,
+    const server_types& types, std::string_view field = {})
 {
     using adapter = type<T>;
-    block.types[index] = static_cast<Oid>(adapter::param_oid);
     block.formats[index] = static_cast<int>(param_format_of<T>());
-    if constexpr (sends_null<T>) {
-        if (adapter::is_null(value)) {
-            block.lengths[index] = -1;
-            return;
-        }
-    }
     const std::size_t start = buffer.size();
     try {
-        writer out(buffer);
+        block.types[index] = static_cast<Oid>(param_oid_of<T>(types));
+        if constexpr (sends_null<T>) {
+            if (adapter::is_null(value)) {
+                block.lengths[index] = -1;
+                return;
+            }
+        }
+        writer out(buffer, &types);
         adapter::encode(value, out);
     }
     catch (const conversion_error& e) {

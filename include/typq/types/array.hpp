@@ -107,9 +107,11 @@ template <class T>
 using array_null_base_t = typename array_null_base<T>::type;
 
 /// A type that can be one element of an array: its adapter (or, for std::optional<U>, U's)
-/// declares `array_oid`. std::vector<std::byte> is one (bytea), std::vector<int> is not.
+/// declares `array_oid`, or has its OID looked up on the server (which knows its array type too).
+/// std::vector<std::byte> is one (bytea), std::vector<int> is not.
 template <class T>
-concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; };
+concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; }
+    || (looked_up<array_null_base_t<T>> && !requires { type<array_null_base_t<T>>::is_array_adapter; });
 
 // The shape of a C++ array type: `rank` nested std::vector / std::array levels around a scalar.
 template <class T>
@@ -331,13 +333,16 @@ void decode_array_element_at(array_reader& reader, Container& out, std::size_t i
         decode_array_element<Scalar>(reader, out[i]);
 }
 
+// Checks that Scalar reads the header's element type, then replaces a domain element type by
+// its base type, whose binary form the elements have.
 template <class Scalar>
-void check_array_element_type(value_view in, const array_header& header)
+void check_array_element_type(value_view in, array_header& header)
 {
     using base = array_null_base_t<Scalar>;
-    if (!type<base>::accepts(header.element))
+    if (!accepts<base>(header.element, in.types()))
         in.fail("array elements are " + describe_sql_type(header.element) + ", which " + type_name<Scalar>()
             + " cannot read");
+    header.element = in.types().strip_domains(header.element);
 }
 
 // The first dimension (from `level`) whose length a std::array level cannot take (level -1: none).
@@ -385,7 +390,7 @@ template <class C>
 void decode_nested_array(value_view in, C& out)
 {
     using shape = array_shape<C>;
-    const array_header header = read_array_header(in);
+    array_header header = read_array_header(in);
     check_array_element_type<typename shape::scalar>(in, header);
     array_reader reader(in, header);
     if (header.dimensions == 0) {
@@ -426,14 +431,25 @@ inline void write_array_header(writer& out, const array_header& header, bool has
 }
 
 /// The element type written in an array's header: `element_oid` when the element's adapter
-/// declares one, else its `param_oid`.
+/// declares one, else its `param_oid` (for a type looked up on the server: see element_oid_of).
 template <class Base>
 consteval oid array_element_oid()
 {
     if constexpr (requires { type<Base>::element_oid; })
         return type<Base>::element_oid;
+    else if constexpr (looked_up<Base>)
+        return oid::unspecified;
     else
         return type<Base>::param_oid;
+}
+
+template <class Base>
+oid element_oid_of(const server_types& types)
+{
+    if constexpr (requires { type<Base>::element_oid; })
+        return type<Base>::element_oid;
+    else
+        return param_oid_of<Base>(types);
 }
 
 /// Appends one element, length first; `scratch` is reused for every element of the array.
@@ -448,7 +464,7 @@ void encode_array_element(const Scalar& value, writer& out, std::string& scratch
     }
     scratch.clear();
     try {
-        writer element(scratch);
+        writer element(scratch, &out.types());
         type<Scalar>::encode(value, element);
     }
     catch (const conversion_error& e) {
@@ -541,7 +557,7 @@ void encode_nested_array(const C& value, writer& out)
     check_rectangular(value, lengths, 0, path, sql_type);
 
     array_header header;
-    header.element = array_element_oid<base>();
+    header.element = element_oid_of<base>(out.types());
     std::size_t count = 1;
     for (std::size_t d = 0; d < static_cast<std::size_t>(shape::rank); ++d) {
         if (lengths[d] > static_cast<std::size_t>(INT32_MAX))
@@ -569,7 +585,7 @@ struct array_encoding {};
 template <class C, class Scalar>
     requires encodable<Scalar>
 struct array_encoding<C, Scalar> {
-    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified,
+    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified || looked_up<array_null_base_t<Scalar>>,
         "typq: an array element needs a known type OID: declare element_oid (or param_oid) in its typq::type");
     static_assert(param_format_of<array_null_base_t<Scalar>>() == format::binary
             || requires { type<array_null_base_t<Scalar>>::element_oid; },
@@ -579,26 +595,44 @@ struct array_encoding<C, Scalar> {
     static constexpr oid param_oid = type<array_null_base_t<Scalar>>::array_oid;
 };
 
+// An array of a type looked up on the server is looked up too, by its name ("mood[]").
+template <class C, class Scalar>
+    requires encodable<Scalar> && looked_up<array_null_base_t<Scalar>>
+struct array_encoding<C, Scalar> {
+    static constexpr bool lookup_oid = true;
+};
+
 template <class C, class Scalar>
 struct array_decoding {};
 
 template <class C, class Scalar>
     requires decodable<Scalar>
 struct array_decoding<C, Scalar> {
-    /// The element adapter's array type, or a built-in array of any element type it reads (an
-    /// int4[] into std::vector<std::int64_t>). Each value's header is checked again.
-    static constexpr bool accepts(oid column) noexcept
+    /// The element adapter's array type, or an array of any element type it reads (an int4[]
+    /// into std::vector<std::int64_t>; a server-defined array, such as an array of a domain, the
+    /// server describes). Each value's header is checked again.
+    static bool accepts(oid column, const server_types& types)
     {
         using base = array_null_base_t<Scalar>;
-        if (column == type<base>::array_oid)
-            return true;
-        const oid element = array_element_type(column);
-        return element != oid::unspecified && type<base>::accepts(element);
+        if constexpr (!looked_up<base>) {
+            if (column == type<base>::array_oid)
+                return true;
+        }
+        oid element = array_element_type(column);
+        if (element == oid::unspecified) {
+            const type_info* info = types.find(column);
+            if (!info)
+                return false;
+            element = info->element;
+        }
+        return element != oid::unspecified && detail::accepts<base>(element, types);
     }
 };
 
 template <class Scalar>
 struct array_adapter_base {
+    // An array of a looked-up type is looked up too, but is not itself an element type.
+    static constexpr bool is_array_adapter = true;
     static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };
@@ -746,7 +780,7 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
 {
     using base = array_null_base_t<T>;
     array_header header;
-    header.element = array_element_oid<base>();
+    header.element = element_oid_of<base>(out.types());
     header.dimensions = static_cast<int>(value.ndims());
     for (std::size_t d = 0; d < value.ndims(); ++d) {
         header.lengths[d] = value.dimensions()[d].length;
@@ -767,7 +801,7 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
 template <class T>
 void decode_typq_array(value_view in, typq::array<T>& out)
 {
-    const array_header header = read_array_header(in);
+    array_header header = read_array_header(in);
     check_array_element_type<T>(in, header);
     std::vector<array_dimension> dimensions;
     for (std::size_t d = 0; d < static_cast<std::size_t>(header.dimensions); ++d)

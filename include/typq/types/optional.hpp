@@ -18,8 +18,7 @@ template <class T>
 struct optional_encoding {};
 
 template <encodable T>
-struct optional_encoding<T> {
-    static constexpr oid param_oid = type<T>::param_oid;
+struct optional_encoding<T> : param_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
 };
@@ -29,7 +28,7 @@ struct optional_decoding {};
 
 template <decodable T>
 struct optional_decoding<T> {
-    static constexpr bool accepts(oid column) noexcept { return type<T>::accepts(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::accepts<T>(column, types); }
     static void decode(value_view in, std::optional<T>& out)
     {
         T value{};

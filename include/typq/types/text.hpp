@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
 // typq/types/text.hpp: strings. As parameters they travel as text with OID 0 (unspecified), so
 // the server infers their type from the statement: a string can feed a date, json or enum column,
-// as in psycopg. As results they read text-like columns, whose binary form is the text itself.
+// as in psycopg. As results they read text-like columns, whose binary form is the text itself
+// (text, varchar, bpchar, name, and server-defined ones such as citext).
 
 #ifndef TYPQ_TYPES_TEXT_HPP
 #define TYPQ_TYPES_TEXT_HPP
@@ -20,6 +21,15 @@ inline constexpr bool is_text_column(oid column) noexcept
 {
     return column == oid::text || column == oid::varchar || column == oid::bpchar || column == oid::name
         || column == oid::unknown;
+}
+
+// Also a server-defined type whose binary form is text's: citext, or another extension's.
+inline bool is_text_column(oid column, const server_types& types)
+{
+    if (is_text_column(column))
+        return true;
+    const type_info* info = types.find(column);
+    return info && info->text_binary;
 }
 
 // PostgreSQL text cannot hold NUL; libpq would silently cut a text parameter at the first one.
@@ -46,6 +56,7 @@ struct text_parameter {
 template <>
 struct type<std::string> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
 };
@@ -56,6 +67,7 @@ template <>
 struct type<std::string_view> : detail::text_parameter {
     static constexpr bool borrows = true;
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
+    static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
 };

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/types/composite.hpp: an aggregate struct <-> a PostgreSQL composite type (CREATE TYPE ...
+// AS (...), or a table's row type), field by attribute name, in record_send's binary format.
+//
+//     struct address { std::string street; std::string city; std::optional<std::string> zip; };
+//     template <> struct typq::type<address> : typq::composite_type<address, "address"> {};
+
+#ifndef TYPQ_TYPES_COMPOSITE_HPP
+#define TYPQ_TYPES_COMPOSITE_HPP
+
+#include <typq/error.hpp>
+#include <typq/type.hpp>
+#include <typq/types/text.hpp>
+#include <typq/detail/field_names.hpp>
+#include <typq/detail/sql_name.hpp>
+#include <typq/detail/type_name.hpp>
+
+#include <boost/pfr/core.hpp>
+#include <boost/pfr/tuple_size.hpp>
+
+#include <climits>      // INT32_MAX
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t, std::uint32_t
+#include <string>       // messages, the scratch buffer
+#include <string_view>  // names
+#include <type_traits>  // std::is_aggregate_v
+#include <utility>      // std::index_sequence
+
+namespace typq {
+namespace detail {
+
+inline constexpr std::size_t no_field = static_cast<std::size_t>(-1);
+
+// The index of T's field named `name`, or no_field.
+template <class T>
+std::size_t composite_field_index(std::string_view name) noexcept
+{
+    constexpr auto& names = field_names<T>;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name)
+            return i;
+    return no_field;
+}
+
+// Calls f(field<I>) for the field at run-time index `index`.
+template <class T, class F>
+void with_composite_field(T& value, std::size_t index, F&& f)
+{
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((I == index ? f(boost::pfr::get<I>(value)) : void()), ...);
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+}
+
+// Whether the field at run-time `index` reads values of type `column`.
+template <class T>
+bool composite_field_accepts(std::size_t index, oid column, const server_types& types)
+{
+    bool fits = false;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((I == index ? void(fits = accepts<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(column, types)) : void()),
+            ...);
+    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+    return fits;
+}
+
+// The type a field's adapter writes: what its element_oid or param_oid says.
+template <class F>
+oid composite_wire_oid(const server_types& types)
+{
+    using base = std::remove_cv_t<F>;
+    if constexpr (receives_null<base> && requires { typename base::value_type; })
+        return composite_wire_oid<typename base::value_type>(types);  // std::optional<U>: U's
+    else if constexpr (requires { type<base>::element_oid; })
+        return type<base>::element_oid;
+    else
+        return param_oid_of<base>(types);
+}
+
+// The binary form a value of `attribute`'s type takes fits what a field of wire type `wire` writes.
+inline bool composite_wire_fits(oid wire, oid attribute, const server_types& types)
+{
+    const oid base = types.strip_domains(attribute);
+    if (wire == base)
+        return true;
+    return wire == oid::text && is_text_column(base, types);
+}
+
+[[noreturn]] inline void throw_composite_encode_error(std::string_view sql_type, const std::string& reason)
+{
+    throw conversion_error("cannot encode composite type " + std::string(sql_type) + ": " + reason,
+        conversion_site{{}, std::string(sql_type), {}, {}});
+}
+
+// Reads record_send's format: int4 count, then per attribute its type OID, int4 length (-1 for
+// NULL) and bytes. Checks every length before reading.
+class composite_reader {
+public:
+    explicit composite_reader(value_view in) : in_(in)
+    {
+        const std::int32_t count = in.subview(0, 4, in.type()).read_be<std::int32_t>();
+        if (count < 0 || static_cast<std::size_t>(count) > (in.size() - 4) / 8)
+            in.fail("composite value has " + std::to_string(count) + " attributes in " + std::to_string(in.size())
+                + " bytes");
+        count_ = static_cast<std::size_t>(count);
+    }
+
+    [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+    /// Attribute `index`'s type and bytes; false for NULL.
+    bool next(std::size_t index, oid& type, value_view& value)
+    {
+        if (in_.size() - offset_ < 8)
+            in_.fail("composite attribute " + std::to_string(index + 1) + " is missing: the value ends at byte "
+                + std::to_string(in_.size()));
+        type = static_cast<oid>(in_.subview(offset_, 4, in_.type()).read_be<std::uint32_t>());
+        const std::int32_t length = in_.subview(offset_ + 4, 4, in_.type()).read_be<std::int32_t>();
+        offset_ += 8;
+        if (length == -1)
+            return false;
+        if (length < 0 || static_cast<std::size_t>(length) > in_.size() - offset_)
+            in_.fail("composite attribute " + std::to_string(index + 1) + " has length " + std::to_string(length) + " with "
+                + std::to_string(in_.size() - offset_) + " bytes left");
+        value = in_.subview(offset_, static_cast<std::size_t>(length), in_.types().strip_domains(type));
+        offset_ += static_cast<std::size_t>(length);
+        return true;
+    }
+
+    void finish() const
+    {
+        if (offset_ != in_.size())
+            in_.fail("composite value has " + std::to_string(in_.size() - offset_) + " bytes after its last attribute");
+    }
+
+private:
+    value_view in_;
+    std::size_t count_ = 0;
+    std::size_t offset_ = 4;
+};
+
+}  // namespace detail
+
+/// The adapter of aggregate struct `T` and the composite type named `Name` (as in SQL: `"address"`,
+/// `"shop.address"`); derive `typq::type<T>` from it. Fields map to attributes by name, both ways,
+/// and every attribute needs its field and every field its attribute.
+///
+/// - As a parameter, T is sent as `Name` (its OID and attributes are looked up once per
+///   connection); each field's C++ type must send the attribute's type (or a domain over it).
+/// - As a result column it reads `Name`, any other composite type with the same attribute names
+///   (a table's row type), and an anonymous `record` (`ROW(...)`), whose attributes have no names
+///   and map by position.
+/// - Arrays (`std::vector<T>`) and composites nested in composites work the same way.
+/// A struct with a composite adapter is one column as a row type: `query<address>("SELECT addr ...")`.
+template <class T, sql_name Name>
+struct composite_type {
+    static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
+
+    static constexpr std::string_view sql_type = Name.view();
+    static constexpr bool lookup_oid = true;
+    static constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+
+    /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
+    /// field), or `record`.
+    static bool accepts(oid column, const server_types& types)
+    {
+        if (column == oid::record)
+            return true;
+        const type_info* info = types.find(column);
+        if (!info || info->kind != type_kind::composite || info->attributes.size() != field_count)
+            return false;
+        for (const type_attribute& attribute : info->attributes) {
+            const std::size_t field = detail::composite_field_index<T>(attribute.name);
+            if (field == detail::no_field || !detail::composite_field_accepts<T>(field, attribute.type, types))
+                return false;
+        }
+        return true;  // as many attributes as fields, each naming a field: every field is covered
+    }
+
+    static void encode(const T& value, writer& out)
+    {
+        const type_info& info = out.types().get(sql_type);
+        if (info.kind != type_kind::composite)
+            detail::throw_composite_encode_error(sql_type, "the server's type \"" + info.name + "\" is not a composite type");
+        for (const std::string_view field : detail::field_names<T>) {
+            bool found = false;
+            for (const type_attribute& attribute : info.attributes)
+                found = found || attribute.name == field;
+            if (!found)
+                detail::throw_composite_encode_error(sql_type, "field \"" + std::string(field) + "\" of "
+                        + detail::type_name<T>() + " is not an attribute of " + info.name);
+        }
+        out.put_be(static_cast<std::int32_t>(info.attributes.size()));
+        std::string scratch;
+        for (std::size_t a = 0; a < info.attributes.size(); ++a) {
+            const type_attribute& attribute = info.attributes[a];
+            const std::size_t index = detail::composite_field_index<T>(attribute.name);
+            if (index == detail::no_field)
+                detail::throw_composite_encode_error(sql_type, "attribute \"" + attribute.name + "\" of " + info.name
+                        + " has no field in " + detail::type_name<T>());
+            out.put_be(static_cast<std::uint32_t>(attribute.type));
+            detail::with_composite_field(value, index, [&](const auto& field) {
+                encode_attribute(field, attribute, out, scratch);
+            });
+        }
+    }
+
+    static void decode(value_view in, T& out)
+    {
+        detail::composite_reader reader(in);
+        const type_info* info = in.type() == oid::record ? nullptr : in.types().find(in.type());
+        if (in.type() != oid::record && (!info || info->kind != type_kind::composite))
+            in.fail("the composite type of this value is unknown");
+        if (reader.count() != field_count)
+            in.fail("composite value has " + std::to_string(reader.count()) + " attributes, "
+                + detail::type_name<T>() + " has " + std::to_string(field_count) + " fields");
+        if (info && info->attributes.size() != field_count)
+            in.fail("composite type " + info->name + " has " + std::to_string(info->attributes.size())
+                + " attributes, " + detail::type_name<T>() + " has " + std::to_string(field_count) + " fields");
+        for (std::size_t a = 0; a < field_count; ++a) {
+            // In order by name when the names match; a record's attributes have none: by position.
+            std::size_t index = a;
+            if (info && detail::field_names<T>[a] != info->attributes[a].name) {
+                index = detail::composite_field_index<T>(info->attributes[a].name);
+                if (index == detail::no_field)
+                    in.fail("attribute \"" + info->attributes[a].name + "\" of " + info->name + " has no field in "
+                        + detail::type_name<T>());
+            }
+            oid type = oid::unspecified;
+            value_view value(nullptr, 0, oid::unspecified);
+            const bool present = reader.next(a, type, value);
+            detail::with_composite_field(out, index, [&](auto& field) {
+                decode_attribute(in, present, type, value, index, field);
+            });
+        }
+        reader.finish();
+    }
+
+private:
+    template <class F>
+    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
+    {
+        const oid wire = detail::composite_wire_oid<F>(out.types());
+        if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
+                    + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
+                    + describe(attribute.type, out.types()));
+        if constexpr (detail::sends_null<F>) {
+            if (type<F>::is_null(field)) {
+                out.put_be(std::int32_t{-1});
+                return;
+            }
+        }
+        scratch.clear();
+        try {
+            writer inner(scratch, &out.types());
+            type<F>::encode(field, inner);
+        }
+        catch (const conversion_error& e) {
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\": " + e.what());
+        }
+        if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
+            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" is too large");
+        out.put_be(static_cast<std::int32_t>(scratch.size()));
+        out.put_bytes(scratch.data(), scratch.size());
+    }
+
+    template <class F>
+    static void decode_attribute(value_view in, bool present, oid type, value_view value, std::size_t index, F& field)
+    {
+        const std::string name(detail::field_names<T>[index]);
+        if (!present) {
+            if constexpr (detail::receives_null<F>)
+                typq::type<F>::set_null(field);
+            else
+                in.fail("attribute \"" + name + "\" is NULL, but field \"" + name + "\" (" + detail::type_name<F>()
+                    + ") is not a std::optional");
+            return;
+        }
+        if (!detail::accepts<F>(type, in.types()))
+            in.fail("attribute \"" + name + "\" is " + describe(type, in.types()) + ", which field \"" + name + "\" ("
+                + detail::type_name<F>() + ") cannot read");
+        try {
+            typq::type<F>::decode(value, field);
+        }
+        catch (const conversion_error& e) {
+            throw conversion_error(std::string(e.what()) + " (attribute \"" + name + "\" of " + std::string(sql_type) + ")",
+                conversion_site{e.column(), e.sql_type(), e.field(), e.cpp_type()});
+        }
+    }
+
+    static std::string describe(oid id, const server_types& types)
+    {
+        const type_info* info = types.find(id);
+        return info ? info->name : detail::describe_sql_type(id);
+    }
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_TYPES_COMPOSITE_HPP

@@ -179,12 +179,12 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
     if (PQfformat(result, column) != (text ? 0 : 1))
-        problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
+        problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
                 + " format",
             make_conversion_site(site));
     else if (!text && !accepts<field>(site.column_type, types))
-        problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
-            make_conversion_site(site));
+        problems.add(describe_column(site.column, column, site.column_type, &types) + " cannot become " + describe_field(site),
+            make_conversion_site(site, &types));
 }
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With

@@ -69,17 +69,20 @@ struct decode_site {
     std::string (*row_type)() = nullptr;    // the row type, or nullptr for a scalar row
 };
 
-/// "int4", or "type 16384" for a type only the server knows.
-inline std::string describe_sql_type(oid type)
+/// "int4"; for a type only the server knows, its name when `types` knows it ("mood"), else
+/// "type 16384".
+inline std::string describe_sql_type(oid type, const server_types* types = nullptr)
 {
     const std::string_view name = sql_type_name(type);
     if (!name.empty())
         return std::string(name);
+    if (const type_info* info = types ? types->find(type) : nullptr)
+        return info->name;
     return "type " + std::to_string(static_cast<std::uint32_t>(type));
 }
 
 /// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
-inline std::string describe_column(std::string_view name, int index, oid type)
+inline std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr)
 {
     std::string text = "column ";
     if (name.empty() || name == "?column?")
@@ -89,7 +92,7 @@ inline std::string describe_column(std::string_view name, int index, oid type)
         text += name;
         text += '"';
     }
-    return text + " (" + describe_sql_type(type) + ")";
+    return text + " (" + describe_sql_type(type, types) + ")";
 }
 
 /// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
@@ -110,20 +113,21 @@ inline std::string describe_field(const decode_site& site)
     return text + " (" + field_type + ") of " + site.row_type();
 }
 
-inline conversion_site make_conversion_site(const decode_site& site)
+inline conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr)
 {
-    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type),
+    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type, types),
         std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
-[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
+[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+    const server_types* types)
 {
     if (!site)
-        throw conversion_error("cannot decode a " + describe_sql_type(type) + " value: " + std::string(reason),
-            conversion_site{{}, describe_sql_type(type), {}, {}});
-    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type)
+        throw conversion_error("cannot decode a " + describe_sql_type(type, types) + " value: " + std::string(reason),
+            conversion_site{{}, describe_sql_type(type, types), {}, {}});
+    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type, types)
             + " into " + describe_field(*site) + " at row " + std::to_string(row) + ": " + std::string(reason),
-        make_conversion_site(*site));
+        make_conversion_site(*site, types));
 }
 
 }  // namespace detail
@@ -225,7 +229,10 @@ public:
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
-    [[noreturn]] void fail(std::string_view reason) const { detail::throw_decode_error(site_, type_, row_, reason); }
+    [[noreturn]] void fail(std::string_view reason) const
+    {
+        detail::throw_decode_error(site_, type_, row_, reason, types_);
+    }
 
 private:
     // Out of line, so that read_be stays small enough to inline into every decoder.

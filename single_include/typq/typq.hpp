@@ -954,17 +954,20 @@ struct decode_site {
     std::string (*row_type)() = nullptr;    // the row type, or nullptr for a scalar row
 };
 
-/// "int4", or "type 16384" for a type only the server knows.
-inline std::string describe_sql_type(oid type)
+/// "int4"; for a type only the server knows, its name when `types` knows it ("mood"), else
+/// "type 16384".
+inline std::string describe_sql_type(oid type, const server_types* types = nullptr)
 {
     const std::string_view name = sql_type_name(type);
     if (!name.empty())
         return std::string(name);
+    if (const type_info* info = types ? types->find(type) : nullptr)
+        return info->name;
     return "type " + std::to_string(static_cast<std::uint32_t>(type));
 }
 
 /// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
-inline std::string describe_column(std::string_view name, int index, oid type)
+inline std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr)
 {
     std::string text = "column ";
     if (name.empty() || name == "?column?")
@@ -974,7 +977,7 @@ inline std::string describe_column(std::string_view name, int index, oid type)
         text += name;
         text += '"';
     }
-    return text + " (" + describe_sql_type(type) + ")";
+    return text + " (" + describe_sql_type(type, types) + ")";
 }
 
 /// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
@@ -995,20 +998,21 @@ inline std::string describe_field(const decode_site& site)
     return text + " (" + field_type + ") of " + site.row_type();
 }
 
-inline conversion_site make_conversion_site(const decode_site& site)
+inline conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr)
 {
-    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type),
+    return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type, types),
         std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
-[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason)
+[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+    const server_types* types)
 {
     if (!site)
-        throw conversion_error("cannot decode a " + describe_sql_type(type) + " value: " + std::string(reason),
-            conversion_site{{}, describe_sql_type(type), {}, {}});
-    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type)
+        throw conversion_error("cannot decode a " + describe_sql_type(type, types) + " value: " + std::string(reason),
+            conversion_site{{}, describe_sql_type(type, types), {}, {}});
+    throw conversion_error("cannot read " + describe_column(site->column, site->column_index, site->column_type, types)
             + " into " + describe_field(*site) + " at row " + std::to_string(row) + ": " + std::string(reason),
-        make_conversion_site(*site));
+        make_conversion_site(*site, types));
 }
 
 }  // namespace detail
@@ -1110,7 +1114,10 @@ public:
     }
 
     /// Throws `typq::conversion_error` with `reason` and where this value came from.
-    [[noreturn]] void fail(std::string_view reason) const { detail::throw_decode_error(site_, type_, row_, reason); }
+    [[noreturn]] void fail(std::string_view reason) const
+    {
+        detail::throw_decode_error(site_, type_, row_, reason, types_);
+    }
 
 private:
     // Out of line, so that read_be stays small enough to inline into every decoder.
@@ -3226,7 +3233,7 @@ void check_array_element_type(value_view in, array_header& header)
 {
     using base = array_null_base_t<Scalar>;
     if (!accepts<base>(header.element, in.types()))
-        in.fail("array elements are " + describe_sql_type(header.element) + ", which " + type_name<Scalar>()
+        in.fail("array elements are " + describe_sql_type(header.element, &in.types()) + ", which " + type_name<Scalar>()
             + " cannot read");
     header.element = in.types().strip_domains(header.element);
 }
@@ -6202,7 +6209,7 @@ private:
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
-                    + describe(attribute.type, out.types()));
+                    + detail::describe_sql_type(attribute.type, &out.types()));
         if constexpr (detail::sends_null<F>) {
             if (type<F>::is_null(field)) {
                 out.put_be(std::int32_t{-1});
@@ -6236,8 +6243,8 @@ private:
             return;
         }
         if (!detail::accepts<F>(type, in.types()))
-            in.fail("attribute \"" + name + "\" is " + describe(type, in.types()) + ", which field \"" + name + "\" ("
-                + detail::type_name<F>() + ") cannot read");
+            in.fail("attribute \"" + name + "\" is " + detail::describe_sql_type(type, &in.types()) + ", which field \""
+                + name + "\" (" + detail::type_name<F>() + ") cannot read");
         try {
             typq::type<F>::decode(value, field);
         }
@@ -6245,12 +6252,6 @@ private:
             throw conversion_error(std::string(e.what()) + " (attribute \"" + name + "\" of " + std::string(sql_type) + ")",
                 conversion_site{e.column(), e.sql_type(), e.field(), e.cpp_type()});
         }
-    }
-
-    static std::string describe(oid id, const server_types& types)
-    {
-        const type_info* info = types.find(id);
-        return info ? info->name : detail::describe_sql_type(id);
     }
 };
 
@@ -7620,12 +7621,12 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
     if (PQfformat(result, column) != (text ? 0 : 1))
-        problems.add(describe_column(site.column, column, site.column_type) + " is in " + (text ? "binary" : "text")
+        problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
                 + " format",
             make_conversion_site(site));
     else if (!text && !accepts<field>(site.column_type, types))
-        problems.add(describe_column(site.column, column, site.column_type) + " cannot become " + describe_field(site),
-            make_conversion_site(site));
+        problems.add(describe_column(site.column, column, site.column_type, &types) + " cannot become " + describe_field(site),
+            make_conversion_site(site, &types));
 }
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With

@@ -340,7 +340,7 @@ void check_array_element_type(value_view in, array_header& header)
 {
     using base = array_null_base_t<Scalar>;
     if (!accepts<base>(header.element, in.types()))
-        in.fail("array elements are " + describe_sql_type(header.element) + ", which " + type_name<Scalar>()
+        in.fail("array elements are " + describe_sql_type(header.element, &in.types()) + ", which " + type_name<Scalar>()
             + " cannot read");
     header.element = in.types().strip_domains(header.element);
 }

@@ -242,7 +242,7 @@ private:
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
-                    + describe(attribute.type, out.types()));
+                    + detail::describe_sql_type(attribute.type, &out.types()));
         if constexpr (detail::sends_null<F>) {
             if (type<F>::is_null(field)) {
                 out.put_be(std::int32_t{-1});
@@ -276,8 +276,8 @@ private:
             return;
         }
         if (!detail::accepts<F>(type, in.types()))
-            in.fail("attribute \"" + name + "\" is " + describe(type, in.types()) + ", which field \"" + name + "\" ("
-                + detail::type_name<F>() + ") cannot read");
+            in.fail("attribute \"" + name + "\" is " + detail::describe_sql_type(type, &in.types()) + ", which field \""
+                + name + "\" (" + detail::type_name<F>() + ") cannot read");
         try {
             typq::type<F>::decode(value, field);
         }
@@ -285,12 +285,6 @@ private:
             throw conversion_error(std::string(e.what()) + " (attribute \"" + name + "\" of " + std::string(sql_type) + ")",
                 conversion_site{e.column(), e.sql_type(), e.field(), e.cpp_type()});
         }
-    }
-
-    static std::string describe(oid id, const server_types& types)
-    {
-        const type_info* info = types.find(id);
-        return info ? info->name : detail::describe_sql_type(id);
     }
 };
 

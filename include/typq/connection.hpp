@@ -145,7 +145,7 @@ public:
     /// when there is no such type.
     [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
     {
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
         const type_info* info = server_types(registry_.get(), &source).find(name);
         return info ? std::optional<type_info>(*info) : std::nullopt;
     }
@@ -168,7 +168,7 @@ public:
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
         else {
-            detail::catalog_source source(usable(), registry_);
+            detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
             const server_types types(registry_.get(), &source);
             return detail::affected_rows(run(false, types, statement, args...).get());
         }
@@ -182,7 +182,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return result<Row>(run(false, types, statement, args...), false, types, registry_);
     }
@@ -195,7 +195,7 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<Row>(run(false, types, statement, args...), false, types);
     }
@@ -206,7 +206,7 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return optional_row<Row>(run(false, types, statement, args...), false, types);
     }
@@ -229,7 +229,7 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return result<Row>(run(true, types, statement, args...), true);
     }
@@ -238,7 +238,7 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<Row>(run(true, types, statement, args...), true, types);
     }
@@ -248,7 +248,7 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return optional_row<Row>(run(true, types, statement, args...), true, types);
     }
@@ -258,7 +258,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
         check_owning<T>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<T>(run(true, types, statement, args...), true, types);
     }

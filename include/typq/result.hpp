@@ -350,8 +350,7 @@ public:
 private:
     value_type row(int index) const
     {
-        if (!registry_)
-            return detail::decode_row<Row>(handle_.get(), index, plan_);
+        // One call site, so that the row decoder inlines into the caller's loop.
         const server_types types(registry_.get());
         return detail::decode_row<Row>(handle_.get(), index, plan_, &types);
     }

@@ -274,25 +274,38 @@ concept decodable = detail::has_type<T> && requires(value_view in, T& out) { typ
 
 namespace detail {
 
+// What T's adapter itself says of `column`: its accepts(), or for a lookup_oid type without one,
+// whether `column` is the type its sql_type names.
+template <class T>
+bool adapter_accepts(oid column, const server_types& types)
+{
+    using adapter = type<T>;
+    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
+        return adapter::accepts(column, types);
+    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
+        return adapter::accepts(column);
+    else {
+        const type_info* info = types.find(adapter::sql_type);
+        return info && info->id == column;
+    }
+}
+
+// A domain over a type T reads; kept out of the common path, where the column fits directly.
+template <class T>
+bool accepts_domain(oid column, const server_types& types)
+{
+    if (is_builtin_type(column))
+        return false;
+    const oid base = types.strip_domains(column);
+    return base != column && adapter_accepts<T>(base, types);
+}
+
 /// Whether T's adapter reads a column of type `column`: its own accepts(), or for a lookup_oid
 /// type without one, the type its sql_type names; and a domain over anything it reads.
 template <class T>
 bool accepts(oid column, const server_types& types)
 {
-    using adapter = type<T>;
-    bool fits = false;
-    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
-        fits = adapter::accepts(column, types);
-    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
-        fits = adapter::accepts(column);
-    else {
-        const type_info* info = types.find(adapter::sql_type);
-        fits = info && info->id == column;
-    }
-    if (fits || is_builtin_type(column))
-        return fits;
-    const type_info* info = types.find(column);
-    return info && info->kind == type_kind::domain && accepts<T>(info->base, types);
+    return adapter_accepts<T>(column, types) || accepts_domain<T>(column, types);
 }
 
 /// The OID a parameter of type T is sent with: its adapter's param_oid, or the server's OID for

@@ -1159,25 +1159,38 @@ concept decodable = detail::has_type<T> && requires(value_view in, T& out) { typ
 
 namespace detail {
 
+// What T's adapter itself says of `column`: its accepts(), or for a lookup_oid type without one,
+// whether `column` is the type its sql_type names.
+template <class T>
+bool adapter_accepts(oid column, const server_types& types)
+{
+    using adapter = type<T>;
+    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
+        return adapter::accepts(column, types);
+    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
+        return adapter::accepts(column);
+    else {
+        const type_info* info = types.find(adapter::sql_type);
+        return info && info->id == column;
+    }
+}
+
+// A domain over a type T reads; kept out of the common path, where the column fits directly.
+template <class T>
+bool accepts_domain(oid column, const server_types& types)
+{
+    if (is_builtin_type(column))
+        return false;
+    const oid base = types.strip_domains(column);
+    return base != column && adapter_accepts<T>(base, types);
+}
+
 /// Whether T's adapter reads a column of type `column`: its own accepts(), or for a lookup_oid
 /// type without one, the type its sql_type names; and a domain over anything it reads.
 template <class T>
 bool accepts(oid column, const server_types& types)
 {
-    using adapter = type<T>;
-    bool fits = false;
-    if constexpr (requires { { adapter::accepts(column, types) } -> std::same_as<bool>; })
-        fits = adapter::accepts(column, types);
-    else if constexpr (requires { { adapter::accepts(column) } -> std::same_as<bool>; })
-        fits = adapter::accepts(column);
-    else {
-        const type_info* info = types.find(adapter::sql_type);
-        fits = info && info->id == column;
-    }
-    if (fits || is_builtin_type(column))
-        return fits;
-    const type_info* info = types.find(column);
-    return info && info->kind == type_kind::domain && accepts<T>(info->base, types);
+    return adapter_accepts<T>(column, types) || accepts_domain<T>(column, types);
 }
 
 /// The OID a parameter of type T is sent with: its adapter's param_oid, or the server's OID for
@@ -3139,6 +3152,10 @@ inline array_header read_array_header(value_view in)
         in.fail("array has " + std::to_string(count) + " elements but only " + std::to_string(in.size() - header.offset)
             + " bytes for them");
     header.count = static_cast<std::size_t>(count);
+    // A dimension of length 0 makes the empty array, whatever the others say (array_recv reads
+    // it as '{}'): keeping them would make empty nested vectors of those lengths.
+    if (count == 0)
+        header.dimensions = 0;
     return header;
 }
 
@@ -6049,6 +6066,8 @@ inline bool composite_wire_fits(oid wire, oid attribute, const server_types& typ
     const oid base = types.strip_domains(attribute);
     if (wire == base)
         return true;
+    if (wire == oid::varbit && base == oid::bit)  // one binary form; bit_recv checks the length
+        return true;
     return wire == oid::text && is_text_column(base, types);
 }
 
@@ -6287,7 +6306,7 @@ template <class M>
 concept hstore_map = std::same_as<typename M::key_type, std::string>
     && std::same_as<typename M::mapped_type, std::optional<std::string>>
     && requires(M map, const M& view, std::string key, std::optional<std::string> value) {
-           { map.emplace(std::move(key), std::move(value)).second } -> std::same_as<bool>;
+           { map.emplace(std::move(key), std::move(value)).second } -> std::convertible_to<bool>;
            view.begin();
            view.end();
            { view.size() } -> std::convertible_to<std::size_t>;
@@ -7792,8 +7811,7 @@ public:
 private:
     value_type row(int index) const
     {
-        if (!registry_)
-            return detail::decode_row<Row>(handle_.get(), index, plan_);
+        // One call site, so that the row decoder inlines into the caller's loop.
         const server_types types(registry_.get());
         return detail::decode_row<Row>(handle_.get(), index, plan_, &types);
     }
@@ -8195,7 +8213,7 @@ public:
     /// when there is no such type.
     [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
     {
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
         const type_info* info = server_types(registry_.get(), &source).find(name);
         return info ? std::optional<type_info>(*info) : std::nullopt;
     }
@@ -8218,7 +8236,7 @@ public:
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
         else {
-            detail::catalog_source source(usable(), registry_);
+            detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
             const server_types types(registry_.get(), &source);
             return detail::affected_rows(run(false, types, statement, args...).get());
         }
@@ -8232,7 +8250,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return result<Row>(run(false, types, statement, args...), false, types, registry_);
     }
@@ -8245,7 +8263,7 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<Row>(run(false, types, statement, args...), false, types);
     }
@@ -8256,7 +8274,7 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return optional_row<Row>(run(false, types, statement, args...), false, types);
     }
@@ -8279,7 +8297,7 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return result<Row>(run(true, types, statement, args...), true);
     }
@@ -8288,7 +8306,7 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<Row>(run(true, types, statement, args...), true, types);
     }
@@ -8298,7 +8316,7 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return optional_row<Row>(run(true, types, statement, args...), true, types);
     }
@@ -8308,7 +8326,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
         check_owning<T>();
-        detail::catalog_source source(usable(), registry_);
+        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
         const server_types types(registry_.get(), &source);
         return one_row<T>(run(true, types, statement, args...), true, types);
     }

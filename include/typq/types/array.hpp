@@ -246,6 +246,10 @@ inline array_header read_array_header(value_view in)
         in.fail("array has " + std::to_string(count) + " elements but only " + std::to_string(in.size() - header.offset)
             + " bytes for them");
     header.count = static_cast<std::size_t>(count);
+    // A dimension of length 0 makes the empty array, whatever the others say (array_recv reads
+    // it as '{}'): keeping them would make empty nested vectors of those lengths.
+    if (count == 0)
+        header.dimensions = 0;
     return header;
 }
 

@@ -82,6 +82,8 @@ inline bool composite_wire_fits(oid wire, oid attribute, const server_types& typ
     const oid base = types.strip_domains(attribute);
     if (wire == base)
         return true;
+    if (wire == oid::varbit && base == oid::bit)  // one binary form; bit_recv checks the length
+        return true;
     return wire == oid::text && is_text_column(base, types);
 }
 

@@ -27,7 +27,7 @@ template <class M>
 concept hstore_map = std::same_as<typename M::key_type, std::string>
     && std::same_as<typename M::mapped_type, std::optional<std::string>>
     && requires(M map, const M& view, std::string key, std::optional<std::string> value) {
-           { map.emplace(std::move(key), std::move(value)).second } -> std::same_as<bool>;
+           { map.emplace(std::move(key), std::move(value)).second } -> std::convertible_to<bool>;
            view.begin();
            view.end();
            { view.size() } -> std::convertible_to<std::size_t>;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSL-1.0
 # tests/support/pg_fixture.sh: a throwaway PostgreSQL server for typq's tests and examples.
 #
-#   pg_fixture.sh start STATE_DIR   start a server, write its conninfo to STATE_DIR/dsn
-#   pg_fixture.sh stop  STATE_DIR   stop it and delete it (succeeds even after a failed start)
+#   pg_fixture.sh start   STATE_DIR   start a server, write its conninfo to STATE_DIR/dsn
+#   pg_fixture.sh stop    STATE_DIR   stop it and delete it (succeeds even after a failed start)
+#   pg_fixture.sh restart STATE_DIR   restart it (fast shutdown, same port and options)
 #
 # With TYPQ_TEST_DSN set, `start` only writes that conninfo to STATE_DIR/dsn and starts nothing.
 # The cluster lives in a private `mktemp -d /tmp/typq-pg.XXXXXX` directory (recorded in
@@ -11,11 +12,21 @@
 # build tree, and unix socket paths are limited to about 100 characters. Authentication is
 # `trust`; the server listens on 127.0.0.1 on a free port and on a socket in <tmp>/sock.
 # Run as root, initdb and the server run as the `postgres` user.
+#
+# For tests/reliability the server also has TLS and a password-authenticated role, and `start`
+# writes what those tests need to STATE_DIR/reliability (`key=value` lines; see write_env):
+#   - ssl=on with a server certificate for localhost and 127.0.0.1, signed by a test CA that
+#     openssl makes at each start (<tmp>/tls/ca.crt), plus a second, unrelated CA
+#     (<tmp>/tls/other-ca.crt) for the wrong-certificate tests;
+#   - the role typq_scram with a random password, which must authenticate with scram-sha-256
+#     over TCP (pg_hba.conf lines before initdb's `trust` ones; every other role and path keeps
+#     `trust`).
+# With TYPQ_TEST_DSN set, STATE_DIR/reliability names only this script (no TLS, no SCRAM role).
 
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 start|stop STATE_DIR" >&2
+    echo "usage: $0 start|stop|restart STATE_DIR" >&2
     exit 2
 }
 
@@ -64,7 +75,7 @@ s.close()'
 # Stops the cluster recorded in STATE_DIR/cluster (if any) and removes it. Never fails.
 stop_cluster() {
     local cluster bindir pid
-    rm -f "$state_dir/dsn"
+    rm -f "$state_dir/dsn" "$state_dir/reliability"
     [[ -f $state_dir/cluster ]] || return 0
     cluster=$(<"$state_dir/cluster")
     # Only ever touch a directory this script made.
@@ -94,14 +105,69 @@ stop_cluster() {
     return 0
 }
 
+# The path of this script, for tests that start a cluster of their own.
+self_path() {
+    local dir
+    dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || return 1
+    echo "$dir/$(basename "${BASH_SOURCE[0]}")"
+}
+
+# make_ca DIR NAME CN: a self-signed CA certificate DIR/NAME.crt with its key DIR/NAME.key.
+make_ca() {
+    as_owner openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -keyout "$1/$2.key" -out "$1/$2.crt" -days 7 -subj "/CN=$3" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+}
+
+# The test CA, the server's certificate (CN localhost; SAN localhost and 127.0.0.1) signed by it,
+# and an unrelated CA, all in CLUSTER/tls. The server's key is readable by the server only.
+make_tls() {
+    local tls=$1/tls
+    as_owner mkdir "$tls" || return 1
+    make_ca "$tls" ca "typq test CA" || return 1
+    make_ca "$tls" other-ca "typq unrelated test CA" || return 1
+    as_owner openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -keyout "$tls/server.key" -out "$tls/server.csr" -subj "/CN=localhost" || return 1
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" \
+        | as_owner tee "$tls/server.ext" >/dev/null || return 1
+    as_owner openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" \
+        -CAcreateserial -out "$tls/server.crt" -days 7 -extfile "$tls/server.ext" || return 1
+    as_owner chmod 600 "$tls/server.key" "$tls/ca.key" "$tls/other-ca.key"
+}
+
+# pg_hba.conf: the SCRAM role must give its password over TCP. First match wins, so these lines
+# go before initdb's (`trust` for everything else).
+require_scram() {
+    local hba=$1/data/pg_hba.conf
+    {
+        echo "# typq's fixture: the role typq_scram authenticates with scram-sha-256 over TCP"
+        echo "host    all    typq_scram    127.0.0.1/32    scram-sha-256"
+        echo "host    all    typq_scram    ::1/128         scram-sha-256"
+        cat "$hba"
+    } >"$hba.new" && as_owner cp "$hba.new" "$hba" && rm -f "$hba.new"
+}
+
+# write_env STATE_DIR KEY=VALUE...: STATE_DIR/reliability, one `key=value` per line.
+write_env() {
+    local file=$1/reliability
+    shift
+    {
+        echo "# written by tests/support/pg_fixture.sh for tests/reliability"
+        printf '%s\n' "$@"
+    } >"$file.tmp" && mv "$file.tmp" "$file"
+}
+
 start_cluster() {
-    local bindir cluster port locale attempt opts
+    local bindir cluster port locale attempt opts password self
     mkdir -p "$state_dir"
     # A previous run that died before its stop step left a cluster behind: clean it up first.
     stop_cluster
 
+    self=$(self_path) || return 1
     if [[ -n ${TYPQ_TEST_DSN:-} ]]; then
         printf '%s\n' "$TYPQ_TEST_DSN" >"$state_dir/dsn"
+        write_env "$state_dir" "fixture=$self" || return 1
         log "using TYPQ_TEST_DSN; no server started"
         return 0
     fi
@@ -116,6 +182,8 @@ start_cluster() {
         return 1
     fi
     command -v python3 >/dev/null 2>&1 || { log "python3 is needed to pick a free port"; return 1; }
+    command -v openssl >/dev/null 2>&1 \
+        || { log "openssl is needed to make the test CA (Debian: apt-get install openssl)"; return 1; }
 
     # `set -e` does not apply inside a function called from `if`: every step checks itself.
     cluster=$(mktemp -d /tmp/typq-pg.XXXXXX) || { log "mktemp -d /tmp/typq-pg.XXXXXX failed"; return 1; }
@@ -138,14 +206,33 @@ start_cluster() {
         cat "$cluster/initdb.log" >&2
         return 1
     fi
+    if ! make_tls "$cluster" >"$cluster/tls.log" 2>&1; then
+        log "making the test CA and server certificate with openssl failed:"
+        cat "$cluster/tls.log" >&2
+        return 1
+    fi
+    require_scram "$cluster" || { log "writing pg_hba.conf failed"; return 1; }
 
     # The port is free when chosen but may be taken before the server binds it: retry a little.
     for attempt in 1 2 3; do
         port=$(free_port) || { log "could not pick a free port"; return 1; }
         opts="-k $cluster/sock -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         opts+=" -c synchronous_commit=off -c max_connections=100"
+        opts+=" -c ssl=on -c ssl_cert_file=$cluster/tls/server.crt -c ssl_key_file=$cluster/tls/server.key"
         if as_owner "$bindir/pg_ctl" start -D "$cluster/data" -l "$cluster/server.log" -w -t 60 -o "$opts" \
                 >"$cluster/pg_ctl.log" 2>&1; then
+            password=$(openssl rand -hex 16) || return 1
+            if ! as_owner "$bindir/psql" -h "$cluster/sock" -p "$port" -U postgres -d postgres -X -q \
+                    -v ON_ERROR_STOP=1 \
+                    -c "SET password_encryption = 'scram-sha-256'" \
+                    -c "CREATE ROLE typq_scram LOGIN PASSWORD '$password'" >"$cluster/psql.log" 2>&1; then
+                log "creating the SCRAM role failed:"
+                cat "$cluster/psql.log" >&2
+                return 1
+            fi
+            write_env "$state_dir" "fixture=$self" "port=$port" \
+                "tls_ca_file=$cluster/tls/ca.crt" "tls_wrong_ca_file=$cluster/tls/other-ca.crt" \
+                "scram_user=typq_scram" "scram_password=$password" || return 1
             printf 'host=%s port=%s user=postgres dbname=postgres\n' "$cluster/sock" "$port" >"$state_dir/dsn"
             log "server on port $port, socket $cluster/sock (version $("$bindir/pg_ctl" --version | awk '{print $3}'))"
             return 0
@@ -161,6 +248,24 @@ start_cluster() {
     return 1
 }
 
+# Restarts the cluster recorded in STATE_DIR/cluster: a fast shutdown (every session is ended),
+# then a start with the options and port it had (pg_ctl keeps them in postmaster.opts).
+restart_cluster() {
+    local cluster bindir
+    [[ -f $state_dir/cluster ]] || { log "no cluster recorded in $state_dir/cluster"; return 1; }
+    cluster=$(<"$state_dir/cluster")
+    [[ $cluster == /tmp/typq-pg.* && -f $cluster/data/postmaster.pid ]] \
+        || { log "$cluster is not a running cluster this script made"; return 1; }
+    bindir=$(find_bindir) || { log "pg_ctl not found"; return 1; }
+    cd "$cluster" || return 1
+    if ! as_owner "$bindir/pg_ctl" restart -D "$cluster/data" -l "$cluster/server.log" -m fast -w -t 60 \
+            >"$cluster/pg_ctl.log" 2>&1; then
+        log "pg_ctl restart failed:"
+        cat "$cluster/pg_ctl.log" >&2 || true
+        return 1
+    fi
+}
+
 case $action in
     start)
         if ! start_cluster; then
@@ -171,6 +276,9 @@ case $action in
     stop)
         [[ -d $state_dir ]] || exit 0
         stop_cluster
+        ;;
+    restart)
+        restart_cluster
         ;;
     *)
         usage

@@ -106,7 +106,7 @@ TEST_CASE("array decoders refuse dimensions whose product overflows", "[types][a
     bytes six = "00000006 00000000 00000017"_hex;
     for (int d = 0; d < 6; ++d)
         six = append(six, "7fffffff 00000001"_hex);
-    const bytes data = GENERATE_COPY(two, three, six);
+    const bytes data = GENERATE_COPY(values({two, three, six}));
     CAPTURE(data);
     require_every_decoder_refuses(data, "more than 134217727 elements");
 }

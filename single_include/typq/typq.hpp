@@ -7136,6 +7136,9 @@ public:
     }
 
     /// Checks SQL built at run time. @throws typq::usage_error when placeholders and arguments disagree.
+    /// @par Lifetime  The statement points into `sql`'s text: in `conn.query(typq::runtime(text), ...)`
+    ///      the temporary lives to the end of the call, but a basic_sql kept in a variable must not
+    ///      outlive the runtime_sql it was made from.
     basic_sql(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size())
     {
         static_assert(detail::require_arguments_encodable<Args...>());

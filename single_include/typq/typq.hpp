@@ -6148,8 +6148,12 @@ struct composite_type {
     /// field), or `record`.
     static bool accepts(oid column, const server_types& types)
     {
-        if (column == oid::record)
+        if (column == oid::record) {
+            // An anonymous record's attribute types show only in its values, which are decoded
+            // without asking the server: look up the server-defined types of T's fields now.
+            look_up_field_types(types);
             return true;
+        }
         const type_info* info = types.find(column);
         if (!info || info->kind != type_kind::composite || info->attributes.size() != field_count)
             return false;
@@ -6221,6 +6225,20 @@ struct composite_type {
     }
 
 private:
+    static void look_up_field_types(const server_types& types)
+    {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (look_up_type<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(types), ...);
+        }(std::make_index_sequence<field_count>{});
+    }
+
+    template <class F>
+    static void look_up_type(const server_types& types)
+    {
+        if constexpr (looked_up<F>)
+            (void)types.find(typq::type<F>::sql_type);
+    }
+
     template <class F>
     static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
     {
@@ -7925,7 +7943,8 @@ public:
             for (int row = 0; row < PQntuples(found.get()); ++row) {
                 const oid id = catalog_oid(found.get(), row, 1);
                 next->add_name(PQgetvalue(found.get(), row, 0), id);
-                want(*next, wanted, id);
+                if (id != oid::unspecified && !next->find(id))  // a name may name a built-in type too
+                    wanted.push_back(id);
             }
         }
         // Each round also asks for the types the last round's refer to; a chain of nested

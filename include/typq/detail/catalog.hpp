@@ -87,7 +87,8 @@ public:
             for (int row = 0; row < PQntuples(found.get()); ++row) {
                 const oid id = catalog_oid(found.get(), row, 1);
                 next->add_name(PQgetvalue(found.get(), row, 0), id);
-                want(*next, wanted, id);
+                if (id != oid::unspecified && !next->find(id))  // a name may name a built-in type too
+                    wanted.push_back(id);
             }
         }
         // Each round also asks for the types the last round's refer to; a chain of nested

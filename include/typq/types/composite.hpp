@@ -164,8 +164,12 @@ struct composite_type {
     /// field), or `record`.
     static bool accepts(oid column, const server_types& types)
     {
-        if (column == oid::record)
+        if (column == oid::record) {
+            // An anonymous record's attribute types show only in its values, which are decoded
+            // without asking the server: look up the server-defined types of T's fields now.
+            look_up_field_types(types);
             return true;
+        }
         const type_info* info = types.find(column);
         if (!info || info->kind != type_kind::composite || info->attributes.size() != field_count)
             return false;
@@ -237,6 +241,20 @@ struct composite_type {
     }
 
 private:
+    static void look_up_field_types(const server_types& types)
+    {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (look_up_type<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(types), ...);
+        }(std::make_index_sequence<field_count>{});
+    }
+
+    template <class F>
+    static void look_up_type(const server_types& types)
+    {
+        if constexpr (looked_up<F>)
+            (void)types.find(typq::type<F>::sql_type);
+    }
+
     template <class F>
     static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
     {

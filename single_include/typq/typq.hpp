@@ -5726,15 +5726,21 @@ consteval std::string_view enumerator_spelling()
     return function.substr(start, end - start);
 }
 
-// An enumerator's name without its scope ("happy"), or empty for a value that names none.
+// An enumerator's name without its scope ("happy"), or empty for a value that names none, which
+// the compilers print as a cast ("(mood)3", "((anonymous namespace)::mood)3"): the text after the
+// last ':' is an enumerator's name only if it is an identifier.
 template <auto V>
 consteval std::string_view enumerator_name()
 {
     constexpr std::string_view spelling = enumerator_spelling<V>();
-    if (spelling.empty() || spelling[0] == '(' || (spelling[0] >= '0' && spelling[0] <= '9') || spelling[0] == '-')
-        return {};
     const std::size_t colon = spelling.rfind(':');
-    return colon == std::string_view::npos ? spelling : spelling.substr(colon + 1);
+    const std::string_view name = colon == std::string_view::npos ? spelling : spelling.substr(colon + 1);
+    if (name.empty() || (name[0] >= '0' && name[0] <= '9'))
+        return {};
+    for (const char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return {};
+    return name;
 }
 
 // The values probed for enumerators: -128 to 255, within the underlying type.

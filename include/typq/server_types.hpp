@@ -174,7 +174,8 @@ public:
                     + "\" comes from the server: this value can only be sent or read through a connection",
                 conversion_site{{}, std::string(name), {}, {}});
         throw conversion_error("type \"" + std::string(name) + "\" does not exist on the server (to_regtype('"
-                + std::string(name) + "') is NULL: check the name, its schema and the search_path)",
+                + std::string(name) + "') is NULL: check the name, its schema and the search_path; a type created "
+                + "after this connection looked for it needs connection::clear_type_cache())",
             conversion_site{{}, std::string(name), {}, {}});
     }
 

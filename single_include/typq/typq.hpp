@@ -799,7 +799,8 @@ public:
                     + "\" comes from the server: this value can only be sent or read through a connection",
                 conversion_site{{}, std::string(name), {}, {}});
         throw conversion_error("type \"" + std::string(name) + "\" does not exist on the server (to_regtype('"
-                + std::string(name) + "') is NULL: check the name, its schema and the search_path)",
+                + std::string(name) + "') is NULL: check the name, its schema and the search_path; a type created "
+                + "after this connection looked for it needs connection::clear_type_cache())",
             conversion_site{{}, std::string(name), {}, {}});
     }
 
@@ -5743,9 +5744,16 @@ consteval std::string_view enumerator_name()
     return name;
 }
 
-// The values probed for enumerators: -128 to 255, within the underlying type.
+// The values probed for enumerators: -128 to 255, within the underlying type; none for a type
+// that is not an enumeration (enum_type's static_assert then says why).
 template <class E>
 struct enum_probe {
+    static constexpr long long low = 0;
+    static constexpr std::size_t count = 0;
+};
+template <class E>
+    requires std::is_enum_v<E>
+struct enum_probe<E> {
     using limits = std::numeric_limits<std::underlying_type_t<E>>;
     static constexpr long long low = std::cmp_less(limits::min(), -128) ? -128 : static_cast<long long>(limits::min());
     static constexpr long long high = std::cmp_greater(limits::max(), 255) ? 255 : static_cast<long long>(limits::max());
@@ -5776,10 +5784,12 @@ template <class E>
 consteval std::array<enum_label<E>, count_enumerators<E>()> list_enumerators()
 {
     std::array<enum_label<E>, count_enumerators<E>()> labels{};
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < probed_enumerators<E>.size(); ++i)
-        if (!probed_enumerators<E>[i].empty())
-            labels[next++] = {static_cast<E>(enum_probe<E>::low + static_cast<long long>(i)), probed_enumerators<E>[i]};
+    if constexpr (std::is_enum_v<E>) {
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < probed_enumerators<E>.size(); ++i)
+            if (!probed_enumerators<E>[i].empty())
+                labels[next++] = {static_cast<E>(enum_probe<E>::low + static_cast<long long>(i)), probed_enumerators<E>[i]};
+    }
     return labels;
 }
 
@@ -7614,6 +7624,65 @@ consteval bool row_reads_text()
     }(std::make_index_sequence<row_traits<Row>::size>{});
 }
 
+// Looks up the server-defined types named inside an anonymous record value (`ROW(...)`): its
+// attribute types show only in the values, and rows decoded later cannot ask the server. Stops
+// quietly at malformed bytes: decoding reports them.
+inline void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth)
+{
+    if (depth > 16 || size < 4)
+        return;
+    const auto count = load_be<std::int32_t>(data);
+    std::size_t offset = 4;
+    for (std::int32_t i = 0; i < count && size - offset >= 8; ++i) {
+        const auto type = static_cast<oid>(load_be<std::uint32_t>(data + offset));
+        const auto length = load_be<std::int32_t>(data + offset + 4);
+        offset += 8;
+        (void)types.find(type);  // built-in types return at once
+        if (length < 0)
+            continue;
+        if (static_cast<std::size_t>(length) > size - offset)
+            return;
+        if (type == oid::record)
+            look_up_record_types(data + offset, static_cast<std::size_t>(length), types, depth + 1);
+        offset += static_cast<std::size_t>(length);
+    }
+}
+
+// The same for every value of a record or record[] column in binary format.
+inline void look_up_record_column_types(const PGresult* result, int column, const server_types& types)
+{
+    const auto type = static_cast<oid>(PQftype(result, column));
+    if (PQfformat(result, column) != 1)
+        return;
+    for (int row = 0; row < PQntuples(result); ++row) {
+        if (PQgetisnull(result, row, column))
+            continue;
+        const char* data = PQgetvalue(result, row, column);
+        const auto size = static_cast<std::size_t>(PQgetlength(result, row, column));
+        if (type == oid::record) {
+            look_up_record_types(data, size, types, 0);
+            continue;
+        }
+        // record[]: skip array_send's header (ndim, flags, element type, ndim x (length, lower
+        // bound)), then length-prefixed elements.
+        if (size < 12)
+            continue;
+        const auto dimensions = load_be<std::int32_t>(data);
+        if (dimensions < 0 || dimensions > 6 || size < 12 + 8 * static_cast<std::size_t>(dimensions))
+            continue;
+        for (std::size_t offset = 12 + 8 * static_cast<std::size_t>(dimensions); size - offset >= 4;) {
+            const auto length = load_be<std::int32_t>(data + offset);
+            offset += 4;
+            if (length < 0)
+                continue;
+            if (static_cast<std::size_t>(length) > size - offset)
+                break;
+            look_up_record_types(data + offset, static_cast<std::size_t>(length), types, 0);
+            offset += static_cast<std::size_t>(length);
+        }
+    }
+}
+
 template <class Row, std::size_t I>
 void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
     const server_types& types)
@@ -7666,6 +7735,8 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     site.column = in_order ? name : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
+    if (!text && (site.column_type == oid::record || site.column_type == oid::record_array))
+        look_up_record_column_types(result, column, types);
     if (PQfformat(result, column) != (text ? 0 : 1))
         problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
                 + " format",

@@ -62,9 +62,16 @@ consteval std::string_view enumerator_name()
     return name;
 }
 
-// The values probed for enumerators: -128 to 255, within the underlying type.
+// The values probed for enumerators: -128 to 255, within the underlying type; none for a type
+// that is not an enumeration (enum_type's static_assert then says why).
 template <class E>
 struct enum_probe {
+    static constexpr long long low = 0;
+    static constexpr std::size_t count = 0;
+};
+template <class E>
+    requires std::is_enum_v<E>
+struct enum_probe<E> {
     using limits = std::numeric_limits<std::underlying_type_t<E>>;
     static constexpr long long low = std::cmp_less(limits::min(), -128) ? -128 : static_cast<long long>(limits::min());
     static constexpr long long high = std::cmp_greater(limits::max(), 255) ? 255 : static_cast<long long>(limits::max());
@@ -95,10 +102,12 @@ template <class E>
 consteval std::array<enum_label<E>, count_enumerators<E>()> list_enumerators()
 {
     std::array<enum_label<E>, count_enumerators<E>()> labels{};
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < probed_enumerators<E>.size(); ++i)
-        if (!probed_enumerators<E>[i].empty())
-            labels[next++] = {static_cast<E>(enum_probe<E>::low + static_cast<long long>(i)), probed_enumerators<E>[i]};
+    if constexpr (std::is_enum_v<E>) {
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < probed_enumerators<E>.size(); ++i)
+            if (!probed_enumerators<E>[i].empty())
+                labels[next++] = {static_cast<E>(enum_probe<E>::low + static_cast<long long>(i)), probed_enumerators<E>[i]};
+    }
     return labels;
 }
 

@@ -9,7 +9,9 @@
 # Each file is one value's binary form exactly as the server sends it in a result (the type's
 # *send function: int4send, numeric_send, array_send...), asked for over edge literals: NaN,
 # infinities, huge numerics, BC dates, NULL elements, 2-D arrays, lower bounds other than 1.
-# The SQL lexer's seeds are statements (text), not server output. Needs psql and python3 only.
+# The SQL lexer's seeds are statements (text), not server output. Needs psql and python3, and the
+# server's hstore extension (postgresql-contrib); the enums and the extension are made in a
+# transaction that is rolled back.
 # The corpus is committed; re-run this after adding seeds (files are rewritten, never appended).
 
 import argparse
@@ -139,6 +141,86 @@ SEEDS = [
     ("misc", "char_r", "charsend('r'::\"char\")"),
     ("misc", "char_empty", "charsend(''::\"char\")"),
     ("misc", "char_high", "charsend(chr(200)::\"char\")"),
+    # range: range_send of the six built-in range types (canonical forms, unbounded sides,
+    # infinities, NaN and extreme bounds), multirange_send of their multiranges, an int4range[].
+    ("range", "int4_empty", "range_send('empty'::int4range)"),
+    ("range", "int4_1_5", "range_send(int4range(1, 5))"),
+    ("range", "int4_upper_only", "range_send('(,5]'::int4range)"),
+    ("range", "int4_lower_only", "range_send('[1,)'::int4range)"),
+    ("range", "int4_unbounded", "range_send('(,)'::int4range)"),
+    ("range", "int4_extremes", "range_send('[-2147483648,2147483646]'::int4range)"),
+    ("range", "int8_extremes", "range_send('[-9223372036854775808,9223372036854775807)'::int8range)"),
+    ("range", "num_inclusive", "range_send('[1.50,2.000]'::numrange)"),
+    ("range", "num_nan", "range_send(numrange(1, 'NaN'))"),
+    ("range", "num_infinities", "range_send(numrange('-Infinity', 'Infinity'))"),
+    ("range", "num_exclusive", "range_send('(0.001,)'::numrange)"),
+    ("range", "date_infinity", "range_send('[2000-01-01,infinity)'::daterange)"),
+    ("range", "date_bc", "range_send(daterange('4714-11-24 BC', '5874897-12-30', '[]'))"),
+    ("range", "date_neg_infinity", "range_send('[-infinity,2020-01-01)'::daterange)"),
+    ("range", "ts_infinity", "range_send('[\"2020-01-01 10:00\",infinity)'::tsrange)"),
+    ("range", "ts_extremes", "range_send(tsrange('4714-11-24 00:00 BC', '294247-01-10 04:00:54.775806', '[]'))"),
+    ("range", "tstz_exclusive", "range_send(tstzrange('2020-01-01 10:00+05', '2020-01-01 12:00:00.5+00', '(]'))"),
+    ("range", "tstz_unbounded", "range_send('(,)'::tstzrange)"),
+    ("range", "int4_multi_empty", "multirange_send('{}'::int4multirange)"),
+    ("range", "int4_multi", "multirange_send('{[1,3),[5,7)}'::int4multirange)"),
+    ("range", "int4_multi_unbounded", "multirange_send('{(,0),[10,)}'::int4multirange)"),
+    ("range", "int8_multi", "multirange_send('{[-9223372036854775808,0),[5,6)}'::int8multirange)"),
+    ("range", "num_multi", "multirange_send('{[1.5,2.5],(3,NaN)}'::nummultirange)"),
+    ("range", "date_multi", "multirange_send('{[2000-01-01,2000-02-01),[2001-01-01,infinity)}'::datemultirange)"),
+    ("range", "ts_multi", "multirange_send('{[\"2000-01-01 00:00\",\"2000-01-01 00:00:00.000001\"]}'::tsmultirange)"),
+    ("range", "tstz_multi", "multirange_send('{(,\"2000-01-01 00:00+00\"),[infinity,infinity]}'::tstzmultirange)"),
+    ("range", "int4_array", "array_send('{\"[1,5)\",empty,\"(,)\"}'::int4range[])"),
+    # composite: record_send of anonymous records (ROW(...)) shaped like the harness's structs
+    # (int4, text, int4[], record, int4range, record), their variants, arrays of records...
+    ("composite", "outer", "record_send(ROW(1, 'x'::text, ARRAY[1, 2], ROW(2, NULL::text), int4range(1, 5), ROW(3, 'y'::text)))"),
+    ("composite", "outer_nulls", "record_send(ROW(-2147483648, NULL::text, '{}'::int4[], ROW(0, ''::text), 'empty'::int4range, NULL::record))"),
+    ("composite", "outer_other_types", "record_send(ROW(7::int2, 'v'::varchar, '[0:1]={5,6}'::int4[], ROW(2147483647, 'grüße'::varchar), '(,)'::int4range, ROW(1::int2, NULL::text)))"),
+    ("composite", "inner", "record_send(ROW(5, 'note'::text))"),
+    ("composite", "inner_null", "record_send(ROW(5, NULL::text))"),
+    ("composite", "one_attribute", "record_send(ROW(1))"),
+    ("composite", "wrong_type", "record_send(ROW(1, 2))"),
+    # ... and the named types of the harness's registry (fuzz_outer: span, n of domain fuzz_int,
+    # name, maybe, list, nested; fuzz_inner: note, id), which it reads by attribute name.
+    # Values of the named types (made in the setup below), whose OIDs are then rewritten to those of
+    # the harness's type registry (COMPOSITE_OIDS).
+    ("composite", "named_outer", "record_send(ROW(int4range(1, 5), 1, 'x', ROW('y', 3), ARRAY[1, 2], ROW(NULL, 2))::fuzz_outer)"),
+    ("composite", "named_outer_nulls", "record_send(ROW('(,)', -2147483648, NULL, NULL, '{}', ROW('', -1))::fuzz_outer)"),
+    ("composite", "named_outer_anonymous", "record_send(ROW(int4range(1, 5), 1, 'x'::text, ROW(3, 'y'::text), ARRAY[1, 2], ROW(2, NULL::text)))"),
+    ("composite", "named_inner", "record_send(ROW('note', 5)::fuzz_inner)"),
+    ("composite", "inner_array", "array_send(ARRAY[ROW(1, 'a'::text), ROW(2, NULL::text)])"),
+    ("composite", "outer_array", "array_send(ARRAY[ROW(1, 'x'::text, ARRAY[3], ROW(2, 'z'::text), int4range(1, 2), NULL::record), NULL])"),
+    # hstore: hstore_send (pairs sorted by key length, then bytes), NULL values, empty strings.
+    ("hstore", "empty", "hstore_send(''::hstore)"),
+    ("hstore", "pairs", "hstore_send('b=>1, aa=>NULL, a=>\"\"'::hstore)"),
+    ("hstore", "empty_key", "hstore_send('\"\"=>\"\"'::hstore)"),
+    ("hstore", "quoted", "hstore_send(hstore(ARRAY['key with spaces', 'grüße 🐘', 'q\"\\\\'], ARRAY['va\"lue', NULL, '=>']))"),
+    ("hstore", "long", "hstore_send(hstore(repeat('k', 300), repeat('v', 1000)))"),
+    # enum: enum_send, the label's text, of the harness's enums (made in the setup below).
+    ("enum", "mood_sad", "enum_send('sad'::fuzz_mood)"),
+    ("enum", "mood_happy", "enum_send('happy'::fuzz_mood)"),
+    ("enum", "edge_lowest", "enum_send('lowest'::fuzz_edge)"),
+    ("enum", "color_spaces", "enum_send('dark blue'::fuzz_color)"),
+    ("enum", "color_quoted", "enum_send('Red \"quoted\"'::fuzz_color)"),
+    ("enum", "color_utf8", "enum_send('grüße 🐘'::fuzz_color)"),
+    ("enum", "color_longest", "enum_send('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'::fuzz_color)"),
+    ("enum", "not_a_label", "textsend('green-')"),
+]
+
+# The OIDs fuzz/composite.cpp's type registry gives its named types: in the composite seeds, each
+# type's OID on the server (record_send writes the attributes' type OIDs) becomes the harness's.
+COMPOSITE_OIDS = {"fuzz_int": 16390, "fuzz_inner": 16384, "fuzz_outer": 16385}
+
+# Run before the seeds, in a transaction that is rolled back (nothing stays on a --dsn server):
+# the types the seeds above name.
+SETUP = [
+    "CREATE EXTENSION IF NOT EXISTS hstore",
+    "CREATE DOMAIN fuzz_int AS int4",
+    "CREATE TYPE fuzz_inner AS (note text, id int4)",
+    "CREATE TYPE fuzz_outer AS (span int4range, n fuzz_int, name text, maybe fuzz_inner, list int4[], nested fuzz_inner)",
+    "CREATE TYPE fuzz_mood AS ENUM ('sad', 'ok', 'happy')",
+    "CREATE TYPE fuzz_edge AS ENUM ('lowest', 'zero', 'highest')",
+    "CREATE TYPE fuzz_color AS ENUM ('Red \"quoted\"', 'green', 'green-yellow', 'grüße 🐘', "
+    "'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_', 'dark blue')",
 ]
 
 # The SQL lexer reads statements: these are typq's own kinds of placeholders and skipped tokens.
@@ -157,7 +239,10 @@ SQL_SEEDS = {
 
 
 def psql_rows(dsn, query):
-    run = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-c", query],
+    # One session: BEGIN, the setup, the query, ROLLBACK (-q keeps the command tags out).
+    commands = ["BEGIN", *SETUP, query, "ROLLBACK"]
+    run = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", dsn]
+                         + [arg for command in commands for arg in ("-c", command)],
                          capture_output=True, text=True)
     if run.returncode != 0:
         sys.exit("make-corpus: psql failed: " + run.stderr.strip())
@@ -185,17 +270,25 @@ def main():
             labels.add(key)
             literal = lambda s: "'" + s.replace("'", "''") + "'"
             values.append(f"({literal(harness)}, {literal(label)}, encode({expression}, 'hex'))")
+        for name in COMPOSITE_OIDS:  # the server's OIDs of the named types, as oidsend writes them
+            values.append(f"('oid', {literal(name)}, encode(oidsend({literal(name)}::regtype::oid), 'hex'))")
         query = "SET lc_monetary = 'C'; SELECT * FROM (VALUES " + ", ".join(values) + ") AS seed(harness, label, bytes)"
         rows = psql_rows(dsn, query)
-        if len(rows) != len(SEEDS):
-            sys.exit(f"make-corpus: expected {len(SEEDS)} rows, got {len(rows)}")
+        if len(rows) != len(SEEDS) + len(COMPOSITE_OIDS):
+            sys.exit(f"make-corpus: expected {len(SEEDS) + len(COMPOSITE_OIDS)} rows, got {len(rows)}")
+        server_oids = {label: bytes.fromhex(hex_bytes) for harness, label, hex_bytes in rows if harness == "oid"}
+        rows = [row for row in rows if row[0] != "oid"]
 
         harnesses = {harness for harness, _, _ in SEEDS} | {"sql_lexer"}
         for harness in harnesses:
             shutil.rmtree(CORPUS / harness, ignore_errors=True)
             (CORPUS / harness).mkdir(parents=True)
         for harness, label, hex_bytes in rows:
-            (CORPUS / harness / label).write_bytes(bytes.fromhex(hex_bytes))
+            value = bytes.fromhex(hex_bytes)
+            if harness == "composite":
+                for name, harness_oid in COMPOSITE_OIDS.items():
+                    value = value.replace(server_oids[name], harness_oid.to_bytes(4, "big"))
+            (CORPUS / harness / label).write_bytes(value)
         for label, text in SQL_SEEDS.items():
             (CORPUS / "sql_lexer" / label).write_bytes(text.encode())
         total = sum(f.stat().st_size for f in CORPUS.rglob("*") if f.is_file())

@@ -10,6 +10,7 @@
 #include <typq/type.hpp>
 #include <typq/types/chrono.hpp>
 #include <typq/types/numeric.hpp>
+#include <typq/types/scalar.hpp>  // the int4range and int8range subtypes
 
 #include <cstddef>           // std::size_t
 #include <cstdint>           // the wire's flags byte and lengths, the integer subtypes

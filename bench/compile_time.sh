@@ -41,15 +41,18 @@ if ! python3 "$root/tools/amalgamate.py" --output "$single/typq/typq.hpp" >/dev/
     fi
 fi
 
-names=("typq" "typq, single header" "libpqxx" "libpq" "typq, #include only" "libpqxx, #include only")
-sources=(one_query_typq one_query_typq one_query_pqxx one_query_libpq include_only_typq include_only_pqxx)
-includes=("-I$root/include" "-I$single" "" "" "-I$root/include" "")
+names=("typq" "typq, single header" "libpqxx" "libpq" "typq, #include only" "libpqxx, #include only"
+    "typq, TYPQ_SEPARATE_COMPILATION and <typq/connection.hpp> only")
+sources=(one_query_typq one_query_typq one_query_pqxx one_query_libpq include_only_typq include_only_pqxx
+    one_query_typq_separate)
+includes=("-I$root/include" "-I$single" "" "" "-I$root/include" "" "-I$root/include")
 
 for ((round = 1; round <= runs; round++)); do
     for i in "${!names[@]}"; do
         extra=()
         [[ -n ${includes[$i]} ]] && extra+=("${includes[$i]}")
         [[ ${sources[$i]} == *pqxx* ]] && extra+=("${pqxx_flags[@]}")
+        [[ ${sources[$i]} == *separate* ]] && extra+=(-DTYPQ_SEPARATE_COMPILATION)
         /usr/bin/time -f "%e %U %S %M" -o "$out/time.$i.$round" \
             "$cxx" "${flags[@]}" "${extra[@]}" "-I$pg_include" -c "$src/${sources[$i]}.cpp" -o "$out/${sources[$i]}.$i.o"
     done

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
-// typq/config.hpp: compiler feature checks; includes nothing from typq.
+// typq/config.hpp: compiler feature checks and the separate-compilation switch; includes nothing
+// from typq.
 
 #ifndef TYPQ_CONFIG_HPP
 #define TYPQ_CONFIG_HPP
@@ -16,6 +17,23 @@
 #if __GNUC__ < 12
 #error "typq needs g++ 12 or newer"
 #endif
+#endif
+
+// Where typq's non-template functions are compiled. By default typq is header-only: they are
+// inline, and every translation unit that uses one compiles it. Defining TYPQ_SEPARATE_COMPILATION
+// for the whole program declares them only; they are then compiled once, in the one translation
+// unit that defines TYPQ_IMPLEMENTATION before it includes <typq/typq.hpp>. Templates stay in the
+// headers either way. (The model is Boost.Asio's BOOST_ASIO_SEPARATE_COMPILATION.)
+#if defined(TYPQ_SEPARATE_COMPILATION)
+#define TYPQ_DECL
+#if defined(TYPQ_IMPLEMENTATION)
+#define TYPQ_DEFINITIONS 1
+#else
+#define TYPQ_DEFINITIONS 0
+#endif
+#else
+#define TYPQ_DECL inline
+#define TYPQ_DEFINITIONS 1
 #endif
 
 #endif  // TYPQ_CONFIG_HPP

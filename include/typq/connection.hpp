@@ -5,6 +5,7 @@
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
+#include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
@@ -63,21 +64,7 @@ public:
     /// libpq's `PG*` environment variables fill in what it leaves out (`""` uses only them).
     /// The client encoding is always UTF-8.
     /// @throws typq::connection_error when the connection cannot be made.
-    explicit connection(std::string_view conninfo)
-    {
-        const std::string info(conninfo);
-        // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-        // client_encoding after it overrides any the string names.
-        const char* const keywords[] = {"dbname", "client_encoding", nullptr};
-        const char* const values[] = {info.c_str(), "UTF8", nullptr};
-        conn_.reset(PQconnectdbParams(keywords, values, 1));
-        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
-            throw connection_error(detail::libpq_message(conn_.get()), true);
-        // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-        PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
-        // Made now, while no other thread can be using the connection: cancel() only sends it.
-        cancel_.reset(PQgetCancel(conn_.get()));
-    }
+    explicit connection(std::string_view conninfo);
 
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;
@@ -97,14 +84,7 @@ public:
     /// that may be called from another thread (or a signal handler's thread) while a statement
     /// runs. A cancel request that arrives when nothing runs is ignored by the server.
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
-    void cancel() const
-    {
-        if (!cancel_)
-            throw connection_error("cannot cancel: the connection is closed", true);
-        char message[256] = {};
-        if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
-            throw connection_error(std::string("cannot send the cancel request: ") + message, false);
-    }
+    void cancel() const;
 
     [[nodiscard]] connection_state state() const noexcept
     {
@@ -143,12 +123,7 @@ public:
     /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
     /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
     /// when there is no such type.
-    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
-    {
-        detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
-        const type_info* info = server_types(registry_.get(), &source).find(name);
-        return info ? std::optional<type_info>(*info) : std::nullopt;
-    }
+    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name);
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
     /// dropping and re-creating a type that this connection has used, whose OID has changed.
@@ -266,14 +241,7 @@ public:
 private:
     friend class transaction;
 
-    PGconn* usable() const
-    {
-        if (!conn_)
-            throw connection_error("the connection is closed", true);
-        if (PQstatus(conn_.get()) != CONNECTION_OK)
-            throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
-        return conn_.get();
-    }
+    PGconn* usable() const;
 
     template <class Row>
     static constexpr void check_text_row()
@@ -315,14 +283,7 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows)
-    {
-        const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
-            + std::to_string(rows);
-        if (rows == 0)
-            throw no_rows(message);
-        throw too_many_rows(message);
-    }
+    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows);
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
@@ -371,6 +332,61 @@ private:
     std::string rewritten_;           // a named statement rewritten with $N placeholders
     std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)
 };
+
+// Compiled once under TYPQ_SEPARATE_COMPILATION.
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL connection::connection(std::string_view conninfo)
+{
+    const std::string info(conninfo);
+    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
+    // client_encoding after it overrides any the string names.
+    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
+    const char* const values[] = {info.c_str(), "UTF8", nullptr};
+    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error(detail::libpq_message(conn_.get()), true);
+    // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
+    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    // Made now, while no other thread can be using the connection: cancel() only sends it.
+    cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
+{
+    detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
+    const type_info* info = server_types(registry_.get(), &source).find(name);
+    return info ? std::optional<type_info>(*info) : std::nullopt;
+}
+
+TYPQ_DECL void connection::cancel() const
+{
+    if (!cancel_)
+        throw connection_error("cannot cancel: the connection is closed", true);
+    char message[256] = {};
+    if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
+        throw connection_error(std::string("cannot send the cancel request: ") + message, false);
+}
+
+TYPQ_DECL PGconn* connection::usable() const
+{
+    if (!conn_)
+        throw connection_error("the connection is closed", true);
+    if (PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
+    return conn_.get();
+}
+
+[[noreturn]] TYPQ_DECL void connection::throw_row_count(const char* function, const char* wanted, int rows)
+{
+    const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
+        + std::to_string(rows);
+    if (rows == 0)
+        throw no_rows(message);
+    throw too_many_rows(message);
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace typq
 

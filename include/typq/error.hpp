@@ -4,6 +4,8 @@
 #ifndef TYPQ_ERROR_HPP
 #define TYPQ_ERROR_HPP
 
+#include <typq/config.hpp>
+
 #include <memory>       // std::shared_ptr: exceptions stay cheap and nothrow to copy
 #include <stdexcept>    // std::runtime_error
 #include <string>       // messages and diagnostic fields
@@ -231,11 +233,18 @@ TYPQ_DETAIL_SERVER_ERROR(raise_exception, plpgsql_error)                        
 
 namespace detail {
 
+/// Throws the class that `diag.sqlstate` maps to (see `sqlstate_classes`).
+[[noreturn]] TYPQ_DECL void throw_server_error(diagnostic diag);
+
+// The table and the code that throws each class: instantiating all 67 classes is the largest
+// part of typq's non-template code, compiled once under TYPQ_SEPARATE_COMPILATION.
 template <class Error>
-void raise_server_error(std::shared_ptr<const diagnostic> diag)
+[[noreturn]] void raise_server_error(std::shared_ptr<const diagnostic> diag)
 {
     throw Error(std::move(diag));
 }
+
+#if TYPQ_DEFINITIONS
 
 struct sqlstate_class_entry {
     std::string_view code;  // five characters; "xx000" stands for the whole class xx
@@ -314,8 +323,7 @@ inline constexpr sqlstate_class_entry sqlstate_classes[] = {
     {"XX000", &raise_server_error<internal_error>},
 };
 
-/// Throws the class that `diag.sqlstate` maps to (see `sqlstate_classes`).
-[[noreturn]] inline void throw_server_error(diagnostic diag)
+[[noreturn]] TYPQ_DECL void throw_server_error(diagnostic diag)
 {
     auto shared = std::make_shared<const diagnostic>(std::move(diag));
     const std::string_view code = shared->sqlstate;
@@ -329,6 +337,8 @@ inline constexpr sqlstate_class_entry sqlstate_classes[] = {
     }
     throw server_error(std::move(shared));
 }
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace detail
 }  // namespace typq

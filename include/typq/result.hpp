@@ -6,6 +6,7 @@
 #ifndef TYPQ_RESULT_HPP
 #define TYPQ_RESULT_HPP
 
+#include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/reflect.hpp>
 #include <typq/type.hpp>
@@ -59,21 +60,10 @@ std::string row_type_name()
 // Collects every problem of a column plan, so that one error names them all.
 class plan_problems {
 public:
-    void add(std::string problem, const conversion_site& site)
-    {
-        if (text_.empty())
-            first_ = site;
-        else
-            text_ += "; ";
-        text_ += problem;
-    }
+    TYPQ_DECL void add(std::string problem, const conversion_site& site);
     // Takes the row type's name as a function, called only to throw: building the name (a
     // std::string) for every result cost more than the rest of a one-row plan.
-    void throw_if_any(std::string (*row_type)()) const
-    {
-        if (!text_.empty())
-            throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
-    }
+    TYPQ_DECL void throw_if_any(std::string (*row_type)()) const;
 
 private:
     std::string text_;
@@ -81,11 +71,7 @@ private:
 };
 
 // `column 3 "age" (int4)`: with its position, to tell apart columns of the same name.
-inline std::string describe_numbered_column(const PGresult* result, int column)
-{
-    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
-        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
-}
+TYPQ_DECL std::string describe_numbered_column(const PGresult* result, int column);
 
 // A column name (NUL-terminated) equals a field name, compared without strlen: a shorter column
 // name differs at its NUL, which no field name contains, so nothing past it is read.
@@ -129,7 +115,57 @@ consteval bool row_reads_text()
 // Looks up the server-defined types named inside an anonymous record value (`ROW(...)`): its
 // attribute types show only in the values, and rows decoded later cannot ask the server. Stops
 // quietly at malformed bytes: decoding reports them.
-inline void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth)
+TYPQ_DECL void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth);
+
+// The same for every value of a record or record[] column in binary format.
+TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, const server_types& types);
+
+// The column named as `site`'s field, or -1 after reporting it missing or ambiguous.
+TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems);
+
+// Points `site` at `column` and checks the column's format; false (reported) when it is wrong.
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
+    plan_problems& problems, const server_types& types);
+
+TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& problems, const server_types& types);
+
+template <class Row, std::size_t I>
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
+    const server_types& types)
+{
+    using traits = row_traits<Row>;
+    using field = std::remove_cv_t<row_field_t<Row, I>>;
+
+    decode_site& site = plan.sites[I];
+    site.field = row_field_name<Row, I>();
+    site.field_index = static_cast<int>(I);
+    site.field_type = &type_name<field>;
+    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+
+    int column = static_cast<int>(I);
+    if constexpr (traits::shape == row_shape::by_name) {
+        if (!in_order)
+            column = find_column_for(result, site, problems);
+    }
+    else if (column >= PQnfields(result))
+        column = -1;  // the column count mismatch is reported once, by plan_columns
+    if (column < 0)
+        return;
+    plan.columns[I] = column;
+    if (check_column(result, column, in_order, text, site, problems, types) && !text
+        && !accepts<field>(site.column_type, types))
+        report_mistyped_column(site, problems, types);
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL std::string describe_numbered_column(const PGresult* result, int column)
+{
+    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
+        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
+}
+
+TYPQ_DECL void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth)
 {
     if (depth > 16 || size < 4)
         return;
@@ -150,8 +186,7 @@ inline void look_up_record_types(const char* data, std::size_t size, const serve
     }
 }
 
-// The same for every value of a record or record[] column in binary format.
-inline void look_up_record_column_types(const PGresult* result, int column, const server_types& types)
+TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, const server_types& types)
 {
     const auto type = static_cast<oid>(PQftype(result, column));
     if (PQfformat(result, column) != 1)
@@ -185,68 +220,78 @@ inline void look_up_record_column_types(const PGresult* result, int column, cons
     }
 }
 
-template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
-    const server_types& types)
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row)
 {
-    using traits = row_traits<Row>;
-    using field = std::remove_cv_t<row_field_t<Row, I>>;
-    constexpr std::string_view name = row_field_name<Row, I>();
-    const int columns = PQnfields(result);
+    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
+            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
+        make_conversion_site(site));
+}
 
-    decode_site& site = plan.sites[I];
-    site.field = name;
-    site.field_index = static_cast<int>(I);
-    site.field_type = &type_name<field>;
-    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+TYPQ_DECL void plan_problems::add(std::string problem, const conversion_site& site)
+{
+    if (text_.empty())
+        first_ = site;
+    else
+        text_ += "; ";
+    text_ += problem;
+}
 
+TYPQ_DECL void plan_problems::throw_if_any(std::string (*row_type)()) const
+{
+    if (!text_.empty())
+        throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
+}
+
+TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems)
+{
     int column = -1;
-    if (in_order)
-        column = static_cast<int>(I);
-    else if constexpr (traits::shape == row_shape::by_name) {
-        std::string ambiguous;
-        for (int c = 0; c < columns; ++c) {
-            if (std::string_view(PQfname(result, c)) != name)
-                continue;
-            if (column >= 0)
-                ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
-                    + describe_numbered_column(result, c);
-            else
-                column = c;
-        }
-        if (!ambiguous.empty()) {
-            site.column = PQfname(result, column);
-            site.column_index = column;
-            site.column_type = static_cast<oid>(PQftype(result, column));
-            problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
-            return;
-        }
-        if (column < 0) {
-            problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",
-                make_conversion_site(site));
-            return;
-        }
+    std::string ambiguous;
+    for (int c = 0; c < PQnfields(result); ++c) {
+        if (std::string_view(PQfname(result, c)) != site.field)
+            continue;
+        if (column >= 0)
+            ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
+                + describe_numbered_column(result, c);
+        else
+            column = c;
     }
-    else {
-        if (static_cast<int>(I) >= columns)
-            return;  // the column count mismatch is reported once, by plan_columns
-        column = static_cast<int>(I);
+    if (!ambiguous.empty()) {
+        site.column = PQfname(result, column);
+        site.column_index = column;
+        site.column_type = static_cast<oid>(PQftype(result, column));
+        problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
+        return -1;
     }
+    if (column < 0)
+        problems.add("no column for field \"" + std::string(site.field) + "\" (" + site.field_type() + ")",
+            make_conversion_site(site));
+    return column;
+}
 
-    plan.columns[I] = column;
-    site.column = in_order ? name : std::string_view(PQfname(result, column));
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
+    plan_problems& problems, const server_types& types)
+{
+    site.column = in_order ? site.field : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
     if (!text && (site.column_type == oid::record || site.column_type == oid::record_array))
         look_up_record_column_types(result, column, types);
-    if (PQfformat(result, column) != (text ? 0 : 1))
-        problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
-                + " format",
-            make_conversion_site(site));
-    else if (!text && !accepts<field>(site.column_type, types))
-        problems.add(describe_column(site.column, column, site.column_type, &types) + " cannot become " + describe_field(site),
-            make_conversion_site(site, &types));
+    if (PQfformat(result, column) == (text ? 0 : 1))
+        return true;
+    problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
+            + " format",
+        make_conversion_site(site));
+    return false;
 }
+
+TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& problems, const server_types& types)
+{
+    problems.add(describe_column(site.column, site.column_index, site.column_type, &types) + " cannot become "
+            + describe_field(site),
+        make_conversion_site(site, &types));
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With
 /// `text`, the columns are in text format and any type's text fits a string field. `types`
@@ -288,12 +333,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false, const s
     return plan;
 }
 
-[[noreturn]] inline void throw_null_error(const decode_site& site, int row)
-{
-    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
-            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
-        make_conversion_site(site));
-}
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
 
 template <class Row, std::size_t I, class Field>
 void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)

@@ -5,6 +5,7 @@
 #ifndef TYPQ_TYPE_HPP
 #define TYPQ_TYPE_HPP
 
+#include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/oid.hpp>
 #include <typq/server_types.hpp>
@@ -71,7 +72,27 @@ struct decode_site {
 
 /// "int4"; for a type only the server knows, its name when `types` knows it ("mood"), else
 /// "type 16384".
-inline std::string describe_sql_type(oid type, const server_types* types = nullptr)
+TYPQ_DECL std::string describe_sql_type(oid type, const server_types* types = nullptr);
+
+/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
+TYPQ_DECL std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr);
+
+/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
+/// or just `std::int64_t` for a one-column scalar row.
+TYPQ_DECL std::string describe_field(const decode_site& site);
+
+TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr);
+
+[[noreturn]] TYPQ_DECL void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+    const server_types* types);
+
+}  // namespace detail
+
+// Messages: compiled once under TYPQ_SEPARATE_COMPILATION.
+#if TYPQ_DEFINITIONS
+namespace detail {
+
+TYPQ_DECL std::string describe_sql_type(oid type, const server_types* types)
 {
     const std::string_view name = sql_type_name(type);
     if (!name.empty())
@@ -81,8 +102,7 @@ inline std::string describe_sql_type(oid type, const server_types* types = nullp
     return "type " + std::to_string(static_cast<std::uint32_t>(type));
 }
 
-/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
-inline std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr)
+TYPQ_DECL std::string describe_column(std::string_view name, int index, oid type, const server_types* types)
 {
     std::string text = "column ";
     if (name.empty() || name == "?column?")
@@ -95,9 +115,7 @@ inline std::string describe_column(std::string_view name, int index, oid type, c
     return text + " (" + describe_sql_type(type, types) + ")";
 }
 
-/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
-/// or just `std::int64_t` for a one-column scalar row.
-inline std::string describe_field(const decode_site& site)
+TYPQ_DECL std::string describe_field(const decode_site& site)
 {
     const std::string field_type = site.field_type ? site.field_type() : std::string("?");
     if (!site.row_type)
@@ -113,13 +131,13 @@ inline std::string describe_field(const decode_site& site)
     return text + " (" + field_type + ") of " + site.row_type();
 }
 
-inline conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr)
+TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const server_types* types)
 {
     return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type, types),
         std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
-[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+[[noreturn]] TYPQ_DECL void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
     const server_types* types)
 {
     if (!site)
@@ -131,6 +149,7 @@ inline conversion_site make_conversion_site(const decode_site& site, const serve
 }
 
 }  // namespace detail
+#endif  // TYPQ_DEFINITIONS
 
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {

@@ -13,7 +13,8 @@
 
 // ----- begin <typq/config.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/config.hpp: compiler feature checks; includes nothing from typq.
+// typq/config.hpp: compiler feature checks and the separate-compilation switch; includes nothing
+// from typq.
 
 #ifndef TYPQ_CONFIG_HPP
 #define TYPQ_CONFIG_HPP
@@ -30,6 +31,23 @@
 #if __GNUC__ < 12
 #error "typq needs g++ 12 or newer"
 #endif
+#endif
+
+// Where typq's non-template functions are compiled. By default typq is header-only: they are
+// inline, and every translation unit that uses one compiles it. Defining TYPQ_SEPARATE_COMPILATION
+// for the whole program declares them only; they are then compiled once, in the one translation
+// unit that defines TYPQ_IMPLEMENTATION before it includes <typq/typq.hpp>. Templates stay in the
+// headers either way. (The model is Boost.Asio's BOOST_ASIO_SEPARATE_COMPILATION.)
+#if defined(TYPQ_SEPARATE_COMPILATION)
+#define TYPQ_DECL
+#if defined(TYPQ_IMPLEMENTATION)
+#define TYPQ_DEFINITIONS 1
+#else
+#define TYPQ_DEFINITIONS 0
+#endif
+#else
+#define TYPQ_DECL inline
+#define TYPQ_DEFINITIONS 1
 #endif
 
 #endif  // TYPQ_CONFIG_HPP
@@ -293,6 +311,7 @@ enum class oid : std::uint32_t {
 #ifndef TYPQ_ERROR_HPP
 #define TYPQ_ERROR_HPP
 
+
 #include <memory>       // std::shared_ptr: exceptions stay cheap and nothrow to copy
 #include <stdexcept>    // std::runtime_error
 #include <string>       // messages and diagnostic fields
@@ -520,11 +539,18 @@ TYPQ_DETAIL_SERVER_ERROR(raise_exception, plpgsql_error)                        
 
 namespace detail {
 
+/// Throws the class that `diag.sqlstate` maps to (see `sqlstate_classes`).
+[[noreturn]] TYPQ_DECL void throw_server_error(diagnostic diag);
+
+// The table and the code that throws each class: instantiating all 67 classes is the largest
+// part of typq's non-template code, compiled once under TYPQ_SEPARATE_COMPILATION.
 template <class Error>
-void raise_server_error(std::shared_ptr<const diagnostic> diag)
+[[noreturn]] void raise_server_error(std::shared_ptr<const diagnostic> diag)
 {
     throw Error(std::move(diag));
 }
+
+#if TYPQ_DEFINITIONS
 
 struct sqlstate_class_entry {
     std::string_view code;  // five characters; "xx000" stands for the whole class xx
@@ -603,8 +629,7 @@ inline constexpr sqlstate_class_entry sqlstate_classes[] = {
     {"XX000", &raise_server_error<internal_error>},
 };
 
-/// Throws the class that `diag.sqlstate` maps to (see `sqlstate_classes`).
-[[noreturn]] inline void throw_server_error(diagnostic diag)
+[[noreturn]] TYPQ_DECL void throw_server_error(diagnostic diag)
 {
     auto shared = std::make_shared<const diagnostic>(std::move(diag));
     const std::string_view code = shared->sqlstate;
@@ -618,6 +643,8 @@ inline constexpr sqlstate_class_entry sqlstate_classes[] = {
     }
     throw server_error(std::move(shared));
 }
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace detail
 }  // namespace typq
@@ -957,7 +984,27 @@ struct decode_site {
 
 /// "int4"; for a type only the server knows, its name when `types` knows it ("mood"), else
 /// "type 16384".
-inline std::string describe_sql_type(oid type, const server_types* types = nullptr)
+TYPQ_DECL std::string describe_sql_type(oid type, const server_types* types = nullptr);
+
+/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
+TYPQ_DECL std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr);
+
+/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
+/// or just `std::int64_t` for a one-column scalar row.
+TYPQ_DECL std::string describe_field(const decode_site& site);
+
+TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr);
+
+[[noreturn]] TYPQ_DECL void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+    const server_types* types);
+
+}  // namespace detail
+
+// Messages: compiled once under TYPQ_SEPARATE_COMPILATION.
+#if TYPQ_DEFINITIONS
+namespace detail {
+
+TYPQ_DECL std::string describe_sql_type(oid type, const server_types* types)
 {
     const std::string_view name = sql_type_name(type);
     if (!name.empty())
@@ -967,8 +1014,7 @@ inline std::string describe_sql_type(oid type, const server_types* types = nullp
     return "type " + std::to_string(static_cast<std::uint32_t>(type));
 }
 
-/// `column "age" (int4)`, or `column 2 (int4)` when the column has no name.
-inline std::string describe_column(std::string_view name, int index, oid type, const server_types* types = nullptr)
+TYPQ_DECL std::string describe_column(std::string_view name, int index, oid type, const server_types* types)
 {
     std::string text = "column ";
     if (name.empty() || name == "?column?")
@@ -981,9 +1027,7 @@ inline std::string describe_column(std::string_view name, int index, oid type, c
     return text + " (" + describe_sql_type(type, types) + ")";
 }
 
-/// `field "age" (std::int32_t) of shop::person`, `element 2 (std::string) of std::tuple<...>`,
-/// or just `std::int64_t` for a one-column scalar row.
-inline std::string describe_field(const decode_site& site)
+TYPQ_DECL std::string describe_field(const decode_site& site)
 {
     const std::string field_type = site.field_type ? site.field_type() : std::string("?");
     if (!site.row_type)
@@ -999,13 +1043,13 @@ inline std::string describe_field(const decode_site& site)
     return text + " (" + field_type + ") of " + site.row_type();
 }
 
-inline conversion_site make_conversion_site(const decode_site& site, const server_types* types = nullptr)
+TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const server_types* types)
 {
     return {std::string(site.column), site.column_index < 0 ? std::string() : describe_sql_type(site.column_type, types),
         std::string(site.field), site.field_type ? site.field_type() : std::string()};
 }
 
-[[noreturn]] inline void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
+[[noreturn]] TYPQ_DECL void throw_decode_error(const decode_site* site, oid type, std::size_t row, std::string_view reason,
     const server_types* types)
 {
     if (!site)
@@ -1017,6 +1061,7 @@ inline conversion_site make_conversion_site(const decode_site& site, const serve
 }
 
 }  // namespace detail
+#endif  // TYPQ_DEFINITIONS
 
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {
@@ -7346,9 +7391,31 @@ struct param_span {
     const int* formats = nullptr;
 };
 
+/// libpq's message as one line (its lines joined by single spaces, no trailing newline).
+TYPQ_DECL std::string libpq_message(const PGconn* conn);
+/// Every field of the server's error report in `result`.
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result);
+/// Throws for a connection that can do no more work.
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result);
+/// Ends a COPY that a statement started through execute/query, then throws usage_error.
+[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status);
+/// Throws for a call into libpq that failed without a result.
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn);
+/// Takes ownership of the result that matters and throws for anything but success.
+TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw);
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept;
+/// Reads every result of what was sent and keeps the one that matters (see the definition).
+TYPQ_DECL result_handle collect_results(PGconn* conn);
+/// Runs one statement (extended query protocol), with binary results unless `text_results`.
+TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false);
+/// Runs SQL without parameters through the simple query protocol (several statements may follow each other).
+TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements);
+
+#if TYPQ_DEFINITIONS
+
 /// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
 /// running...?\n") joined by single spaces, with no trailing newline.
-inline std::string libpq_message(const PGconn* conn)
+TYPQ_DECL std::string libpq_message(const PGconn* conn)
 {
     const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
     std::string line;
@@ -7366,7 +7433,7 @@ inline std::string libpq_message(const PGconn* conn)
     return line.empty() ? std::string("unknown libpq error") : line;
 }
 
-inline diagnostic read_diagnostic(const PGresult* result)
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result)
 {
     const auto field = [result](int code) {
         const char* value = PQresultErrorField(result, code);
@@ -7394,7 +7461,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 }
 
 /// Throws for a connection that can do no more work.
-[[noreturn]] inline void throw_broken(PGconn* conn, const PGresult* result)
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result)
 {
     std::string message = "connection to the server was lost: ";
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -7405,7 +7472,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 // A COPY started by a statement sent through execute/query: end it so that the connection stays
 // usable, then say which API to use. Nothing of a COPY FROM STDIN was stored.
-[[noreturn]] inline void abandon_copy(PGconn* conn, ExecStatusType status)
+[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status)
 {
     if (status == PGRES_COPY_IN)
         PQputCopyEnd(conn, "COPY FROM STDIN is not supported by execute() and query()");
@@ -7423,7 +7490,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 /// Throws for a call into libpq that failed without a result: the connection was lost, or libpq
 /// itself failed (out of memory, a busy connection).
-[[noreturn]] inline void throw_libpq_failure(PGconn* conn)
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn)
 {
     if (PQstatus(conn) == CONNECTION_BAD)
         throw_broken(conn, nullptr);
@@ -7432,7 +7499,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 /// Takes ownership of the result that matters (collect_results has already abandoned any COPY)
 /// and throws for anything but success.
-inline result_handle check_result(PGconn* conn, PGresult* raw)
+TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw)
 {
     result_handle result(raw);
     if (!result)
@@ -7453,7 +7520,7 @@ inline result_handle check_result(PGconn* conn, PGresult* raw)
     }
 }
 
-inline bool is_error_result(const PGresult* result) noexcept
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept
 {
     const ExecStatusType status = PQresultStatus(result);
     return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
@@ -7463,7 +7530,7 @@ inline bool is_error_result(const PGresult* result) noexcept
 // last result. PQexec keeps the last one even after an error, and when the server ends a session
 // (FATAL 57P01, "terminating connection due to administrator command") the last one is libpq's
 // own "server closed the connection" with no SQLSTATE: the server's reason would be lost.
-inline result_handle collect_results(PGconn* conn)
+TYPQ_DECL result_handle collect_results(PGconn* conn)
 {
     result_handle kept;
     while (PGresult* raw = PQgetResult(conn)) {
@@ -7480,7 +7547,7 @@ inline result_handle collect_results(PGconn* conn)
 }
 
 /// Runs one statement (extended query protocol), with binary results unless `text_results`.
-inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false)
+TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results)
 {
     if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
             text_results ? 0 : 1))
@@ -7490,12 +7557,14 @@ inline result_handle exec_params(PGconn* conn, const char* statement, const para
 
 /// Runs SQL without parameters through the simple query protocol, so that one string may hold
 /// several statements (a schema script). Results are text: for execute(), which reads none.
-inline result_handle exec_script(PGconn* conn, const char* statements)
+TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements)
 {
     if (!PQsendQuery(conn, statements))
         throw_libpq_failure(conn);
     return collect_results(conn);
 }
+
+#endif  // TYPQ_DEFINITIONS
 
 /// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
 inline std::uint64_t affected_rows(const PGresult* result)
@@ -7557,21 +7626,10 @@ std::string row_type_name()
 // Collects every problem of a column plan, so that one error names them all.
 class plan_problems {
 public:
-    void add(std::string problem, const conversion_site& site)
-    {
-        if (text_.empty())
-            first_ = site;
-        else
-            text_ += "; ";
-        text_ += problem;
-    }
+    TYPQ_DECL void add(std::string problem, const conversion_site& site);
     // Takes the row type's name as a function, called only to throw: building the name (a
     // std::string) for every result cost more than the rest of a one-row plan.
-    void throw_if_any(std::string (*row_type)()) const
-    {
-        if (!text_.empty())
-            throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
-    }
+    TYPQ_DECL void throw_if_any(std::string (*row_type)()) const;
 
 private:
     std::string text_;
@@ -7579,11 +7637,7 @@ private:
 };
 
 // `column 3 "age" (int4)`: with its position, to tell apart columns of the same name.
-inline std::string describe_numbered_column(const PGresult* result, int column)
-{
-    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
-        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
-}
+TYPQ_DECL std::string describe_numbered_column(const PGresult* result, int column);
 
 // A column name (NUL-terminated) equals a field name, compared without strlen: a shorter column
 // name differs at its NUL, which no field name contains, so nothing past it is read.
@@ -7627,7 +7681,57 @@ consteval bool row_reads_text()
 // Looks up the server-defined types named inside an anonymous record value (`ROW(...)`): its
 // attribute types show only in the values, and rows decoded later cannot ask the server. Stops
 // quietly at malformed bytes: decoding reports them.
-inline void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth)
+TYPQ_DECL void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth);
+
+// The same for every value of a record or record[] column in binary format.
+TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, const server_types& types);
+
+// The column named as `site`'s field, or -1 after reporting it missing or ambiguous.
+TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems);
+
+// Points `site` at `column` and checks the column's format; false (reported) when it is wrong.
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
+    plan_problems& problems, const server_types& types);
+
+TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& problems, const server_types& types);
+
+template <class Row, std::size_t I>
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
+    const server_types& types)
+{
+    using traits = row_traits<Row>;
+    using field = std::remove_cv_t<row_field_t<Row, I>>;
+
+    decode_site& site = plan.sites[I];
+    site.field = row_field_name<Row, I>();
+    site.field_index = static_cast<int>(I);
+    site.field_type = &type_name<field>;
+    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+
+    int column = static_cast<int>(I);
+    if constexpr (traits::shape == row_shape::by_name) {
+        if (!in_order)
+            column = find_column_for(result, site, problems);
+    }
+    else if (column >= PQnfields(result))
+        column = -1;  // the column count mismatch is reported once, by plan_columns
+    if (column < 0)
+        return;
+    plan.columns[I] = column;
+    if (check_column(result, column, in_order, text, site, problems, types) && !text
+        && !accepts<field>(site.column_type, types))
+        report_mistyped_column(site, problems, types);
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL std::string describe_numbered_column(const PGresult* result, int column)
+{
+    return "column " + std::to_string(column + 1) + " \"" + PQfname(result, column) + "\" ("
+        + describe_sql_type(static_cast<oid>(PQftype(result, column))) + ")";
+}
+
+TYPQ_DECL void look_up_record_types(const char* data, std::size_t size, const server_types& types, int depth)
 {
     if (depth > 16 || size < 4)
         return;
@@ -7648,8 +7752,7 @@ inline void look_up_record_types(const char* data, std::size_t size, const serve
     }
 }
 
-// The same for every value of a record or record[] column in binary format.
-inline void look_up_record_column_types(const PGresult* result, int column, const server_types& types)
+TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, const server_types& types)
 {
     const auto type = static_cast<oid>(PQftype(result, column));
     if (PQfformat(result, column) != 1)
@@ -7683,68 +7786,78 @@ inline void look_up_record_column_types(const PGresult* result, int column, cons
     }
 }
 
-template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
-    const server_types& types)
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row)
 {
-    using traits = row_traits<Row>;
-    using field = std::remove_cv_t<row_field_t<Row, I>>;
-    constexpr std::string_view name = row_field_name<Row, I>();
-    const int columns = PQnfields(result);
+    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
+            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
+        make_conversion_site(site));
+}
 
-    decode_site& site = plan.sites[I];
-    site.field = name;
-    site.field_index = static_cast<int>(I);
-    site.field_type = &type_name<field>;
-    site.row_type = traits::shape == row_shape::scalar ? nullptr : &row_type_name<Row>;
+TYPQ_DECL void plan_problems::add(std::string problem, const conversion_site& site)
+{
+    if (text_.empty())
+        first_ = site;
+    else
+        text_ += "; ";
+    text_ += problem;
+}
 
+TYPQ_DECL void plan_problems::throw_if_any(std::string (*row_type)()) const
+{
+    if (!text_.empty())
+        throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
+}
+
+TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems)
+{
     int column = -1;
-    if (in_order)
-        column = static_cast<int>(I);
-    else if constexpr (traits::shape == row_shape::by_name) {
-        std::string ambiguous;
-        for (int c = 0; c < columns; ++c) {
-            if (std::string_view(PQfname(result, c)) != name)
-                continue;
-            if (column >= 0)
-                ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
-                    + describe_numbered_column(result, c);
-            else
-                column = c;
-        }
-        if (!ambiguous.empty()) {
-            site.column = PQfname(result, column);
-            site.column_index = column;
-            site.column_type = static_cast<oid>(PQftype(result, column));
-            problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
-            return;
-        }
-        if (column < 0) {
-            problems.add("no column for field \"" + std::string(name) + "\" (" + type_name<field>() + ")",
-                make_conversion_site(site));
-            return;
-        }
+    std::string ambiguous;
+    for (int c = 0; c < PQnfields(result); ++c) {
+        if (std::string_view(PQfname(result, c)) != site.field)
+            continue;
+        if (column >= 0)
+            ambiguous += (ambiguous.empty() ? describe_numbered_column(result, column) : std::string()) + " and "
+                + describe_numbered_column(result, c);
+        else
+            column = c;
     }
-    else {
-        if (static_cast<int>(I) >= columns)
-            return;  // the column count mismatch is reported once, by plan_columns
-        column = static_cast<int>(I);
+    if (!ambiguous.empty()) {
+        site.column = PQfname(result, column);
+        site.column_index = column;
+        site.column_type = static_cast<oid>(PQftype(result, column));
+        problems.add(ambiguous + " match " + describe_field(site), make_conversion_site(site));
+        return -1;
     }
+    if (column < 0)
+        problems.add("no column for field \"" + std::string(site.field) + "\" (" + site.field_type() + ")",
+            make_conversion_site(site));
+    return column;
+}
 
-    plan.columns[I] = column;
-    site.column = in_order ? name : std::string_view(PQfname(result, column));
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
+    plan_problems& problems, const server_types& types)
+{
+    site.column = in_order ? site.field : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
     if (!text && (site.column_type == oid::record || site.column_type == oid::record_array))
         look_up_record_column_types(result, column, types);
-    if (PQfformat(result, column) != (text ? 0 : 1))
-        problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
-                + " format",
-            make_conversion_site(site));
-    else if (!text && !accepts<field>(site.column_type, types))
-        problems.add(describe_column(site.column, column, site.column_type, &types) + " cannot become " + describe_field(site),
-            make_conversion_site(site, &types));
+    if (PQfformat(result, column) == (text ? 0 : 1))
+        return true;
+    problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
+            + " format",
+        make_conversion_site(site));
+    return false;
 }
+
+TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& problems, const server_types& types)
+{
+    problems.add(describe_column(site.column, site.column_index, site.column_type, &types) + " cannot become "
+            + describe_field(site),
+        make_conversion_site(site, &types));
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 /// Matches the result's columns to Row's fields and checks every column's type, once. With
 /// `text`, the columns are in text format and any type's text fits a string field. `types`
@@ -7786,12 +7899,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false, const s
     return plan;
 }
 
-[[noreturn]] inline void throw_null_error(const decode_site& site, int row)
-{
-    throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
-            + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
-        make_conversion_site(site));
-}
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
 
 template <class Row, std::size_t I, class Field>
 void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)
@@ -7952,8 +8060,34 @@ private:
 
 namespace typq::detail {
 
+/// A connection's type_source: looks misses up with catalog queries and replaces the
+/// connection's registry with a copy that has the answers.
+class catalog_source final : public type_source {
+public:
+    catalog_source(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
+        : conn_(conn), registry_(&registry)
+    {
+    }
+
+    // Declared inline when header-only, so that it is no key function and the vtable is emitted
+    // only where a catalog_source is made; under TYPQ_SEPARATE_COMPILATION it is the key function.
+    TYPQ_DECL const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) override;
+
+private:
+    // Adds `id` to `wanted` when it is a type typq does not know and the registry has not seen.
+    TYPQ_DECL static void want(const type_registry& registry, std::vector<oid>& wanted, oid id);
+    TYPQ_DECL void read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted);
+
+    PGconn* conn_;
+    std::shared_ptr<const type_registry>* registry_;
+};
+
+// The catalog queries: compiled once under TYPQ_SEPARATE_COMPILATION (look_up is the class's
+// key function, so its vtable goes with it).
+#if TYPQ_DEFINITIONS
+
 // `{"a","b\"c"}`: a text[] literal, every element quoted.
-inline std::string text_array_literal(const std::vector<std::string_view>& items)
+TYPQ_DECL std::string text_array_literal(const std::vector<std::string_view>& items)
 {
     std::string text = "{";
     for (const std::string_view item : items) {
@@ -7970,7 +8104,7 @@ inline std::string text_array_literal(const std::vector<std::string_view>& items
     return text + "}";
 }
 
-inline std::string oid_array_literal(const std::vector<oid>& items)
+TYPQ_DECL std::string oid_array_literal(const std::vector<oid>& items)
 {
     std::string text = "{";
     for (const oid item : items) {
@@ -7982,118 +8116,106 @@ inline std::string oid_array_literal(const std::vector<oid>& items)
 }
 
 // Runs a catalog query with one text parameter; text results.
-inline result_handle catalog_query(PGconn* conn, const char* statement, const std::string& parameter)
+TYPQ_DECL result_handle catalog_query(PGconn* conn, const char* statement, const std::string& parameter)
 {
     const char* const values[] = {parameter.c_str()};
     return exec_params(conn, statement, param_span{1, nullptr, values, nullptr, nullptr}, true);
 }
 
-inline oid catalog_oid(const PGresult* result, int row, int column)
+TYPQ_DECL oid catalog_oid(const PGresult* result, int row, int column)
 {
     return static_cast<oid>(static_cast<std::uint32_t>(std::strtoul(PQgetvalue(result, row, column), nullptr, 10)));
 }
 
 // The type names whose binary send functions write the text itself.
-inline bool is_text_send_function(std::string_view name) noexcept
+TYPQ_DECL bool is_text_send_function(std::string_view name) noexcept
 {
     return name == "textsend" || name == "varcharsend" || name == "bpcharsend" || name == "namesend";
 }
 
-/// A connection's type_source: looks misses up with catalog queries and replaces the
-/// connection's registry with a copy that has the answers.
-class catalog_source final : public type_source {
-public:
-    catalog_source(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
-        : conn_(conn), registry_(&registry)
-    {
-    }
-
-    const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) override
-    {
-        auto next = *registry_ ? std::make_shared<type_registry>(**registry_) : std::make_shared<type_registry>();
-        std::vector<oid> wanted;
-        for (const oid id : oids)
-            want(*next, wanted, id);
-        if (!names.empty()) {
-            const result_handle found = catalog_query(conn_,
-                "SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names));
-            for (int row = 0; row < PQntuples(found.get()); ++row) {
-                const oid id = catalog_oid(found.get(), row, 1);
-                next->add_name(PQgetvalue(found.get(), row, 0), id);
-                if (id != oid::unspecified && !next->find(id))  // a name may name a built-in type too
-                    wanted.push_back(id);
-            }
-        }
-        // Each round also asks for the types the last round's refer to; a chain of nested
-        // composites and domains is short, and the bound keeps a hostile catalog finite.
-        for (int round = 0; round < 32 && !wanted.empty(); ++round) {
-            std::vector<oid> asked;
-            asked.swap(wanted);
-            read_types(*next, asked, wanted);
-        }
-        *registry_ = next;
-        return next.get();
-    }
-
-private:
-    // Adds `id` to `wanted` when it is a type typq does not know and the registry has not seen.
-    static void want(const type_registry& registry, std::vector<oid>& wanted, oid id)
-    {
-        if (is_builtin_type(id) || registry.find(id) || registry.is_missing(id))
-            return;
-        for (const oid already : wanted)
-            if (already == id)
-                return;
-        wanted.push_back(id);
-    }
-
-    void read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted)
-    {
+TYPQ_DECL const type_registry* catalog_source::look_up(const std::vector<std::string_view>& names,
+    const std::vector<oid>& oids)
+{
+    auto next = *registry_ ? std::make_shared<type_registry>(**registry_) : std::make_shared<type_registry>();
+    std::vector<oid> wanted;
+    for (const oid id : oids)
+        want(*next, wanted, id);
+    if (!names.empty()) {
         const result_handle found = catalog_query(conn_,
-            "SELECT t.oid, format_type(t.oid, NULL), t.typtype, t.typarray, "
-            "CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END, t.typbasetype, "
-            "coalesce((SELECT p.prosrc FROM pg_proc p WHERE p.oid = t.typsend), ''), a.attname, a.atttypid "
-            "FROM pg_type t LEFT JOIN pg_attribute a "
-            "ON a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped "
-            "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
-            oid_array_literal(asked));
-        const PGresult* rows = found.get();
-        std::shared_ptr<type_info> info;
-        const auto finish = [&] {
-            if (!info)
-                return;
-            want(registry, wanted, info->element);
-            want(registry, wanted, info->base);
-            for (const type_attribute& attribute : info->attributes)
-                want(registry, wanted, attribute.type);
-            registry.add(std::move(info));
-            info.reset();
-        };
-        for (int row = 0; row < PQntuples(rows); ++row) {
-            const oid id = catalog_oid(rows, row, 0);
-            if (!info || info->id != id) {
-                finish();
-                info = std::make_shared<type_info>();
-                info->id = id;
-                info->name = PQgetvalue(rows, row, 1);
-                info->kind = static_cast<type_kind>(PQgetvalue(rows, row, 2)[0]);
-                info->array = catalog_oid(rows, row, 3);
-                info->element = catalog_oid(rows, row, 4);
-                info->base = catalog_oid(rows, row, 5);
-                info->text_binary = is_text_send_function(PQgetvalue(rows, row, 6));
-            }
-            if (!PQgetisnull(rows, row, 7))
-                info->attributes.push_back({PQgetvalue(rows, row, 7), catalog_oid(rows, row, 8)});
+            "SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names));
+        for (int row = 0; row < PQntuples(found.get()); ++row) {
+            const oid id = catalog_oid(found.get(), row, 1);
+            next->add_name(PQgetvalue(found.get(), row, 0), id);
+            if (id != oid::unspecified && !next->find(id))  // a name may name a built-in type too
+                wanted.push_back(id);
         }
-        finish();
-        for (const oid id : asked)
-            if (!registry.find(id))
-                registry.add_missing(id);
     }
+    // Each round also asks for the types the last round's refer to; a chain of nested
+    // composites and domains is short, and the bound keeps a hostile catalog finite.
+    for (int round = 0; round < 32 && !wanted.empty(); ++round) {
+        std::vector<oid> asked;
+        asked.swap(wanted);
+        read_types(*next, asked, wanted);
+    }
+    *registry_ = next;
+    return next.get();
+}
 
-    PGconn* conn_;
-    std::shared_ptr<const type_registry>* registry_;
-};
+TYPQ_DECL void catalog_source::want(const type_registry& registry, std::vector<oid>& wanted, oid id)
+{
+    if (is_builtin_type(id) || registry.find(id) || registry.is_missing(id))
+        return;
+    for (const oid already : wanted)
+        if (already == id)
+            return;
+    wanted.push_back(id);
+}
+
+TYPQ_DECL void catalog_source::read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted)
+{
+    const result_handle found = catalog_query(conn_,
+        "SELECT t.oid, format_type(t.oid, NULL), t.typtype, t.typarray, "
+        "CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END, t.typbasetype, "
+        "coalesce((SELECT p.prosrc FROM pg_proc p WHERE p.oid = t.typsend), ''), a.attname, a.atttypid "
+        "FROM pg_type t LEFT JOIN pg_attribute a "
+        "ON a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped "
+        "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
+        oid_array_literal(asked));
+    const PGresult* rows = found.get();
+    std::shared_ptr<type_info> info;
+    const auto finish = [&] {
+        if (!info)
+            return;
+        want(registry, wanted, info->element);
+        want(registry, wanted, info->base);
+        for (const type_attribute& attribute : info->attributes)
+            want(registry, wanted, attribute.type);
+        registry.add(std::move(info));
+        info.reset();
+    };
+    for (int row = 0; row < PQntuples(rows); ++row) {
+        const oid id = catalog_oid(rows, row, 0);
+        if (!info || info->id != id) {
+            finish();
+            info = std::make_shared<type_info>();
+            info->id = id;
+            info->name = PQgetvalue(rows, row, 1);
+            info->kind = static_cast<type_kind>(PQgetvalue(rows, row, 2)[0]);
+            info->array = catalog_oid(rows, row, 3);
+            info->element = catalog_oid(rows, row, 4);
+            info->base = catalog_oid(rows, row, 5);
+            info->text_binary = is_text_send_function(PQgetvalue(rows, row, 6));
+        }
+        if (!PQgetisnull(rows, row, 7))
+            info->attributes.push_back({PQgetvalue(rows, row, 7), catalog_oid(rows, row, 8)});
+    }
+    finish();
+    for (const oid id : asked)
+        if (!registry.find(id))
+            registry.add_missing(id);
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace typq::detail
 
@@ -8230,21 +8352,7 @@ public:
     /// libpq's `PG*` environment variables fill in what it leaves out (`""` uses only them).
     /// The client encoding is always UTF-8.
     /// @throws typq::connection_error when the connection cannot be made.
-    explicit connection(std::string_view conninfo)
-    {
-        const std::string info(conninfo);
-        // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-        // client_encoding after it overrides any the string names.
-        const char* const keywords[] = {"dbname", "client_encoding", nullptr};
-        const char* const values[] = {info.c_str(), "UTF8", nullptr};
-        conn_.reset(PQconnectdbParams(keywords, values, 1));
-        if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
-            throw connection_error(detail::libpq_message(conn_.get()), true);
-        // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-        PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
-        // Made now, while no other thread can be using the connection: cancel() only sends it.
-        cancel_.reset(PQgetCancel(conn_.get()));
-    }
+    explicit connection(std::string_view conninfo);
 
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;
@@ -8264,14 +8372,7 @@ public:
     /// that may be called from another thread (or a signal handler's thread) while a statement
     /// runs. A cancel request that arrives when nothing runs is ignored by the server.
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
-    void cancel() const
-    {
-        if (!cancel_)
-            throw connection_error("cannot cancel: the connection is closed", true);
-        char message[256] = {};
-        if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
-            throw connection_error(std::string("cannot send the cancel request: ") + message, false);
-    }
+    void cancel() const;
 
     [[nodiscard]] connection_state state() const noexcept
     {
@@ -8310,12 +8411,7 @@ public:
     /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
     /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
     /// when there is no such type.
-    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name)
-    {
-        detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
-        const type_info* info = server_types(registry_.get(), &source).find(name);
-        return info ? std::optional<type_info>(*info) : std::nullopt;
-    }
+    [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name);
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
     /// dropping and re-creating a type that this connection has used, whose OID has changed.
@@ -8433,14 +8529,7 @@ public:
 private:
     friend class transaction;
 
-    PGconn* usable() const
-    {
-        if (!conn_)
-            throw connection_error("the connection is closed", true);
-        if (PQstatus(conn_.get()) != CONNECTION_OK)
-            throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
-        return conn_.get();
-    }
+    PGconn* usable() const;
 
     template <class Row>
     static constexpr void check_text_row()
@@ -8482,14 +8571,7 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows)
-    {
-        const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
-            + std::to_string(rows);
-        if (rows == 0)
-            throw no_rows(message);
-        throw too_many_rows(message);
-    }
+    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows);
 
     // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
     template <class... Args>
@@ -8538,6 +8620,61 @@ private:
     std::string rewritten_;           // a named statement rewritten with $N placeholders
     std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)
 };
+
+// Compiled once under TYPQ_SEPARATE_COMPILATION.
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL connection::connection(std::string_view conninfo)
+{
+    const std::string info(conninfo);
+    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
+    // client_encoding after it overrides any the string names.
+    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
+    const char* const values[] = {info.c_str(), "UTF8", nullptr};
+    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error(detail::libpq_message(conn_.get()), true);
+    // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
+    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    // Made now, while no other thread can be using the connection: cancel() only sends it.
+    cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
+{
+    detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
+    const type_info* info = server_types(registry_.get(), &source).find(name);
+    return info ? std::optional<type_info>(*info) : std::nullopt;
+}
+
+TYPQ_DECL void connection::cancel() const
+{
+    if (!cancel_)
+        throw connection_error("cannot cancel: the connection is closed", true);
+    char message[256] = {};
+    if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
+        throw connection_error(std::string("cannot send the cancel request: ") + message, false);
+}
+
+TYPQ_DECL PGconn* connection::usable() const
+{
+    if (!conn_)
+        throw connection_error("the connection is closed", true);
+    if (PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
+    return conn_.get();
+}
+
+[[noreturn]] TYPQ_DECL void connection::throw_row_count(const char* function, const char* wanted, int rows)
+{
+    const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
+        + std::to_string(rows);
+    if (rows == 0)
+        throw no_rows(message);
+    throw too_many_rows(message);
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace typq
 

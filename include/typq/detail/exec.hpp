@@ -6,6 +6,7 @@
 #ifndef TYPQ_DETAIL_EXEC_HPP
 #define TYPQ_DETAIL_EXEC_HPP
 
+#include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/detail/pq_handle.hpp>
 
@@ -28,9 +29,31 @@ struct param_span {
     const int* formats = nullptr;
 };
 
+/// libpq's message as one line (its lines joined by single spaces, no trailing newline).
+TYPQ_DECL std::string libpq_message(const PGconn* conn);
+/// Every field of the server's error report in `result`.
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result);
+/// Throws for a connection that can do no more work.
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result);
+/// Ends a COPY that a statement started through execute/query, then throws usage_error.
+[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status);
+/// Throws for a call into libpq that failed without a result.
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn);
+/// Takes ownership of the result that matters and throws for anything but success.
+TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw);
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept;
+/// Reads every result of what was sent and keeps the one that matters (see the definition).
+TYPQ_DECL result_handle collect_results(PGconn* conn);
+/// Runs one statement (extended query protocol), with binary results unless `text_results`.
+TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false);
+/// Runs SQL without parameters through the simple query protocol (several statements may follow each other).
+TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements);
+
+#if TYPQ_DEFINITIONS
+
 /// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
 /// running...?\n") joined by single spaces, with no trailing newline.
-inline std::string libpq_message(const PGconn* conn)
+TYPQ_DECL std::string libpq_message(const PGconn* conn)
 {
     const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
     std::string line;
@@ -48,7 +71,7 @@ inline std::string libpq_message(const PGconn* conn)
     return line.empty() ? std::string("unknown libpq error") : line;
 }
 
-inline diagnostic read_diagnostic(const PGresult* result)
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result)
 {
     const auto field = [result](int code) {
         const char* value = PQresultErrorField(result, code);
@@ -76,7 +99,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 }
 
 /// Throws for a connection that can do no more work.
-[[noreturn]] inline void throw_broken(PGconn* conn, const PGresult* result)
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result)
 {
     std::string message = "connection to the server was lost: ";
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
@@ -87,7 +110,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 // A COPY started by a statement sent through execute/query: end it so that the connection stays
 // usable, then say which API to use. Nothing of a COPY FROM STDIN was stored.
-[[noreturn]] inline void abandon_copy(PGconn* conn, ExecStatusType status)
+[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status)
 {
     if (status == PGRES_COPY_IN)
         PQputCopyEnd(conn, "COPY FROM STDIN is not supported by execute() and query()");
@@ -105,7 +128,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 /// Throws for a call into libpq that failed without a result: the connection was lost, or libpq
 /// itself failed (out of memory, a busy connection).
-[[noreturn]] inline void throw_libpq_failure(PGconn* conn)
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn)
 {
     if (PQstatus(conn) == CONNECTION_BAD)
         throw_broken(conn, nullptr);
@@ -114,7 +137,7 @@ inline diagnostic read_diagnostic(const PGresult* result)
 
 /// Takes ownership of the result that matters (collect_results has already abandoned any COPY)
 /// and throws for anything but success.
-inline result_handle check_result(PGconn* conn, PGresult* raw)
+TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw)
 {
     result_handle result(raw);
     if (!result)
@@ -135,7 +158,7 @@ inline result_handle check_result(PGconn* conn, PGresult* raw)
     }
 }
 
-inline bool is_error_result(const PGresult* result) noexcept
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept
 {
     const ExecStatusType status = PQresultStatus(result);
     return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
@@ -145,7 +168,7 @@ inline bool is_error_result(const PGresult* result) noexcept
 // last result. PQexec keeps the last one even after an error, and when the server ends a session
 // (FATAL 57P01, "terminating connection due to administrator command") the last one is libpq's
 // own "server closed the connection" with no SQLSTATE: the server's reason would be lost.
-inline result_handle collect_results(PGconn* conn)
+TYPQ_DECL result_handle collect_results(PGconn* conn)
 {
     result_handle kept;
     while (PGresult* raw = PQgetResult(conn)) {
@@ -162,7 +185,7 @@ inline result_handle collect_results(PGconn* conn)
 }
 
 /// Runs one statement (extended query protocol), with binary results unless `text_results`.
-inline result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false)
+TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results)
 {
     if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
             text_results ? 0 : 1))
@@ -172,12 +195,14 @@ inline result_handle exec_params(PGconn* conn, const char* statement, const para
 
 /// Runs SQL without parameters through the simple query protocol, so that one string may hold
 /// several statements (a schema script). Results are text: for execute(), which reads none.
-inline result_handle exec_script(PGconn* conn, const char* statements)
+TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements)
 {
     if (!PQsendQuery(conn, statements))
         throw_libpq_failure(conn);
     return collect_results(conn);
 }
+
+#endif  // TYPQ_DEFINITIONS
 
 /// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
 inline std::uint64_t affected_rows(const PGresult* result)

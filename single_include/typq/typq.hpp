@@ -7629,11 +7629,21 @@ public:
     TYPQ_DECL void add(std::string problem, const conversion_site& site);
     // Takes the row type's name as a function, called only to throw: building the name (a
     // std::string) for every result cost more than the rest of a one-row plan.
-    TYPQ_DECL void throw_if_any(std::string (*row_type)()) const;
+    void throw_if_any(std::string (*row_type)()) const
+    {
+        if (found_)
+            throw_all(row_type);
+    }
 
 private:
-    std::string text_;
-    conversion_site first_;
+    struct found {
+        std::string text;
+        conversion_site first;
+    };
+    [[noreturn]] TYPQ_DECL void throw_all(std::string (*row_type)()) const;
+
+    // Made at the first problem: a plan that fits (nearly every one) builds no strings.
+    std::unique_ptr<found> found_;
 };
 
 // `column 3 "age" (int4)`: with its position, to tell apart columns of the same name.
@@ -7718,8 +7728,9 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
     if (column < 0)
         return;
     plan.columns[I] = column;
+    // The adapter's own answer inline: the common case costs no call.
     if (check_column(result, column, in_order, text, site, problems, types) && !text
-        && !accepts<field>(site.column_type, types))
+        && !adapter_accepts<field>(site.column_type, types) && !accepts_domain<field>(site.column_type, types))
         report_mistyped_column(site, problems, types);
 }
 
@@ -7795,17 +7806,17 @@ TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, c
 
 TYPQ_DECL void plan_problems::add(std::string problem, const conversion_site& site)
 {
-    if (text_.empty())
-        first_ = site;
-    else
-        text_ += "; ";
-    text_ += problem;
+    if (!found_) {
+        found_ = std::make_unique<found>(found{std::move(problem), site});
+        return;
+    }
+    found_->text += "; ";
+    found_->text += problem;
 }
 
-TYPQ_DECL void plan_problems::throw_if_any(std::string (*row_type)()) const
+[[noreturn]] TYPQ_DECL void plan_problems::throw_all(std::string (*row_type)()) const
 {
-    if (!text_.empty())
-        throw conversion_error("result does not fit " + row_type() + ": " + text_, first_);
+    throw conversion_error("result does not fit " + row_type() + ": " + found_->text, found_->first);
 }
 
 TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems)

@@ -1674,6 +1674,52 @@ struct type<std::nullopt_t> {
 #ifndef TYPQ_TYPES_NUMERIC_HPP
 #define TYPQ_TYPES_NUMERIC_HPP
 
+// ----- begin <typq/detail/hex.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/hex.hpp: hexadecimal digits, both ways, for the adapters that parse or print them
+// (uuid, inet, macaddr) and for messages that show a byte or a word in hex.
+
+#ifndef TYPQ_DETAIL_HEX_HPP
+#define TYPQ_DETAIL_HEX_HPP
+
+#include <string>  // append_hex, to_hex
+
+namespace typq::detail {
+
+/// 0..15 for a hex digit of either case, -1 otherwise.
+constexpr int hex_digit(char c) noexcept
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/// The lower-case digit of `value` & 15.
+constexpr char lower_hex_digit(unsigned value) noexcept { return "0123456789abcdef"[value & 15U]; }
+
+/// Appends the `digits` lowest hex digits of `value`, lower case, most significant first.
+inline void append_hex(std::string& out, unsigned value, int digits)
+{
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+        out += lower_hex_digit(value >> shift);
+}
+
+/// The `digits` lowest hex digits of `value`, lower case: `to_hex(0x2a, 2)` is "2a".
+inline std::string to_hex(unsigned value, int digits)
+{
+    std::string out;
+    append_hex(out, value, digits);
+    return out;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_HEX_HPP
+// ----- end <typq/detail/hex.hpp> -----
 
 #include <charconv>      // std::to_chars / std::from_chars: double conversions
 #include <compare>       // std::weak_ordering
@@ -2245,9 +2291,7 @@ struct type<numeric> {
                 + std::to_string(count) + " digits (" + std::to_string(8 + 2 * count) + " bytes)");
         if (sign != numeric::positive_sign && sign != numeric::negative_sign && sign != numeric::nan_sign
             && sign != numeric::positive_infinity_sign && sign != numeric::negative_infinity_sign) {
-            constexpr char hex[] = "0123456789abcdef";
-            const char word[] = {hex[sign >> 12], hex[(sign >> 8) & 15], hex[(sign >> 4) & 15], hex[sign & 15], '\0'};
-            in.fail(std::string("invalid numeric sign word 0x") + word);
+            in.fail("invalid numeric sign word 0x" + detail::to_hex(sign, 4));
         }
         if (scale > numeric::max_scale)
             in.fail("numeric display scale " + std::to_string(scale) + " is above 16383");
@@ -4312,19 +4356,19 @@ struct type<range<T>> {
             in.fail("range value is 0 bytes, too short for its flags byte");
         const auto flags = in.subview(0, 1, in.type()).read_be<std::uint8_t>();
         if ((flags & ~detail::range_known_flags) != 0)
-            in.fail("range flags 0x" + hex(flags) + " have unknown bits");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " have unknown bits");
         if ((flags & detail::range_empty) != 0) {
             if (flags != detail::range_empty)
-                in.fail("range flags 0x" + hex(flags) + " mark an empty range that has bounds");
+                in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an empty range that has bounds");
             if (in.size() != 1)
                 in.fail("empty range has " + std::to_string(in.size() - 1) + " bytes after its flags byte");
             out = range<T>();
             return;
         }
         if ((flags & detail::range_lb_inf) != 0 && (flags & detail::range_lb_inc) != 0)
-            in.fail("range flags 0x" + hex(flags) + " mark an unbounded lower bound inclusive");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an unbounded lower bound inclusive");
         if ((flags & detail::range_ub_inf) != 0 && (flags & detail::range_ub_inc) != 0)
-            in.fail("range flags 0x" + hex(flags) + " mark an unbounded upper bound inclusive");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an unbounded upper bound inclusive");
 
         const oid element = element_type(in.type());
         std::size_t offset = 1;
@@ -4358,12 +4402,6 @@ private:
     {
         const oid element = detail::range_element_type(column);
         return element == oid::unspecified ? type<T>::param_oid : element;
-    }
-
-    static std::string hex(std::uint8_t byte)
-    {
-        constexpr char digits[] = "0123456789abcdef";
-        return {digits[byte >> 4], digits[byte & 15]};
     }
 };
 
@@ -4455,18 +4493,6 @@ namespace detail {
         conversion_site{{}, "uuid", {}, {}});
 }
 
-// 0..15 for a hex digit of either case, -1 otherwise.
-constexpr int uuid_hex_digit(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 }  // namespace detail
 
 /// A UUID: 16 bytes in network order, as PostgreSQL's uuid holds them. A default-constructed
@@ -4497,8 +4523,8 @@ public:
         for (std::size_t i = 0; i < bytes.size(); ++i) {
             if (text.size() - at < 2)
                 detail::throw_uuid_parse_error("too few hex digits", at);
-            const int high = detail::uuid_hex_digit(text[at]);
-            const int low = detail::uuid_hex_digit(text[at + 1]);
+            const int high = detail::hex_digit(text[at]);
+            const int low = detail::hex_digit(text[at + 1]);
             if (high < 0 || low < 0)
                 detail::throw_uuid_parse_error("expected a hex digit", high < 0 ? at : at + 1);
             bytes[i] = static_cast<std::byte>(high * 16 + low);
@@ -4519,15 +4545,12 @@ public:
     /// The canonical form, lower case: `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11` (as uuid_out).
     [[nodiscard]] std::string to_string() const
     {
-        constexpr char digits[] = "0123456789abcdef";
         std::string text;
         text.reserve(36);
         for (std::size_t i = 0; i < bytes_.size(); ++i) {
             if (i == 4 || i == 6 || i == 8 || i == 10)
                 text += '-';
-            const auto value = std::to_integer<unsigned>(bytes_[i]);
-            text += digits[value >> 4];
-            text += digits[value & 15U];
+            detail::append_hex(text, std::to_integer<unsigned>(bytes_[i]), 2);
         }
         return text;
     }
@@ -4810,17 +4833,6 @@ constexpr bool parse_ipv4(std::string_view text, std::byte* out, bool in_ipv6) n
     return at == text.size();
 }
 
-constexpr int network_hex_digit(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // RFC 4291 text: eight groups of 1 to 4 hex digits, at most one `::` for one or more zero groups,
 // optionally a dotted IPv4 address in place of the last two groups.
 constexpr bool parse_ipv6(std::string_view text, std::byte* out) noexcept
@@ -4845,10 +4857,10 @@ constexpr bool parse_ipv6(std::string_view text, std::byte* out) noexcept
         }
         unsigned value = 0;
         std::size_t digits = 0;
-        for (; at < text.size() && network_hex_digit(text[at]) >= 0; ++at, ++digits) {
+        for (; at < text.size() && hex_digit(text[at]) >= 0; ++at, ++digits) {
             if (digits == 4)
                 return false;
-            value = value * 16 + static_cast<unsigned>(network_hex_digit(text[at]));
+            value = value * 16 + static_cast<unsigned>(hex_digit(text[at]));
         }
         if (digits == 0 || count == 8)
             return false;
@@ -4918,7 +4930,6 @@ inline ip_value parse_ip(std::string_view text, bool cidr)
 // addresses. `/bits` follows unless the prefix is the whole address; a cidr always has it.
 inline std::string format_ip(const ip_value& v, bool cidr)
 {
-    constexpr char digits[] = "0123456789abcdef";
     std::string text;
     const auto append_ipv4 = [&](std::size_t from) {
         for (std::size_t i = from; i < from + 4; ++i) {
@@ -4967,7 +4978,7 @@ inline std::string format_ip(const ip_value& v, bool cidr)
             for (int shift = 12; shift >= 0; shift -= 4) {
                 const unsigned digit = words[i] >> shift & 15U;
                 if (digit != 0 || started || shift == 0) {
-                    text += digits[digit];
+                    text += lower_hex_digit(digit);
                     started = true;
                 }
             }
@@ -5158,7 +5169,7 @@ constexpr bool parse_mac_pattern(std::string_view text, int groups, std::size_t 
             ++at;
         }
         std::size_t n = 0;
-        while (at + n < text.size() && network_hex_digit(text[at + n]) >= 0)
+        while (at + n < text.size() && hex_digit(text[at + n]) >= 0)
             ++n;
         if (width == 0 ? (n < 1 || n > 2) : n != width)
             return false;
@@ -5173,20 +5184,18 @@ constexpr bool parse_mac_pattern(std::string_view text, int groups, std::size_t 
     if (at != text.size() || count != 2 * size)
         return false;
     for (std::size_t i = 0; i < size; ++i)
-        out[i] = static_cast<std::byte>(network_hex_digit(digits[2 * i]) * 16 + network_hex_digit(digits[2 * i + 1]));
+        out[i] = static_cast<std::byte>(hex_digit(digits[2 * i]) * 16 + hex_digit(digits[2 * i + 1]));
     return true;
 }
 
 template <std::size_t N>
 std::string format_mac(const std::array<std::byte, N>& bytes)
 {
-    constexpr char digits[] = "0123456789abcdef";
     std::string text;
     for (std::size_t i = 0; i < N; ++i) {
         if (i != 0)
             text += ':';
-        text += digits[byte_value(bytes[i]) >> 4];
-        text += digits[byte_value(bytes[i]) & 15U];
+        append_hex(text, byte_value(bytes[i]), 2);
     }
     return text;
 }
@@ -5281,8 +5290,8 @@ public:
             }
             if (count == 8 || text.size() - at < 2)
                 detail::throw_mac_parse_error("macaddr8");
-            const int high = detail::network_hex_digit(text[at]);
-            const int low = detail::network_hex_digit(text[at + 1]);
+            const int high = detail::hex_digit(text[at]);
+            const int low = detail::hex_digit(text[at + 1]);
             if (high < 0 || low < 0)
                 detail::throw_mac_parse_error("macaddr8");
             bytes[count++] = static_cast<std::byte>(high * 16 + low);

@@ -8,6 +8,7 @@
 
 #include <typq/error.hpp>
 #include <typq/type.hpp>
+#include <typq/detail/hex.hpp>
 
 #include <array>        // address storage
 #include <compare>      // std::strong_ordering
@@ -145,17 +146,6 @@ constexpr bool parse_ipv4(std::string_view text, std::byte* out, bool in_ipv6) n
     return at == text.size();
 }
 
-constexpr int network_hex_digit(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // RFC 4291 text: eight groups of 1 to 4 hex digits, at most one `::` for one or more zero groups,
 // optionally a dotted IPv4 address in place of the last two groups.
 constexpr bool parse_ipv6(std::string_view text, std::byte* out) noexcept
@@ -180,10 +170,10 @@ constexpr bool parse_ipv6(std::string_view text, std::byte* out) noexcept
         }
         unsigned value = 0;
         std::size_t digits = 0;
-        for (; at < text.size() && network_hex_digit(text[at]) >= 0; ++at, ++digits) {
+        for (; at < text.size() && hex_digit(text[at]) >= 0; ++at, ++digits) {
             if (digits == 4)
                 return false;
-            value = value * 16 + static_cast<unsigned>(network_hex_digit(text[at]));
+            value = value * 16 + static_cast<unsigned>(hex_digit(text[at]));
         }
         if (digits == 0 || count == 8)
             return false;
@@ -253,7 +243,6 @@ inline ip_value parse_ip(std::string_view text, bool cidr)
 // addresses. `/bits` follows unless the prefix is the whole address; a cidr always has it.
 inline std::string format_ip(const ip_value& v, bool cidr)
 {
-    constexpr char digits[] = "0123456789abcdef";
     std::string text;
     const auto append_ipv4 = [&](std::size_t from) {
         for (std::size_t i = from; i < from + 4; ++i) {
@@ -302,7 +291,7 @@ inline std::string format_ip(const ip_value& v, bool cidr)
             for (int shift = 12; shift >= 0; shift -= 4) {
                 const unsigned digit = words[i] >> shift & 15U;
                 if (digit != 0 || started || shift == 0) {
-                    text += digits[digit];
+                    text += lower_hex_digit(digit);
                     started = true;
                 }
             }
@@ -493,7 +482,7 @@ constexpr bool parse_mac_pattern(std::string_view text, int groups, std::size_t 
             ++at;
         }
         std::size_t n = 0;
-        while (at + n < text.size() && network_hex_digit(text[at + n]) >= 0)
+        while (at + n < text.size() && hex_digit(text[at + n]) >= 0)
             ++n;
         if (width == 0 ? (n < 1 || n > 2) : n != width)
             return false;
@@ -508,20 +497,18 @@ constexpr bool parse_mac_pattern(std::string_view text, int groups, std::size_t 
     if (at != text.size() || count != 2 * size)
         return false;
     for (std::size_t i = 0; i < size; ++i)
-        out[i] = static_cast<std::byte>(network_hex_digit(digits[2 * i]) * 16 + network_hex_digit(digits[2 * i + 1]));
+        out[i] = static_cast<std::byte>(hex_digit(digits[2 * i]) * 16 + hex_digit(digits[2 * i + 1]));
     return true;
 }
 
 template <std::size_t N>
 std::string format_mac(const std::array<std::byte, N>& bytes)
 {
-    constexpr char digits[] = "0123456789abcdef";
     std::string text;
     for (std::size_t i = 0; i < N; ++i) {
         if (i != 0)
             text += ':';
-        text += digits[byte_value(bytes[i]) >> 4];
-        text += digits[byte_value(bytes[i]) & 15U];
+        append_hex(text, byte_value(bytes[i]), 2);
     }
     return text;
 }
@@ -616,8 +603,8 @@ public:
             }
             if (count == 8 || text.size() - at < 2)
                 detail::throw_mac_parse_error("macaddr8");
-            const int high = detail::network_hex_digit(text[at]);
-            const int low = detail::network_hex_digit(text[at + 1]);
+            const int high = detail::hex_digit(text[at]);
+            const int low = detail::hex_digit(text[at + 1]);
             if (high < 0 || low < 0)
                 detail::throw_mac_parse_error("macaddr8");
             bytes[count++] = static_cast<std::byte>(high * 16 + low);

@@ -8,6 +8,7 @@
 
 #include <typq/error.hpp>
 #include <typq/type.hpp>
+#include <typq/detail/hex.hpp>
 
 #include <charconv>      // std::to_chars / std::from_chars: double conversions
 #include <compare>       // std::weak_ordering
@@ -579,9 +580,7 @@ struct type<numeric> {
                 + std::to_string(count) + " digits (" + std::to_string(8 + 2 * count) + " bytes)");
         if (sign != numeric::positive_sign && sign != numeric::negative_sign && sign != numeric::nan_sign
             && sign != numeric::positive_infinity_sign && sign != numeric::negative_infinity_sign) {
-            constexpr char hex[] = "0123456789abcdef";
-            const char word[] = {hex[sign >> 12], hex[(sign >> 8) & 15], hex[(sign >> 4) & 15], hex[sign & 15], '\0'};
-            in.fail(std::string("invalid numeric sign word 0x") + word);
+            in.fail("invalid numeric sign word 0x" + detail::to_hex(sign, 4));
         }
         if (scale > numeric::max_scale)
             in.fail("numeric display scale " + std::to_string(scale) + " is above 16383");

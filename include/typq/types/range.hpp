@@ -11,6 +11,7 @@
 #include <typq/types/chrono.hpp>
 #include <typq/types/numeric.hpp>
 #include <typq/types/scalar.hpp>  // the int4range and int8range subtypes
+#include <typq/detail/hex.hpp>
 
 #include <cstddef>           // std::size_t
 #include <cstdint>           // the wire's flags byte and lengths, the integer subtypes
@@ -502,19 +503,19 @@ struct type<range<T>> {
             in.fail("range value is 0 bytes, too short for its flags byte");
         const auto flags = in.subview(0, 1, in.type()).read_be<std::uint8_t>();
         if ((flags & ~detail::range_known_flags) != 0)
-            in.fail("range flags 0x" + hex(flags) + " have unknown bits");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " have unknown bits");
         if ((flags & detail::range_empty) != 0) {
             if (flags != detail::range_empty)
-                in.fail("range flags 0x" + hex(flags) + " mark an empty range that has bounds");
+                in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an empty range that has bounds");
             if (in.size() != 1)
                 in.fail("empty range has " + std::to_string(in.size() - 1) + " bytes after its flags byte");
             out = range<T>();
             return;
         }
         if ((flags & detail::range_lb_inf) != 0 && (flags & detail::range_lb_inc) != 0)
-            in.fail("range flags 0x" + hex(flags) + " mark an unbounded lower bound inclusive");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an unbounded lower bound inclusive");
         if ((flags & detail::range_ub_inf) != 0 && (flags & detail::range_ub_inc) != 0)
-            in.fail("range flags 0x" + hex(flags) + " mark an unbounded upper bound inclusive");
+            in.fail("range flags 0x" + detail::to_hex(flags, 2) + " mark an unbounded upper bound inclusive");
 
         const oid element = element_type(in.type());
         std::size_t offset = 1;
@@ -548,12 +549,6 @@ private:
     {
         const oid element = detail::range_element_type(column);
         return element == oid::unspecified ? type<T>::param_oid : element;
-    }
-
-    static std::string hex(std::uint8_t byte)
-    {
-        constexpr char digits[] = "0123456789abcdef";
-        return {digits[byte >> 4], digits[byte & 15]};
     }
 };
 

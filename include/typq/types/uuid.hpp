@@ -7,6 +7,7 @@
 
 #include <typq/error.hpp>
 #include <typq/type.hpp>
+#include <typq/detail/hex.hpp>
 
 #include <array>        // std::array storage
 #include <compare>      // std::strong_ordering
@@ -21,18 +22,6 @@ namespace detail {
 {
     throw conversion_error("invalid uuid text: " + std::string(reason) + " at offset " + std::to_string(offset),
         conversion_site{{}, "uuid", {}, {}});
-}
-
-// 0..15 for a hex digit of either case, -1 otherwise.
-constexpr int uuid_hex_digit(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace detail
@@ -65,8 +54,8 @@ public:
         for (std::size_t i = 0; i < bytes.size(); ++i) {
             if (text.size() - at < 2)
                 detail::throw_uuid_parse_error("too few hex digits", at);
-            const int high = detail::uuid_hex_digit(text[at]);
-            const int low = detail::uuid_hex_digit(text[at + 1]);
+            const int high = detail::hex_digit(text[at]);
+            const int low = detail::hex_digit(text[at + 1]);
             if (high < 0 || low < 0)
                 detail::throw_uuid_parse_error("expected a hex digit", high < 0 ? at : at + 1);
             bytes[i] = static_cast<std::byte>(high * 16 + low);
@@ -87,15 +76,12 @@ public:
     /// The canonical form, lower case: `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11` (as uuid_out).
     [[nodiscard]] std::string to_string() const
     {
-        constexpr char digits[] = "0123456789abcdef";
         std::string text;
         text.reserve(36);
         for (std::size_t i = 0; i < bytes_.size(); ++i) {
             if (i == 4 || i == 6 || i == 8 || i == 10)
                 text += '-';
-            const auto value = std::to_integer<unsigned>(bytes_[i]);
-            text += digits[value >> 4];
-            text += digits[value & 15U];
+            detail::append_hex(text, std::to_integer<unsigned>(bytes_[i]), 2);
         }
         return text;
     }

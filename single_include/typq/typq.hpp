@@ -8102,6 +8102,25 @@ private:
     std::shared_ptr<const type_registry>* registry_;
 };
 
+/// A statement's view of the server's types: the connection's registry, with misses looked up in
+/// the catalog. Neither copied nor moved: its server_types points at its catalog_source.
+class catalog_lookup {
+public:
+    catalog_lookup(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
+        : source_(conn, registry), types_(registry.get(), &source_)
+    {
+    }
+    catalog_lookup(const catalog_lookup&) = delete;
+    catalog_lookup& operator=(const catalog_lookup&) = delete;
+    ~catalog_lookup() = default;
+
+    [[nodiscard]] const server_types& types() const noexcept { return types_; }
+
+private:
+    catalog_source source_;
+    server_types types_;
+};
+
 // The catalog queries: compiled once under TYPQ_SEPARATE_COMPILATION (look_up is the class's
 // key function, so its vtable goes with it).
 #if TYPQ_DEFINITIONS
@@ -8451,9 +8470,8 @@ public:
         if constexpr (sizeof...(Args) == 0)
             return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
         else {
-            detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-            const server_types types(registry_.get(), &source);
-            return detail::affected_rows(run(false, types, statement, args...).get());
+            auto lookup = type_lookup();
+            return detail::affected_rows(run(false, lookup.types(), statement, args...).get());
         }
     }
 
@@ -8465,9 +8483,8 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return result<Row>(run(false, types, statement, args...), false, types, registry_);
+        auto lookup = type_lookup();
+        return result<Row>(run(false, lookup.types(), statement, args...), false, lookup.types(), registry_);
     }
 
     /// Runs `statement` and returns its only row.
@@ -8478,9 +8495,8 @@ public:
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return one_row<Row>(run(false, types, statement, args...), false, types);
+        auto lookup = type_lookup();
+        return one_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -8489,9 +8505,8 @@ public:
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
         check_owning<Row>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return optional_row<Row>(run(false, types, statement, args...), false, types);
+        auto lookup = type_lookup();
+        return optional_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -8512,18 +8527,16 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return result<Row>(run(true, types, statement, args...), true);
+        auto lookup = type_lookup();
+        return result<Row>(run(true, lookup.types(), statement, args...), true);
     }
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return one_row<Row>(run(true, types, statement, args...), true, types);
+        auto lookup = type_lookup();
+        return one_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
     }
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
@@ -8531,9 +8544,8 @@ public:
     {
         check_text_row<Row>();
         check_owning<Row>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return optional_row<Row>(run(true, types, statement, args...), true, types);
+        auto lookup = type_lookup();
+        return optional_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
     }
     template <class T, class... Args>
     [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
@@ -8541,15 +8553,19 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
         check_owning<T>();
-        detail::catalog_source source(conn_.get(), registry_);  // run() checks the connection first
-        const server_types types(registry_.get(), &source);
-        return one_row<T>(run(true, types, statement, args...), true, types);
+        auto lookup = type_lookup();
+        return one_row<T>(run(true, lookup.types(), statement, args...), true, lookup.types());
     }
 
 private:
     friend class transaction;
 
     PGconn* usable() const;
+
+    // The server types a statement's parameters and result plan look up through (run() checks
+    // the connection before anything is looked up). Kept non-const by callers: its catalog source
+    // replaces the connection's registry when it learns a type.
+    detail::catalog_lookup type_lookup() noexcept { return {conn_.get(), registry_}; }
 
     template <class Row>
     static constexpr void check_text_row()
@@ -8662,8 +8678,8 @@ TYPQ_DECL connection::connection(std::string_view conninfo)
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
 {
-    detail::catalog_source source(usable(), registry_);  // lookup_type() runs nothing else: check here
-    const type_info* info = server_types(registry_.get(), &source).find(name);
+    detail::catalog_lookup lookup(usable(), registry_);  // lookup_type() runs nothing else: check here
+    const type_info* info = lookup.types().find(name);
     return info ? std::optional<type_info>(*info) : std::nullopt;
 }
 

@@ -42,6 +42,25 @@ private:
     std::shared_ptr<const type_registry>* registry_;
 };
 
+/// A statement's view of the server's types: the connection's registry, with misses looked up in
+/// the catalog. Neither copied nor moved: its server_types points at its catalog_source.
+class catalog_lookup {
+public:
+    catalog_lookup(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
+        : source_(conn, registry), types_(registry.get(), &source_)
+    {
+    }
+    catalog_lookup(const catalog_lookup&) = delete;
+    catalog_lookup& operator=(const catalog_lookup&) = delete;
+    ~catalog_lookup() = default;
+
+    [[nodiscard]] const server_types& types() const noexcept { return types_; }
+
+private:
+    catalog_source source_;
+    server_types types_;
+};
+
 // The catalog queries: compiled once under TYPQ_SEPARATE_COMPILATION (look_up is the class's
 // key function, so its vtable goes with it).
 #if TYPQ_DEFINITIONS

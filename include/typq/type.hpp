@@ -338,6 +338,18 @@ oid param_oid_of(const server_types& types)
         return type<T>::param_oid;
 }
 
+/// The exact type a value of T is written as inside a binary array or composite: its adapter's
+/// `element_oid` (declared by adapters whose parameters leave the type to the server, such as
+/// strings), else param_oid_of.
+template <class T>
+oid element_oid_of(const server_types& types)
+{
+    if constexpr (requires { type<T>::element_oid; })
+        return type<T>::element_oid;
+    else
+        return param_oid_of<T>(types);
+}
+
 /// `param_oid`, or `lookup_oid`, as T's adapter has it: for adapters that forward to T's.
 template <class T>
 struct param_oid_like {
@@ -347,6 +359,15 @@ template <class T>
     requires looked_up<T>
 struct param_oid_like<T> {
     static constexpr bool lookup_oid = true;
+};
+
+/// `element_oid`, when T's adapter has one: for adapters that forward to T's.
+template <class T>
+struct element_oid_like {};
+template <class T>
+    requires requires { type<T>::element_oid; }
+struct element_oid_like<T> {
+    static constexpr oid element_oid = type<T>::element_oid;
 };
 
 template <class T>

@@ -1250,6 +1250,18 @@ oid param_oid_of(const server_types& types)
         return type<T>::param_oid;
 }
 
+/// The exact type a value of T is written as inside a binary array or composite: its adapter's
+/// `element_oid` (declared by adapters whose parameters leave the type to the server, such as
+/// strings), else param_oid_of.
+template <class T>
+oid element_oid_of(const server_types& types)
+{
+    if constexpr (requires { type<T>::element_oid; })
+        return type<T>::element_oid;
+    else
+        return param_oid_of<T>(types);
+}
+
 /// `param_oid`, or `lookup_oid`, as T's adapter has it: for adapters that forward to T's.
 template <class T>
 struct param_oid_like {
@@ -1259,6 +1271,15 @@ template <class T>
     requires looked_up<T>
 struct param_oid_like<T> {
     static constexpr bool lookup_oid = true;
+};
+
+/// `element_oid`, when T's adapter has one: for adapters that forward to T's.
+template <class T>
+struct element_oid_like {};
+template <class T>
+    requires requires { type<T>::element_oid; }
+struct element_oid_like<T> {
+    static constexpr oid element_oid = type<T>::element_oid;
 };
 
 template <class T>
@@ -1618,7 +1639,7 @@ template <class T>
 struct optional_encoding {};
 
 template <encodable T>
-struct optional_encoding<T> : param_oid_like<T> {
+struct optional_encoding<T> : param_oid_like<T>, element_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
 };
@@ -3430,8 +3451,9 @@ inline void write_array_header(writer& out, const array_header& header, bool has
         conversion_site{{}, std::string(sql_type), {}, {}});
 }
 
-/// The element type written in an array's header: `element_oid` when the element's adapter
-/// declares one, else its `param_oid` (for a type looked up on the server: see element_oid_of).
+/// The element type written in an array's header, when it is known at compile time:
+/// `element_oid` when the element's adapter declares one, else its `param_oid`; unspecified for
+/// a type looked up on the server (element_oid_of gives it at run time).
 template <class Base>
 consteval oid array_element_oid()
 {
@@ -3441,15 +3463,6 @@ consteval oid array_element_oid()
         return oid::unspecified;
     else
         return type<Base>::param_oid;
-}
-
-template <class Base>
-oid element_oid_of(const server_types& types)
-{
-    if constexpr (requires { type<Base>::element_oid; })
-        return type<Base>::element_oid;
-    else
-        return param_oid_of<Base>(types);
 }
 
 /// Appends one element, length first; `scratch` is reused for every element of the array.
@@ -6117,19 +6130,6 @@ bool composite_field_accepts(std::size_t index, oid column, const server_types& 
     return fits;
 }
 
-// The type a field's adapter writes: what its element_oid or param_oid says.
-template <class F>
-oid composite_wire_oid(const server_types& types)
-{
-    using base = std::remove_cv_t<F>;
-    if constexpr (receives_null<base> && requires { typename base::value_type; })
-        return composite_wire_oid<typename base::value_type>(types);  // std::optional<U>: U's
-    else if constexpr (requires { type<base>::element_oid; })
-        return type<base>::element_oid;
-    else
-        return param_oid_of<base>(types);
-}
-
 // The binary form a value of `attribute`'s type takes fits what a field of wire type `wire` writes.
 inline bool composite_wire_fits(oid wire, oid attribute, const server_types& types)
 {
@@ -6312,7 +6312,7 @@ private:
     template <class F>
     static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
     {
-        const oid wire = detail::composite_wire_oid<F>(out.types());
+        const oid wire = detail::element_oid_of<F>(out.types());
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "

@@ -434,8 +434,9 @@ inline void write_array_header(writer& out, const array_header& header, bool has
         conversion_site{{}, std::string(sql_type), {}, {}});
 }
 
-/// The element type written in an array's header: `element_oid` when the element's adapter
-/// declares one, else its `param_oid` (for a type looked up on the server: see element_oid_of).
+/// The element type written in an array's header, when it is known at compile time:
+/// `element_oid` when the element's adapter declares one, else its `param_oid`; unspecified for
+/// a type looked up on the server (element_oid_of gives it at run time).
 template <class Base>
 consteval oid array_element_oid()
 {
@@ -445,15 +446,6 @@ consteval oid array_element_oid()
         return oid::unspecified;
     else
         return type<Base>::param_oid;
-}
-
-template <class Base>
-oid element_oid_of(const server_types& types)
-{
-    if constexpr (requires { type<Base>::element_oid; })
-        return type<Base>::element_oid;
-    else
-        return param_oid_of<Base>(types);
 }
 
 /// Appends one element, length first; `scratch` is reused for every element of the array.

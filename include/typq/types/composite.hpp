@@ -63,19 +63,6 @@ bool composite_field_accepts(std::size_t index, oid column, const server_types& 
     return fits;
 }
 
-// The type a field's adapter writes: what its element_oid or param_oid says.
-template <class F>
-oid composite_wire_oid(const server_types& types)
-{
-    using base = std::remove_cv_t<F>;
-    if constexpr (receives_null<base> && requires { typename base::value_type; })
-        return composite_wire_oid<typename base::value_type>(types);  // std::optional<U>: U's
-    else if constexpr (requires { type<base>::element_oid; })
-        return type<base>::element_oid;
-    else
-        return param_oid_of<base>(types);
-}
-
 // The binary form a value of `attribute`'s type takes fits what a field of wire type `wire` writes.
 inline bool composite_wire_fits(oid wire, oid attribute, const server_types& types)
 {
@@ -258,7 +245,7 @@ private:
     template <class F>
     static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
     {
-        const oid wire = detail::composite_wire_oid<F>(out.types());
+        const oid wire = detail::element_oid_of<F>(out.types());
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "

@@ -18,7 +18,7 @@ template <class T>
 struct optional_encoding {};
 
 template <encodable T>
-struct optional_encoding<T> : param_oid_like<T> {
+struct optional_encoding<T> : param_oid_like<T>, element_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
 };

@@ -1,41 +1,53 @@
 // SPDX-License-Identifier: BSL-1.0
 // typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
-// family that binds typed parameters and reads typed rows, both in binary format.
+// family that binds typed parameters and reads typed rows, both in binary format. Every statement
+// runs through the engine (typq/engine/): the connection only supplies the driver that waits,
+// poll() on its socket.
 
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
 #include <typq/config.hpp>
+#include <typq/connection_options.hpp>
 #include <typq/error.hpp>
+#include <typq/prepared.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
+#include <typq/server_types.hpp>
 #include <typq/sql.hpp>
 #include <typq/type.hpp>
 #include <typq/types/bytea.hpp>
 #include <typq/types/optional.hpp>
 #include <typq/types/scalar.hpp>
 #include <typq/types/text.hpp>
-#include <typq/server_types.hpp>
-#include <typq/detail/catalog.hpp>
-#include <typq/detail/exec.hpp>
-#include <typq/detail/params.hpp>
-#include <typq/detail/pq_handle.hpp>
-
-#include <boost/pfr/core.hpp>
+#include <typq/engine/catalog.hpp>
+#include <typq/engine/plan.hpp>
+#include <typq/engine/poll.hpp>
+#include <typq/engine/query.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement.hpp>
 
 #include <libpq-fe.h>
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
-#include <memory>       // std::shared_ptr: the type registry
+#include <memory>       // std::shared_ptr: the session
 #include <optional>     // query_opt, parameter_status
-#include <string>       // conninfo, buffers
+#include <string>       // names
 #include <string_view>  // conninfo, names
-#include <utility>      // std::move, std::index_sequence
+#include <type_traits>  // std::type_identity_t
+#include <utility>      // std::move
 
 namespace typq {
 
 class transaction;
+
+namespace detail {
+template <class Statement>
+inline constexpr bool is_prepared = false;
+template <class... P>
+inline constexpr bool is_prepared<prepared<P...>> = true;
+}  // namespace detail
 
 /// What a connection can do now.
 enum class connection_state {
@@ -53,30 +65,41 @@ enum class transaction_status {
     unknown,         ///< the connection is closed or broken
 };
 
-/// One connection to a PostgreSQL server. Move-only; closes in its destructor. Not thread-safe:
-/// use one connection from one thread at a time.
+/// One connection to a PostgreSQL server. Move-only; closes in its destructor. Used by one thread
+/// at a time (a second thread's statement is refused with typq::usage_error); only cancel() may
+/// be called from another thread while a statement runs.
 ///
 /// Parameters travel in binary with the OID their C++ type implies, except strings, which travel
 /// as text with OID 0 so that the server infers their type. Results are read in binary.
+/// A statement run often enough is prepared on the server (see connection_options).
 class connection {
 public:
     /// Connects with a conninfo string (`"host=db dbname=app"`) or URI (`"postgresql:///app"`);
     /// libpq's `PG*` environment variables fill in what it leaves out (`""` uses only them).
     /// The client encoding is always UTF-8.
     /// @throws typq::connection_error when the connection cannot be made.
-    explicit connection(std::string_view conninfo);
+    explicit connection(std::string_view conninfo, const connection_options& options = {});
 
+    /// Moves the connection; what refers to it (a typq::transaction, a typq::prepared) follows it.
     connection(connection&&) noexcept = default;
-    connection& operator=(connection&&) noexcept = default;
+    /// Closes this connection, then takes `other`'s.
+    connection& operator=(connection&& other) noexcept
+    {
+        if (this != &other) {
+            close();
+            session_ = std::move(other.session_);
+        }
+        return *this;
+    }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
-    ~connection() = default;
+    ~connection() { close(); }
 
     /// Closes the connection; a closed connection refuses further work. Closing twice is harmless.
     void close() noexcept
     {
-        cancel_.reset();
-        conn_.reset();
+        if (session_)
+            session_->close();
     }
 
     /// Asks the server to cancel the statement this connection is running, if any; the statement
@@ -88,16 +111,17 @@ public:
 
     [[nodiscard]] connection_state state() const noexcept
     {
-        if (!conn_)
+        if (!session_ || session_->closed())
             return connection_state::closed;
-        return PQstatus(conn_.get()) == CONNECTION_OK ? connection_state::open : connection_state::broken;
+        return session_->broken() ? connection_state::broken : connection_state::open;
     }
 
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
-        if (!conn_)
+        PGconn* conn = native_handle();
+        if (!conn)
             return typq::transaction_status::unknown;
-        switch (PQtransactionStatus(conn_.get())) {
+        switch (PQtransactionStatus(conn)) {
         case PQTRANS_IDLE: return typq::transaction_status::idle;
         case PQTRANS_ACTIVE: return typq::transaction_status::active;
         case PQTRANS_INTRANS: return typq::transaction_status::in_transaction;
@@ -107,16 +131,16 @@ public:
     }
 
     /// The server's version as a number: 150018 for 15.18.
-    [[nodiscard]] int server_version() const { return PQserverVersion(usable()); }
+    [[nodiscard]] int server_version() const { return PQserverVersion(open_handle()); }
 
     /// The process ID of the server process serving this connection.
-    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable()); }
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
 
     /// A parameter the server reports (`"server_version"`, `"TimeZone"`, `"client_encoding"`,
     /// `"standard_conforming_strings"`...), or std::nullopt when it reports no such parameter.
     [[nodiscard]] std::optional<std::string> parameter_status(std::string_view name) const
     {
-        const char* value = PQparameterStatus(usable(), std::string(name).c_str());
+        const char* value = PQparameterStatus(open_handle(), std::string(name).c_str());
         return value ? std::optional<std::string>(value) : std::nullopt;
     }
 
@@ -127,10 +151,21 @@ public:
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
     /// dropping and re-creating a type that this connection has used, whose OID has changed.
-    void clear_type_cache() noexcept { registry_.reset(); }
+    void clear_type_cache() noexcept
+    {
+        if (session_)
+            session_->registry.reset();
+    }
 
-    /// The libpq connection, for what typq does not wrap; owned by this object.
-    [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
+    /// The libpq connection, for what typq does not wrap; owned by this object. It is in
+    /// non-blocking mode (PQsetnonblocking).
+    [[nodiscard]] PGconn* native_handle() const noexcept { return session_ ? session_->native() : nullptr; }
+
+    /// Prepares `statement` on the server for parameters of types `Args` (converted from the
+    /// arguments given when it runs), and describes its result; see typq::prepared.
+    /// @throws typq::server_error when the server cannot prepare it (a syntax error, a missing table).
+    template <class... Args>
+    [[nodiscard]] prepared<Args...> prepare(std::type_identity_t<basic_sql<Args...>> statement);
 
     /// Runs `statement` with `args` and returns the number of rows it affected (0 for commands
     /// without a count). Without arguments the text may hold several statements (a script), run
@@ -140,12 +175,7 @@ public:
     template <class... Args>
     std::uint64_t execute(sql<Args...> statement, Args&&... args)
     {
-        if constexpr (sizeof...(Args) == 0)
-            return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
-        else {
-            auto lookup = type_lookup();
-            return detail::affected_rows(run(false, lookup.types(), statement, args...).get());
-        }
+        return affected(statement, args...);
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -154,10 +184,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] result<Row> query(sql<Args...> statement, Args&&... args)
     {
-        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
-                                             "std::tuple<...>, or a type with a typq::type<T>");
-        auto lookup = type_lookup();
-        return result<Row>(run(false, lookup.types(), statement, args...), false, lookup.types(), registry_);
+        return rows<Row, format::binary>(statement, args...);
     }
 
     /// Runs `statement` and returns its only row.
@@ -167,9 +194,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return one_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
+        return one<Row, format::binary>("query_one", statement, args...);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -177,9 +202,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return optional_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
+        return optional<Row, format::binary>(statement, args...);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -191,7 +214,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return query_one<T>(statement, std::forward<Args>(args)...);
+        return one<T, format::binary>("query_value", statement, args...);
     }
 
     /// The forms above with results in text format, for column types that have no binary form;
@@ -200,76 +223,80 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        auto lookup = type_lookup();
-        return result<Row>(run(true, lookup.types(), statement, args...), true);
+        return rows<Row, format::text>(statement, args...);
     }
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return one_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return one<Row, format::text>("query_one", statement, args...);
     }
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
         text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return optional_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return optional<Row, format::text>(statement, args...);
     }
     template <class T, class... Args>
     [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
-        check_owning<T>();
-        auto lookup = type_lookup();
-        return one_row<T>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return one<T, format::text>("query_value", statement, args...);
+    }
+
+    /// The forms above, running a statement this connection prepared (see prepare()).
+    /// @throws typq::usage_error when another connection prepared it.
+    template <class... P>
+    std::uint64_t execute(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        return affected(statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] result<Row> query(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        return rows<Row, format::binary>(statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(const prepared<P...>& statement,
+        const std::type_identity_t<P>&... args)
+    {
+        return one<Row, format::binary>("query_one", statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(const prepared<P...>& statement,
+        const std::type_identity_t<P>&... args)
+    {
+        return optional<Row, format::binary>(statement, args...);
+    }
+    template <class T, class... P>
+    [[nodiscard]] T query_value(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return one<T, format::binary>("query_value", statement, args...);
     }
 
 private:
     friend class transaction;
 
-    PGconn* usable() const;
-
-    // The server types a statement's parameters and result plan look up through (run() checks
-    // the connection before anything is looked up). Kept non-const by callers: its catalog source
-    // replaces the connection's registry when it learns a type.
-    detail::catalog_lookup type_lookup() noexcept { return {conn_.get(), registry_}; }
+    // The session, connected and able to run a statement. @throws as session::usable().
+    engine::session& usable_session() const
+    {
+        if (!session_)
+            throw connection_error("the connection is closed", true);
+        (void)session_->usable();
+        return *session_;
+    }
+    // The libpq connection, for what only reads its state. @throws when closed or broken.
+    TYPQ_DECL PGconn* open_handle() const;
 
     template <class Row>
     static constexpr void check_text_row()
     {
-        static_assert(detail::row_reads_text<Row>(),
+        static_assert(engine::row_reads_text<Row>(),
             "typq: with typq::text_results every column arrives as text: the row's fields must be std::string, "
             "std::string_view or std::optional of one");
-    }
-
-    template <class Row>
-    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text,
-        const server_types& types)
-    {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
-        const int rows = PQntuples(handle.get());
-        if (rows != 1)
-            throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
-    }
-
-    template <class Row>
-    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text,
-        const server_types& types)
-    {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
-        const int rows = PQntuples(handle.get());
-        if (rows == 0)
-            return std::nullopt;
-        if (rows != 1)
-            throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
@@ -280,107 +307,157 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows);
+    // What running a request left: the result, and what its plan's column names point into.
+    struct ran {
+        engine::result_handle result;
+        std::shared_ptr<const void> keeper;
+    };
 
-    // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
+    // Runs `request` to its end on `s` with the poll() driver. The caller holds the session's lease.
+    TYPQ_DECL static ran run(engine::session& s, engine::statement_request& request);
+    ran run(engine::statement_request& request) { return run(*session_, request); }
+
+    // The request for a checked statement with its arguments, or for a prepared statement.
     template <class... Args>
-    detail::result_handle run(bool text_results, const server_types& types, const basic_sql<std::remove_cvref_t<Args>...>& statement,
-        const Args&... args)
+    engine::statement_request request_for(const basic_sql<Args...>& statement, const engine::binder& bind, format results)
     {
-        using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
-        PGconn* conn = usable();
-        params_.clear();
-        detail::result_handle handle;
-        if constexpr (statement_type::named) {
-            const auto& row = (args, ...);
-            using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
-            detail::param_block<traits::size> block;
-            const std::size_t count = statement.parameter_count();
-            for (std::size_t k = 0; k < count; ++k) {
-                const std::size_t field = statement.parameter_field(k);
-                [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_, types,
-                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
-                                 : void()),
-                        ...);
-                }(std::make_index_sequence<traits::size>{});
-            }
-            rewritten_.clear();
-            statement.write_positional(rewritten_);
-            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count), text_results);
-        }
-        else {
-            detail::param_block<sizeof...(Args)> block;
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (detail::encode_param(block, I, args, params_, types), ...);
-            }(std::index_sequence_for<Args...>{});
-            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
-        }
-        // Keep the buffer for the next statement, but not a one-off huge one.
-        if (params_.capacity() > (std::size_t{1} << 20))
-            params_ = std::string();
-        return handle;
+        return engine::make_request(*session_, statement, bind, results);
+    }
+    template <class... P>
+    engine::statement_request request_for(const prepared<P...>& statement, const engine::binder& bind, format results)
+    {
+        if (statement.slot_->owner.lock() != session_)
+            throw usage_error("a typq::prepared statement runs only on the connection that prepared it");
+        engine::statement_request request;
+        request.text = statement.slot_->text.c_str();
+        request.size = statement.slot_->text.size();
+        request.prepared = statement.slot_.get();
+        request.bind = bind;
+        request.results = results;
+        return request;
     }
 
-    detail::conn_handle conn_;
-    std::shared_ptr<const type_registry> registry_;  // server-defined types looked up so far; null: none
-    detail::cancel_handle cancel_;    // what cancel() sends; made when connecting
-    std::string params_;              // every parameter's bytes, reused from statement to statement
-    std::string rewritten_;           // a named statement rewritten with $N placeholders
-    std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)
+    template <class Statement, class... Args>
+    static auto binding(const Statement& statement, const Args&... args)
+    {
+        if constexpr (detail::is_prepared<Statement>)
+            return engine::bind_arguments(statement.statement_, args...);
+        else
+            return engine::bind_arguments(statement, args...);
+    }
+
+    template <class Statement, class... Args>
+    std::uint64_t affected(const Statement& statement, const Args&... args)
+    {
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), format::binary);
+        request.script = !detail::is_prepared<Statement> && sizeof...(Args) == 0;
+        return detail::affected_rows(run(request).result.get());
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    result<Row> rows(const Statement& statement, const Args&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        ran done = run(request);
+        return result<Row>(std::move(done.result), plan.plan, session_->registry, std::move(done.keeper));
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    typename detail::row_traits<Row>::value_type one(const char* function, const Statement& statement, const Args&... args)
+    {
+        check_owning<Row>();
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        const ran done = run(request);
+        const server_types types(session_->registry.get());
+        return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    std::optional<typename detail::row_traits<Row>::value_type> optional(const Statement& statement, const Args&... args)
+    {
+        check_owning<Row>();
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        const ran done = run(request);
+        const server_types types(session_->registry.get());
+        return engine::optional_row<Row>(done.result.get(), plan.plan, types);
+    }
+
+    std::shared_ptr<engine::session> session_;  // null once moved from
 };
+
+template <class... Args>
+prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> statement)
+{
+    engine::lease hold(usable_session(), "a statement");
+    auto slot = std::make_shared<engine::prepared_slot>();
+    const auto bind = engine::bind_types(statement);
+    engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind), format::binary);
+    slot->text.assign(request.text, request.size);
+    slot->owner = session_;
+    request.prepared = slot.get();
+    request.prepare_only = true;
+    (void)run(request);
+    return prepared<Args...>(statement, std::move(slot));
+}
 
 // Compiled once under TYPQ_SEPARATE_COMPILATION.
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL connection::connection(std::string_view conninfo)
+TYPQ_DECL connection::connection(std::string_view conninfo, const connection_options& options)
+    : session_(std::make_shared<engine::session>(options))
 {
-    const std::string info(conninfo);
-    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-    // client_encoding after it overrides any the string names.
-    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
-    const char* const values[] = {info.c_str(), "UTF8", nullptr};
-    conn_.reset(PQconnectdbParams(keywords, values, 1));
-    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
-        throw connection_error(detail::libpq_message(conn_.get()), true);
-    // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
-    // Made now, while no other thread can be using the connection: cancel() only sends it.
-    cancel_.reset(PQgetCancel(conn_.get()));
+    session_->connect(conninfo);
+}
+
+TYPQ_DECL PGconn* connection::open_handle() const
+{
+    if (!session_ || session_->closed())
+        throw connection_error("the connection is closed", true);
+    if (session_->broken())
+        (void)session_->usable();  // throws, saying why
+    return session_->native();
+}
+
+TYPQ_DECL connection::ran connection::run(engine::session& s, engine::statement_request& request)
+{
+    engine::statement_op op(s, std::move(request));
+    engine::run(s.native(), op);
+    return {std::move(op.result()), op.plan_keeper()};
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
 {
-    detail::catalog_lookup lookup(usable(), registry_);  // lookup_type() runs nothing else: check here
-    const type_info* info = lookup.types().find(name);
+    engine::lease hold(usable_session(), "a statement");
+    if (!session_->registry || !session_->registry->find_name(name)) {
+        engine::catalog_op look_up(*session_, {std::string(name)}, {});
+        engine::run(session_->native(), look_up);
+    }
+    const server_types types(session_->registry.get());
+    const type_info* info = types.find(name);
     return info ? std::optional<type_info>(*info) : std::nullopt;
 }
 
 TYPQ_DECL void connection::cancel() const
 {
-    if (!cancel_)
+    if (!session_ || session_->closed())
         throw connection_error("cannot cancel: the connection is closed", true);
-    char message[256] = {};
-    if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
-        throw connection_error(std::string("cannot send the cancel request: ") + message, false);
-}
-
-TYPQ_DECL PGconn* connection::usable() const
-{
-    if (!conn_)
-        throw connection_error("the connection is closed", true);
-    if (PQstatus(conn_.get()) != CONNECTION_OK)
-        throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
-    return conn_.get();
-}
-
-[[noreturn]] TYPQ_DECL void connection::throw_row_count(const char* function, const char* wanted, int rows)
-{
-    const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
-        + std::to_string(rows);
-    if (rows == 0)
-        throw no_rows(message);
-    throw too_many_rows(message);
+    (void)session_->cancel();
 }
 
 #endif  // TYPQ_DEFINITIONS

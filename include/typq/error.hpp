@@ -47,6 +47,14 @@ public:
     using error::error;
 };
 
+/// A statement queued in a typq::pipeline was not run: an earlier statement before the same sync
+/// point failed, and the server skipped everything after it up to that sync point (the earlier
+/// statement's handle has its error). The pipeline goes on after the sync point.
+class pipeline_aborted : public error {
+public:
+    using error::error;
+};
+
 /// A query that must return rows returned a different number of them.
 class row_count_error : public error {
 public:

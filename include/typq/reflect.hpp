@@ -82,6 +82,8 @@ struct reflected_fields {
     using field_type = boost::pfr::tuple_element_t<I, T>;
     template <std::size_t I>
     static constexpr auto& field(T& row) noexcept { return boost::pfr::get<I>(row); }
+    template <std::size_t I>
+    static constexpr const auto& field(const T& row) noexcept { return boost::pfr::get<I>(row); }
 };
 
 template <reflected_struct T>

@@ -105,12 +105,11 @@ private:
 
 namespace detail {
 
-/// Where a server_types looks up what its registry lacks: the server's catalog, through a
-/// connection (detail/catalog.hpp). Implemented once; adapters never see it.
+/// Where a server_types turns for what its registry lacks (engine/catalog.hpp: it records the
+/// misses, which a connection looks up before it makes the pass again). Adapters never see it.
 class type_source {
 public:
-    /// Looks `names` and `oids` up on the server and returns the new registry (which also knows
-    /// the types the new ones refer to: array elements, domain bases, composite attributes).
+    /// Answers for `names` and `oids`: the registry to read them from (which may still lack them).
     virtual const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) = 0;
 
 protected:
@@ -124,9 +123,10 @@ inline bool is_builtin_type(oid id) noexcept { return id == oid::unspecified || 
 
 /// The types the server defines, as an adapter sees them while encoding (`writer::types()`),
 /// checking a column (`accepts(oid, const server_types&)`) or decoding (`value_view::types()`).
-/// While a statement is prepared and its result planned, a miss is looked up on the server (one
-/// catalog query, then cached for the connection's life); while rows are decoded it is not, and
-/// a miss is simply nullptr. Built-in types are never looked up.
+/// While a statement's parameters are encoded and its result planned, a miss is recorded, looked
+/// up on the server between statements (one catalog query, then cached for the connection's
+/// life), and the encoding or planning made again; while rows are decoded nothing is looked up,
+/// and a miss is simply nullptr. Built-in types are never looked up.
 class server_types {
 public:
     /// Knows nothing: what adapters see outside a connection.
@@ -146,7 +146,7 @@ public:
         if (!source_ || (registry_ && registry_->is_missing(id)))
             return nullptr;
         registry_ = source_->look_up({}, {id});
-        return registry_->find(id);
+        return registry_ ? registry_->find(id) : nullptr;
     }
 
     /// The type `name` resolves to on the server (`to_regtype(name)`: the search_path applies),
@@ -156,7 +156,7 @@ public:
         const auto* entry = registry_ ? registry_->find_name(name) : nullptr;
         if (!entry && source_) {
             registry_ = source_->look_up({name}, {});
-            entry = registry_->find_name(name);
+            entry = registry_ ? registry_->find_name(name) : nullptr;
         }
         if (!entry || entry->second == oid::unspecified)
             return nullptr;

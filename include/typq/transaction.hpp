@@ -6,12 +6,13 @@
 
 #include <typq/connection.hpp>
 #include <typq/error.hpp>
-#include <typq/detail/exec.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement.hpp>
 
 #include <libpq-fe.h>
 
 #include <cstddef>      // std::size_t
-#include <memory>       // std::make_shared for the client-side diagnostic
+#include <memory>       // std::shared_ptr: the session; std::make_shared for the client-side diagnostic
 #include <optional>     // transaction_options::isolation
 #include <string>       // statements
 #include <string_view>  // command tags
@@ -31,7 +32,9 @@ struct transaction_options {
 /// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
 /// destructor unless committed or rolled back. Constructed while another typq::transaction is open
 /// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
-/// Only the innermost open transaction may commit or roll back.
+/// Only the innermost open transaction may commit or roll back. A transaction follows its
+/// connection when the connection moves; once the connection is closed (or destroyed), the
+/// server has rolled the transaction back, and the transaction object does nothing more.
 ///
 /// @par Example
 /// ```
@@ -45,9 +48,9 @@ public:
     /// @throws typq::usage_error when a transaction was begun on `conn` outside typq::transaction,
     ///         or when a nested transaction asks for options (a savepoint cannot change them).
     explicit transaction(connection& conn, transaction_options options = {})
-        : conn_(&conn), depth_(conn.transaction_depth_ + 1)
+        : session_(conn.session_), depth_(session_ ? session_->transaction_depth + 1 : 1)
     {
-        PGconn* handle = conn.usable();
+        PGconn* handle = conn.usable_session().native();
         if (depth_ == 1) {
             if (PQtransactionStatus(handle) != PQTRANS_IDLE)
                 throw usage_error("a transaction is already open on this connection, begun outside typq::transaction");
@@ -60,7 +63,7 @@ public:
                 throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
         }
-        conn.transaction_depth_ = depth_;
+        session_->transaction_depth = depth_;
         active_ = true;
     }
 
@@ -75,9 +78,9 @@ public:
         if (!active_)
             return;
         active_ = false;
-        if (conn_->transaction_depth_ < depth_)
+        if (session_->transaction_depth < depth_)
             return;  // an enclosing transaction already ended this one
-        conn_->transaction_depth_ = depth_ - 1;
+        session_->transaction_depth = depth_ - 1;
         try {
             roll_back_to_start();
         }
@@ -99,9 +102,20 @@ public:
             end();
             return;
         }
-        // Whatever COMMIT answers, the transaction is over.
+        // Whatever COMMIT answers, the transaction is over: if it fails (a deferred constraint, a
+        // cancel request that lands on it) and leaves a transaction open, it is rolled back.
         end();
-        const auto tag = run("COMMIT");
+        engine::result_handle tag;
+        try {
+            tag = run("COMMIT");
+        }
+        catch (const connection_error&) {
+            throw;
+        }
+        catch (...) {
+            close_on_server();
+            throw;
+        }
         if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
             diagnostic d;
             d.sqlstate = "25P02";
@@ -161,14 +175,42 @@ private:
 
     void roll_back_to_start()
     {
-        if (PQtransactionStatus(conn_->usable()) == PQTRANS_IDLE)
+        if (PQtransactionStatus(session_->usable()) == PQTRANS_IDLE)
             return;  // ended by hand: nothing is left to roll back
         if (depth_ > 1) {
-            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
-            run("RELEASE SAVEPOINT " + savepoint_name());
+            try {
+                run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+                run("RELEASE SAVEPOINT " + savepoint_name());
+                return;
+            }
+            catch (const connection_error&) {
+                throw;
+            }
+            catch (const server_error&) {
+                // A cancel request landed on it: the enclosing transaction is aborted now, which
+                // its own end handles.
+                return;
+            }
         }
-        else
-            run("ROLLBACK");
+        close_on_server();
+    }
+
+    // Rolls back until no transaction block is open, whatever a cancel request that lands on the
+    // ROLLBACK does (it can be cancelled too; the next one finds nothing running to cancel).
+    void close_on_server()
+    {
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            if (PQtransactionStatus(session_->usable()) == PQTRANS_IDLE)
+                return;
+            try {
+                run("ROLLBACK");
+                return;
+            }
+            catch (const query_canceled&) {
+                if (attempt == 2)
+                    throw;
+            }
+        }
     }
 
     // libpq tracks the server's transaction state from every reply: no round trip. On a closed
@@ -177,7 +219,7 @@ private:
     {
         PGconn* handle = nullptr;
         try {
-            handle = conn_->usable();
+            handle = session_->usable();
         }
         catch (const connection_error&) {
             end();
@@ -189,28 +231,34 @@ private:
         }
     }
 
-    detail::result_handle run(const std::string& statement)
+    engine::result_handle run(const std::string& statement)
     {
-        return detail::exec_script(conn_->usable(), statement.c_str());
+        engine::lease hold(*session_, "a statement");
+        (void)session_->usable();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.size();
+        request.script = true;
+        return std::move(connection::run(*session_, request).result);
     }
 
     void require_innermost(const char* operation) const
     {
         if (!active_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
-        if (conn_->transaction_depth_ < depth_)
+        if (session_->transaction_depth < depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that its enclosing transaction ended");
-        if (conn_->transaction_depth_ > depth_)
+        if (session_->transaction_depth > depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
     }
 
     void end() noexcept
     {
         active_ = false;
-        conn_->transaction_depth_ = depth_ - 1;
+        session_->transaction_depth = depth_ - 1;
     }
 
-    connection* conn_;
+    std::shared_ptr<engine::session> session_;
     std::size_t depth_;
     bool active_ = false;
 };

@@ -12,6 +12,7 @@
 #include <typq/detail/wire.hpp>
 
 #include <array>        // value_view::read_bytes()
+#include <cstdint>      // INT32_MAX: a framed value's length
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
@@ -172,10 +173,44 @@ public:
         out_->append(bytes, sizeof(T));
     }
 
+    /// Appends `value` framed as binary arrays, composites, ranges and COPY rows frame a value
+    /// inside another: its byte count as an int4, then its bytes; for NULL (an empty
+    /// std::optional, std::nullopt) the count -1 and nothing else. The value is encoded in
+    /// place, after a count that is filled in once its size is known.
+    /// @throws typq::conversion_error from T's adapter, or when the value is 2 GiB or larger.
+    template <class T>
+    void put_value(const T& value);
+
+    /// The bytes written so far: where the next value starts.
+    [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
+
 private:
+    // put_value's two halves: a placeholder count, and the count filled in (or an error).
+    std::size_t begin_framed()
+    {
+        const std::size_t at = out_->size();
+        out_->append(4, '\0');
+        return at;
+    }
+    TYPQ_DECL void end_framed(std::size_t at);
+
     std::string* out_;
     const server_types* types_;
 };
+
+#if TYPQ_DEFINITIONS
+TYPQ_DECL void writer::end_framed(std::size_t at)
+{
+    const std::size_t size = out_->size() - at - 4;
+    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
+    if (size > static_cast<std::size_t>(INT32_MAX)) {
+        out_->resize(at);
+        throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
+            conversion_site{});
+    }
+    detail::store_be(out_->data() + at, static_cast<std::int32_t>(size));
+}
+#endif  // TYPQ_DEFINITIONS
 
 /// One non-NULL value of a result column, as the server sent it. Every reader checks length and
 /// range first and reports a problem through `fail`, which throws `typq::conversion_error` naming
@@ -422,6 +457,27 @@ consteval bool require_decodable()
 }
 
 }  // namespace detail
+
+template <class T>
+void writer::put_value(const T& value)
+{
+    static_assert(detail::require_encodable<T>());
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            put_be(std::int32_t{-1});
+            return;
+        }
+    }
+    const std::size_t at = begin_framed();
+    try {
+        type<T>::encode(value, *this);
+    }
+    catch (...) {
+        out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
+        throw;
+    }
+    end_framed(at);
+}
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
 /// typedef such as `enum class user_id : std::int64_t {}`.

@@ -31,6 +31,8 @@
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
 #include <typq/result.hpp>
+#include <typq/connection_options.hpp>
+#include <typq/prepared.hpp>
 #include <typq/connection.hpp>
 #include <typq/transaction.hpp>
 

@@ -353,6 +353,14 @@ public:
     using error::error;
 };
 
+/// A statement queued in a typq::pipeline was not run: an earlier statement before the same sync
+/// point failed, and the server skipped everything after it up to that sync point (the earlier
+/// statement's handle has its error). The pipeline goes on after the sync point.
+class pipeline_aborted : public error {
+public:
+    using error::error;
+};
+
 /// A query that must return rows returned a different number of them.
 class row_count_error : public error {
 public:
@@ -757,12 +765,11 @@ private:
 
 namespace detail {
 
-/// Where a server_types looks up what its registry lacks: the server's catalog, through a
-/// connection (detail/catalog.hpp). Implemented once; adapters never see it.
+/// Where a server_types turns for what its registry lacks (engine/catalog.hpp: it records the
+/// misses, which a connection looks up before it makes the pass again). Adapters never see it.
 class type_source {
 public:
-    /// Looks `names` and `oids` up on the server and returns the new registry (which also knows
-    /// the types the new ones refer to: array elements, domain bases, composite attributes).
+    /// Answers for `names` and `oids`: the registry to read them from (which may still lack them).
     virtual const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) = 0;
 
 protected:
@@ -776,9 +783,10 @@ inline bool is_builtin_type(oid id) noexcept { return id == oid::unspecified || 
 
 /// The types the server defines, as an adapter sees them while encoding (`writer::types()`),
 /// checking a column (`accepts(oid, const server_types&)`) or decoding (`value_view::types()`).
-/// While a statement is prepared and its result planned, a miss is looked up on the server (one
-/// catalog query, then cached for the connection's life); while rows are decoded it is not, and
-/// a miss is simply nullptr. Built-in types are never looked up.
+/// While a statement's parameters are encoded and its result planned, a miss is recorded, looked
+/// up on the server between statements (one catalog query, then cached for the connection's
+/// life), and the encoding or planning made again; while rows are decoded nothing is looked up,
+/// and a miss is simply nullptr. Built-in types are never looked up.
 class server_types {
 public:
     /// Knows nothing: what adapters see outside a connection.
@@ -798,7 +806,7 @@ public:
         if (!source_ || (registry_ && registry_->is_missing(id)))
             return nullptr;
         registry_ = source_->look_up({}, {id});
-        return registry_->find(id);
+        return registry_ ? registry_->find(id) : nullptr;
     }
 
     /// The type `name` resolves to on the server (`to_regtype(name)`: the search_path applies),
@@ -808,7 +816,7 @@ public:
         const auto* entry = registry_ ? registry_->find_name(name) : nullptr;
         if (!entry && source_) {
             registry_ = source_->look_up({name}, {});
-            entry = registry_->find_name(name);
+            entry = registry_ ? registry_->find_name(name) : nullptr;
         }
         if (!entry || entry->second == oid::unspecified)
             return nullptr;
@@ -924,6 +932,7 @@ template <wire_scalar T>
 // ----- end <typq/detail/wire.hpp> -----
 
 #include <array>        // value_view::read_bytes()
+#include <cstdint>      // INT32_MAX: a framed value's length
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
@@ -1084,10 +1093,44 @@ public:
         out_->append(bytes, sizeof(T));
     }
 
+    /// Appends `value` framed as binary arrays, composites, ranges and COPY rows frame a value
+    /// inside another: its byte count as an int4, then its bytes; for NULL (an empty
+    /// std::optional, std::nullopt) the count -1 and nothing else. The value is encoded in
+    /// place, after a count that is filled in once its size is known.
+    /// @throws typq::conversion_error from T's adapter, or when the value is 2 GiB or larger.
+    template <class T>
+    void put_value(const T& value);
+
+    /// The bytes written so far: where the next value starts.
+    [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
+
 private:
+    // put_value's two halves: a placeholder count, and the count filled in (or an error).
+    std::size_t begin_framed()
+    {
+        const std::size_t at = out_->size();
+        out_->append(4, '\0');
+        return at;
+    }
+    TYPQ_DECL void end_framed(std::size_t at);
+
     std::string* out_;
     const server_types* types_;
 };
+
+#if TYPQ_DEFINITIONS
+TYPQ_DECL void writer::end_framed(std::size_t at)
+{
+    const std::size_t size = out_->size() - at - 4;
+    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
+    if (size > static_cast<std::size_t>(INT32_MAX)) {
+        out_->resize(at);
+        throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
+            conversion_site{});
+    }
+    detail::store_be(out_->data() + at, static_cast<std::int32_t>(size));
+}
+#endif  // TYPQ_DEFINITIONS
 
 /// One non-NULL value of a result column, as the server sent it. Every reader checks length and
 /// range first and reports a problem through `fail`, which throws `typq::conversion_error` naming
@@ -1334,6 +1377,27 @@ consteval bool require_decodable()
 }
 
 }  // namespace detail
+
+template <class T>
+void writer::put_value(const T& value)
+{
+    static_assert(detail::require_encodable<T>());
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            put_be(std::int32_t{-1});
+            return;
+        }
+    }
+    const std::size_t at = begin_framed();
+    try {
+        type<T>::encode(value, *this);
+    }
+    catch (...) {
+        out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
+        throw;
+    }
+    end_framed(at);
+}
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
 /// typedef such as `enum class user_id : std::int64_t {}`.
@@ -3034,7 +3098,7 @@ struct type_name_of<std::tuple<T...>> {
 #include <cstdint>           // std::int32_t, std::uint64_t
 #include <initializer_list>  // typq::array::at
 #include <optional>          // std::optional elements
-#include <string>            // messages, the element scratch buffer
+#include <string>            // messages
 #include <string_view>       // sql_type
 #include <type_traits>       // std::is_same_v
 #include <utility>           // std::move
@@ -3465,30 +3529,16 @@ consteval oid array_element_oid()
         return type<Base>::param_oid;
 }
 
-/// Appends one element, length first; `scratch` is reused for every element of the array.
+/// Appends one element, framed (its length first, -1 for NULL).
 template <class Scalar>
-void encode_array_element(const Scalar& value, writer& out, std::string& scratch, std::size_t index, const array_header& header)
+void encode_array_element(const Scalar& value, writer& out, std::size_t index, const array_header& header)
 {
-    if constexpr (sends_null<Scalar>) {
-        if (type<Scalar>::is_null(value)) {
-            out.put_be(std::int32_t{-1});
-            return;
-        }
-    }
-    scratch.clear();
     try {
-        writer element(scratch, &out.types());
-        type<Scalar>::encode(value, element);
+        out.put_value(value);
     }
     catch (const conversion_error& e) {
         rethrow_for_array_element(e, index, header);
     }
-    if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
-        throw conversion_error("array element " + describe_array_position(index, header) + " is "
-                + std::to_string(scratch.size()) + " bytes, more than an array element can hold",
-            conversion_site{{}, std::string(type<Scalar>::sql_type), {}, {}});
-    out.put_be(static_cast<std::int32_t>(scratch.size()));
-    out.put_bytes(scratch.data(), scratch.size());
 }
 
 // Each level's length, from the first element at each level (0 below an empty level).
@@ -3585,9 +3635,8 @@ void encode_nested_array(const C& value, writer& out)
     if (count == 0)
         return;
 
-    std::string scratch;
     std::size_t index = 0;
-    auto put = [&](const scalar& element) { encode_array_element<scalar>(element, out, scratch, index++, header); };
+    auto put = [&](const scalar& element) { encode_array_element<scalar>(element, out, index++, header); };
     for_each_array_scalar(value, put);
 }
 
@@ -3805,10 +3854,9 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
             has_null = has_null || type<T>::is_null(element);
     }
     write_array_header(out, header, has_null);
-    std::string scratch;
     std::size_t index = 0;
     for (const auto& element : value.elements())
-        encode_array_element<T>(element, out, scratch, index++, header);
+        encode_array_element<T>(element, out, index++, header);
 }
 
 template <class T>
@@ -3884,7 +3932,7 @@ struct type<array<T>> : detail::typq_array_adapter<T> {};
 #include <initializer_list>  // multirange's constructor
 #include <limits>            // INT32_MAX checks
 #include <optional>          // bounds: std::nullopt is unbounded
-#include <string>            // to_string(), messages, the encode scratch buffer
+#include <string>            // to_string(), messages
 #include <string_view>       // sql_type, bounds literals
 #include <utility>           // std::move
 #include <vector>            // multirange storage
@@ -4308,20 +4356,6 @@ inline value_view read_range_part(value_view in, std::size_t& offset, oid type, 
     return part;
 }
 
-// Appends `value` encoded by `Adapter`, after its int4 length.
-template <class Adapter, class V>
-void write_range_part(const V& value, writer& out, std::string_view sql_type)
-{
-    std::string scratch;
-    writer part(scratch);
-    Adapter::encode(value, part);
-    if (scratch.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-        throw_range_error(sql_type, "a part of the " + std::string(sql_type) + " value is "
-                + std::to_string(scratch.size()) + " bytes, more than int4 can count");
-    out.put_be(static_cast<std::int32_t>(scratch.size()));
-    out.put_bytes(scratch.data(), scratch.size());
-}
-
 }  // namespace detail
 
 /// The range type of T (`int4range` for typq::range<std::int32_t>), in range_send's form. Reads
@@ -4356,9 +4390,9 @@ struct type<range<T>> {
         }
         out.put_be(flags);
         if (value.lower())
-            detail::write_range_part<type<T>>(*value.lower(), out, sql_type);
+            out.put_value(*value.lower());
         if (value.upper())
-            detail::write_range_part<type<T>>(*value.upper(), out, sql_type);
+            out.put_value(*value.upper());
     }
 
     // range_recv, checked: the flags byte, no unknown flag, nothing after `empty`, each present
@@ -4442,7 +4476,7 @@ struct type<multirange<T>> {
                     + " ranges has more than int4 can count");
         out.put_be(static_cast<std::int32_t>(value.size()));
         for (const auto& r : value)
-            detail::write_range_part<type<range<T>>>(r, out, sql_type);
+            out.put_value(r);
     }
 
     // multirange_recv, checked: a count that the bytes can back (each range takes at least its
@@ -6088,7 +6122,7 @@ static_assert(field_names<field_name_check::two_fields>[0] == "alpha" &&
 #include <climits>      // INT32_MAX
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int32_t, std::uint32_t
-#include <string>       // messages, the scratch buffer
+#include <string>       // messages
 #include <string_view>  // names
 #include <type_traits>  // std::is_aggregate_v
 #include <utility>      // std::index_sequence
@@ -6249,7 +6283,6 @@ struct composite_type {
                         + detail::type_name<T>() + " is not an attribute of " + info.name);
         }
         out.put_be(static_cast<std::int32_t>(info.attributes.size()));
-        std::string scratch;
         for (std::size_t a = 0; a < info.attributes.size(); ++a) {
             const type_attribute& attribute = info.attributes[a];
             const std::size_t index = detail::composite_field_index<T>(attribute.name);
@@ -6258,7 +6291,7 @@ struct composite_type {
                         + " has no field in " + detail::type_name<T>());
             out.put_be(static_cast<std::uint32_t>(attribute.type));
             detail::with_composite_field(value, index, [&](const auto& field) {
-                encode_attribute(field, attribute, out, scratch);
+                encode_attribute(field, attribute, out);
             });
         }
     }
@@ -6310,31 +6343,19 @@ private:
     }
 
     template <class F>
-    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
+    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out)
     {
         const oid wire = detail::element_oid_of<F>(out.types());
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
                     + detail::describe_sql_type(attribute.type, &out.types()));
-        if constexpr (detail::sends_null<F>) {
-            if (type<F>::is_null(field)) {
-                out.put_be(std::int32_t{-1});
-                return;
-            }
-        }
-        scratch.clear();
         try {
-            writer inner(scratch, &out.types());
-            type<F>::encode(field, inner);
+            out.put_value(field);
         }
         catch (const conversion_error& e) {
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\": " + e.what());
         }
-        if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
-            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" is too large");
-        out.put_be(static_cast<std::int32_t>(scratch.size()));
-        out.put_bytes(scratch.data(), scratch.size());
     }
 
     template <class F>
@@ -6565,6 +6586,8 @@ struct reflected_fields {
     using field_type = boost::pfr::tuple_element_t<I, T>;
     template <std::size_t I>
     static constexpr auto& field(T& row) noexcept { return boost::pfr::get<I>(row); }
+    template <std::size_t I>
+    static constexpr const auto& field(const T& row) noexcept { return boost::pfr::get<I>(row); }
 };
 
 template <reflected_struct T>
@@ -7333,290 +7356,60 @@ using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
 // SPDX-License-Identifier: BSL-1.0
 // typq/result.hpp: typed results. A result<Row> owns one PGresult and is a random-access range
 // of Row values; the column plan (which column feeds which field, and whether its type fits) is
-// built once per result, so that decoding a row is straight-line code with no lookups.
+// made once per result, or once per prepared statement, so that decoding a row is straight-line
+// code with no lookups. Also the rules on how many rows a statement must return.
 
 #ifndef TYPQ_RESULT_HPP
 #define TYPQ_RESULT_HPP
 
-// ----- begin <typq/detail/exec.hpp> -----
+// ----- begin <typq/engine/plan.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/exec.hpp: the one non-template path from typq to libpq. Templates encode their
-// parameters and call exec_params (or exec_script); result status checks, SQLSTATE mapping and
-// broken-connection detection are written once, here.
+// typq/engine/plan.hpp: the column plan, which says which column feeds each field of a row type
+// and checks every column's type against its field once, and the row decoder that follows it
+// with no lookups. A plan is made from a result, or from a prepared statement's description
+// before any result exists, and is then reused for every result of that statement.
 
-#ifndef TYPQ_DETAIL_EXEC_HPP
-#define TYPQ_DETAIL_EXEC_HPP
+#ifndef TYPQ_ENGINE_PLAN_HPP
+#define TYPQ_ENGINE_PLAN_HPP
 
-// ----- begin <typq/detail/pq_handle.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/detail/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first line, so
-// that a throw leaves nothing behind.
-
-#ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
-#define TYPQ_DETAIL_PQ_HANDLE_HPP
-
-#include <libpq-fe.h>
-
-#include <memory>  // std::unique_ptr
-
-namespace typq::detail {
-
-struct pq_result_deleter {
-    void operator()(PGresult* result) const noexcept { PQclear(result); }
-};
-using result_handle = std::unique_ptr<PGresult, pq_result_deleter>;
-
-struct pq_conn_deleter {
-    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
-};
-using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
-
-struct pq_cancel_deleter {
-    void operator()(PGcancel* cancel) const noexcept { PQfreeCancel(cancel); }
-};
-using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
-
-}  // namespace typq::detail
-
-#endif  // TYPQ_DETAIL_PQ_HANDLE_HPP
-// ----- end <typq/detail/pq_handle.hpp> -----
-
-#include <libpq-fe.h>
-
-#include <cstdint>      // std::uint64_t
-#include <cstdlib>      // std::atoi
-#include <string>       // messages, diagnostic fields
-#include <string_view>  // libpq's messages
-#include <utility>      // std::move
-
-namespace typq::detail {
-
-/// The parameters of one statement, laid out as PQexecParams wants them.
-struct param_span {
-    int count = 0;
-    const Oid* types = nullptr;
-    const char* const* values = nullptr;
-    const int* lengths = nullptr;
-    const int* formats = nullptr;
-};
-
-/// libpq's message as one line (its lines joined by single spaces, no trailing newline).
-TYPQ_DECL std::string libpq_message(const PGconn* conn);
-/// Every field of the server's error report in `result`.
-TYPQ_DECL diagnostic read_diagnostic(const PGresult* result);
-/// Throws for a connection that can do no more work.
-[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result);
-/// Ends a COPY that a statement started through execute/query, then throws usage_error.
-[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status);
-/// Throws for a call into libpq that failed without a result.
-[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn);
-/// Takes ownership of the result that matters and throws for anything but success.
-TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw);
-TYPQ_DECL bool is_error_result(const PGresult* result) noexcept;
-/// Reads every result of what was sent and keeps the one that matters (see the definition).
-TYPQ_DECL result_handle collect_results(PGconn* conn);
-/// Runs one statement (extended query protocol), with binary results unless `text_results`.
-TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results = false);
-/// Runs SQL without parameters through the simple query protocol (several statements may follow each other).
-TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements);
-
-#if TYPQ_DEFINITIONS
-
-/// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
-/// running...?\n") joined by single spaces, with no trailing newline.
-TYPQ_DECL std::string libpq_message(const PGconn* conn)
-{
-    const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
-    std::string line;
-    bool space = false;
-    for (const char c : text) {
-        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
-            space = !line.empty();
-            continue;
-        }
-        if (space)
-            line += ' ';
-        space = false;
-        line += c;
-    }
-    return line.empty() ? std::string("unknown libpq error") : line;
-}
-
-TYPQ_DECL diagnostic read_diagnostic(const PGresult* result)
-{
-    const auto field = [result](int code) {
-        const char* value = PQresultErrorField(result, code);
-        return value ? std::string(value) : std::string();
-    };
-    diagnostic d;
-    d.sqlstate = field(PG_DIAG_SQLSTATE);
-    d.severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
-    d.message_primary = field(PG_DIAG_MESSAGE_PRIMARY);
-    d.message_detail = field(PG_DIAG_MESSAGE_DETAIL);
-    d.message_hint = field(PG_DIAG_MESSAGE_HINT);
-    d.context = field(PG_DIAG_CONTEXT);
-    d.schema_name = field(PG_DIAG_SCHEMA_NAME);
-    d.table_name = field(PG_DIAG_TABLE_NAME);
-    d.column_name = field(PG_DIAG_COLUMN_NAME);
-    d.datatype_name = field(PG_DIAG_DATATYPE_NAME);
-    d.constraint_name = field(PG_DIAG_CONSTRAINT_NAME);
-    d.internal_query = field(PG_DIAG_INTERNAL_QUERY);
-    d.source_file = field(PG_DIAG_SOURCE_FILE);
-    d.source_function = field(PG_DIAG_SOURCE_FUNCTION);
-    d.statement_position = std::atoi(field(PG_DIAG_STATEMENT_POSITION).c_str());
-    d.internal_position = std::atoi(field(PG_DIAG_INTERNAL_POSITION).c_str());
-    d.source_line = std::atoi(field(PG_DIAG_SOURCE_LINE).c_str());
-    return d;
-}
-
-/// Throws for a connection that can do no more work.
-[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result)
-{
-    std::string message = "connection to the server was lost: ";
-    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-    message += primary ? std::string(primary) : libpq_message(conn);
-    const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    throw connection_error(message, true, sqlstate ? sqlstate : "");
-}
-
-// A COPY started by a statement sent through execute/query: end it so that the connection stays
-// usable, then say which API to use. Nothing of a COPY FROM STDIN was stored.
-[[noreturn]] TYPQ_DECL void abandon_copy(PGconn* conn, ExecStatusType status)
-{
-    if (status == PGRES_COPY_IN)
-        PQputCopyEnd(conn, "COPY FROM STDIN is not supported by execute() and query()");
-    else {
-        char* row = nullptr;
-        while (PQgetCopyData(conn, &row, 0) > 0)
-            PQfreemem(row);
-    }
-    while (PGresult* rest = PQgetResult(conn))
-        PQclear(rest);
-    if (PQstatus(conn) == CONNECTION_BAD)
-        throw_broken(conn, nullptr);
-    throw usage_error("COPY statements cannot run through execute() or query(); the COPY was abandoned");
-}
-
-/// Throws for a call into libpq that failed without a result: the connection was lost, or libpq
-/// itself failed (out of memory, a busy connection).
-[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn)
-{
-    if (PQstatus(conn) == CONNECTION_BAD)
-        throw_broken(conn, nullptr);
-    throw connection_error(libpq_message(conn), false, "");
-}
-
-/// Takes ownership of the result that matters (collect_results has already abandoned any COPY)
-/// and throws for anything but success.
-TYPQ_DECL result_handle check_result(PGconn* conn, PGresult* raw)
-{
-    result_handle result(raw);
-    if (!result)
-        throw_libpq_failure(conn);
-    switch (PQresultStatus(result.get())) {
-    case PGRES_COMMAND_OK:
-    case PGRES_TUPLES_OK:
-    case PGRES_EMPTY_QUERY:
-        return result;
-    default:
-        // A FATAL from the server (a terminated backend) arrives as an error result on a
-        // connection that is now closed: that is a lost connection first, a server error second.
-        if (PQstatus(conn) == CONNECTION_BAD)
-            throw_broken(conn, result.get());
-        if (const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE); sqlstate && *sqlstate)
-            throw_server_error(read_diagnostic(result.get()));
-        throw connection_error(libpq_message(conn), false, "");
-    }
-}
-
-TYPQ_DECL bool is_error_result(const PGresult* result) noexcept
-{
-    const ExecStatusType status = PQresultStatus(result);
-    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
-}
-
-// Reads every result of what was sent and keeps the one that matters: the first error, else the
-// last result. PQexec keeps the last one even after an error, and when the server ends a session
-// (FATAL 57P01, "terminating connection due to administrator command") the last one is libpq's
-// own "server closed the connection" with no SQLSTATE: the server's reason would be lost.
-TYPQ_DECL result_handle collect_results(PGconn* conn)
-{
-    result_handle kept;
-    while (PGresult* raw = PQgetResult(conn)) {
-        result_handle next(raw);
-        const ExecStatusType status = PQresultStatus(raw);
-        if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
-            next.reset();
-            abandon_copy(conn, status);
-        }
-        if (!kept || !is_error_result(kept.get()))
-            kept = std::move(next);
-    }
-    return check_result(conn, kept.release());
-}
-
-/// Runs one statement (extended query protocol), with binary results unless `text_results`.
-TYPQ_DECL result_handle exec_params(PGconn* conn, const char* statement, const param_span& params, bool text_results)
-{
-    if (!PQsendQueryParams(conn, statement, params.count, params.types, params.values, params.lengths, params.formats,
-            text_results ? 0 : 1))
-        throw_libpq_failure(conn);
-    return collect_results(conn);
-}
-
-/// Runs SQL without parameters through the simple query protocol, so that one string may hold
-/// several statements (a schema script). Results are text: for execute(), which reads none.
-TYPQ_DECL result_handle exec_script(PGconn* conn, const char* statements)
-{
-    if (!PQsendQuery(conn, statements))
-        throw_libpq_failure(conn);
-    return collect_results(conn);
-}
-
-#endif  // TYPQ_DEFINITIONS
-
-/// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
-inline std::uint64_t affected_rows(const PGresult* result)
-{
-    std::uint64_t count = 0;
-    for (const char* digit = PQcmdTuples(const_cast<PGresult*>(result)); *digit >= '0' && *digit <= '9'; ++digit)
-        count = count * 10 + static_cast<std::uint64_t>(*digit - '0');
-    return count;
-}
-
-}  // namespace typq::detail
-
-#endif  // TYPQ_DETAIL_EXEC_HPP
-// ----- end <typq/detail/exec.hpp> -----
 
 #include <libpq-fe.h>
 
 #include <array>        // the column plan
-#include <compare>      // iterator ordering
-#include <cstddef>      // std::size_t, std::ptrdiff_t
-#include <cstdint>      // std::uint64_t
-#include <iterator>     // iterator tags
-#include <memory>       // std::shared_ptr: the type registry a result keeps
-#include <optional>     // text_results rows may have optional strings
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <memory>       // std::unique_ptr: the problems found
+#include <optional>     // text rows may have optional strings
 #include <string>       // mismatch messages
 #include <string_view>  // column names
 #include <type_traits>  // std::is_same_v
 #include <utility>      // std::move, std::index_sequence
 
-namespace typq {
+namespace typq::engine {
 
-/// Asks for a statement's results in text format: `conn.query<Row>(typq::text_results, sql, args...)`.
-/// For types with no binary form (extension types such as contrib's `cube`): every column,
-/// whatever its type, is read as the text the server prints for it, so `Row`'s fields must be
-/// strings (`std::string`, `std::string_view`, or `std::optional` of one). Parameters are sent as
-/// usual. The other forms of execute/query read binary results, and a column of a type without
-/// binary output makes the server refuse the statement (`typq::undefined_function`).
-struct text_results_t {
-    explicit text_results_t() = default;
+using detail::accepts_domain;
+using detail::adapter_accepts;
+using detail::decode_site;
+using detail::describe_column;
+using detail::describe_field;
+using detail::describe_sql_type;
+using detail::field_names;
+using detail::load_be;
+using detail::make_conversion_site;
+using detail::receives_null;
+using detail::row_field_name;
+using detail::row_field_t;
+using detail::row_shape;
+using detail::row_traits;
+using detail::type_name;
+
+
+/// What a plan is made from: a result, or a prepared statement's description (which has the
+/// columns but no rows, and says nothing of their format); and the format the rows arrive in.
+struct plan_source {
+    format results = format::binary;
+    bool described = false;
 };
-inline constexpr text_results_t text_results{};
-
-namespace detail {
 
 /// Which column feeds each field of Row, and the context for its error messages.
 template <class Row>
@@ -7709,14 +7502,14 @@ TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, c
 TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_problems& problems);
 
 // Points `site` at `column` and checks the column's format; false (reported) when it is wrong.
-TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
-    plan_problems& problems, const server_types& types);
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, const plan_source& source,
+    decode_site& site, plan_problems& problems, const server_types& types);
 
 TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& problems, const server_types& types);
 
 template <class Row, std::size_t I>
-void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order, bool text,
-    const server_types& types)
+void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& problems, bool in_order,
+    const plan_source& source, const server_types& types)
 {
     using traits = row_traits<Row>;
     using field = std::remove_cv_t<row_field_t<Row, I>>;
@@ -7738,7 +7531,7 @@ void plan_field(const PGresult* result, column_plan<Row>& plan, plan_problems& p
         return;
     plan.columns[I] = column;
     // The adapter's own answer inline: the common case costs no call.
-    if (check_column(result, column, in_order, text, site, problems, types) && !text
+    if (check_column(result, column, in_order, source, site, problems, types) && source.results == format::binary
         && !adapter_accepts<field>(site.column_type, types) && !accepts_domain<field>(site.column_type, types))
         report_mistyped_column(site, problems, types);
 }
@@ -7854,15 +7647,18 @@ TYPQ_DECL int find_column_for(const PGresult* result, decode_site& site, plan_pr
     return column;
 }
 
-TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, bool text, decode_site& site,
-    plan_problems& problems, const server_types& types)
+TYPQ_DECL bool check_column(const PGresult* result, int column, bool in_order, const plan_source& source,
+    decode_site& site, plan_problems& problems, const server_types& types)
 {
     site.column = in_order ? site.field : std::string_view(PQfname(result, column));
     site.column_index = column;
     site.column_type = static_cast<oid>(PQftype(result, column));
+    const bool text = source.results == format::text;
     if (!text && (site.column_type == oid::record || site.column_type == oid::record_array))
         look_up_record_column_types(result, column, types);
-    if (PQfformat(result, column) == (text ? 0 : 1))
+    // A description (of a prepared statement) says text for every column: the format is chosen
+    // when the statement runs.
+    if (source.described || PQfformat(result, column) == (text ? 0 : 1))
         return true;
     problems.add(describe_column(site.column, column, site.column_type, &types) + " is in " + (text ? "binary" : "text")
             + " format",
@@ -7879,14 +7675,15 @@ TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& pr
 
 #endif  // TYPQ_DEFINITIONS
 
-/// Matches the result's columns to Row's fields and checks every column's type, once. With
-/// `text`, the columns are in text format and any type's text fits a string field. `types`
-/// looks up column types only the server knows (enums, composites, citext...).
+/// Matches the result's (or description's) columns to Row's fields and checks every column's
+/// type, once. For rows in text format, any type's text fits a string field. `types` answers for
+/// column types only the server knows (enums, composites, citext...).
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
-column_plan<Row> plan_columns(const PGresult* result, bool text = false, const server_types& types = no_server_types)
+column_plan<Row> plan_columns(const PGresult* result, const plan_source& source = {},
+    const server_types& types = detail::no_server_types)
 {
-    static_assert(require_row_decodable<Row>());
+    static_assert(detail::require_row_decodable<Row>());
     using traits = row_traits<Row>;
     column_plan<Row> plan;
     plan_problems problems;
@@ -7894,7 +7691,7 @@ column_plan<Row> plan_columns(const PGresult* result, bool text = false, const s
     if constexpr (traits::shape == row_shape::by_name)
         in_order = columns_in_field_order<Row>(result);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (plan_field<Row, I>(result, plan, problems, in_order, text, types), ...);
+        (plan_field<Row, I>(result, plan, problems, in_order, source, types), ...);
     }(std::make_index_sequence<traits::size>{});
 
     const int columns = PQnfields(result);
@@ -7951,6 +7748,94 @@ typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
     return out;
 }
 
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_PLAN_HPP
+// ----- end <typq/engine/plan.hpp> -----
+// ----- begin <typq/engine/pq_handle.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first
+// line, so that a throw leaves nothing behind.
+
+#ifndef TYPQ_ENGINE_PQ_HANDLE_HPP
+#define TYPQ_ENGINE_PQ_HANDLE_HPP
+
+#include <libpq-fe.h>
+
+#include <memory>  // std::unique_ptr
+
+namespace typq::engine {
+
+struct pq_result_deleter {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using result_handle = std::unique_ptr<PGresult, pq_result_deleter>;
+
+struct pq_conn_deleter {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+using conn_handle = std::unique_ptr<PGconn, pq_conn_deleter>;
+
+struct pq_cancel_deleter {
+    void operator()(PGcancel* cancel) const noexcept { PQfreeCancel(cancel); }
+};
+using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_PQ_HANDLE_HPP
+// ----- end <typq/engine/pq_handle.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <compare>      // iterator ordering
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::uint64_t
+#include <iterator>     // iterator tags
+#include <memory>       // std::shared_ptr: the type registry a result keeps
+#include <string>       // messages
+#include <utility>      // std::move
+
+namespace typq {
+
+/// Asks for a statement's results in text format: `conn.query<Row>(typq::text_results, sql, args...)`.
+/// For types with no binary form (extension types such as contrib's `cube`): every column,
+/// whatever its type, is read as the text the server prints for it, so `Row`'s fields must be
+/// strings (`std::string`, `std::string_view`, or `std::optional` of one). Parameters are sent as
+/// usual. The other forms of execute/query read binary results, and a column of a type without
+/// binary output makes the server refuse the statement (`typq::undefined_function`).
+struct text_results_t {
+    explicit text_results_t() = default;
+};
+inline constexpr text_results_t text_results{};
+
+namespace detail {
+
+/// The row count of the command's tag (INSERT, UPDATE, DELETE, SELECT, MERGE, COPY, ...), else 0.
+inline std::uint64_t affected_rows(const PGresult* result)
+{
+    std::uint64_t count = 0;
+    for (const char* digit = PQcmdTuples(const_cast<PGresult*>(result)); *digit >= '0' && *digit <= '9'; ++digit)
+        count = count * 10 + static_cast<std::uint64_t>(*digit - '0');
+    return count;
+}
+
+/// Throws no_rows or too_many_rows: `function` ("query_one") expected `wanted` ("exactly one
+/// row"), and the statement returned `rows`.
+[[noreturn]] TYPQ_DECL void throw_row_count(const char* function, const char* wanted, int rows);
+
+#if TYPQ_DEFINITIONS
+[[noreturn]] TYPQ_DECL void throw_row_count(const char* function, const char* wanted, int rows)
+{
+    const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
+        + std::to_string(rows);
+    if (rows == 0)
+        throw no_rows(message);
+    throw too_many_rows(message);
+}
+#endif  // TYPQ_DEFINITIONS
+
 }  // namespace detail
 
 /// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
@@ -7998,20 +7883,23 @@ public:
         int row_ = 0;
     };
 
-    /// Takes a successful result and checks its columns against `Row` once (`text`: a result
-    /// in text format, see typq::text_results).
+    /// Takes a successful result and checks its columns against `Row` once (with
+    /// `format::text`, a result in text format: see typq::text_results).
     /// @throws typq::conversion_error when the columns do not fit `Row`.
-    explicit result(detail::result_handle handle, bool text = false)
-        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text)), rows_(PQntuples(handle_.get()))
+    explicit result(engine::result_handle handle, format results = format::binary)
+        : handle_(std::move(handle)), plan_(engine::plan_columns<Row>(handle_.get(), {results, false})),
+          rows_(PQntuples(handle_.get()))
     {
     }
 
-    /// The same, looking server-defined column types up through `types` (a connection's), and
-    /// keeping `registry` (read after planning: what the plan learnt) for decoding the rows.
-    result(detail::result_handle handle, bool text, const server_types& types,
-        const std::shared_ptr<const type_registry>& registry)
-        : handle_(std::move(handle)), plan_(detail::plan_columns<Row>(handle_.get(), text, types)),
-          rows_(PQntuples(handle_.get())), registry_(registry)
+    /// Takes a successful result and the plan already made for it (from it, or from its prepared
+    /// statement's description, which `keep` keeps alive: the plan's column names point into
+    /// it); `registry` is what the connection knew of server types when the plan was made, for
+    /// decoding the rows.
+    result(engine::result_handle handle, const engine::column_plan<Row>& plan, std::shared_ptr<const type_registry> registry,
+        std::shared_ptr<const void> keep = {}) noexcept
+        : handle_(std::move(handle)), plan_(plan), rows_(PQntuples(handle_.get())), registry_(std::move(registry)),
+          keep_(std::move(keep))
     {
     }
 
@@ -8039,97 +7927,1376 @@ private:
     {
         // One call site, so that the row decoder inlines into the caller's loop.
         const server_types types(registry_.get());
-        return detail::decode_row<Row>(handle_.get(), index, plan_, &types);
+        return engine::decode_row<Row>(handle_.get(), index, plan_, &types);
     }
 
-    detail::result_handle handle_;
-    detail::column_plan<Row> plan_;
+    engine::result_handle handle_;
+    engine::column_plan<Row> plan_;
     int rows_;
     std::shared_ptr<const type_registry> registry_;  // null until the connection looked a type up
+    std::shared_ptr<const void> keep_;               // what plan_'s column names point into, if not handle_
 };
 
 }  // namespace typq
 
 #endif  // TYPQ_RESULT_HPP
 // ----- end <typq/result.hpp> -----
-// ----- begin <typq/connection.hpp> -----
+// ----- begin <typq/connection_options.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
-// family that binds typed parameters and reads typed rows, both in binary format.
+// typq/connection_options.hpp: typq::connection_options, what a connection does beyond what its
+// conninfo string says, given with designated initializers.
 
-#ifndef TYPQ_CONNECTION_HPP
-#define TYPQ_CONNECTION_HPP
+#ifndef TYPQ_CONNECTION_OPTIONS_HPP
+#define TYPQ_CONNECTION_OPTIONS_HPP
 
-// ----- begin <typq/detail/catalog.hpp> -----
+#include <cstddef>   // std::size_t
+#include <optional>  // prepare_threshold
+
+namespace typq {
+
+/// How a connection treats the statements it runs, as psycopg's connection does:
+/// `typq::connection conn{"postgresql:///app", {.prepare_threshold = 0, .statement_cache_size = 64}};`
+struct connection_options {
+    /// How many times a statement runs unprepared before typq prepares it on the server (a SQL
+    /// text with the same parameter types; the run after that many is prepared, and later runs
+    /// skip the server's parse and plan). 0 prepares every statement when it first runs;
+    /// std::nullopt never prepares one automatically, which is what a PgBouncer in transaction
+    /// mode needs (a prepared statement lives in one server session). Scripts (execute() without
+    /// arguments) are never prepared.
+    std::optional<std::size_t> prepare_threshold = 5;
+
+    /// How many automatically prepared statements a connection keeps; the least recently used
+    /// is deallocated on the server when another needs its place. As many statement texts are
+    /// counted towards prepare_threshold.
+    std::size_t statement_cache_size = 128;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_CONNECTION_OPTIONS_HPP
+// ----- end <typq/connection_options.hpp> -----
+// ----- begin <typq/prepared.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/catalog.hpp: looking types up in the server's catalog for a connection's
-// server_types: names with to_regtype, OIDs in pg_type and pg_attribute, each in one query.
+// typq/prepared.hpp: typq::prepared<Args...>, a statement the program prepared on one connection
+// with connection::prepare, run by passing it in place of the SQL.
 
-#ifndef TYPQ_DETAIL_CATALOG_HPP
-#define TYPQ_DETAIL_CATALOG_HPP
+#ifndef TYPQ_PREPARED_HPP
+#define TYPQ_PREPARED_HPP
 
+// ----- begin <typq/engine/statement.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/statement.hpp: one statement, start to end, as an operation that never blocks:
+// its parameters encoded (types the server defines looked up first), sent unprepared, prepared
+// (once it has run often enough, or because it is a typq::prepared), its results collected, and
+// its rows' column plan made or taken from the prepared statement. The one path every form of
+// execute and query takes; the typed front ends only supply how to bind and how to plan.
+
+#ifndef TYPQ_ENGINE_STATEMENT_HPP
+#define TYPQ_ENGINE_STATEMENT_HPP
+
+// ----- begin <typq/engine/bind.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/bind.hpp: a statement's parameters, encoded once into one reusable byte buffer,
+// with the arrays of OIDs, lengths and formats that libpq's PQsend* functions take.
+
+#ifndef TYPQ_ENGINE_BIND_HPP
+#define TYPQ_ENGINE_BIND_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <string>       // the byte buffer, messages
+#include <string_view>  // field names in messages
+#include <vector>       // the per-parameter arrays
+
+namespace typq::engine {
+
+/// The largest message the server reads (PQ_LARGE_MESSAGE_LIMIT in its pqcomm.h: 1 GiB - 2,
+/// length word included). A longer Bind or Parse message makes it drop the session, so typq
+/// refuses such a statement before anything is sent.
+inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
+
+/// The Bind protocol message counts parameters in an int16.
+inline constexpr std::size_t max_parameters = 65535;
+
+/// A statement's parameters, encoded: each value framed in one buffer (its int4 length, then its
+/// bytes, as writer::put_value frames a value anywhere), and the arrays libpq reads. Reused from
+/// statement to statement, so that a statement allocates nothing once the buffer has grown.
+class bind_buffer {
+public:
+    void clear() noexcept
+    {
+        bytes_.clear();
+        oids_.clear();
+        lengths_.clear();
+        formats_.clear();
+        offsets_.clear();
+    }
+
+    /// Appends `value` as the next parameter, encoded by its typq::type; `types` resolves types
+    /// only the server knows, and `field` names the struct field a named statement took it from.
+    /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
+    template <class T>
+    void add(const T& value, const server_types& types, std::string_view field = {})
+    {
+        const std::size_t index = oids_.size();
+        const std::size_t start = bytes_.size();
+        try {
+            const oid type = detail::param_oid_of<T>(types);
+            writer out(bytes_, &types);
+            out.put_value(value);
+            oids_.push_back(static_cast<Oid>(type));
+        }
+        catch (const conversion_error& e) {
+            bytes_.resize(start);
+            throw_parameter_error(e, index, field, &detail::type_name<T>);
+        }
+        const auto length = detail::load_be<std::int32_t>(bytes_.data() + start);
+        lengths_.push_back(length);
+        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
+        offsets_.push_back(start + 4);
+        // libpq reads a text-format parameter up to its NUL.
+        if (detail::param_format_of<T>() == format::text && length >= 0)
+            bytes_.push_back('\0');
+    }
+
+    /// Appends a NULL of type T: what preparing a statement for T needs (its OID).
+    template <class T>
+    void add_null(const server_types& types, std::string_view field = {})
+    {
+        const std::size_t index = oids_.size();
+        try {
+            oids_.push_back(static_cast<Oid>(detail::param_oid_of<T>(types)));
+        }
+        catch (const conversion_error& e) {
+            throw_parameter_error(e, index, field, &detail::type_name<T>);
+        }
+        lengths_.push_back(-1);
+        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
+        offsets_.push_back(bytes_.size());
+    }
+
+    [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
+    [[nodiscard]] const Oid* types() const noexcept { return oids_.data(); }
+    [[nodiscard]] const int* lengths() const noexcept { return lengths_.data(); }
+    [[nodiscard]] const int* formats() const noexcept { return formats_.data(); }
+
+    /// Each value's address in the buffer (null for NULL), once no value will be added.
+    [[nodiscard]] const char* const* values()
+    {
+        values_.resize(offsets_.size());
+        for (std::size_t i = 0; i < offsets_.size(); ++i)
+            values_[i] = lengths_[i] < 0 ? nullptr : bytes_.data() + offsets_[i];
+        return values_.data();
+    }
+
+    /// The size of the Bind message these parameters make for `statement_name` (binary results:
+    /// one result format code), as the server counts it.
+    [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
+    {
+        std::size_t size = 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 2 + 2;
+        for (const int length : lengths_)
+            size += 4 + (length > 0 ? static_cast<std::size_t>(length) : 0);
+        return size;
+    }
+
+    /// Keeps the buffers for the next statement, but not one-off huge ones.
+    void trim() noexcept
+    {
+        if (bytes_.capacity() > (std::size_t{1} << 20))
+            std::string().swap(bytes_);
+    }
+
+private:
+    [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
+        std::string_view field, std::string (*cpp_type)());
+
+    std::string bytes_;
+    std::vector<Oid> oids_;
+    std::vector<int> lengths_;
+    std::vector<int> formats_;
+    std::vector<std::size_t> offsets_;
+    std::vector<const char*> values_;
+};
+
+/// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
+/// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
+/// 1 GiB or more.
+/// @throws typq::usage_error saying which limit and by how much.
+TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size);
+
+#if TYPQ_DEFINITIONS
+
+[[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
+    std::string_view field, std::string (*cpp_type)())
+{
+    // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
+    std::string where = "parameter $" + std::to_string(index + 1) + " (";
+    if (!field.empty()) {
+        where += "field \"";
+        where += field;
+        where += "\", ";
+    }
+    const std::string type = cpp_type();
+    where += type + ")";
+    throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
+}
+
+TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+{
+    if (static_cast<std::size_t>(params.count()) > max_parameters)
+        throw usage_error("the statement has " + std::to_string(params.count())
+            + " parameters; PostgreSQL's protocol carries at most 65535");
+    const std::size_t bind = params.bind_message_size(name_size);
+    if (bind > max_message_size)
+        throw usage_error("the statement's parameters take " + std::to_string(bind)
+            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
+              "nothing was sent");
+    const std::size_t parse = 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * static_cast<std::size_t>(params.count());
+    if (parse > max_message_size)
+        throw usage_error("the statement's text takes " + std::to_string(parse)
+            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_BIND_HPP
+// ----- end <typq/engine/bind.hpp> -----
+// ----- begin <typq/engine/catalog.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/catalog.hpp: types looked up in the server's catalog, between statements. Encoding a
+// statement's parameters, or planning a result's columns, is a pass that records the types the
+// session's registry lacks instead of asking the server there and then (type_misses); when a pass
+// recorded any, the operation runs a catalog_op (names with to_regtype, OIDs in pg_type and
+// pg_attribute, one query each) and makes the pass again. So no lookup ever happens in the middle
+// of a statement, and the synchronous and asynchronous drivers run lookups the same way.
+
+#ifndef TYPQ_ENGINE_CATALOG_HPP
+#define TYPQ_ENGINE_CATALOG_HPP
+
+// ----- begin <typq/engine/collect.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/collect.hpp: the results of one command sent outside pipeline mode, read without
+// blocking: the one that matters is kept (the first error, else the last result), and a COPY
+// that the command started where no COPY was expected is ended so that the connection stays
+// usable, with an error that says what happened to it.
+
+#ifndef TYPQ_ENGINE_COLLECT_HPP
+#define TYPQ_ENGINE_COLLECT_HPP
+
+// ----- begin <typq/engine/check.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/check.hpp: what libpq's results and failures mean, written once: a result's status
+// checked, the server's diagnostic read into an exception of its SQLSTATE's class, a lost
+// connection told apart from a failed statement.
+
+#ifndef TYPQ_ENGINE_CHECK_HPP
+#define TYPQ_ENGINE_CHECK_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstdlib>      // std::atoi
+#include <string>       // messages, diagnostic fields
+#include <string_view>  // libpq's messages
+
+namespace typq::engine {
+
+/// libpq's message as one line (its lines joined by single spaces, no trailing newline).
+TYPQ_DECL std::string libpq_message(const PGconn* conn);
+/// Every field of the server's error report in `result`.
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result);
+/// Throws for a connection that can do no more work.
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result);
+/// Throws for a call into libpq that failed without a result.
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn);
+/// Throws for a result that is not a success (an error, an aborted pipeline statement).
+[[noreturn]] TYPQ_DECL void throw_result_error(PGconn* conn, const PGresult* result);
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept;
+
+/// A result's status is one that carries a statement's success.
+inline bool is_success(ExecStatusType status) noexcept
+{
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_SINGLE_TUPLE
+        || status == PGRES_EMPTY_QUERY;
+}
+
+/// Takes ownership of the result that matters and throws for anything but success.
+inline result_handle check_result(PGconn* conn, result_handle result)
+{
+    if (!result)
+        throw_libpq_failure(conn);
+    if (!is_success(PQresultStatus(result.get())))
+        throw_result_error(conn, result.get());
+    return result;
+}
+
+#if TYPQ_DEFINITIONS
+
+/// libpq's message as one line: its lines ("...failed: Connection refused\n\tIs the server
+/// running...?\n") joined by single spaces, with no trailing newline.
+TYPQ_DECL std::string libpq_message(const PGconn* conn)
+{
+    const std::string_view text = conn ? PQerrorMessage(conn) : "out of memory";
+    std::string line;
+    bool space = false;
+    for (const char c : text) {
+        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+            space = !line.empty();
+            continue;
+        }
+        if (space)
+            line += ' ';
+        space = false;
+        line += c;
+    }
+    return line.empty() ? std::string("unknown libpq error") : line;
+}
+
+TYPQ_DECL diagnostic read_diagnostic(const PGresult* result)
+{
+    const auto field = [result](int code) {
+        const char* value = PQresultErrorField(result, code);
+        return value ? std::string(value) : std::string();
+    };
+    diagnostic d;
+    d.sqlstate = field(PG_DIAG_SQLSTATE);
+    d.severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
+    d.message_primary = field(PG_DIAG_MESSAGE_PRIMARY);
+    d.message_detail = field(PG_DIAG_MESSAGE_DETAIL);
+    d.message_hint = field(PG_DIAG_MESSAGE_HINT);
+    d.context = field(PG_DIAG_CONTEXT);
+    d.schema_name = field(PG_DIAG_SCHEMA_NAME);
+    d.table_name = field(PG_DIAG_TABLE_NAME);
+    d.column_name = field(PG_DIAG_COLUMN_NAME);
+    d.datatype_name = field(PG_DIAG_DATATYPE_NAME);
+    d.constraint_name = field(PG_DIAG_CONSTRAINT_NAME);
+    d.internal_query = field(PG_DIAG_INTERNAL_QUERY);
+    d.source_file = field(PG_DIAG_SOURCE_FILE);
+    d.source_function = field(PG_DIAG_SOURCE_FUNCTION);
+    d.statement_position = std::atoi(field(PG_DIAG_STATEMENT_POSITION).c_str());
+    d.internal_position = std::atoi(field(PG_DIAG_INTERNAL_POSITION).c_str());
+    d.source_line = std::atoi(field(PG_DIAG_SOURCE_LINE).c_str());
+    return d;
+}
+
+/// Throws for a connection that can do no more work.
+[[noreturn]] TYPQ_DECL void throw_broken(PGconn* conn, const PGresult* result)
+{
+    std::string message = "connection to the server was lost: ";
+    const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    message += primary ? std::string(primary) : libpq_message(conn);
+    const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    throw connection_error(message, true, sqlstate ? sqlstate : "");
+}
+
+/// Throws for a call into libpq that failed without a result: the connection was lost, or libpq
+/// itself failed (out of memory, a busy connection).
+[[noreturn]] TYPQ_DECL void throw_libpq_failure(PGconn* conn)
+{
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, nullptr);
+    throw connection_error(libpq_message(conn), false, "");
+}
+
+[[noreturn]] TYPQ_DECL void throw_result_error(PGconn* conn, const PGresult* result)
+{
+    if (PQresultStatus(result) == PGRES_PIPELINE_ABORTED)
+        throw pipeline_aborted("not run: an earlier statement in the pipeline failed, and the server skipped the "
+                               "statements after it up to the next sync point");
+    // A FATAL from the server (a terminated backend) arrives as an error result on a connection
+    // that is now closed: that is a lost connection first, a server error second.
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_broken(conn, result);
+    if (const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE); sqlstate && *sqlstate)
+        detail::throw_server_error(read_diagnostic(result));
+    throw connection_error(libpq_message(conn), false, "");
+}
+
+TYPQ_DECL bool is_error_result(const PGresult* result) noexcept
+{
+    const ExecStatusType status = PQresultStatus(result);
+    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR
+        || status == PGRES_PIPELINE_ABORTED;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_CHECK_HPP
+// ----- end <typq/engine/check.hpp> -----
+// ----- begin <typq/engine/io.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/io.hpp: what an operation waits for, and the non-blocking step every operation
+// takes after it has queued something with a PQsend* call: send what is queued, read what has
+// arrived, and take the next result only when libpq has it whole.
+//
+// Operations never block. Each is a small state machine whose step(ready) does what it can and
+// returns what it waits for next; a driver waits for that on the socket (poll() for
+// typq::connection) and calls step again with what became ready. psycopg 3 is built the same way
+// (its generators and wait functions), and so is Boost.MySQL (a sans-I/O core driven by its sync
+// and async functions).
+
+#ifndef TYPQ_ENGINE_IO_HPP
+#define TYPQ_ENGINE_IO_HPP
+
+
+#include <libpq-fe.h>
+
+namespace typq::engine {
+
+/// What an operation waits for before it can go on, and what a driver found ready.
+enum class io : unsigned char {
+    none = 0,        ///< nothing: the operation has finished (or, for a stream, has a result)
+    read = 1,        ///< the socket to have data
+    write = 2,       ///< the socket to take data
+    read_write = 3,  ///< either: output is pending, and input must be read meanwhile
+};
+
+[[nodiscard]] constexpr bool includes(io set, io what) noexcept
+{
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(what)) != 0;
+}
+
+/// Reads what arrived when the socket was readable. libpq keeps it until results are taken.
+/// A failure is left for the next result to report (libpq turns a lost connection into an error
+/// result with the server's last words, which PQgetResult then returns without blocking).
+inline void consume_input(PGconn* conn, io ready) noexcept
+{
+    if (includes(ready, io::read))
+        (void)PQconsumeInput(conn);
+}
+
+/// Sends what libpq has queued, without blocking: io::none once all of it is sent, else what to
+/// wait for (read too, so that a server that is itself blocked writing to us can go on).
+/// @throws typq::connection_error when the connection was lost.
+inline io flush(PGconn* conn)
+{
+    const int pending = PQflush(conn);
+    if (pending > 0)
+        return io::read_write;
+    if (pending < 0 && PQstatus(conn) != CONNECTION_BAD)
+        throw_libpq_failure(conn);
+    return io::none;  // sent; or lost, which the next result says
+}
+
+/// The next result of what was sent, when libpq has it whole: io::none with `out` set (null at
+/// the end of a command's results), else what to wait for. Outside pipeline mode, a command's
+/// results end with null; in pipeline mode each queued command's do, and a sync point gives one
+/// PGRES_PIPELINE_SYNC result with no null after it.
+inline io next_result(PGconn* conn, io ready, result_handle& out)
+{
+    consume_input(conn, ready);
+    if (PQstatus(conn) != CONNECTION_BAD) {
+        if (const io pending = flush(conn); pending != io::none)
+            return pending;
+        if (PQisBusy(conn))
+            return io::read;
+    }
+    // Not busy, or the connection is lost: then libpq has closed the socket, and PQgetResult
+    // returns the error (and the server's FATAL report, if one came) without waiting.
+    out.reset(PQgetResult(conn));
+    return io::none;
+}
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_IO_HPP
+// ----- end <typq/engine/io.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <string>       // messages
+#include <string_view>  // command tags
+
+namespace typq::engine {
+
+/// Collects one command's results. step() until io::none, then take() (or take_any()).
+class collect {
+public:
+    /// Reads what it can; io::none once the command's results have all arrived.
+    TYPQ_DECL io step(PGconn* conn, io ready);
+
+    /// The result that matters: the first error, else the last result (PQexec keeps the last
+    /// even after an error, but when the server ends a session the last is libpq's own "server
+    /// closed the connection", and the server's reason would be lost).
+    /// @throws typq::server_error (its SQLSTATE's class) for an error, typq::connection_error for
+    ///         a lost connection, typq::usage_error for a COPY the command started.
+    TYPQ_DECL result_handle take(PGconn* conn);
+
+    /// The result that matters, unchecked (an error result is returned, not thrown).
+    [[nodiscard]] result_handle take_unchecked() noexcept { return static_cast<result_handle&&>(kept_); }
+
+    /// True when a statement of the command dropped every prepared statement of the session
+    /// (DISCARD ALL, DEALLOCATE ALL).
+    [[nodiscard]] bool discarded_statements() const noexcept { return discarded_; }
+
+    /// What a COPY the command started became (reported by take()).
+    enum class copy : unsigned char { none, in_ended, out_discarded, both_refused };
+
+private:
+    TYPQ_DECL io end_copy(PGconn* conn, io ready);
+
+    result_handle kept_;
+    copy copy_ = copy::none;
+    bool in_copy_ = false;
+    bool discarded_ = false;
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL io collect::step(PGconn* conn, io ready)
+{
+    for (;;) {
+        if (in_copy_) {
+            if (const io wanted = end_copy(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+        }
+        result_handle next;
+        if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (!next)
+            return io::none;
+        switch (PQresultStatus(next.get())) {
+        case PGRES_COPY_IN:
+            copy_ = copy::in_ended;
+            in_copy_ = true;
+            continue;
+        case PGRES_COPY_OUT:
+            copy_ = copy::out_discarded;
+            in_copy_ = true;
+            continue;
+        case PGRES_COPY_BOTH:
+            copy_ = copy::both_refused;
+            in_copy_ = true;
+            continue;
+        case PGRES_COMMAND_OK:
+            if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
+                discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
+            break;
+        default:
+            break;
+        }
+        if (!kept_ || !is_error_result(kept_.get()))
+            kept_ = static_cast<result_handle&&>(next);
+    }
+}
+
+// Ends a COPY nobody asked for. COPY FROM STDIN is refused with an error (nothing is copied);
+// the rows of COPY TO STDOUT are read and dropped.
+TYPQ_DECL io collect::end_copy(PGconn* conn, io ready)
+{
+    consume_input(conn, ready);
+    if (copy_ == copy::in_ended) {
+        const int sent = PQputCopyEnd(conn, "typq: COPY FROM STDIN cannot run through execute() or query()");
+        if (sent == 0)
+            return io::write;
+        in_copy_ = false;
+        return io::none;  // the error it causes comes as the command's next result
+    }
+    for (char* row = nullptr;;) {
+        const int got = PQgetCopyData(conn, &row, 1);
+        if (got > 0) {
+            PQfreemem(row);
+            continue;
+        }
+        if (got == 0)
+            return io::read;
+        in_copy_ = false;  // -1: done; -2: failed, and the next result says why
+        return io::none;
+    }
+}
+
+TYPQ_DECL result_handle collect::take(PGconn* conn)
+{
+    if (copy_ == copy::none || PQstatus(conn) == CONNECTION_BAD)
+        return check_result(conn, static_cast<result_handle&&>(kept_));
+    if (copy_ == copy::in_ended)
+        throw usage_error("a COPY ... FROM STDIN cannot run through execute() or query(): typq ended it with an "
+                          "error, so nothing was copied (a transaction it ran in is now aborted, and the statements "
+                          "after it in the same script did not run)");
+    std::string message = "a COPY ... TO STDOUT cannot run through execute() or query(): typq read its rows and "
+                          "dropped them (the statements after it in the same script did run";
+    if (kept_ && is_error_result(kept_.get()))
+        message += std::string(", and one failed: ") + PQresultErrorMessage(kept_.get());
+    throw usage_error(message + ")");
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_COLLECT_HPP
+// ----- end <typq/engine/collect.hpp> -----
+// ----- begin <typq/engine/session.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/session.hpp: everything a connection to the server is, except how it waits: the
+// libpq connection in non-blocking mode, the server types and statements it has learnt, the
+// buffers its statements reuse, and the flag that keeps two users from running statements on it
+// at once. typq::connection owns one through a shared pointer, so that what refers to the
+// session (a transaction, a prepared statement, a stream) follows the connection when it moves.
+
+#ifndef TYPQ_ENGINE_SESSION_HPP
+#define TYPQ_ENGINE_SESSION_HPP
+
+// ----- begin <typq/engine/poll.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/poll.hpp: the synchronous driver. It steps an operation and, whenever the operation
+// waits for the socket, waits with poll(): typq::connection runs every operation this way. (The
+// asynchronous driver steps the same operations and waits with Asio instead.)
+
+#ifndef TYPQ_ENGINE_POLL_HPP
+#define TYPQ_ENGINE_POLL_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cerrno>    // EINTR
+#include <cstring>   // std::strerror
+#include <ctime>     // clock_gettime: time left before a deadline
+#include <poll.h>    // poll
+
+namespace typq::engine {
+
+/// Milliseconds on a monotonic clock, for deadlines.
+inline long long monotonic_ms() noexcept
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<long long>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
+
+/// Waits until the connection's socket is ready for `what`, or until `deadline_ms` (a
+/// monotonic_ms() value; negative: no deadline). Returns what became ready; io::none when the
+/// deadline passed. An error or hang-up on the socket counts as readable: reading then finds it.
+/// @throws typq::connection_error when the connection has no socket or poll() fails.
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms = -1);
+
+/// Steps `op` to its end on `conn`, waiting with poll() whenever it waits for the socket.
+template <class Op>
+void run(PGconn* conn, Op& op)
+{
+    io ready = io::none;
+    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready))
+        ready = wait_socket(conn, wanted);
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
+{
+    const int socket = PQsocket(conn);
+    if (socket < 0)
+        throw connection_error("connection to the server was lost: " + libpq_message(conn), true);
+    pollfd fd{};
+    fd.fd = socket;
+    fd.events = static_cast<short>((includes(what, io::read) ? POLLIN : 0) | (includes(what, io::write) ? POLLOUT : 0));
+    for (;;) {
+        int timeout = -1;
+        if (deadline_ms >= 0) {
+            const long long left = deadline_ms - monotonic_ms();
+            if (left <= 0)
+                return io::none;
+            timeout = left > 1000000000 ? 1000000000 : static_cast<int>(left);
+        }
+        const int ready = ::poll(&fd, 1, timeout);
+        if (ready > 0) {
+            unsigned got = 0;
+            if ((fd.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0)
+                got |= static_cast<unsigned>(io::read);
+            if ((fd.revents & POLLOUT) != 0)
+                got |= static_cast<unsigned>(io::write);
+            return static_cast<io>(got);
+        }
+        if (ready == 0)
+            return io::none;
+        if (errno != EINTR)
+            throw connection_error(std::string("cannot wait for the server: poll() failed: ") + std::strerror(errno),
+                false);
+    }
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_POLL_HPP
+// ----- end <typq/engine/poll.hpp> -----
+// ----- begin <typq/engine/statement_cache.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/statement_cache.hpp: statements a session has prepared on the server (each with
+// the server's description of it and the column plans made from that), and the cache that
+// prepares a statement once it has run often enough (psycopg's prepare_threshold), keeping the
+// most recently used.
+
+#ifndef TYPQ_ENGINE_STATEMENT_CACHE_HPP
+#define TYPQ_ENGINE_STATEMENT_CACHE_HPP
+
+
+#include <libpq-fe.h>
+
+#include <atomic>         // whether deallocations are pending
+#include <cstddef>        // std::size_t
+#include <cstring>        // std::memcmp
+#include <iterator>       // std::prev
+#include <list>           // the recency order
+#include <memory>         // std::shared_ptr, std::weak_ptr
+#include <mutex>          // the deallocation queue may be fed from another thread
+#include <optional>       // the threshold
+#include <string>         // statement names and texts
+#include <string_view>    // keys, std::hash<std::string_view>
+#include <unordered_map>  // the index
+#include <utility>        // std::pair, std::move
+#include <vector>         // parameter types, plans, names
+
+namespace typq::engine {
+
+/// Names of prepared statements to deallocate on the server the next time the session is free to
+/// (outside a transaction block). Fed by the destructor of a prepared_statement, which may run in
+/// whichever thread drops the last result that kept it, hence the mutex.
+class deallocation_queue {
+public:
+    void push(std::string name)
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        names_.push_back(std::move(name));
+        pending_.store(true, std::memory_order_release);
+    }
+    /// Takes every queued name.
+    [[nodiscard]] std::vector<std::string> take()
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        pending_.store(false, std::memory_order_relaxed);
+        return std::move(names_);
+    }
+    /// Whether names are queued: one load, on every statement's way.
+    [[nodiscard]] bool pending() const noexcept { return pending_.load(std::memory_order_acquire); }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> names_;
+    std::atomic<bool> pending_{false};
+};
+
+/// One statement prepared on the server: what Parse was given, what Describe answered, and the
+/// column plans made from that answer for each row type read from it (each plan's column names
+/// point into `description`, so whoever keeps a plan keeps this object). When the last owner lets
+/// go, the statement is queued for deallocation on its session, if the session still exists.
+struct prepared_statement {
+    prepared_statement(std::string statement_name, std::string statement_text, std::vector<Oid> parameter_types,
+        std::weak_ptr<deallocation_queue> queue)
+        : name(std::move(statement_name)), text(std::move(statement_text)), types(std::move(parameter_types)),
+          deallocations(std::move(queue))
+    {
+    }
+    prepared_statement(const prepared_statement&) = delete;
+    prepared_statement& operator=(const prepared_statement&) = delete;
+    ~prepared_statement()
+    {
+        if (!prepared)
+            return;
+        if (const auto queue = deallocations.lock()) {
+            try {
+                queue->push(std::move(name));
+            }
+            catch (...) {  // NOLINT(bugprone-empty-catch): out of memory; the server frees it at disconnect
+            }
+        }
+    }
+
+    /// The plan made for `key` (a row type and result format), or null.
+    [[nodiscard]] const void* plan(const void* key) const noexcept
+    {
+        for (const auto& [k, p] : plans)
+            if (k == key)
+                return p.get();
+        return nullptr;
+    }
+
+    std::string name;
+    std::string text;
+    std::vector<Oid> types;
+    result_handle description;  // PQdescribePrepared's answer: the result columns
+    std::vector<std::pair<const void*, std::shared_ptr<const void>>> plans;
+    bool prepared = false;       // the server has it (Parse succeeded)
+    std::weak_ptr<deallocation_queue> deallocations;
+};
+
+/// What identifies a statement in the cache: its text and its parameters' types (the same text
+/// with other types is another statement to the server).
+struct statement_key {
+    std::string_view text;
+    const Oid* types = nullptr;
+    std::size_t count = 0;
+
+    friend bool operator==(const statement_key& a, const statement_key& b) noexcept
+    {
+        return a.text == b.text && a.count == b.count
+            && (a.count == 0 || std::memcmp(a.types, b.types, a.count * sizeof(Oid)) == 0);
+    }
+};
+
+struct statement_key_hash {
+    std::size_t operator()(const statement_key& key) const noexcept
+    {
+        std::size_t hash = std::hash<std::string_view>{}(key.text);
+        for (std::size_t i = 0; i < key.count; ++i)
+            hash = hash * 31 + key.types[i];
+        return hash;
+    }
+};
+
+/// A least-recently-used map from statement_key to V, holding at most `capacity` entries. Keys
+/// point into the entries' own copies of the text and types.
+template <class V>
+class statement_lru {
+public:
+    struct entry {
+        std::string text;
+        std::vector<Oid> types;
+        V value;
+        [[nodiscard]] statement_key key() const noexcept { return {text, types.data(), types.size()}; }
+    };
+
+    /// The entry for `key`, made the most recent; null when absent.
+    [[nodiscard]] entry* find(const statement_key& key)
+    {
+        const auto found = index_.find(key);
+        if (found == index_.end())
+            return nullptr;
+        if (found->second != order_.begin())
+            order_.splice(order_.begin(), order_, found->second);
+        return &*found->second;
+    }
+
+    /// Adds `key` with `value` as the most recent entry (it must be absent), evicting the least
+    /// recent beyond `capacity`.
+    entry& insert(const statement_key& key, V value, std::size_t capacity)
+    {
+        order_.push_front(entry{std::string(key.text), std::vector<Oid>(key.types, key.types + key.count), std::move(value)});
+        index_.emplace(order_.front().key(), order_.begin());
+        while (order_.size() > capacity && order_.size() > 1)
+            erase(std::prev(order_.end()));
+        return order_.front();
+    }
+
+    void erase(const statement_key& key)
+    {
+        if (const auto found = index_.find(key); found != index_.end())
+            erase(found->second);
+    }
+
+    void clear() noexcept
+    {
+        index_.clear();
+        order_.clear();
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
+
+    template <class F>
+    void for_each(F f)
+    {
+        for (entry& e : order_)
+            f(e.value);
+    }
+
+private:
+    using iterator = typename std::list<entry>::iterator;
+    void erase(iterator at)
+    {
+        index_.erase(at->key());
+        order_.erase(at);
+    }
+
+    std::list<entry> order_;  // most recent first
+    std::unordered_map<statement_key, iterator, statement_key_hash> index_;
+};
+
+/// The automatic preparation of a session's statements: how often each statement text has run,
+/// and the statements prepared once that reached the threshold.
+class statement_cache {
+public:
+    /// The prepared statement for `key`, or null (then count() says whether to prepare it).
+    [[nodiscard]] std::shared_ptr<prepared_statement> find(const statement_key& key)
+    {
+        auto* entry = prepared_.find(key);
+        return entry ? entry->value : nullptr;
+    }
+
+    /// Counts one more run of `key`; true when it should be prepared now.
+    bool count(const statement_key& key, const std::optional<std::size_t>& threshold, std::size_t capacity)
+    {
+        if (!threshold || capacity == 0)
+            return false;
+        if (*threshold == 0)
+            return true;
+        auto* entry = counts_.find(key);
+        if (!entry) {
+            counts_.insert(key, 1, capacity);
+            return false;
+        }
+        if (entry->value < *threshold) {
+            ++entry->value;
+            return false;
+        }
+        counts_.erase(key);
+        return true;
+    }
+
+    /// Keeps `statement`, now prepared, under `key`.
+    void add(const statement_key& key, std::shared_ptr<prepared_statement> statement, std::size_t capacity)
+    {
+        prepared_.insert(key, std::move(statement), capacity);
+    }
+
+    /// Forgets `key`'s statement (it was invalidated); it is deallocated when no result keeps it.
+    void forget(const statement_key& key) { prepared_.erase(key); }
+
+    /// Forgets every statement; they are deallocated when no result keeps them.
+    void clear() noexcept
+    {
+        prepared_.clear();
+        counts_.clear();
+    }
+
+    /// Forgets every statement, which the server has already dropped (DISCARD ALL, DEALLOCATE
+    /// ALL): none is deallocated.
+    void clear_discarded() noexcept
+    {
+        prepared_.for_each([](std::shared_ptr<prepared_statement>& statement) { statement->prepared = false; });
+        clear();
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return prepared_.size(); }
+
+private:
+    statement_lru<std::shared_ptr<prepared_statement>> prepared_;
+    statement_lru<std::size_t> counts_;
+};
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_STATEMENT_CACHE_HPP
+// ----- end <typq/engine/statement_cache.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <atomic>       // the busy state, shared with cancel() in other threads
+#include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr
+#include <string>       // conninfo, statement names, reasons
+#include <string_view>  // conninfo
+#include <thread>       // std::this_thread::yield while a cancel request is sent
+#include <utility>      // std::move
+
+namespace typq::engine {
+
+/// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
+enum class activity : unsigned char {
+    idle,        ///< free for the next operation
+    busy,        ///< an operation (or a stream, a pipeline) holds the session
+    cancelling,  ///< busy, and cancel() is sending a cancel request for it right now
+};
+
+class session {
+public:
+    explicit session(const connection_options& options) : options_(options) {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    ~session() = default;
+
+    /// Connects (blocking, with libpq's connect_timeout), then puts the connection in non-blocking
+    /// mode: from here on every operation waits through a driver.
+    /// @throws typq::connection_error when the connection cannot be made.
+    TYPQ_DECL void connect(std::string_view conninfo);
+
+    /// Closes the connection; what still refers to the session then finds it closed.
+    TYPQ_DECL void close() noexcept;
+
+    [[nodiscard]] PGconn* native() const noexcept { return conn_.get(); }
+    [[nodiscard]] bool closed() const noexcept { return !conn_ && broken_.empty(); }
+    /// Lost, or closed by typq because its state could not be known any more.
+    [[nodiscard]] bool broken() const noexcept
+    {
+        return !broken_.empty() || (conn_ && PQstatus(conn_.get()) != CONNECTION_OK);
+    }
+
+    /// The connection, when it can run a statement now.
+    /// @throws typq::connection_error when it is closed or broken; typq::usage_error when a
+    ///         statement changed client_encoding away from UTF8, which typq reads and writes, or
+    ///         when the connection is in libpq's pipeline mode outside a typq::pipeline.
+    [[nodiscard]] PGconn* usable() const
+    {
+        PGconn* conn = conn_.get();
+        if (!conn || PQstatus(conn) != CONNECTION_OK || PQclientEncoding(conn) != utf8_
+            || PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
+            refuse();
+        return conn;
+    }
+
+    /// Closes the connection after a failure that leaves its protocol state unknown (libpq failed
+    /// half way through queueing a statement): nothing of a half-sent statement may reach the
+    /// server with the next one. The session then reports itself broken, with `reason`.
+    TYPQ_DECL void mark_broken(std::string reason) noexcept;
+
+    /// After a PQsend* call: a failure closes the connection, because libpq may already have
+    /// queued part of the statement, which would otherwise go out with the next one.
+    /// @throws typq::connection_error (broken) when `ok` is 0.
+    void sent(int ok)
+    {
+#ifdef TYPQ_TEST_FAULTS
+        // Tests make a send fail after libpq queued the whole statement, as an allocation that
+        // fails half way through would.
+        if (ok && test_fail_next_send_) {
+            test_fail_next_send_ = false;
+            ok = 0;
+        }
+#endif
+        if (!ok)
+            send_failed();
+    }
+
+#ifdef TYPQ_TEST_FAULTS
+    void test_fail_next_send() noexcept { test_fail_next_send_ = true; }
+#endif
+
+    /// Closes the connection after a PQsend* call failed, and says so.
+    /// @throws typq::connection_error (broken), always.
+    [[noreturn]] TYPQ_DECL void send_failed();
+
+    [[nodiscard]] const connection_options& options() const noexcept { return options_; }
+
+    /// A name for the next statement this session prepares.
+    [[nodiscard]] std::string next_statement_name() { return "typq_" + std::to_string(++statements_named_); }
+
+    /// Sends a cancel request for the operation in progress, if there is one; the next operation
+    /// does not start until the request has been delivered, so that it cannot be cancelled
+    /// instead. True when a request was sent. Safe to call from any thread.
+    /// @throws typq::connection_error when the request cannot be sent.
+    TYPQ_DECL bool cancel();
+
+    // The session's state that its operations read and write (engine code only).
+    std::shared_ptr<const type_registry> registry;  // server-defined types looked up so far; null: none
+    bind_buffer params;                            // every statement's parameters, reused
+    std::string text;                              // a named statement rewritten with $N
+    statement_cache statements;                    // automatically prepared statements
+    std::shared_ptr<deallocation_queue> deallocations = std::make_shared<deallocation_queue>();
+    std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
+
+private:
+    friend class lease;
+
+    [[noreturn]] TYPQ_DECL void refuse() const;
+
+    conn_handle conn_;
+    cancel_handle cancel_;        // what cancel() sends; made when connecting
+    std::string broken_;          // why typq closed the connection; empty unless it did
+    int utf8_ = -1;               // libpq's number for UTF8 (pg_char_to_encoding)
+    connection_options options_;
+    std::size_t statements_named_ = 0;
+    std::atomic<activity> activity_{activity::idle};
+    std::atomic<const char*> holder_{nullptr};  // what holds the session, for the busy message
+#ifdef TYPQ_TEST_FAULTS
+    bool test_fail_next_send_ = false;
+#endif
+};
+
+/// Holds a session for one operation (or for a stream or pipeline's life): refuses a second user
+/// while it is held, and leaves the session clean when it is released: a command still in
+/// progress (an operation abandoned half way, by an exception) is cancelled and drained, or the
+/// connection is marked broken when that fails.
+class lease {
+public:
+    /// @throws typq::usage_error when something else holds the session: another thread, or a
+    ///         stream or pipeline still open on it.
+    TYPQ_DECL lease(session& s, const char* holder);
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    TYPQ_DECL ~lease();
+
+    [[nodiscard]] session& owner() const noexcept { return *session_; }
+
+private:
+    session* session_;
+};
+
+/// Waits for a cancelled or abandoned command's results and drops them, with poll() and a
+/// deadline; false when the connection could not be brought back to idle in time (then it is
+/// marked broken).
+TYPQ_DECL bool drain(session& s) noexcept;
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL void session::connect(std::string_view conninfo)
+{
+    const std::string info(conninfo);
+    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
+    // client_encoding after it overrides any the string names.
+    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
+    const char* const values[] = {info.c_str(), "UTF8", nullptr};
+    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error(libpq_message(conn_.get()), true);
+    // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
+    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    if (PQsetnonblocking(conn_.get(), 1) != 0)
+        throw connection_error("cannot put the connection in non-blocking mode: " + libpq_message(conn_.get()), true);
+    utf8_ = PQclientEncoding(conn_.get());
+    // Made now, while no other thread can be using the connection: cancel() only sends it.
+    cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+TYPQ_DECL void session::close() noexcept
+{
+    cancel_.reset();
+    conn_.reset();
+    statements.clear();
+    (void)deallocations->take();  // the server forgets them with the session
+}
+
+TYPQ_DECL void session::mark_broken(std::string reason) noexcept
+{
+    broken_ = std::move(reason);
+    if (broken_.empty())
+        broken_ = "the connection was closed after a failure";
+    cancel_.reset();
+    conn_.reset();
+    statements.clear();
+    (void)deallocations->take();
+}
+
+[[noreturn]] TYPQ_DECL void session::refuse() const
+{
+    if (!broken_.empty())
+        throw connection_error("the connection is broken: " + broken_, true);
+    if (!conn_)
+        throw connection_error("the connection is closed", true);
+    if (PQstatus(conn_.get()) != CONNECTION_OK)
+        throw connection_error("the connection is broken: " + libpq_message(conn_.get()), true);
+    if (PQpipelineStatus(conn_.get()) != PQ_PIPELINE_OFF)
+        throw usage_error("the connection is in libpq's pipeline mode, entered through native_handle(): typq "
+                          "runs statements in pipeline mode only through a typq::pipeline");
+    const char* encoding = PQparameterStatus(conn_.get(), "client_encoding");
+    throw usage_error(std::string("the connection's client_encoding is ") + (encoding ? encoding : "?")
+        + ": typq sends and reads text only as UTF8, so it runs nothing on this connection (SET client_encoding "
+          "TO 'UTF8' cannot run either: open a new connection)");
+}
+
+[[noreturn]] TYPQ_DECL void session::send_failed()
+{
+    const std::string reason = "sending a statement failed (" + libpq_message(conn_.get())
+        + "); the connection was closed, since part of the statement may have been queued";
+    mark_broken(reason);
+    throw connection_error(reason, true);
+}
+
+TYPQ_DECL bool session::cancel()
+{
+    activity expected = activity::busy;
+    if (!activity_.compare_exchange_strong(expected, activity::cancelling))
+        return false;  // nothing in progress: a request now could only cancel a later statement
+    char message[256] = {};
+    const bool sent = cancel_ && PQcancel(cancel_.get(), message, static_cast<int>(sizeof message));
+    activity_.store(activity::busy);
+    if (!cancel_)
+        throw connection_error("cannot cancel: the connection is closed", true);
+    if (!sent)
+        throw connection_error(std::string("cannot send the cancel request: ") + message, false);
+    return true;
+}
+
+TYPQ_DECL lease::lease(session& s, const char* holder) : session_(&s)
+{
+    activity expected = activity::idle;
+    if (!s.activity_.compare_exchange_strong(expected, activity::busy, std::memory_order_acquire)) {
+        const char* other = s.holder_.load();
+        if (other && std::string_view(other) != "a statement")
+            throw usage_error(std::string(other) + " is still open on this connection: finish it (or destroy it) "
+                + "before running anything else on the connection");
+        throw usage_error("this connection is running a statement for another thread: a typq::connection is used "
+                          "by one thread at a time (only cancel() may be called from another thread)");
+    }
+    s.holder_.store(holder);
+}
+
+TYPQ_DECL lease::~lease()
+{
+    session& s = *session_;
+    // PQTRANS_ACTIVE: libpq is not idle, so a command was abandoned before its results were read.
+    if (PGconn* conn = s.native(); conn && PQtransactionStatus(conn) == PQTRANS_ACTIVE)
+        (void)drain(s);
+    s.holder_.store(nullptr);
+    // A cancel request being sent for this operation must be delivered before the next one starts.
+    activity expected = activity::busy;
+    while (!s.activity_.compare_exchange_weak(expected, activity::idle, std::memory_order_release)) {
+        expected = activity::busy;
+        std::this_thread::yield();
+    }
+}
+
+// How long an abandoned command may take to end once cancelled, before the connection is closed.
+inline constexpr long long drain_timeout_ms = 30000;
+
+TYPQ_DECL bool drain(session& s) noexcept
+{
+    PGconn* conn = s.native();
+    if (!conn)
+        return true;
+    std::string why = "a statement abandoned half way could not be ended";
+    try {
+        const long long deadline = monotonic_ms() + drain_timeout_ms;
+        (void)s.cancel();
+        // A pipeline ends only at a sync point: one more makes sure there is one after the last
+        // statement queued.
+        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
+            (void)PQpipelineSync(conn);
+        io ready = io::none;
+        for (;;) {
+            result_handle result;
+            if (const io wanted = next_result(conn, ready, result); wanted != io::none) {
+                ready = wait_socket(conn, wanted, deadline);
+                if (ready == io::none) {
+                    why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
+                    break;
+                }
+                continue;
+            }
+            ready = io::none;
+            if (result) {
+                if (PQresultStatus(result.get()) == PGRES_COPY_IN)
+                    (void)PQputCopyEnd(conn, "abandoned by the client");
+                else if (PQresultStatus(result.get()) == PGRES_COPY_OUT || PQresultStatus(result.get()) == PGRES_COPY_BOTH) {
+                    for (char* row = nullptr;;) {
+                        const int got = PQgetCopyData(conn, &row, 1);
+                        if (got > 0) {
+                            PQfreemem(row);
+                            continue;
+                        }
+                        if (got == 0 && wait_socket(conn, io::read, deadline) == io::read && PQconsumeInput(conn))
+                            continue;
+                        break;
+                    }
+                }
+                continue;
+            }
+            if (PQstatus(conn) == CONNECTION_BAD)
+                break;
+            if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn))
+                continue;
+            if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
+                return true;
+        }
+    }
+    catch (const std::exception& e) {
+        why += std::string(": ") + e.what();
+    }
+    catch (...) {  // NOLINT(bugprone-empty-catch): closing the connection below is the answer
+    }
+    s.mark_broken(why);
+    return false;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_SESSION_HPP
+// ----- end <typq/engine/session.hpp> -----
 
 #include <libpq-fe.h>
 
 #include <cstdint>      // std::uint32_t
 #include <cstdlib>      // std::strtoul
 #include <memory>       // std::shared_ptr
-#include <string>       // the array literals
+#include <string>       // names, the array literals
 #include <string_view>  // names
 #include <vector>       // the lists
 
-namespace typq::detail {
+namespace typq::engine {
 
-/// A connection's type_source: looks misses up with catalog queries and replaces the
-/// connection's registry with a copy that has the answers.
-class catalog_source final : public type_source {
+/// A pass's source of server types: answers from the registry it was made with, and records what
+/// the registry lacks (a built-in type is never looked up; a type already found missing is not
+/// asked for again). A pass that recorded anything is made again after a catalog_op.
+class type_misses final : public detail::type_source {
 public:
-    catalog_source(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
-        : conn_(conn), registry_(&registry)
-    {
-    }
+    explicit type_misses(const type_registry* registry) noexcept : registry_(registry) {}
 
     // Declared inline when header-only, so that it is no key function and the vtable is emitted
-    // only where a catalog_source is made; under TYPQ_SEPARATE_COMPILATION it is the key function.
+    // only where a type_misses is made; under TYPQ_SEPARATE_COMPILATION it is the key function.
     TYPQ_DECL const type_registry* look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids) override;
 
-private:
-    // Adds `id` to `wanted` when it is a type typq does not know and the registry has not seen.
-    TYPQ_DECL static void want(const type_registry& registry, std::vector<oid>& wanted, oid id);
-    TYPQ_DECL void read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted);
+    [[nodiscard]] bool empty() const noexcept { return names_.empty() && oids_.empty(); }
+    [[nodiscard]] std::vector<std::string>& names() noexcept { return names_; }
+    [[nodiscard]] std::vector<oid>& oids() noexcept { return oids_; }
 
-    PGconn* conn_;
-    std::shared_ptr<const type_registry>* registry_;
+private:
+    const type_registry* registry_;
+    std::vector<std::string> names_;
+    std::vector<oid> oids_;
 };
 
-/// A statement's view of the server's types: the connection's registry, with misses looked up in
-/// the catalog. Neither copied nor moved: its server_types points at its catalog_source.
-class catalog_lookup {
+/// Looks `names` and `oids` up in the catalog, with the types they refer to (array elements,
+/// domain bases, composite attributes), and replaces the session's registry with a copy that has
+/// the answers. Runs between statements; one query per round, with text parameters and results.
+class catalog_op {
 public:
-    catalog_lookup(PGconn* conn, std::shared_ptr<const type_registry>& registry) noexcept
-        : source_(conn, registry), types_(registry.get(), &source_)
-    {
-    }
-    catalog_lookup(const catalog_lookup&) = delete;
-    catalog_lookup& operator=(const catalog_lookup&) = delete;
-    ~catalog_lookup() = default;
-
-    [[nodiscard]] const server_types& types() const noexcept { return types_; }
+    TYPQ_DECL catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids);
+    TYPQ_DECL io step(io ready);
 
 private:
-    catalog_source source_;
-    server_types types_;
+    enum class stage : unsigned char { names, types, done };
+
+    TYPQ_DECL void send(const char* statement, const std::string& parameter);
+    TYPQ_DECL void read_names(const PGresult* found);
+    TYPQ_DECL void read_types(const PGresult* found);
+    TYPQ_DECL void want(oid id);
+
+    session& session_;
+    std::shared_ptr<type_registry> next_;  // the registry being made
+    std::vector<std::string> names_;
+    std::vector<oid> wanted_;  // asked for in the next round
+    std::vector<oid> asked_;   // asked for in this round
+    collect results_;
+    stage stage_ = stage::names;
+    int rounds_ = 0;
 };
 
 // The catalog queries: compiled once under TYPQ_SEPARATE_COMPILATION (look_up is the class's
 // key function, so its vtable goes with it).
 #if TYPQ_DEFINITIONS
 
+TYPQ_DECL const type_registry* type_misses::look_up(const std::vector<std::string_view>& names, const std::vector<oid>& oids)
+{
+    for (const std::string_view name : names) {
+        bool known = false;
+        for (const std::string& already : names_)
+            known = known || already == name;
+        if (!known)
+            names_.emplace_back(name);
+    }
+    for (const oid id : oids) {
+        bool known = false;
+        for (const oid already : oids_)
+            known = known || already == id;
+        if (!known)
+            oids_.push_back(id);
+    }
+    return registry_;
+}
+
 // `{"a","b\"c"}`: a text[] literal, every element quoted.
-TYPQ_DECL std::string text_array_literal(const std::vector<std::string_view>& items)
+TYPQ_DECL std::string text_array_literal(const std::vector<std::string>& items)
 {
     std::string text = "{";
-    for (const std::string_view item : items) {
+    for (const std::string& item : items) {
         if (text.size() > 1)
             text += ',';
         text += '"';
@@ -8154,13 +9321,6 @@ TYPQ_DECL std::string oid_array_literal(const std::vector<oid>& items)
     return text + "}";
 }
 
-// Runs a catalog query with one text parameter; text results.
-TYPQ_DECL result_handle catalog_query(PGconn* conn, const char* statement, const std::string& parameter)
-{
-    const char* const values[] = {parameter.c_str()};
-    return exec_params(conn, statement, param_span{1, nullptr, values, nullptr, nullptr}, true);
-}
-
 TYPQ_DECL oid catalog_oid(const PGresult* result, int row, int column)
 {
     return static_cast<oid>(static_cast<std::uint32_t>(std::strtoul(PQgetvalue(result, row, column), nullptr, 10)));
@@ -8172,64 +9332,102 @@ TYPQ_DECL bool is_text_send_function(std::string_view name) noexcept
     return name == "textsend" || name == "varcharsend" || name == "bpcharsend" || name == "namesend";
 }
 
-TYPQ_DECL const type_registry* catalog_source::look_up(const std::vector<std::string_view>& names,
-    const std::vector<oid>& oids)
+TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids)
+    : session_(s),
+      next_(s.registry ? std::make_shared<type_registry>(*s.registry) : std::make_shared<type_registry>()),
+      names_(std::move(names))
 {
-    auto next = *registry_ ? std::make_shared<type_registry>(**registry_) : std::make_shared<type_registry>();
-    std::vector<oid> wanted;
     for (const oid id : oids)
-        want(*next, wanted, id);
-    if (!names.empty()) {
-        const result_handle found = catalog_query(conn_,
-            "SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names));
-        for (int row = 0; row < PQntuples(found.get()); ++row) {
-            const oid id = catalog_oid(found.get(), row, 1);
-            next->add_name(PQgetvalue(found.get(), row, 0), id);
-            if (id != oid::unspecified && !next->find(id))  // a name may name a built-in type too
-                wanted.push_back(id);
+        want(id);
+    if (names_.empty())
+        stage_ = stage::types;
+    else
+        send("SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names_));
+}
+
+TYPQ_DECL void catalog_op::send(const char* statement, const std::string& parameter)
+{
+    PGconn* conn = session_.usable();
+    const char* const values[] = {parameter.c_str()};
+    if (!PQsendQueryParams(conn, statement, 1, nullptr, values, nullptr, nullptr, 0))
+        session_.send_failed();
+    results_ = collect();
+}
+
+TYPQ_DECL io catalog_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    for (;;) {
+        switch (stage_) {
+        case stage::names:
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            read_names(results_.take(conn).get());
+            stage_ = stage::types;
+            continue;
+        case stage::types:
+            // Each round also asks for the types the last round's refer to; a chain of nested
+            // composites and domains is short, and the bound keeps a hostile catalog finite.
+            if (asked_.empty()) {
+                if (wanted_.empty() || rounds_ == 32) {
+                    session_.registry = next_;
+                    stage_ = stage::done;
+                    continue;
+                }
+                ++rounds_;
+                asked_.swap(wanted_);
+                send("SELECT t.oid, format_type(t.oid, NULL), t.typtype, t.typarray, "
+                     "CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END, t.typbasetype, "
+                     "coalesce((SELECT p.prosrc FROM pg_proc p WHERE p.oid = t.typsend), ''), a.attname, a.atttypid "
+                     "FROM pg_type t LEFT JOIN pg_attribute a "
+                     "ON a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped "
+                     "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
+                    oid_array_literal(asked_));
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            read_types(results_.take(conn).get());
+            asked_.clear();
+            continue;
+        case stage::done:
+            return io::none;
         }
     }
-    // Each round also asks for the types the last round's refer to; a chain of nested
-    // composites and domains is short, and the bound keeps a hostile catalog finite.
-    for (int round = 0; round < 32 && !wanted.empty(); ++round) {
-        std::vector<oid> asked;
-        asked.swap(wanted);
-        read_types(*next, asked, wanted);
-    }
-    *registry_ = next;
-    return next.get();
 }
 
-TYPQ_DECL void catalog_source::want(const type_registry& registry, std::vector<oid>& wanted, oid id)
+TYPQ_DECL void catalog_op::read_names(const PGresult* found)
 {
-    if (is_builtin_type(id) || registry.find(id) || registry.is_missing(id))
+    for (int row = 0; row < PQntuples(found); ++row) {
+        const oid id = catalog_oid(found, row, 1);
+        next_->add_name(PQgetvalue(found, row, 0), id);
+        if (id != oid::unspecified && !next_->find(id))  // a name may name a built-in type too
+            wanted_.push_back(id);
+    }
+}
+
+TYPQ_DECL void catalog_op::want(oid id)
+{
+    if (detail::is_builtin_type(id) || next_->find(id) || next_->is_missing(id))
         return;
-    for (const oid already : wanted)
+    for (const oid already : wanted_)
         if (already == id)
             return;
-    wanted.push_back(id);
+    wanted_.push_back(id);
 }
 
-TYPQ_DECL void catalog_source::read_types(type_registry& registry, const std::vector<oid>& asked, std::vector<oid>& wanted)
+TYPQ_DECL void catalog_op::read_types(const PGresult* rows)
 {
-    const result_handle found = catalog_query(conn_,
-        "SELECT t.oid, format_type(t.oid, NULL), t.typtype, t.typarray, "
-        "CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE 0 END, t.typbasetype, "
-        "coalesce((SELECT p.prosrc FROM pg_proc p WHERE p.oid = t.typsend), ''), a.attname, a.atttypid "
-        "FROM pg_type t LEFT JOIN pg_attribute a "
-        "ON a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT a.attisdropped "
-        "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
-        oid_array_literal(asked));
-    const PGresult* rows = found.get();
     std::shared_ptr<type_info> info;
     const auto finish = [&] {
         if (!info)
             return;
-        want(registry, wanted, info->element);
-        want(registry, wanted, info->base);
+        want(info->element);
+        want(info->base);
         for (const type_attribute& attribute : info->attributes)
-            want(registry, wanted, attribute.type);
-        registry.add(std::move(info));
+            want(attribute.type);
+        next_->add(std::move(info));
         info.reset();
     };
     for (int row = 0; row < PQntuples(rows); ++row) {
@@ -8249,120 +9447,631 @@ TYPQ_DECL void catalog_source::read_types(type_registry& registry, const std::ve
             info->attributes.push_back({PQgetvalue(rows, row, 7), catalog_oid(rows, row, 8)});
     }
     finish();
-    for (const oid id : asked)
-        if (!registry.find(id))
-            registry.add_missing(id);
+    for (const oid id : asked_)
+        if (!next_->find(id))
+            next_->add_missing(id);
 }
 
 #endif  // TYPQ_DEFINITIONS
 
-}  // namespace typq::detail
+}  // namespace typq::engine
 
-#endif  // TYPQ_DETAIL_CATALOG_HPP
-// ----- end <typq/detail/catalog.hpp> -----
-// ----- begin <typq/detail/params.hpp> -----
+#endif  // TYPQ_ENGINE_CATALOG_HPP
+// ----- end <typq/engine/catalog.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr
+#include <optional>     // the catalog lookup in progress
+#include <string>       // the deallocation script
+#include <string_view>  // SQLSTATEs
+#include <utility>      // std::move
+
+namespace typq::engine {
+
+/// Encodes a statement's parameters into a bind buffer. A pass: it may be made again after types
+/// it asked for were looked up (see type_misses).
+struct binder {
+    const void* context = nullptr;
+    void (*bind)(const void* context, bind_buffer& out, const server_types& types) = nullptr;
+};
+
+/// Makes the column plan of a row type (a pass, too), and copies plans to and from a prepared
+/// statement, which keeps one per row type and result format.
+struct planner {
+    const void* key = nullptr;  // the row type and result format, as an address unique to them
+    void* plan = nullptr;       // the column_plan<Row> to fill
+    void (*make)(void* plan, const PGresult* source, const plan_source& how, const server_types& types) = nullptr;
+    std::shared_ptr<const void> (*share)(const void* plan) = nullptr;
+    void (*assign)(void* plan, const void* shared) = nullptr;
+};
+
+/// A statement prepared by the program (typq::prepared): its text and parameter types, and the
+/// server's statement, replaced when DDL invalidates it (null until prepared again).
+struct prepared_slot {
+    std::string text;
+    std::vector<Oid> types;
+    std::shared_ptr<prepared_statement> statement;
+    std::weak_ptr<session> owner;
+};
+
+/// What one statement is.
+struct statement_request {
+    const char* text = nullptr;  // NUL-terminated, as sent (a named statement: rewritten with $N)
+    std::size_t size = 0;
+    bool script = false;         // no parameters: the simple query protocol, several statements allowed
+    format results = format::binary;
+    prepared_slot* prepared = nullptr;  // run as this prepared statement
+    binder bind;
+    planner plan;                // plan.make null: the rows are not read
+    bool prepare_only = false;   // prepare (and describe) `prepared`, run nothing
+};
+
+/// The error `result` reports means the statement prepared under this name is gone or stale:
+/// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
+/// server no longer has it (26000).
+TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept;
+
+/// One statement as an operation: step() until io::none, then read result().
+class statement_op {
+public:
+    statement_op(session& s, statement_request request) : session_(s), request_(std::move(request)) {}
+
+    TYPQ_DECL io step(io ready);
+
+    /// The statement's (successful) result; its plan is in the request's planner.
+    [[nodiscard]] result_handle& result() noexcept { return result_; }
+    /// What the plan's column names point into when it came from a prepared statement.
+    [[nodiscard]] std::shared_ptr<const void> plan_keeper() const noexcept { return keeper_; }
+
+private:
+    enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
+
+    TYPQ_DECL stage route();
+    TYPQ_DECL void send_deallocations();
+    TYPQ_DECL stage finish_execution();
+    [[nodiscard]] statement_key key() const noexcept
+    {
+        return {std::string_view(request_.text, request_.size), session_.params.types(),
+            static_cast<std::size_t>(session_.params.count())};
+    }
+
+    session& session_;
+    statement_request request_;
+    stage stage_ = stage::deallocate;
+    stage after_look_up_ = stage::bind;
+    bool sent_ = false;              // the current stage's command has been sent
+    bool cached_ = false;            // statement_ belongs to the session's cache
+    bool retried_ = false;           // run again once after its prepared statement was invalidated
+    int look_ups_ = 0;
+    collect results_;
+    std::optional<catalog_op> look_up_;
+    std::shared_ptr<prepared_statement> statement_;  // the prepared statement it runs as, if any
+    result_handle result_;
+    std::shared_ptr<const void> keeper_;
+};
+
+/// Runs a pass (binding, planning) that may ask for types the session has not looked up: with
+/// them recorded instead, a pass that recorded any is discarded, whatever it did, and a catalog
+/// lookup is started; true when the pass counts.
+template <class Pass>
+bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_ups, Pass&& pass)
+{
+    type_misses misses(s.registry.get());
+    // The last allowed pass looks nothing up: what is still missing is then an error.
+    const bool last = look_ups >= 8;
+    const server_types types(s.registry.get(), last ? nullptr : &misses);
+    try {
+        pass(types);
+    }
+    catch (const conversion_error&) {
+        if (misses.empty())
+            throw;
+    }
+    if (misses.empty())
+        return true;
+    ++look_ups;
+    look_up.emplace(s, std::move(misses.names()), std::move(misses.oids()));
+    return false;
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
+{
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (!state)
+        return false;
+    const std::string_view sqlstate(state);
+    if (sqlstate == "26000")
+        return true;
+    if (sqlstate != "0A000")
+        return false;
+    // The function that raises it, which a translated message does not change.
+    const char* function = PQresultErrorField(result, PG_DIAG_SOURCE_FUNCTION);
+    const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    return (function && std::string_view(function) == "RevalidateCachedQuery")
+        || (message && std::string_view(message) == "cached plan must not change result type");
+}
+
+TYPQ_DECL void statement_op::send_deallocations()
+{
+    std::string script;
+    for (const std::string& name : session_.deallocations->take()) {
+        script += script.empty() ? "DEALLOCATE " : "; DEALLOCATE ";
+        script += name;
+    }
+    session_.sent(PQsendQuery(session_.native(), script.c_str()));
+}
+
+TYPQ_DECL statement_op::stage statement_op::route()
+{
+    if (request_.script)
+        return stage::script;
+    if (request_.prepared) {
+        statement_ = request_.prepared->statement;
+        return statement_ ? stage::execute : stage::prepare;
+    }
+    const connection_options& options = session_.options();
+    if (!options.prepare_threshold || options.statement_cache_size == 0)
+        return stage::unprepared;
+    const statement_key k = key();
+    if ((statement_ = session_.statements.find(k))) {
+        cached_ = true;
+        return stage::execute;
+    }
+    if (session_.statements.count(k, options.prepare_threshold, options.statement_cache_size)) {
+        cached_ = true;
+        return stage::prepare;
+    }
+    return stage::unprepared;
+}
+
+TYPQ_DECL io statement_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    for (;;) {
+        switch (stage_) {
+        case stage::deallocate:
+            // Statements evicted or dropped since the last one are deallocated first, outside a
+            // transaction block only: an error there (a statement the server no longer has)
+            // would abort the program's transaction.
+            if (!sent_) {
+                if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
+                    stage_ = stage::bind;
+                    continue;
+                }
+                send_deallocations();
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            (void)results_.take_unchecked();  // what failed there is already gone
+            sent_ = false;
+            stage_ = stage::bind;
+            continue;
+
+        case stage::bind:
+            if (request_.bind.bind) {
+                const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
+                    session_.params.clear();
+                    request_.bind.bind(request_.bind.context, session_.params, types);
+                });
+                if (!bound) {
+                    stage_ = stage::look_up;
+                    after_look_up_ = stage::bind;
+                    continue;
+                }
+            }
+            else
+                session_.params.clear();
+            check_message_sizes(session_.params, request_.size, 16);
+            stage_ = route();
+            continue;
+
+        case stage::look_up:
+            if (const io wanted = look_up_->step(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            look_up_.reset();
+            stage_ = after_look_up_;
+            continue;
+
+        case stage::script:
+            if (!sent_) {
+                session_.sent(PQsendQuery(conn, request_.text));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            if (results_.discarded_statements())
+                session_.statements.clear_discarded();
+            result_ = results_.take(conn);
+            stage_ = stage::done;
+            continue;
+
+        case stage::unprepared:
+            if (!sent_) {
+                bind_buffer& p = session_.params;
+                session_.sent(PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+                    p.formats(), static_cast<int>(request_.results)));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            result_ = results_.take(conn);
+            sent_ = false;
+            stage_ = stage::plan;
+            continue;
+
+        case stage::prepare:
+            if (!sent_) {
+                const statement_key k = key();
+                if (request_.prepare_only)
+                    request_.prepared->types.assign(k.types, k.types + k.count);
+                const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
+                const std::vector<Oid> types = request_.prepared ? request_.prepared->types
+                                                                 : std::vector<Oid>(k.types, k.types + k.count);
+                statement_ = std::make_shared<prepared_statement>(session_.next_statement_name(), std::string(text),
+                    types, session_.deallocations);
+                session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
+                    static_cast<int>(statement_->types.size()), statement_->types.data()));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
+            statement_->prepared = true;
+            stage_ = stage::describe;
+            continue;
+
+        case stage::describe:
+            if (!sent_) {
+                session_.sent(PQsendDescribePrepared(conn, statement_->name.c_str()));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            statement_->description = results_.take(conn);
+            if (request_.prepared)
+                request_.prepared->statement = statement_;
+            else if (cached_)
+                session_.statements.add(key(), statement_, session_.options().statement_cache_size);
+            stage_ = request_.prepare_only ? stage::done : stage::execute;
+            continue;
+
+        case stage::execute:
+            if (!sent_) {
+                bind_buffer& p = session_.params;
+                session_.sent(PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
+                    p.formats(), static_cast<int>(request_.results)));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            stage_ = finish_execution();
+            continue;
+
+        case stage::plan:
+            if (request_.plan.make) {
+                planner& p = request_.plan;
+                // A prepared statement has each row type's plan, made from its description.
+                if (statement_) {
+                    if (const void* made = statement_->plan(p.key)) {
+                        p.assign(p.plan, made);
+                        keeper_ = statement_;
+                        stage_ = stage::done;
+                        continue;
+                    }
+                }
+                const PGresult* source = statement_ ? statement_->description.get() : result_.get();
+                const plan_source how{request_.results, statement_ != nullptr};
+                const bool planned = pass_with_types(session_, look_up_, look_ups_,
+                    [&](const server_types& types) { p.make(p.plan, source, how, types); });
+                if (!planned) {
+                    stage_ = stage::look_up;
+                    after_look_up_ = stage::plan;
+                    continue;
+                }
+                if (statement_) {
+                    statement_->plans.emplace_back(p.key, p.share(p.plan));
+                    keeper_ = statement_;
+                }
+            }
+            stage_ = stage::done;
+            continue;
+
+        case stage::done:
+            return io::none;
+        }
+    }
+}
+
+// After a prepared statement ran: its result, or, when DDL invalidated the statement, the
+// statement prepared again and run once more (outside a transaction block, where nothing the
+// failed run did can remain; inside one the error reaches the program, whose transaction the
+// server has aborted, and the next run prepares it again).
+TYPQ_DECL statement_op::stage statement_op::finish_execution()
+{
+    result_handle failed = results_.take_unchecked();
+    if (failed && is_error_result(failed.get()) && invalidates_statement(failed.get())
+        && PQstatus(session_.native()) == CONNECTION_OK) {
+        if (PQresultErrorField(failed.get(), PG_DIAG_SQLSTATE) == std::string_view("26000"))
+            session_.statements.clear_discarded();  // the server dropped them all, most likely
+        else if (cached_)
+            session_.statements.forget(key());
+        if (request_.prepared)
+            request_.prepared->statement.reset();
+        statement_.reset();
+        if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
+            retried_ = true;
+            return stage::prepare;
+        }
+    }
+    results_ = collect();
+    result_ = check_result(session_.native(), std::move(failed));
+    return stage::plan;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_STATEMENT_HPP
+// ----- end <typq/engine/statement.hpp> -----
+
+#include <memory>  // std::shared_ptr
+#include <string>  // the statement's text
+
+namespace typq {
+
+class connection;
+
+/// A statement prepared on the server by `conn.prepare<Args...>(sql)`: the server has parsed it
+/// and described its result once, and runs it with `Args` (converted from the arguments given)
+/// without parsing or planning it again. Pass it in place of the SQL to execute, query,
+/// query_one, query_opt and query_value of the connection that prepared it. A row type is
+/// checked against the statement's columns on its first use with that row type, then never again.
+///
+/// Copies share the one server statement; it is deallocated when the last copy (and the last
+/// result read through it) is gone. When DDL changes the statement's result columns, the
+/// statement is prepared again: outside a transaction block the run that found out is retried
+/// once, inside one its error (the server's) reaches the caller.
+///
+/// @par Example
+/// ```
+/// auto by_id = conn.prepare<std::int64_t>("SELECT id, name FROM users WHERE id = $1");
+/// user u = conn.query_one<user>(by_id, 42);
+/// ```
+template <class... Args>
+class prepared {
+public:
+    /// The statement as the server has it (named placeholders rewritten as $N).
+    [[nodiscard]] const std::string& text() const noexcept { return slot_->text; }
+    /// The name the server knows it by, or empty while it is not prepared (after invalidation).
+    [[nodiscard]] std::string name() const { return slot_->statement ? slot_->statement->name : std::string(); }
+
+private:
+    friend class connection;
+    prepared(const basic_sql<Args...>& statement, std::shared_ptr<engine::prepared_slot> slot)
+        : statement_(statement), slot_(std::move(slot))
+    {
+    }
+
+    // The checked statement, for its named parameters' fields; its text is not read again (it
+    // may have pointed into a typq::runtime string that is gone): slot_ has the text.
+    basic_sql<Args...> statement_;
+    std::shared_ptr<engine::prepared_slot> slot_;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_PREPARED_HPP
+// ----- end <typq/prepared.hpp> -----
+// ----- begin <typq/connection.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/params.hpp: encoding a statement's arguments into stack arrays of OIDs, lengths and
-// formats plus one reusable byte buffer, the layout PQexecParams takes.
+// typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
+// family that binds typed parameters and reads typed rows, both in binary format. Every statement
+// runs through the engine (typq/engine/): the connection only supplies the driver that waits,
+// poll() on its socket.
 
-#ifndef TYPQ_DETAIL_PARAMS_HPP
-#define TYPQ_DETAIL_PARAMS_HPP
+#ifndef TYPQ_CONNECTION_HPP
+#define TYPQ_CONNECTION_HPP
+
+// ----- begin <typq/engine/query.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/query.hpp: what the typed front ends (typq::connection, and later the asynchronous
+// connection) give the one statement path: a binder made from a checked statement and its
+// arguments, a planner made for a row type, and the rules that turn a statement's result into
+// what query_one, query_opt and query_value return. Templates stay this thin; the rest is
+// statement_op's.
+
+#ifndef TYPQ_ENGINE_QUERY_HPP
+#define TYPQ_ENGINE_QUERY_HPP
 
 
 #include <libpq-fe.h>
 
-#include <array>        // the per-parameter arrays
-#include <climits>      // INT_MAX: libpq's lengths are int
-#include <cstddef>      // std::size_t
-#include <string>       // the byte buffer
-#include <string_view>  // field names in messages
+#include <cstddef>   // std::size_t
+#include <memory>    // std::make_shared
+#include <optional>  // query_opt
+#include <utility>   // std::index_sequence
 
-namespace typq::detail {
+namespace typq::engine {
 
-template <std::size_t N>
-struct param_block {
-    std::array<Oid, N> types{};
-    std::array<const char*, N> values{};
-    std::array<int, N> lengths{};
-    std::array<int, N> formats{};
-    std::array<std::size_t, N> offsets{};
+/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&), which
+/// must outlive it.
+template <class Bind>
+binder make_binder(const Bind& bind) noexcept
+{
+    return {&bind, [](const void* context, bind_buffer& out, const server_types& types) {
+                (*static_cast<const Bind*>(context))(out, types);
+            }};
+}
 
-    /// Points each value into `buffer`, now that it will not grow again.
-    param_span finish(const std::string& buffer, std::size_t count) noexcept
+/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
+template <class... Args>
+auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+{
+    return [&statement, &args...](bind_buffer& out, const server_types& types) {
+        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
+            const auto& row = (args, ...);
+            using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
+            const std::size_t count = statement.parameter_count();
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t field = statement.parameter_field(k);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((I == field ? out.add(traits::template field<I>(row), types,
+                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
+                                 : void()),
+                        ...);
+                }(std::make_index_sequence<traits::size>{});
+            }
+        }
+        else
+            (out.add(args, types), ...);
+    };
+}
+
+/// Binds NULLs of the types a statement's parameters have: all that preparing it needs.
+template <class... Args>
+auto bind_types(const basic_sql<Args...>& statement)
+{
+    return [&statement](bind_buffer& out, const server_types& types) {
+        if constexpr (basic_sql<Args...>::named) {
+            using traits = detail::row_traits<Args...>;
+            const std::size_t count = statement.parameter_count();
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t field = statement.parameter_field(k);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((I == field ? out.add_null<std::remove_cv_t<typename traits::template field_type<I>>>(types,
+                                       detail::field_name<Args..., I>)
+                                 : void()),
+                        ...);
+                }(std::make_index_sequence<traits::size>{});
+            }
+        }
+        else
+            (out.add_null<Args>(types), ...);
+    };
+}
+
+/// The request for `statement`: its text as sent (a named statement is rewritten with $N into
+/// the session's buffer, which the caller's lease keeps to itself) and its binder.
+template <class... Args>
+statement_request make_request(session& s, const basic_sql<Args...>& statement, const binder& bind, format results)
+{
+    statement_request request;
+    if constexpr (basic_sql<Args...>::named) {
+        s.text.clear();
+        statement.write_positional(s.text);
+        request.text = s.text.c_str();
+        request.size = s.text.size();
+    }
+    else {
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+    }
+    request.results = results;
+    request.bind = bind;
+    return request;
+}
+
+// An address unique to each row type and result format: the key of its plans in a prepared
+// statement.
+template <class Row, format Results>
+inline constexpr char plan_key = 0;
+
+/// Where a statement's column plan for `Row` is made.
+template <class Row>
+struct row_plan {
+    column_plan<Row> plan;
+
+    template <format Results>
+    planner make_planner() noexcept
     {
-        for (std::size_t i = 0; i < count; ++i)
-            values[i] = lengths[i] < 0 ? nullptr : buffer.data() + offsets[i];
-        return {static_cast<int>(count), types.data(), values.data(), lengths.data(), formats.data()};
+        planner p;
+        p.key = &plan_key<Row, Results>;
+        p.plan = &plan;
+        p.make = [](void* out, const PGresult* source, const plan_source& how, const server_types& types) {
+            *static_cast<column_plan<Row>*>(out) = plan_columns<Row>(source, how, types);
+        };
+        p.share = [](const void* made) -> std::shared_ptr<const void> {
+            return std::make_shared<const column_plan<Row>>(*static_cast<const column_plan<Row>*>(made));
+        };
+        p.assign = [](void* out, const void* shared) {
+            *static_cast<column_plan<Row>*>(out) = *static_cast<const column_plan<Row>*>(shared);
+        };
+        return p;
     }
 };
 
-// "parameter $2 (std::string)" or "parameter $1 (field "email" (std::string))".
-template <class T>
-std::string describe_parameter(std::size_t index, std::string_view field)
+/// The only row of `rows`, decoded by `plan`.
+/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
+template <class Row>
+typename detail::row_traits<Row>::value_type one_row(const PGresult* rows, const column_plan<Row>& plan,
+    const server_types& types, const char* function)
 {
-    std::string text = "parameter $" + std::to_string(index + 1) + " (";
-    if (!field.empty()) {
-        text += "field \"";
-        text += field;
-        text += "\", ";
-    }
-    return text + type_name<T>() + ")";
+    if (const int count = PQntuples(rows); count != 1)
+        detail::throw_row_count(function, "exactly one row", count);
+    return decode_row<Row>(rows, 0, plan, &types);
 }
 
-/// Encodes `value` as parameter `index`: NULL, or its bytes appended to `buffer` (text-format
-/// parameters get the NUL terminator libpq expects). `types` resolves server-defined types.
-template <class T, std::size_t N>
-void encode_param(param_block<N>& block, std::size_t index, const T& value, std::string& buffer,
-    const server_types& types, std::string_view field = {})
+/// The row of `rows`, or std::nullopt when there is none.
+/// @throws typq::too_many_rows when there are more.
+template <class Row>
+std::optional<typename detail::row_traits<Row>::value_type> optional_row(const PGresult* rows,
+    const column_plan<Row>& plan, const server_types& types)
 {
-    using adapter = type<T>;
-    block.formats[index] = static_cast<int>(param_format_of<T>());
-    const std::size_t start = buffer.size();
-    try {
-        block.types[index] = static_cast<Oid>(param_oid_of<T>(types));
-        if constexpr (sends_null<T>) {
-            if (adapter::is_null(value)) {
-                block.lengths[index] = -1;
-                return;
-            }
-        }
-        writer out(buffer, &types);
-        adapter::encode(value, out);
-    }
-    catch (const conversion_error& e) {
-        throw conversion_error(describe_parameter<T>(index, field) + ": " + e.what(),
-            conversion_site{{}, e.sql_type(), std::string(field), type_name<T>()});
-    }
-    const std::size_t size = buffer.size() - start;
-    if (size > static_cast<std::size_t>(INT_MAX))
-        throw conversion_error(describe_parameter<T>(index, field) + " is larger than libpq can send (2 GiB)",
-            conversion_site{{}, std::string(adapter::sql_type), std::string(field), type_name<T>()});
-    if constexpr (param_format_of<T>() == format::text)
-        buffer.push_back('\0');
-    block.offsets[index] = start;
-    block.lengths[index] = static_cast<int>(size);
+    const int count = PQntuples(rows);
+    if (count == 0)
+        return std::nullopt;
+    if (count != 1)
+        detail::throw_row_count("query_opt", "at most one row", count);
+    return decode_row<Row>(rows, 0, plan, &types);
 }
 
-}  // namespace typq::detail
+}  // namespace typq::engine
 
-#endif  // TYPQ_DETAIL_PARAMS_HPP
-// ----- end <typq/detail/params.hpp> -----
-
-#include <boost/pfr/core.hpp>
+#endif  // TYPQ_ENGINE_QUERY_HPP
+// ----- end <typq/engine/query.hpp> -----
 
 #include <libpq-fe.h>
 
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
-#include <memory>       // std::shared_ptr: the type registry
+#include <memory>       // std::shared_ptr: the session
 #include <optional>     // query_opt, parameter_status
-#include <string>       // conninfo, buffers
+#include <string>       // names
 #include <string_view>  // conninfo, names
-#include <utility>      // std::move, std::index_sequence
+#include <type_traits>  // std::type_identity_t
+#include <utility>      // std::move
 
 namespace typq {
 
 class transaction;
+
+namespace detail {
+template <class Statement>
+inline constexpr bool is_prepared = false;
+template <class... P>
+inline constexpr bool is_prepared<prepared<P...>> = true;
+}  // namespace detail
 
 /// What a connection can do now.
 enum class connection_state {
@@ -8380,30 +10089,41 @@ enum class transaction_status {
     unknown,         ///< the connection is closed or broken
 };
 
-/// One connection to a PostgreSQL server. Move-only; closes in its destructor. Not thread-safe:
-/// use one connection from one thread at a time.
+/// One connection to a PostgreSQL server. Move-only; closes in its destructor. Used by one thread
+/// at a time (a second thread's statement is refused with typq::usage_error); only cancel() may
+/// be called from another thread while a statement runs.
 ///
 /// Parameters travel in binary with the OID their C++ type implies, except strings, which travel
 /// as text with OID 0 so that the server infers their type. Results are read in binary.
+/// A statement run often enough is prepared on the server (see connection_options).
 class connection {
 public:
     /// Connects with a conninfo string (`"host=db dbname=app"`) or URI (`"postgresql:///app"`);
     /// libpq's `PG*` environment variables fill in what it leaves out (`""` uses only them).
     /// The client encoding is always UTF-8.
     /// @throws typq::connection_error when the connection cannot be made.
-    explicit connection(std::string_view conninfo);
+    explicit connection(std::string_view conninfo, const connection_options& options = {});
 
+    /// Moves the connection; what refers to it (a typq::transaction, a typq::prepared) follows it.
     connection(connection&&) noexcept = default;
-    connection& operator=(connection&&) noexcept = default;
+    /// Closes this connection, then takes `other`'s.
+    connection& operator=(connection&& other) noexcept
+    {
+        if (this != &other) {
+            close();
+            session_ = std::move(other.session_);
+        }
+        return *this;
+    }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
-    ~connection() = default;
+    ~connection() { close(); }
 
     /// Closes the connection; a closed connection refuses further work. Closing twice is harmless.
     void close() noexcept
     {
-        cancel_.reset();
-        conn_.reset();
+        if (session_)
+            session_->close();
     }
 
     /// Asks the server to cancel the statement this connection is running, if any; the statement
@@ -8415,16 +10135,17 @@ public:
 
     [[nodiscard]] connection_state state() const noexcept
     {
-        if (!conn_)
+        if (!session_ || session_->closed())
             return connection_state::closed;
-        return PQstatus(conn_.get()) == CONNECTION_OK ? connection_state::open : connection_state::broken;
+        return session_->broken() ? connection_state::broken : connection_state::open;
     }
 
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
-        if (!conn_)
+        PGconn* conn = native_handle();
+        if (!conn)
             return typq::transaction_status::unknown;
-        switch (PQtransactionStatus(conn_.get())) {
+        switch (PQtransactionStatus(conn)) {
         case PQTRANS_IDLE: return typq::transaction_status::idle;
         case PQTRANS_ACTIVE: return typq::transaction_status::active;
         case PQTRANS_INTRANS: return typq::transaction_status::in_transaction;
@@ -8434,16 +10155,16 @@ public:
     }
 
     /// The server's version as a number: 150018 for 15.18.
-    [[nodiscard]] int server_version() const { return PQserverVersion(usable()); }
+    [[nodiscard]] int server_version() const { return PQserverVersion(open_handle()); }
 
     /// The process ID of the server process serving this connection.
-    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable()); }
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
 
     /// A parameter the server reports (`"server_version"`, `"TimeZone"`, `"client_encoding"`,
     /// `"standard_conforming_strings"`...), or std::nullopt when it reports no such parameter.
     [[nodiscard]] std::optional<std::string> parameter_status(std::string_view name) const
     {
-        const char* value = PQparameterStatus(usable(), std::string(name).c_str());
+        const char* value = PQparameterStatus(open_handle(), std::string(name).c_str());
         return value ? std::optional<std::string>(value) : std::nullopt;
     }
 
@@ -8454,10 +10175,21 @@ public:
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
     /// dropping and re-creating a type that this connection has used, whose OID has changed.
-    void clear_type_cache() noexcept { registry_.reset(); }
+    void clear_type_cache() noexcept
+    {
+        if (session_)
+            session_->registry.reset();
+    }
 
-    /// The libpq connection, for what typq does not wrap; owned by this object.
-    [[nodiscard]] PGconn* native_handle() const noexcept { return conn_.get(); }
+    /// The libpq connection, for what typq does not wrap; owned by this object. It is in
+    /// non-blocking mode (PQsetnonblocking).
+    [[nodiscard]] PGconn* native_handle() const noexcept { return session_ ? session_->native() : nullptr; }
+
+    /// Prepares `statement` on the server for parameters of types `Args` (converted from the
+    /// arguments given when it runs), and describes its result; see typq::prepared.
+    /// @throws typq::server_error when the server cannot prepare it (a syntax error, a missing table).
+    template <class... Args>
+    [[nodiscard]] prepared<Args...> prepare(std::type_identity_t<basic_sql<Args...>> statement);
 
     /// Runs `statement` with `args` and returns the number of rows it affected (0 for commands
     /// without a count). Without arguments the text may hold several statements (a script), run
@@ -8467,12 +10199,7 @@ public:
     template <class... Args>
     std::uint64_t execute(sql<Args...> statement, Args&&... args)
     {
-        if constexpr (sizeof...(Args) == 0)
-            return detail::affected_rows(detail::exec_script(usable(), statement.c_str()).get());
-        else {
-            auto lookup = type_lookup();
-            return detail::affected_rows(run(false, lookup.types(), statement, args...).get());
-        }
+        return affected(statement, args...);
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -8481,10 +10208,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] result<Row> query(sql<Args...> statement, Args&&... args)
     {
-        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
-                                             "std::tuple<...>, or a type with a typq::type<T>");
-        auto lookup = type_lookup();
-        return result<Row>(run(false, lookup.types(), statement, args...), false, lookup.types(), registry_);
+        return rows<Row, format::binary>(statement, args...);
     }
 
     /// Runs `statement` and returns its only row.
@@ -8494,9 +10218,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
     {
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return one_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
+        return one<Row, format::binary>("query_one", statement, args...);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -8504,9 +10226,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
     {
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return optional_row<Row>(run(false, lookup.types(), statement, args...), false, lookup.types());
+        return optional<Row, format::binary>(statement, args...);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -8518,7 +10238,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return query_one<T>(statement, std::forward<Args>(args)...);
+        return one<T, format::binary>("query_value", statement, args...);
     }
 
     /// The forms above with results in text format, for column types that have no binary form;
@@ -8527,76 +10247,80 @@ public:
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        auto lookup = type_lookup();
-        return result<Row>(run(true, lookup.types(), statement, args...), true);
+        return rows<Row, format::text>(statement, args...);
     }
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return one_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return one<Row, format::text>("query_one", statement, args...);
     }
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(
         text_results_t, sql<Args...> statement, Args&&... args)
     {
         check_text_row<Row>();
-        check_owning<Row>();
-        auto lookup = type_lookup();
-        return optional_row<Row>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return optional<Row, format::text>(statement, args...);
     }
     template <class T, class... Args>
     [[nodiscard]] T query_value(text_results_t, sql<Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         check_text_row<T>();
-        check_owning<T>();
-        auto lookup = type_lookup();
-        return one_row<T>(run(true, lookup.types(), statement, args...), true, lookup.types());
+        return one<T, format::text>("query_value", statement, args...);
+    }
+
+    /// The forms above, running a statement this connection prepared (see prepare()).
+    /// @throws typq::usage_error when another connection prepared it.
+    template <class... P>
+    std::uint64_t execute(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        return affected(statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] result<Row> query(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        return rows<Row, format::binary>(statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(const prepared<P...>& statement,
+        const std::type_identity_t<P>&... args)
+    {
+        return one<Row, format::binary>("query_one", statement, args...);
+    }
+    template <class Row, class... P>
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(const prepared<P...>& statement,
+        const std::type_identity_t<P>&... args)
+    {
+        return optional<Row, format::binary>(statement, args...);
+    }
+    template <class T, class... P>
+    [[nodiscard]] T query_value(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return one<T, format::binary>("query_value", statement, args...);
     }
 
 private:
     friend class transaction;
 
-    PGconn* usable() const;
-
-    // The server types a statement's parameters and result plan look up through (run() checks
-    // the connection before anything is looked up). Kept non-const by callers: its catalog source
-    // replaces the connection's registry when it learns a type.
-    detail::catalog_lookup type_lookup() noexcept { return {conn_.get(), registry_}; }
+    // The session, connected and able to run a statement. @throws as session::usable().
+    engine::session& usable_session() const
+    {
+        if (!session_)
+            throw connection_error("the connection is closed", true);
+        (void)session_->usable();
+        return *session_;
+    }
+    // The libpq connection, for what only reads its state. @throws when closed or broken.
+    TYPQ_DECL PGconn* open_handle() const;
 
     template <class Row>
     static constexpr void check_text_row()
     {
-        static_assert(detail::row_reads_text<Row>(),
+        static_assert(engine::row_reads_text<Row>(),
             "typq: with typq::text_results every column arrives as text: the row's fields must be std::string, "
             "std::string_view or std::optional of one");
-    }
-
-    template <class Row>
-    static typename detail::row_traits<Row>::value_type one_row(detail::result_handle handle, bool text,
-        const server_types& types)
-    {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
-        const int rows = PQntuples(handle.get());
-        if (rows != 1)
-            throw_row_count("query_one", "exactly one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
-    }
-
-    template <class Row>
-    static std::optional<typename detail::row_traits<Row>::value_type> optional_row(detail::result_handle handle, bool text,
-        const server_types& types)
-    {
-        const auto plan = detail::plan_columns<Row>(handle.get(), text, types);
-        const int rows = PQntuples(handle.get());
-        if (rows == 0)
-            return std::nullopt;
-        if (rows != 1)
-            throw_row_count("query_opt", "at most one row", rows);
-        return detail::decode_row<Row>(handle.get(), 0, plan, &types);
     }
 
     template <class Row>
@@ -8607,107 +10331,157 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    [[noreturn]] static void throw_row_count(const char* function, const char* wanted, int rows);
+    // What running a request left: the result, and what its plan's column names point into.
+    struct ran {
+        engine::result_handle result;
+        std::shared_ptr<const void> keeper;
+    };
 
-    // Encodes the arguments (or the struct's fields) and runs the statement with binary results.
+    // Runs `request` to its end on `s` with the poll() driver. The caller holds the session's lease.
+    TYPQ_DECL static ran run(engine::session& s, engine::statement_request& request);
+    ran run(engine::statement_request& request) { return run(*session_, request); }
+
+    // The request for a checked statement with its arguments, or for a prepared statement.
     template <class... Args>
-    detail::result_handle run(bool text_results, const server_types& types, const basic_sql<std::remove_cvref_t<Args>...>& statement,
-        const Args&... args)
+    engine::statement_request request_for(const basic_sql<Args...>& statement, const engine::binder& bind, format results)
     {
-        using statement_type = basic_sql<std::remove_cvref_t<Args>...>;
-        PGconn* conn = usable();
-        params_.clear();
-        detail::result_handle handle;
-        if constexpr (statement_type::named) {
-            const auto& row = (args, ...);
-            using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
-            detail::param_block<traits::size> block;
-            const std::size_t count = statement.parameter_count();
-            for (std::size_t k = 0; k < count; ++k) {
-                const std::size_t field = statement.parameter_field(k);
-                [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? detail::encode_param(block, k, boost::pfr::get<I>(row), params_, types,
-                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
-                                 : void()),
-                        ...);
-                }(std::make_index_sequence<traits::size>{});
-            }
-            rewritten_.clear();
-            statement.write_positional(rewritten_);
-            handle = detail::exec_params(conn, rewritten_.c_str(), block.finish(params_, count), text_results);
-        }
-        else {
-            detail::param_block<sizeof...(Args)> block;
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (detail::encode_param(block, I, args, params_, types), ...);
-            }(std::index_sequence_for<Args...>{});
-            handle = detail::exec_params(conn, statement.c_str(), block.finish(params_, sizeof...(Args)), text_results);
-        }
-        // Keep the buffer for the next statement, but not a one-off huge one.
-        if (params_.capacity() > (std::size_t{1} << 20))
-            params_ = std::string();
-        return handle;
+        return engine::make_request(*session_, statement, bind, results);
+    }
+    template <class... P>
+    engine::statement_request request_for(const prepared<P...>& statement, const engine::binder& bind, format results)
+    {
+        if (statement.slot_->owner.lock() != session_)
+            throw usage_error("a typq::prepared statement runs only on the connection that prepared it");
+        engine::statement_request request;
+        request.text = statement.slot_->text.c_str();
+        request.size = statement.slot_->text.size();
+        request.prepared = statement.slot_.get();
+        request.bind = bind;
+        request.results = results;
+        return request;
     }
 
-    detail::conn_handle conn_;
-    std::shared_ptr<const type_registry> registry_;  // server-defined types looked up so far; null: none
-    detail::cancel_handle cancel_;    // what cancel() sends; made when connecting
-    std::string params_;              // every parameter's bytes, reused from statement to statement
-    std::string rewritten_;           // a named statement rewritten with $N placeholders
-    std::size_t transaction_depth_ = 0;  // open typq::transaction objects (0: none; >1: savepoints)
+    template <class Statement, class... Args>
+    static auto binding(const Statement& statement, const Args&... args)
+    {
+        if constexpr (detail::is_prepared<Statement>)
+            return engine::bind_arguments(statement.statement_, args...);
+        else
+            return engine::bind_arguments(statement, args...);
+    }
+
+    template <class Statement, class... Args>
+    std::uint64_t affected(const Statement& statement, const Args&... args)
+    {
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), format::binary);
+        request.script = !detail::is_prepared<Statement> && sizeof...(Args) == 0;
+        return detail::affected_rows(run(request).result.get());
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    result<Row> rows(const Statement& statement, const Args&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        ran done = run(request);
+        return result<Row>(std::move(done.result), plan.plan, session_->registry, std::move(done.keeper));
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    typename detail::row_traits<Row>::value_type one(const char* function, const Statement& statement, const Args&... args)
+    {
+        check_owning<Row>();
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        const ran done = run(request);
+        const server_types types(session_->registry.get());
+        return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
+    }
+
+    template <class Row, format Results, class Statement, class... Args>
+    std::optional<typename detail::row_traits<Row>::value_type> optional(const Statement& statement, const Args&... args)
+    {
+        check_owning<Row>();
+        engine::lease hold(usable_session(), "a statement");
+        const auto bind = binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
+        request.plan = plan.template make_planner<Results>();
+        const ran done = run(request);
+        const server_types types(session_->registry.get());
+        return engine::optional_row<Row>(done.result.get(), plan.plan, types);
+    }
+
+    std::shared_ptr<engine::session> session_;  // null once moved from
 };
+
+template <class... Args>
+prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> statement)
+{
+    engine::lease hold(usable_session(), "a statement");
+    auto slot = std::make_shared<engine::prepared_slot>();
+    const auto bind = engine::bind_types(statement);
+    engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind), format::binary);
+    slot->text.assign(request.text, request.size);
+    slot->owner = session_;
+    request.prepared = slot.get();
+    request.prepare_only = true;
+    (void)run(request);
+    return prepared<Args...>(statement, std::move(slot));
+}
 
 // Compiled once under TYPQ_SEPARATE_COMPILATION.
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL connection::connection(std::string_view conninfo)
+TYPQ_DECL connection::connection(std::string_view conninfo, const connection_options& options)
+    : session_(std::make_shared<engine::session>(options))
 {
-    const std::string info(conninfo);
-    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-    // client_encoding after it overrides any the string names.
-    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
-    const char* const values[] = {info.c_str(), "UTF8", nullptr};
-    conn_.reset(PQconnectdbParams(keywords, values, 1));
-    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
-        throw connection_error(detail::libpq_message(conn_.get()), true);
-    // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
-    // Made now, while no other thread can be using the connection: cancel() only sends it.
-    cancel_.reset(PQgetCancel(conn_.get()));
+    session_->connect(conninfo);
+}
+
+TYPQ_DECL PGconn* connection::open_handle() const
+{
+    if (!session_ || session_->closed())
+        throw connection_error("the connection is closed", true);
+    if (session_->broken())
+        (void)session_->usable();  // throws, saying why
+    return session_->native();
+}
+
+TYPQ_DECL connection::ran connection::run(engine::session& s, engine::statement_request& request)
+{
+    engine::statement_op op(s, std::move(request));
+    engine::run(s.native(), op);
+    return {std::move(op.result()), op.plan_keeper()};
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
 {
-    detail::catalog_lookup lookup(usable(), registry_);  // lookup_type() runs nothing else: check here
-    const type_info* info = lookup.types().find(name);
+    engine::lease hold(usable_session(), "a statement");
+    if (!session_->registry || !session_->registry->find_name(name)) {
+        engine::catalog_op look_up(*session_, {std::string(name)}, {});
+        engine::run(session_->native(), look_up);
+    }
+    const server_types types(session_->registry.get());
+    const type_info* info = types.find(name);
     return info ? std::optional<type_info>(*info) : std::nullopt;
 }
 
 TYPQ_DECL void connection::cancel() const
 {
-    if (!cancel_)
+    if (!session_ || session_->closed())
         throw connection_error("cannot cancel: the connection is closed", true);
-    char message[256] = {};
-    if (!PQcancel(cancel_.get(), message, static_cast<int>(sizeof message)))
-        throw connection_error(std::string("cannot send the cancel request: ") + message, false);
-}
-
-TYPQ_DECL PGconn* connection::usable() const
-{
-    if (!conn_)
-        throw connection_error("the connection is closed", true);
-    if (PQstatus(conn_.get()) != CONNECTION_OK)
-        throw connection_error("the connection is broken: " + detail::libpq_message(conn_.get()), true);
-    return conn_.get();
-}
-
-[[noreturn]] TYPQ_DECL void connection::throw_row_count(const char* function, const char* wanted, int rows)
-{
-    const std::string message = std::string(function) + " expected " + wanted + ", the statement returned "
-        + std::to_string(rows);
-    if (rows == 0)
-        throw no_rows(message);
-    throw too_many_rows(message);
+    (void)session_->cancel();
 }
 
 #endif  // TYPQ_DEFINITIONS
@@ -8727,7 +10501,7 @@ TYPQ_DECL PGconn* connection::usable() const
 #include <libpq-fe.h>
 
 #include <cstddef>      // std::size_t
-#include <memory>       // std::make_shared for the client-side diagnostic
+#include <memory>       // std::shared_ptr: the session; std::make_shared for the client-side diagnostic
 #include <optional>     // transaction_options::isolation
 #include <string>       // statements
 #include <string_view>  // command tags
@@ -8747,7 +10521,9 @@ struct transaction_options {
 /// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
 /// destructor unless committed or rolled back. Constructed while another typq::transaction is open
 /// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
-/// Only the innermost open transaction may commit or roll back.
+/// Only the innermost open transaction may commit or roll back. A transaction follows its
+/// connection when the connection moves; once the connection is closed (or destroyed), the
+/// server has rolled the transaction back, and the transaction object does nothing more.
 ///
 /// @par Example
 /// ```
@@ -8761,9 +10537,9 @@ public:
     /// @throws typq::usage_error when a transaction was begun on `conn` outside typq::transaction,
     ///         or when a nested transaction asks for options (a savepoint cannot change them).
     explicit transaction(connection& conn, transaction_options options = {})
-        : conn_(&conn), depth_(conn.transaction_depth_ + 1)
+        : session_(conn.session_), depth_(session_ ? session_->transaction_depth + 1 : 1)
     {
-        PGconn* handle = conn.usable();
+        PGconn* handle = conn.usable_session().native();
         if (depth_ == 1) {
             if (PQtransactionStatus(handle) != PQTRANS_IDLE)
                 throw usage_error("a transaction is already open on this connection, begun outside typq::transaction");
@@ -8776,7 +10552,7 @@ public:
                 throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
         }
-        conn.transaction_depth_ = depth_;
+        session_->transaction_depth = depth_;
         active_ = true;
     }
 
@@ -8791,9 +10567,9 @@ public:
         if (!active_)
             return;
         active_ = false;
-        if (conn_->transaction_depth_ < depth_)
+        if (session_->transaction_depth < depth_)
             return;  // an enclosing transaction already ended this one
-        conn_->transaction_depth_ = depth_ - 1;
+        session_->transaction_depth = depth_ - 1;
         try {
             roll_back_to_start();
         }
@@ -8815,9 +10591,20 @@ public:
             end();
             return;
         }
-        // Whatever COMMIT answers, the transaction is over.
+        // Whatever COMMIT answers, the transaction is over: if it fails (a deferred constraint, a
+        // cancel request that lands on it) and leaves a transaction open, it is rolled back.
         end();
-        const auto tag = run("COMMIT");
+        engine::result_handle tag;
+        try {
+            tag = run("COMMIT");
+        }
+        catch (const connection_error&) {
+            throw;
+        }
+        catch (...) {
+            close_on_server();
+            throw;
+        }
         if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
             diagnostic d;
             d.sqlstate = "25P02";
@@ -8877,14 +10664,42 @@ private:
 
     void roll_back_to_start()
     {
-        if (PQtransactionStatus(conn_->usable()) == PQTRANS_IDLE)
+        if (PQtransactionStatus(session_->usable()) == PQTRANS_IDLE)
             return;  // ended by hand: nothing is left to roll back
         if (depth_ > 1) {
-            run("ROLLBACK TO SAVEPOINT " + savepoint_name());
-            run("RELEASE SAVEPOINT " + savepoint_name());
+            try {
+                run("ROLLBACK TO SAVEPOINT " + savepoint_name());
+                run("RELEASE SAVEPOINT " + savepoint_name());
+                return;
+            }
+            catch (const connection_error&) {
+                throw;
+            }
+            catch (const server_error&) {
+                // A cancel request landed on it: the enclosing transaction is aborted now, which
+                // its own end handles.
+                return;
+            }
         }
-        else
-            run("ROLLBACK");
+        close_on_server();
+    }
+
+    // Rolls back until no transaction block is open, whatever a cancel request that lands on the
+    // ROLLBACK does (it can be cancelled too; the next one finds nothing running to cancel).
+    void close_on_server()
+    {
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            if (PQtransactionStatus(session_->usable()) == PQTRANS_IDLE)
+                return;
+            try {
+                run("ROLLBACK");
+                return;
+            }
+            catch (const query_canceled&) {
+                if (attempt == 2)
+                    throw;
+            }
+        }
     }
 
     // libpq tracks the server's transaction state from every reply: no round trip. On a closed
@@ -8893,7 +10708,7 @@ private:
     {
         PGconn* handle = nullptr;
         try {
-            handle = conn_->usable();
+            handle = session_->usable();
         }
         catch (const connection_error&) {
             end();
@@ -8905,28 +10720,34 @@ private:
         }
     }
 
-    detail::result_handle run(const std::string& statement)
+    engine::result_handle run(const std::string& statement)
     {
-        return detail::exec_script(conn_->usable(), statement.c_str());
+        engine::lease hold(*session_, "a statement");
+        (void)session_->usable();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.size();
+        request.script = true;
+        return std::move(connection::run(*session_, request).result);
     }
 
     void require_innermost(const char* operation) const
     {
         if (!active_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
-        if (conn_->transaction_depth_ < depth_)
+        if (session_->transaction_depth < depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction that its enclosing transaction ended");
-        if (conn_->transaction_depth_ > depth_)
+        if (session_->transaction_depth > depth_)
             throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
     }
 
     void end() noexcept
     {
         active_ = false;
-        conn_->transaction_depth_ = depth_ - 1;
+        session_->transaction_depth = depth_ - 1;
     }
 
-    connection* conn_;
+    std::shared_ptr<engine::session> session_;
     std::size_t depth_;
     bool active_ = false;
 };

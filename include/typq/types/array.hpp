@@ -17,7 +17,7 @@
 #include <cstdint>           // std::int32_t, std::uint64_t
 #include <initializer_list>  // typq::array::at
 #include <optional>          // std::optional elements
-#include <string>            // messages, the element scratch buffer
+#include <string>            // messages
 #include <string_view>       // sql_type
 #include <type_traits>       // std::is_same_v
 #include <utility>           // std::move
@@ -448,30 +448,16 @@ consteval oid array_element_oid()
         return type<Base>::param_oid;
 }
 
-/// Appends one element, length first; `scratch` is reused for every element of the array.
+/// Appends one element, framed (its length first, -1 for NULL).
 template <class Scalar>
-void encode_array_element(const Scalar& value, writer& out, std::string& scratch, std::size_t index, const array_header& header)
+void encode_array_element(const Scalar& value, writer& out, std::size_t index, const array_header& header)
 {
-    if constexpr (sends_null<Scalar>) {
-        if (type<Scalar>::is_null(value)) {
-            out.put_be(std::int32_t{-1});
-            return;
-        }
-    }
-    scratch.clear();
     try {
-        writer element(scratch, &out.types());
-        type<Scalar>::encode(value, element);
+        out.put_value(value);
     }
     catch (const conversion_error& e) {
         rethrow_for_array_element(e, index, header);
     }
-    if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
-        throw conversion_error("array element " + describe_array_position(index, header) + " is "
-                + std::to_string(scratch.size()) + " bytes, more than an array element can hold",
-            conversion_site{{}, std::string(type<Scalar>::sql_type), {}, {}});
-    out.put_be(static_cast<std::int32_t>(scratch.size()));
-    out.put_bytes(scratch.data(), scratch.size());
 }
 
 // Each level's length, from the first element at each level (0 below an empty level).
@@ -568,9 +554,8 @@ void encode_nested_array(const C& value, writer& out)
     if (count == 0)
         return;
 
-    std::string scratch;
     std::size_t index = 0;
-    auto put = [&](const scalar& element) { encode_array_element<scalar>(element, out, scratch, index++, header); };
+    auto put = [&](const scalar& element) { encode_array_element<scalar>(element, out, index++, header); };
     for_each_array_scalar(value, put);
 }
 
@@ -788,10 +773,9 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
             has_null = has_null || type<T>::is_null(element);
     }
     write_array_header(out, header, has_null);
-    std::string scratch;
     std::size_t index = 0;
     for (const auto& element : value.elements())
-        encode_array_element<T>(element, out, scratch, index++, header);
+        encode_array_element<T>(element, out, index++, header);
 }
 
 template <class T>

@@ -21,7 +21,7 @@
 #include <climits>      // INT32_MAX
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int32_t, std::uint32_t
-#include <string>       // messages, the scratch buffer
+#include <string>       // messages
 #include <string_view>  // names
 #include <type_traits>  // std::is_aggregate_v
 #include <utility>      // std::index_sequence
@@ -182,7 +182,6 @@ struct composite_type {
                         + detail::type_name<T>() + " is not an attribute of " + info.name);
         }
         out.put_be(static_cast<std::int32_t>(info.attributes.size()));
-        std::string scratch;
         for (std::size_t a = 0; a < info.attributes.size(); ++a) {
             const type_attribute& attribute = info.attributes[a];
             const std::size_t index = detail::composite_field_index<T>(attribute.name);
@@ -191,7 +190,7 @@ struct composite_type {
                         + " has no field in " + detail::type_name<T>());
             out.put_be(static_cast<std::uint32_t>(attribute.type));
             detail::with_composite_field(value, index, [&](const auto& field) {
-                encode_attribute(field, attribute, out, scratch);
+                encode_attribute(field, attribute, out);
             });
         }
     }
@@ -243,31 +242,19 @@ private:
     }
 
     template <class F>
-    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out, std::string& scratch)
+    static void encode_attribute(const F& field, const type_attribute& attribute, writer& out)
     {
         const oid wire = detail::element_oid_of<F>(out.types());
         if (!detail::composite_wire_fits(wire, attribute.type, out.types()))
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" (" + detail::type_name<F>()
                     + ") sends " + detail::describe_sql_type(wire) + ", but attribute \"" + attribute.name + "\" is "
                     + detail::describe_sql_type(attribute.type, &out.types()));
-        if constexpr (detail::sends_null<F>) {
-            if (type<F>::is_null(field)) {
-                out.put_be(std::int32_t{-1});
-                return;
-            }
-        }
-        scratch.clear();
         try {
-            writer inner(scratch, &out.types());
-            type<F>::encode(field, inner);
+            out.put_value(field);
         }
         catch (const conversion_error& e) {
             detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\": " + e.what());
         }
-        if (scratch.size() > static_cast<std::size_t>(INT32_MAX))
-            detail::throw_composite_encode_error(sql_type, "field \"" + attribute.name + "\" is too large");
-        out.put_be(static_cast<std::int32_t>(scratch.size()));
-        out.put_bytes(scratch.data(), scratch.size());
     }
 
     template <class F>

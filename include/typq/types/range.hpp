@@ -18,7 +18,7 @@
 #include <initializer_list>  // multirange's constructor
 #include <limits>            // INT32_MAX checks
 #include <optional>          // bounds: std::nullopt is unbounded
-#include <string>            // to_string(), messages, the encode scratch buffer
+#include <string>            // to_string(), messages
 #include <string_view>       // sql_type, bounds literals
 #include <utility>           // std::move
 #include <vector>            // multirange storage
@@ -442,20 +442,6 @@ inline value_view read_range_part(value_view in, std::size_t& offset, oid type, 
     return part;
 }
 
-// Appends `value` encoded by `Adapter`, after its int4 length.
-template <class Adapter, class V>
-void write_range_part(const V& value, writer& out, std::string_view sql_type)
-{
-    std::string scratch;
-    writer part(scratch);
-    Adapter::encode(value, part);
-    if (scratch.size() > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
-        throw_range_error(sql_type, "a part of the " + std::string(sql_type) + " value is "
-                + std::to_string(scratch.size()) + " bytes, more than int4 can count");
-    out.put_be(static_cast<std::int32_t>(scratch.size()));
-    out.put_bytes(scratch.data(), scratch.size());
-}
-
 }  // namespace detail
 
 /// The range type of T (`int4range` for typq::range<std::int32_t>), in range_send's form. Reads
@@ -490,9 +476,9 @@ struct type<range<T>> {
         }
         out.put_be(flags);
         if (value.lower())
-            detail::write_range_part<type<T>>(*value.lower(), out, sql_type);
+            out.put_value(*value.lower());
         if (value.upper())
-            detail::write_range_part<type<T>>(*value.upper(), out, sql_type);
+            out.put_value(*value.upper());
     }
 
     // range_recv, checked: the flags byte, no unknown flag, nothing after `empty`, each present
@@ -576,7 +562,7 @@ struct type<multirange<T>> {
                     + " ranges has more than int4 can count");
         out.put_be(static_cast<std::int32_t>(value.size()));
         for (const auto& r : value)
-            detail::write_range_part<type<range<T>>>(r, out, sql_type);
+            out.put_value(r);
     }
 
     // multirange_recv, checked: a count that the bytes can back (each range takes at least its

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: BSL-1.0
-// typq/detail/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first line, so
-// that a throw leaves nothing behind.
+// typq/engine/pq_handle.hpp: ownership of libpq's PGconn, PGresult and PGcancel from their first
+// line, so that a throw leaves nothing behind.
 
-#ifndef TYPQ_DETAIL_PQ_HANDLE_HPP
-#define TYPQ_DETAIL_PQ_HANDLE_HPP
+#ifndef TYPQ_ENGINE_PQ_HANDLE_HPP
+#define TYPQ_ENGINE_PQ_HANDLE_HPP
 
 #include <libpq-fe.h>
 
 #include <memory>  // std::unique_ptr
 
-namespace typq::detail {
+namespace typq::engine {
 
 struct pq_result_deleter {
     void operator()(PGresult* result) const noexcept { PQclear(result); }
@@ -26,6 +26,6 @@ struct pq_cancel_deleter {
 };
 using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
 
-}  // namespace typq::detail
+}  // namespace typq::engine
 
-#endif  // TYPQ_DETAIL_PQ_HANDLE_HPP
+#endif  // TYPQ_ENGINE_PQ_HANDLE_HPP

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/bind.hpp: a statement's parameters, encoded once into one reusable byte buffer,
+// with the arrays of OIDs, lengths and formats that libpq's PQsend* functions take.
+
+#ifndef TYPQ_ENGINE_BIND_HPP
+#define TYPQ_ENGINE_BIND_HPP
+
+#include <typq/config.hpp>
+#include <typq/error.hpp>
+#include <typq/server_types.hpp>
+#include <typq/type.hpp>
+#include <typq/detail/type_name.hpp>
+#include <typq/detail/wire.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <string>       // the byte buffer, messages
+#include <string_view>  // field names in messages
+#include <vector>       // the per-parameter arrays
+
+namespace typq::engine {
+
+/// The largest message the server reads (PQ_LARGE_MESSAGE_LIMIT in its pqcomm.h: 1 GiB - 2,
+/// length word included). A longer Bind or Parse message makes it drop the session, so typq
+/// refuses such a statement before anything is sent.
+inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
+
+/// The Bind protocol message counts parameters in an int16.
+inline constexpr std::size_t max_parameters = 65535;
+
+/// A statement's parameters, encoded: each value framed in one buffer (its int4 length, then its
+/// bytes, as writer::put_value frames a value anywhere), and the arrays libpq reads. Reused from
+/// statement to statement, so that a statement allocates nothing once the buffer has grown.
+class bind_buffer {
+public:
+    void clear() noexcept
+    {
+        bytes_.clear();
+        oids_.clear();
+        lengths_.clear();
+        formats_.clear();
+        offsets_.clear();
+    }
+
+    /// Appends `value` as the next parameter, encoded by its typq::type; `types` resolves types
+    /// only the server knows, and `field` names the struct field a named statement took it from.
+    /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
+    template <class T>
+    void add(const T& value, const server_types& types, std::string_view field = {})
+    {
+        const std::size_t index = oids_.size();
+        const std::size_t start = bytes_.size();
+        try {
+            const oid type = detail::param_oid_of<T>(types);
+            writer out(bytes_, &types);
+            out.put_value(value);
+            oids_.push_back(static_cast<Oid>(type));
+        }
+        catch (const conversion_error& e) {
+            bytes_.resize(start);
+            throw_parameter_error(e, index, field, &detail::type_name<T>);
+        }
+        const auto length = detail::load_be<std::int32_t>(bytes_.data() + start);
+        lengths_.push_back(length);
+        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
+        offsets_.push_back(start + 4);
+        // libpq reads a text-format parameter up to its NUL.
+        if (detail::param_format_of<T>() == format::text && length >= 0)
+            bytes_.push_back('\0');
+    }
+
+    /// Appends a NULL of type T: what preparing a statement for T needs (its OID).
+    template <class T>
+    void add_null(const server_types& types, std::string_view field = {})
+    {
+        const std::size_t index = oids_.size();
+        try {
+            oids_.push_back(static_cast<Oid>(detail::param_oid_of<T>(types)));
+        }
+        catch (const conversion_error& e) {
+            throw_parameter_error(e, index, field, &detail::type_name<T>);
+        }
+        lengths_.push_back(-1);
+        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
+        offsets_.push_back(bytes_.size());
+    }
+
+    [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
+    [[nodiscard]] const Oid* types() const noexcept { return oids_.data(); }
+    [[nodiscard]] const int* lengths() const noexcept { return lengths_.data(); }
+    [[nodiscard]] const int* formats() const noexcept { return formats_.data(); }
+
+    /// Each value's address in the buffer (null for NULL), once no value will be added.
+    [[nodiscard]] const char* const* values()
+    {
+        values_.resize(offsets_.size());
+        for (std::size_t i = 0; i < offsets_.size(); ++i)
+            values_[i] = lengths_[i] < 0 ? nullptr : bytes_.data() + offsets_[i];
+        return values_.data();
+    }
+
+    /// The size of the Bind message these parameters make for `statement_name` (binary results:
+    /// one result format code), as the server counts it.
+    [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
+    {
+        std::size_t size = 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 2 + 2;
+        for (const int length : lengths_)
+            size += 4 + (length > 0 ? static_cast<std::size_t>(length) : 0);
+        return size;
+    }
+
+    /// Keeps the buffers for the next statement, but not one-off huge ones.
+    void trim() noexcept
+    {
+        if (bytes_.capacity() > (std::size_t{1} << 20))
+            std::string().swap(bytes_);
+    }
+
+private:
+    [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
+        std::string_view field, std::string (*cpp_type)());
+
+    std::string bytes_;
+    std::vector<Oid> oids_;
+    std::vector<int> lengths_;
+    std::vector<int> formats_;
+    std::vector<std::size_t> offsets_;
+    std::vector<const char*> values_;
+};
+
+/// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
+/// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
+/// 1 GiB or more.
+/// @throws typq::usage_error saying which limit and by how much.
+TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size);
+
+#if TYPQ_DEFINITIONS
+
+[[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
+    std::string_view field, std::string (*cpp_type)())
+{
+    // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
+    std::string where = "parameter $" + std::to_string(index + 1) + " (";
+    if (!field.empty()) {
+        where += "field \"";
+        where += field;
+        where += "\", ";
+    }
+    const std::string type = cpp_type();
+    where += type + ")";
+    throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
+}
+
+TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+{
+    if (static_cast<std::size_t>(params.count()) > max_parameters)
+        throw usage_error("the statement has " + std::to_string(params.count())
+            + " parameters; PostgreSQL's protocol carries at most 65535");
+    const std::size_t bind = params.bind_message_size(name_size);
+    if (bind > max_message_size)
+        throw usage_error("the statement's parameters take " + std::to_string(bind)
+            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
+              "nothing was sent");
+    const std::size_t parse = 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * static_cast<std::size_t>(params.count());
+    if (parse > max_message_size)
+        throw usage_error("the statement's text takes " + std::to_string(parse)
+            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_BIND_HPP

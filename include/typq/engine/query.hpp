@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/query.hpp: what the typed front ends (typq::connection, and later the asynchronous
+// connection) give the one statement path: a binder made from a checked statement and its
+// arguments, a planner made for a row type, and the rules that turn a statement's result into
+// what query_one, query_opt and query_value return. Templates stay this thin; the rest is
+// statement_op's.
+
+#ifndef TYPQ_ENGINE_QUERY_HPP
+#define TYPQ_ENGINE_QUERY_HPP
+
+#include <typq/reflect.hpp>
+#include <typq/result.hpp>
+#include <typq/server_types.hpp>
+#include <typq/sql.hpp>
+#include <typq/type.hpp>
+#include <typq/engine/bind.hpp>
+#include <typq/engine/plan.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>   // std::size_t
+#include <memory>    // std::make_shared
+#include <optional>  // query_opt
+#include <utility>   // std::index_sequence
+
+namespace typq::engine {
+
+/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&), which
+/// must outlive it.
+template <class Bind>
+binder make_binder(const Bind& bind) noexcept
+{
+    return {&bind, [](const void* context, bind_buffer& out, const server_types& types) {
+                (*static_cast<const Bind*>(context))(out, types);
+            }};
+}
+
+/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
+template <class... Args>
+auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+{
+    return [&statement, &args...](bind_buffer& out, const server_types& types) {
+        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
+            const auto& row = (args, ...);
+            using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
+            const std::size_t count = statement.parameter_count();
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t field = statement.parameter_field(k);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((I == field ? out.add(traits::template field<I>(row), types,
+                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
+                                 : void()),
+                        ...);
+                }(std::make_index_sequence<traits::size>{});
+            }
+        }
+        else
+            (out.add(args, types), ...);
+    };
+}
+
+/// Binds NULLs of the types a statement's parameters have: all that preparing it needs.
+template <class... Args>
+auto bind_types(const basic_sql<Args...>& statement)
+{
+    return [&statement](bind_buffer& out, const server_types& types) {
+        if constexpr (basic_sql<Args...>::named) {
+            using traits = detail::row_traits<Args...>;
+            const std::size_t count = statement.parameter_count();
+            for (std::size_t k = 0; k < count; ++k) {
+                const std::size_t field = statement.parameter_field(k);
+                [&]<std::size_t... I>(std::index_sequence<I...>) {
+                    ((I == field ? out.add_null<std::remove_cv_t<typename traits::template field_type<I>>>(types,
+                                       detail::field_name<Args..., I>)
+                                 : void()),
+                        ...);
+                }(std::make_index_sequence<traits::size>{});
+            }
+        }
+        else
+            (out.add_null<Args>(types), ...);
+    };
+}
+
+/// The request for `statement`: its text as sent (a named statement is rewritten with $N into
+/// the session's buffer, which the caller's lease keeps to itself) and its binder.
+template <class... Args>
+statement_request make_request(session& s, const basic_sql<Args...>& statement, const binder& bind, format results)
+{
+    statement_request request;
+    if constexpr (basic_sql<Args...>::named) {
+        s.text.clear();
+        statement.write_positional(s.text);
+        request.text = s.text.c_str();
+        request.size = s.text.size();
+    }
+    else {
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+    }
+    request.results = results;
+    request.bind = bind;
+    return request;
+}
+
+// An address unique to each row type and result format: the key of its plans in a prepared
+// statement.
+template <class Row, format Results>
+inline constexpr char plan_key = 0;
+
+/// Where a statement's column plan for `Row` is made.
+template <class Row>
+struct row_plan {
+    column_plan<Row> plan;
+
+    template <format Results>
+    planner make_planner() noexcept
+    {
+        planner p;
+        p.key = &plan_key<Row, Results>;
+        p.plan = &plan;
+        p.make = [](void* out, const PGresult* source, const plan_source& how, const server_types& types) {
+            *static_cast<column_plan<Row>*>(out) = plan_columns<Row>(source, how, types);
+        };
+        p.share = [](const void* made) -> std::shared_ptr<const void> {
+            return std::make_shared<const column_plan<Row>>(*static_cast<const column_plan<Row>*>(made));
+        };
+        p.assign = [](void* out, const void* shared) {
+            *static_cast<column_plan<Row>*>(out) = *static_cast<const column_plan<Row>*>(shared);
+        };
+        return p;
+    }
+};
+
+/// The only row of `rows`, decoded by `plan`.
+/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
+template <class Row>
+typename detail::row_traits<Row>::value_type one_row(const PGresult* rows, const column_plan<Row>& plan,
+    const server_types& types, const char* function)
+{
+    if (const int count = PQntuples(rows); count != 1)
+        detail::throw_row_count(function, "exactly one row", count);
+    return decode_row<Row>(rows, 0, plan, &types);
+}
+
+/// The row of `rows`, or std::nullopt when there is none.
+/// @throws typq::too_many_rows when there are more.
+template <class Row>
+std::optional<typename detail::row_traits<Row>::value_type> optional_row(const PGresult* rows,
+    const column_plan<Row>& plan, const server_types& types)
+{
+    const int count = PQntuples(rows);
+    if (count == 0)
+        return std::nullopt;
+    if (count != 1)
+        detail::throw_row_count("query_opt", "at most one row", count);
+    return decode_row<Row>(rows, 0, plan, &types);
+}
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_QUERY_HPP

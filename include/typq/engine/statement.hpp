@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/statement.hpp: one statement, start to end, as an operation that never blocks:
+// its parameters encoded (types the server defines looked up first), sent unprepared, prepared
+// (once it has run often enough, or because it is a typq::prepared), its results collected, and
+// its rows' column plan made or taken from the prepared statement. The one path every form of
+// execute and query takes; the typed front ends only supply how to bind and how to plan.
+
+#ifndef TYPQ_ENGINE_STATEMENT_HPP
+#define TYPQ_ENGINE_STATEMENT_HPP
+
+#include <typq/config.hpp>
+#include <typq/error.hpp>
+#include <typq/server_types.hpp>
+#include <typq/type.hpp>
+#include <typq/engine/bind.hpp>
+#include <typq/engine/catalog.hpp>
+#include <typq/engine/check.hpp>
+#include <typq/engine/collect.hpp>
+#include <typq/engine/io.hpp>
+#include <typq/engine/plan.hpp>
+#include <typq/engine/pq_handle.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement_cache.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <memory>       // std::shared_ptr
+#include <optional>     // the catalog lookup in progress
+#include <string>       // the deallocation script
+#include <string_view>  // SQLSTATEs
+#include <utility>      // std::move
+
+namespace typq::engine {
+
+/// Encodes a statement's parameters into a bind buffer. A pass: it may be made again after types
+/// it asked for were looked up (see type_misses).
+struct binder {
+    const void* context = nullptr;
+    void (*bind)(const void* context, bind_buffer& out, const server_types& types) = nullptr;
+};
+
+/// Makes the column plan of a row type (a pass, too), and copies plans to and from a prepared
+/// statement, which keeps one per row type and result format.
+struct planner {
+    const void* key = nullptr;  // the row type and result format, as an address unique to them
+    void* plan = nullptr;       // the column_plan<Row> to fill
+    void (*make)(void* plan, const PGresult* source, const plan_source& how, const server_types& types) = nullptr;
+    std::shared_ptr<const void> (*share)(const void* plan) = nullptr;
+    void (*assign)(void* plan, const void* shared) = nullptr;
+};
+
+/// A statement prepared by the program (typq::prepared): its text and parameter types, and the
+/// server's statement, replaced when DDL invalidates it (null until prepared again).
+struct prepared_slot {
+    std::string text;
+    std::vector<Oid> types;
+    std::shared_ptr<prepared_statement> statement;
+    std::weak_ptr<session> owner;
+};
+
+/// What one statement is.
+struct statement_request {
+    const char* text = nullptr;  // NUL-terminated, as sent (a named statement: rewritten with $N)
+    std::size_t size = 0;
+    bool script = false;         // no parameters: the simple query protocol, several statements allowed
+    format results = format::binary;
+    prepared_slot* prepared = nullptr;  // run as this prepared statement
+    binder bind;
+    planner plan;                // plan.make null: the rows are not read
+    bool prepare_only = false;   // prepare (and describe) `prepared`, run nothing
+};
+
+/// The error `result` reports means the statement prepared under this name is gone or stale:
+/// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
+/// server no longer has it (26000).
+TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept;
+
+/// One statement as an operation: step() until io::none, then read result().
+class statement_op {
+public:
+    statement_op(session& s, statement_request request) : session_(s), request_(std::move(request)) {}
+
+    TYPQ_DECL io step(io ready);
+
+    /// The statement's (successful) result; its plan is in the request's planner.
+    [[nodiscard]] result_handle& result() noexcept { return result_; }
+    /// What the plan's column names point into when it came from a prepared statement.
+    [[nodiscard]] std::shared_ptr<const void> plan_keeper() const noexcept { return keeper_; }
+
+private:
+    enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
+
+    TYPQ_DECL stage route();
+    TYPQ_DECL void send_deallocations();
+    TYPQ_DECL stage finish_execution();
+    [[nodiscard]] statement_key key() const noexcept
+    {
+        return {std::string_view(request_.text, request_.size), session_.params.types(),
+            static_cast<std::size_t>(session_.params.count())};
+    }
+
+    session& session_;
+    statement_request request_;
+    stage stage_ = stage::deallocate;
+    stage after_look_up_ = stage::bind;
+    bool sent_ = false;              // the current stage's command has been sent
+    bool cached_ = false;            // statement_ belongs to the session's cache
+    bool retried_ = false;           // run again once after its prepared statement was invalidated
+    int look_ups_ = 0;
+    collect results_;
+    std::optional<catalog_op> look_up_;
+    std::shared_ptr<prepared_statement> statement_;  // the prepared statement it runs as, if any
+    result_handle result_;
+    std::shared_ptr<const void> keeper_;
+};
+
+/// Runs a pass (binding, planning) that may ask for types the session has not looked up: with
+/// them recorded instead, a pass that recorded any is discarded, whatever it did, and a catalog
+/// lookup is started; true when the pass counts.
+template <class Pass>
+bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_ups, Pass&& pass)
+{
+    type_misses misses(s.registry.get());
+    // The last allowed pass looks nothing up: what is still missing is then an error.
+    const bool last = look_ups >= 8;
+    const server_types types(s.registry.get(), last ? nullptr : &misses);
+    try {
+        pass(types);
+    }
+    catch (const conversion_error&) {
+        if (misses.empty())
+            throw;
+    }
+    if (misses.empty())
+        return true;
+    ++look_ups;
+    look_up.emplace(s, std::move(misses.names()), std::move(misses.oids()));
+    return false;
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
+{
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    if (!state)
+        return false;
+    const std::string_view sqlstate(state);
+    if (sqlstate == "26000")
+        return true;
+    if (sqlstate != "0A000")
+        return false;
+    // The function that raises it, which a translated message does not change.
+    const char* function = PQresultErrorField(result, PG_DIAG_SOURCE_FUNCTION);
+    const char* message = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+    return (function && std::string_view(function) == "RevalidateCachedQuery")
+        || (message && std::string_view(message) == "cached plan must not change result type");
+}
+
+TYPQ_DECL void statement_op::send_deallocations()
+{
+    std::string script;
+    for (const std::string& name : session_.deallocations->take()) {
+        script += script.empty() ? "DEALLOCATE " : "; DEALLOCATE ";
+        script += name;
+    }
+    session_.sent(PQsendQuery(session_.native(), script.c_str()));
+}
+
+TYPQ_DECL statement_op::stage statement_op::route()
+{
+    if (request_.script)
+        return stage::script;
+    if (request_.prepared) {
+        statement_ = request_.prepared->statement;
+        return statement_ ? stage::execute : stage::prepare;
+    }
+    const connection_options& options = session_.options();
+    if (!options.prepare_threshold || options.statement_cache_size == 0)
+        return stage::unprepared;
+    const statement_key k = key();
+    if ((statement_ = session_.statements.find(k))) {
+        cached_ = true;
+        return stage::execute;
+    }
+    if (session_.statements.count(k, options.prepare_threshold, options.statement_cache_size)) {
+        cached_ = true;
+        return stage::prepare;
+    }
+    return stage::unprepared;
+}
+
+TYPQ_DECL io statement_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    for (;;) {
+        switch (stage_) {
+        case stage::deallocate:
+            // Statements evicted or dropped since the last one are deallocated first, outside a
+            // transaction block only: an error there (a statement the server no longer has)
+            // would abort the program's transaction.
+            if (!sent_) {
+                if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
+                    stage_ = stage::bind;
+                    continue;
+                }
+                send_deallocations();
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            (void)results_.take_unchecked();  // what failed there is already gone
+            sent_ = false;
+            stage_ = stage::bind;
+            continue;
+
+        case stage::bind:
+            if (request_.bind.bind) {
+                const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
+                    session_.params.clear();
+                    request_.bind.bind(request_.bind.context, session_.params, types);
+                });
+                if (!bound) {
+                    stage_ = stage::look_up;
+                    after_look_up_ = stage::bind;
+                    continue;
+                }
+            }
+            else
+                session_.params.clear();
+            check_message_sizes(session_.params, request_.size, 16);
+            stage_ = route();
+            continue;
+
+        case stage::look_up:
+            if (const io wanted = look_up_->step(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            look_up_.reset();
+            stage_ = after_look_up_;
+            continue;
+
+        case stage::script:
+            if (!sent_) {
+                session_.sent(PQsendQuery(conn, request_.text));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            if (results_.discarded_statements())
+                session_.statements.clear_discarded();
+            result_ = results_.take(conn);
+            stage_ = stage::done;
+            continue;
+
+        case stage::unprepared:
+            if (!sent_) {
+                bind_buffer& p = session_.params;
+                session_.sent(PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+                    p.formats(), static_cast<int>(request_.results)));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            result_ = results_.take(conn);
+            sent_ = false;
+            stage_ = stage::plan;
+            continue;
+
+        case stage::prepare:
+            if (!sent_) {
+                const statement_key k = key();
+                if (request_.prepare_only)
+                    request_.prepared->types.assign(k.types, k.types + k.count);
+                const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
+                const std::vector<Oid> types = request_.prepared ? request_.prepared->types
+                                                                 : std::vector<Oid>(k.types, k.types + k.count);
+                statement_ = std::make_shared<prepared_statement>(session_.next_statement_name(), std::string(text),
+                    types, session_.deallocations);
+                session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
+                    static_cast<int>(statement_->types.size()), statement_->types.data()));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
+            statement_->prepared = true;
+            stage_ = stage::describe;
+            continue;
+
+        case stage::describe:
+            if (!sent_) {
+                session_.sent(PQsendDescribePrepared(conn, statement_->name.c_str()));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            statement_->description = results_.take(conn);
+            if (request_.prepared)
+                request_.prepared->statement = statement_;
+            else if (cached_)
+                session_.statements.add(key(), statement_, session_.options().statement_cache_size);
+            stage_ = request_.prepare_only ? stage::done : stage::execute;
+            continue;
+
+        case stage::execute:
+            if (!sent_) {
+                bind_buffer& p = session_.params;
+                session_.sent(PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
+                    p.formats(), static_cast<int>(request_.results)));
+                sent_ = true;
+                results_ = collect();
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            stage_ = finish_execution();
+            continue;
+
+        case stage::plan:
+            if (request_.plan.make) {
+                planner& p = request_.plan;
+                // A prepared statement has each row type's plan, made from its description.
+                if (statement_) {
+                    if (const void* made = statement_->plan(p.key)) {
+                        p.assign(p.plan, made);
+                        keeper_ = statement_;
+                        stage_ = stage::done;
+                        continue;
+                    }
+                }
+                const PGresult* source = statement_ ? statement_->description.get() : result_.get();
+                const plan_source how{request_.results, statement_ != nullptr};
+                const bool planned = pass_with_types(session_, look_up_, look_ups_,
+                    [&](const server_types& types) { p.make(p.plan, source, how, types); });
+                if (!planned) {
+                    stage_ = stage::look_up;
+                    after_look_up_ = stage::plan;
+                    continue;
+                }
+                if (statement_) {
+                    statement_->plans.emplace_back(p.key, p.share(p.plan));
+                    keeper_ = statement_;
+                }
+            }
+            stage_ = stage::done;
+            continue;
+
+        case stage::done:
+            return io::none;
+        }
+    }
+}
+
+// After a prepared statement ran: its result, or, when DDL invalidated the statement, the
+// statement prepared again and run once more (outside a transaction block, where nothing the
+// failed run did can remain; inside one the error reaches the program, whose transaction the
+// server has aborted, and the next run prepares it again).
+TYPQ_DECL statement_op::stage statement_op::finish_execution()
+{
+    result_handle failed = results_.take_unchecked();
+    if (failed && is_error_result(failed.get()) && invalidates_statement(failed.get())
+        && PQstatus(session_.native()) == CONNECTION_OK) {
+        if (PQresultErrorField(failed.get(), PG_DIAG_SQLSTATE) == std::string_view("26000"))
+            session_.statements.clear_discarded();  // the server dropped them all, most likely
+        else if (cached_)
+            session_.statements.forget(key());
+        if (request_.prepared)
+            request_.prepared->statement.reset();
+        statement_.reset();
+        if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
+            retried_ = true;
+            return stage::prepare;
+        }
+    }
+    results_ = collect();
+    result_ = check_result(session_.native(), std::move(failed));
+    return stage::plan;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_STATEMENT_HPP

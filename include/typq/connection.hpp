@@ -9,12 +9,14 @@
 
 #include <typq/config.hpp>
 #include <typq/connection_options.hpp>
+#include <typq/cursor.hpp>
 #include <typq/error.hpp>
 #include <typq/prepared.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
 #include <typq/server_types.hpp>
 #include <typq/sql.hpp>
+#include <typq/stream.hpp>
 #include <typq/type.hpp>
 #include <typq/types/bytea.hpp>
 #include <typq/types/optional.hpp>
@@ -26,6 +28,7 @@
 #include <typq/engine/query.hpp>
 #include <typq/engine/session.hpp>
 #include <typq/engine/statement.hpp>
+#include <typq/engine/sync.hpp>
 
 #include <libpq-fe.h>
 
@@ -246,6 +249,40 @@ public:
         return one<T, format::text>("query_value", statement, args...);
     }
 
+    /// Runs `statement` and returns its rows as they arrive, one at a time, in constant memory;
+    /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
+    /// @throws typq::conversion_error when the columns do not fit `Row` (checked before it runs).
+    template <class Row, class... Args>
+    [[nodiscard]] typq::stream<Row> stream(sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        typq::stream<Row> rows(usable_shared_session());
+        const auto bind = binding(statement, args...);
+        rows.start(request_for(statement, engine::make_binder(bind), format::binary));
+        return rows;
+    }
+
+    /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
+    /// needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block.
+    template <class Row, class... Args>
+    [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
+    {
+        return cursor<Row>(cursor_options{}, statement, std::forward<Args>(args)...);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        typq::cursor<Row> declared(usable_shared_session(), options);
+        engine::lease hold(*session_, "a statement");
+        const auto bind = binding(statement, args...);
+        declared.declare(request_for(statement, engine::make_binder(bind), format::binary));
+        return declared;
+    }
+
     /// The forms above, running a statement this connection prepared (see prepare()).
     /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
@@ -288,6 +325,11 @@ private:
         (void)session_->usable();
         return *session_;
     }
+    const std::shared_ptr<engine::session>& usable_shared_session() const
+    {
+        (void)usable_session();
+        return session_;
+    }
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
 
@@ -307,15 +349,8 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    // What running a request left: the result, and what its plan's column names point into.
-    struct ran {
-        engine::result_handle result;
-        std::shared_ptr<const void> keeper;
-    };
-
-    // Runs `request` to its end on `s` with the poll() driver. The caller holds the session's lease.
-    TYPQ_DECL static ran run(engine::session& s, engine::statement_request& request);
-    ran run(engine::statement_request& request) { return run(*session_, request); }
+    // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
+    engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
 
     // The request for a checked statement with its arguments, or for a prepared statement.
     template <class... Args>
@@ -366,7 +401,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        ran done = run(request);
+        engine::ran done = run(request);
         return result<Row>(std::move(done.result), plan.plan, session_->registry, std::move(done.keeper));
     }
 
@@ -379,7 +414,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        const ran done = run(request);
+        const engine::ran done = run(request);
         const server_types types(session_->registry.get());
         return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
     }
@@ -393,7 +428,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        const ran done = run(request);
+        const engine::ran done = run(request);
         const server_types types(session_->registry.get());
         return engine::optional_row<Row>(done.result.get(), plan.plan, types);
     }
@@ -432,13 +467,6 @@ TYPQ_DECL PGconn* connection::open_handle() const
     if (session_->broken())
         (void)session_->usable();  // throws, saying why
     return session_->native();
-}
-
-TYPQ_DECL connection::ran connection::run(engine::session& s, engine::statement_request& request)
-{
-    engine::statement_op op(s, std::move(request));
-    engine::run(s.native(), op);
-    return {std::move(op.result()), op.plan_keeper()};
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)

@@ -189,7 +189,7 @@ public:
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
-    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
+    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
     {
         // Here, not in the class body: overload resolution instantiates basic_sql for argument
         // lists that are not statements (the typq::text_results forms), and must not fail there.
@@ -215,6 +215,13 @@ public:
 
     /// The number of parameters the statement binds.
     [[nodiscard]] constexpr std::size_t parameter_count() const noexcept { return named ? count_ : sizeof...(Args); }
+
+    /// True for a string literal, whose text lives (unchanged) as long as the program.
+    [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+
+    /// A hash of the statement's text, computed with the check (at compile time for a literal):
+    /// what a connection's statement cache finds it by.
+    [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
 
     /// Named statements: the field that parameter `$k+1` takes its value from.
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
@@ -244,6 +251,14 @@ private:
 
     constexpr void check()
     {
+        // FNV-1a, 64 bits.
+        std::uint64_t h = 14695981039346656037ull;
+        for (const char c : text()) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ull;
+        }
+        hash_ = static_cast<std::size_t>(h);
+
         // find() is memchr at run time, where typq::runtime statements are checked on every call.
         if (const std::size_t at = text().find('\0'); at != std::string_view::npos)
             detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
@@ -292,6 +307,8 @@ private:
 
     const char* text_;
     std::size_t size_;
+    std::size_t hash_ = 0;
+    bool literal_ = false;
     std::array<std::uint16_t, max_parameters> fields_{};
     std::uint16_t count_ = 0;
 };

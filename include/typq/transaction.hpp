@@ -7,7 +7,7 @@
 #include <typq/connection.hpp>
 #include <typq/error.hpp>
 #include <typq/engine/session.hpp>
-#include <typq/engine/statement.hpp>
+#include <typq/engine/sync.hpp>
 
 #include <libpq-fe.h>
 
@@ -233,13 +233,9 @@ private:
 
     engine::result_handle run(const std::string& statement)
     {
-        engine::lease hold(*session_, "a statement");
         (void)session_->usable();
-        engine::statement_request request;
-        request.text = statement.c_str();
-        request.size = statement.size();
-        request.script = true;
-        return std::move(connection::run(*session_, request).result);
+        engine::lease hold(*session_, "a statement");
+        return engine::run_script(*session_, statement.c_str(), statement.size());
     }
 
     void require_innermost(const char* operation) const

@@ -181,34 +181,33 @@ public:
     template <class T>
     void put_value(const T& value);
 
+    /// Appends `value`'s bytes alone, unframed, and returns their count; for NULL, -1 and
+    /// nothing. For a frame kept apart from the bytes: libpq takes parameters' lengths in an
+    /// array of their own.
+    /// @throws as put_value.
+    template <class T>
+    std::int32_t put_bare(const T& value);
+
     /// The bytes written so far: where the next value starts.
     [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
 
 private:
-    // put_value's two halves: a placeholder count, and the count filled in (or an error).
-    std::size_t begin_framed()
-    {
-        const std::size_t at = out_->size();
-        out_->append(4, '\0');
-        return at;
-    }
-    TYPQ_DECL void end_framed(std::size_t at);
+    // put_value's and put_bare's one way to encode a value: T's adapter appends its bytes from
+    // `at`, and what a failing adapter wrote is removed; the length is checked, and returned.
+    template <class T>
+    std::int32_t encode_from(const T& value, std::size_t at);
+    [[noreturn]] TYPQ_DECL void value_too_large(std::size_t at, std::size_t size);
 
     std::string* out_;
     const server_types* types_;
 };
 
 #if TYPQ_DEFINITIONS
-TYPQ_DECL void writer::end_framed(std::size_t at)
+[[noreturn]] TYPQ_DECL void writer::value_too_large(std::size_t at, std::size_t size)
 {
-    const std::size_t size = out_->size() - at - 4;
-    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
-    if (size > static_cast<std::size_t>(INT32_MAX)) {
-        out_->resize(at);
-        throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
-            conversion_site{});
-    }
-    detail::store_be(out_->data() + at, static_cast<std::int32_t>(size));
+    out_->resize(at);
+    throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
+        conversion_site{});
 }
 #endif  // TYPQ_DEFINITIONS
 
@@ -459,16 +458,10 @@ consteval bool require_decodable()
 }  // namespace detail
 
 template <class T>
-void writer::put_value(const T& value)
+std::int32_t writer::encode_from(const T& value, std::size_t at)
 {
     static_assert(detail::require_encodable<T>());
-    if constexpr (detail::sends_null<T>) {
-        if (type<T>::is_null(value)) {
-            put_be(std::int32_t{-1});
-            return;
-        }
-    }
-    const std::size_t at = begin_framed();
+    const std::size_t start = out_->size();
     try {
         type<T>::encode(value, *this);
     }
@@ -476,7 +469,36 @@ void writer::put_value(const T& value)
         out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
         throw;
     }
-    end_framed(at);
+    const std::size_t size = out_->size() - start;
+    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
+    if (size > static_cast<std::size_t>(INT32_MAX)) [[unlikely]]
+        value_too_large(at, size);
+    return static_cast<std::int32_t>(size);
+}
+
+template <class T>
+void writer::put_value(const T& value)
+{
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            put_be(std::int32_t{-1});
+            return;
+        }
+    }
+    const std::size_t at = out_->size();
+    out_->append(4, '\0');  // the length, filled in once the value is written
+    const std::int32_t size = encode_from(value, at);
+    detail::store_be(out_->data() + at, size);
+}
+
+template <class T>
+std::int32_t writer::put_bare(const T& value)
+{
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value))
+            return -1;
+    }
+    return encode_from(value, out_->size());
 }
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong

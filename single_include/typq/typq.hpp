@@ -1101,34 +1101,33 @@ public:
     template <class T>
     void put_value(const T& value);
 
+    /// Appends `value`'s bytes alone, unframed, and returns their count; for NULL, -1 and
+    /// nothing. For a frame kept apart from the bytes: libpq takes parameters' lengths in an
+    /// array of their own.
+    /// @throws as put_value.
+    template <class T>
+    std::int32_t put_bare(const T& value);
+
     /// The bytes written so far: where the next value starts.
     [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
 
 private:
-    // put_value's two halves: a placeholder count, and the count filled in (or an error).
-    std::size_t begin_framed()
-    {
-        const std::size_t at = out_->size();
-        out_->append(4, '\0');
-        return at;
-    }
-    TYPQ_DECL void end_framed(std::size_t at);
+    // put_value's and put_bare's one way to encode a value: T's adapter appends its bytes from
+    // `at`, and what a failing adapter wrote is removed; the length is checked, and returned.
+    template <class T>
+    std::int32_t encode_from(const T& value, std::size_t at);
+    [[noreturn]] TYPQ_DECL void value_too_large(std::size_t at, std::size_t size);
 
     std::string* out_;
     const server_types* types_;
 };
 
 #if TYPQ_DEFINITIONS
-TYPQ_DECL void writer::end_framed(std::size_t at)
+[[noreturn]] TYPQ_DECL void writer::value_too_large(std::size_t at, std::size_t size)
 {
-    const std::size_t size = out_->size() - at - 4;
-    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
-    if (size > static_cast<std::size_t>(INT32_MAX)) {
-        out_->resize(at);
-        throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
-            conversion_site{});
-    }
-    detail::store_be(out_->data() + at, static_cast<std::int32_t>(size));
+    out_->resize(at);
+    throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
+        conversion_site{});
 }
 #endif  // TYPQ_DEFINITIONS
 
@@ -1379,16 +1378,10 @@ consteval bool require_decodable()
 }  // namespace detail
 
 template <class T>
-void writer::put_value(const T& value)
+std::int32_t writer::encode_from(const T& value, std::size_t at)
 {
     static_assert(detail::require_encodable<T>());
-    if constexpr (detail::sends_null<T>) {
-        if (type<T>::is_null(value)) {
-            put_be(std::int32_t{-1});
-            return;
-        }
-    }
-    const std::size_t at = begin_framed();
+    const std::size_t start = out_->size();
     try {
         type<T>::encode(value, *this);
     }
@@ -1396,7 +1389,36 @@ void writer::put_value(const T& value)
         out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
         throw;
     }
-    end_framed(at);
+    const std::size_t size = out_->size() - start;
+    // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
+    if (size > static_cast<std::size_t>(INT32_MAX)) [[unlikely]]
+        value_too_large(at, size);
+    return static_cast<std::int32_t>(size);
+}
+
+template <class T>
+void writer::put_value(const T& value)
+{
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            put_be(std::int32_t{-1});
+            return;
+        }
+    }
+    const std::size_t at = out_->size();
+    out_->append(4, '\0');  // the length, filled in once the value is written
+    const std::int32_t size = encode_from(value, at);
+    detail::store_be(out_->data() + at, size);
+}
+
+template <class T>
+std::int32_t writer::put_bare(const T& value)
+{
+    if constexpr (detail::sends_null<T>) {
+        if (type<T>::is_null(value))
+            return -1;
+    }
+    return encode_from(value, out_->size());
 }
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
@@ -7236,7 +7258,7 @@ public:
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
-    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1)
+    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
     {
         // Here, not in the class body: overload resolution instantiates basic_sql for argument
         // lists that are not statements (the typq::text_results forms), and must not fail there.
@@ -7262,6 +7284,13 @@ public:
 
     /// The number of parameters the statement binds.
     [[nodiscard]] constexpr std::size_t parameter_count() const noexcept { return named ? count_ : sizeof...(Args); }
+
+    /// True for a string literal, whose text lives (unchanged) as long as the program.
+    [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+
+    /// A hash of the statement's text, computed with the check (at compile time for a literal):
+    /// what a connection's statement cache finds it by.
+    [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
 
     /// Named statements: the field that parameter `$k+1` takes its value from.
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
@@ -7291,6 +7320,14 @@ private:
 
     constexpr void check()
     {
+        // FNV-1a, 64 bits.
+        std::uint64_t h = 14695981039346656037ull;
+        for (const char c : text()) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ull;
+        }
+        hash_ = static_cast<std::size_t>(h);
+
         // find() is memchr at run time, where typq::runtime statements are checked on every call.
         if (const std::size_t at = text().find('\0'); at != std::string_view::npos)
             detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
@@ -7339,6 +7376,8 @@ private:
 
     const char* text_;
     std::size_t size_;
+    std::size_t hash_ = 0;
+    bool literal_ = false;
     std::array<std::uint16_t, max_parameters> fields_{};
     std::uint16_t count_ = 0;
 };
@@ -8021,61 +8060,63 @@ inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
 /// The Bind protocol message counts parameters in an int16.
 inline constexpr std::size_t max_parameters = 65535;
 
-/// A statement's parameters, encoded: each value framed in one buffer (its int4 length, then its
-/// bytes, as writer::put_value frames a value anywhere), and the arrays libpq reads. Reused from
-/// statement to statement, so that a statement allocates nothing once the buffer has grown.
+/// A statement's parameters, encoded: each value's bytes in one buffer (writer::put_bare), its
+/// length in the array libpq reads lengths from, with the other arrays libpq reads. Reused from
+/// statement to statement, so that a statement allocates nothing once the buffers have grown.
 class bind_buffer {
 public:
-    void clear() noexcept
+    /// Starts a statement of `count` parameters, each then set once, in order.
+    void start(std::size_t count)
     {
         bytes_.clear();
-        oids_.clear();
-        lengths_.clear();
-        formats_.clear();
-        offsets_.clear();
+        oids_.resize(count);
+        lengths_.resize(count);
+        formats_.resize(count);
+        offsets_.resize(count);
+        text_values_ = 0;
     }
 
-    /// Appends `value` as the next parameter, encoded by its typq::type; `types` resolves types
-    /// only the server knows, and `field` names the struct field a named statement took it from.
+    /// Encodes `value` as parameter `index` with its typq::type; `types` resolves types only the
+    /// server knows, and `field` names the struct field a named statement took it from.
     /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
     template <class T>
-    void add(const T& value, const server_types& types, std::string_view field = {})
+    void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
     {
-        const std::size_t index = oids_.size();
         const std::size_t start = bytes_.size();
+        std::int32_t length = -1;
         try {
-            const oid type = detail::param_oid_of<T>(types);
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
             writer out(bytes_, &types);
-            out.put_value(value);
-            oids_.push_back(static_cast<Oid>(type));
+            length = out.put_bare(value);
         }
         catch (const conversion_error& e) {
-            bytes_.resize(start);
             throw_parameter_error(e, index, field, &detail::type_name<T>);
         }
-        const auto length = detail::load_be<std::int32_t>(bytes_.data() + start);
-        lengths_.push_back(length);
-        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
-        offsets_.push_back(start + 4);
+        lengths_[index] = length;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = start;
         // libpq reads a text-format parameter up to its NUL.
-        if (detail::param_format_of<T>() == format::text && length >= 0)
-            bytes_.push_back('\0');
+        if constexpr (detail::param_format_of<T>() == format::text) {
+            if (length >= 0) {
+                bytes_.push_back('\0');
+                ++text_values_;
+            }
+        }
     }
 
-    /// Appends a NULL of type T: what preparing a statement for T needs (its OID).
+    /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
     template <class T>
-    void add_null(const server_types& types, std::string_view field = {})
+    void set_null(std::size_t index, const server_types& types, std::string_view field = {})
     {
-        const std::size_t index = oids_.size();
         try {
-            oids_.push_back(static_cast<Oid>(detail::param_oid_of<T>(types)));
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
         }
         catch (const conversion_error& e) {
             throw_parameter_error(e, index, field, &detail::type_name<T>);
         }
-        lengths_.push_back(-1);
-        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
-        offsets_.push_back(bytes_.size());
+        lengths_[index] = -1;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = bytes_.size();
     }
 
     [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
@@ -8092,14 +8133,13 @@ public:
         return values_.data();
     }
 
-    /// The size of the Bind message these parameters make for `statement_name` (binary results:
-    /// one result format code), as the server counts it.
+    /// The size of the Bind message these parameters make for a statement name of
+    /// `statement_name_size` bytes, as the server counts it: each value is its int4 length and
+    /// its bytes (the buffer's, less the NULs after text values); one result format code.
     [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
     {
-        std::size_t size = 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 2 + 2;
-        for (const int length : lengths_)
-            size += 4 + (length > 0 ? static_cast<std::size_t>(length) : 0);
-        return size;
+        return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
+            + (bytes_.size() - text_values_) + 2 + 2;
     }
 
     /// Keeps the buffers for the next statement, but not one-off huge ones.
@@ -8119,13 +8159,23 @@ private:
     std::vector<int> formats_;
     std::vector<std::size_t> offsets_;
     std::vector<const char*> values_;
+    std::size_t text_values_ = 0;  // NULs after text values, which the message does not carry
 };
+
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size);
 
 /// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
 /// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
 /// 1 GiB or more.
 /// @throws typq::usage_error saying which limit and by how much.
-TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size);
+inline void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+{
+    const auto count = static_cast<std::size_t>(params.count());
+    if (count > max_parameters || params.bind_message_size(name_size) > max_message_size
+        || 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * count > max_message_size) [[unlikely]]
+        throw_message_too_large(params, statement_size, name_size);
+}
 
 #if TYPQ_DEFINITIONS
 
@@ -8144,20 +8194,18 @@ TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statem
     throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
 }
 
-TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size)
 {
     if (static_cast<std::size_t>(params.count()) > max_parameters)
         throw usage_error("the statement has " + std::to_string(params.count())
-            + " parameters; PostgreSQL's protocol carries at most 65535");
-    const std::size_t bind = params.bind_message_size(name_size);
-    if (bind > max_message_size)
+            + " parameters; PostgreSQL's protocol carries at most 65535: nothing was sent");
+    if (const std::size_t bind = params.bind_message_size(name_size); bind > max_message_size)
         throw usage_error("the statement's parameters take " + std::to_string(bind)
             + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
               "nothing was sent");
-    const std::size_t parse = 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * static_cast<std::size_t>(params.count());
-    if (parse > max_message_size)
-        throw usage_error("the statement's text takes " + std::to_string(parse)
-            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
+    throw usage_error("the statement's text takes " + std::to_string(statement_size + name_size)
+        + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
 }
 
 #endif  // TYPQ_DEFINITIONS
@@ -8651,7 +8699,7 @@ TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
 #include <mutex>          // the deallocation queue may be fed from another thread
 #include <optional>       // the threshold
 #include <string>         // statement names and texts
-#include <string_view>    // keys, std::hash<std::string_view>
+#include <string_view>    // keys
 #include <unordered_map>  // the index
 #include <utility>        // std::pair, std::move
 #include <vector>         // parameter types, plans, names
@@ -8731,14 +8779,18 @@ struct prepared_statement {
 
 /// What identifies a statement in the cache: its text and its parameters' types (the same text
 /// with other types is another statement to the server).
+/// `text_hash` is the hash of the statement as written (basic_sql::hash(), computed when it was
+/// checked), which equal keys share by definition: a named statement is keyed by its rewritten
+/// text but hashed by its original one.
 struct statement_key {
     std::string_view text;
+    std::size_t text_hash = 0;
     const Oid* types = nullptr;
     std::size_t count = 0;
 
     friend bool operator==(const statement_key& a, const statement_key& b) noexcept
     {
-        return a.text == b.text && a.count == b.count
+        return a.text_hash == b.text_hash && a.count == b.count && a.text == b.text
             && (a.count == 0 || std::memcmp(a.types, b.types, a.count * sizeof(Oid)) == 0);
     }
 };
@@ -8746,7 +8798,7 @@ struct statement_key {
 struct statement_key_hash {
     std::size_t operator()(const statement_key& key) const noexcept
     {
-        std::size_t hash = std::hash<std::string_view>{}(key.text);
+        std::size_t hash = key.text_hash;
         for (std::size_t i = 0; i < key.count; ++i)
             hash = hash * 31 + key.types[i];
         return hash;
@@ -8760,9 +8812,11 @@ class statement_lru {
 public:
     struct entry {
         std::string text;
+        std::size_t text_hash;
         std::vector<Oid> types;
         V value;
-        [[nodiscard]] statement_key key() const noexcept { return {text, types.data(), types.size()}; }
+        const char* source = nullptr;  // the string literal last found to name it, if any
+        [[nodiscard]] statement_key key() const noexcept { return {text, text_hash, types.data(), types.size()}; }
     };
 
     /// The entry for `key`, made the most recent; null when absent.
@@ -8776,11 +8830,15 @@ public:
         return &*found->second;
     }
 
+    /// The most recent entry, or null.
+    [[nodiscard]] entry* front() noexcept { return order_.empty() ? nullptr : &order_.front(); }
+
     /// Adds `key` with `value` as the most recent entry (it must be absent), evicting the least
     /// recent beyond `capacity`.
     entry& insert(const statement_key& key, V value, std::size_t capacity)
     {
-        order_.push_front(entry{std::string(key.text), std::vector<Oid>(key.types, key.types + key.count), std::move(value)});
+        order_.push_front(
+            entry{std::string(key.text), key.text_hash, std::vector<Oid>(key.types, key.types + key.count), std::move(value)});
         index_.emplace(order_.front().key(), order_.begin());
         while (order_.size() > capacity && order_.size() > 1)
             erase(std::prev(order_.end()));
@@ -8825,10 +8883,20 @@ private:
 class statement_cache {
 public:
     /// The prepared statement for `key`, or null (then count() says whether to prepare it).
-    [[nodiscard]] std::shared_ptr<prepared_statement> find(const statement_key& key)
+    /// `source` is the string literal the statement was written as, or null: a statement run
+    /// again from the same literal, with the same parameter types, is found without hashing or
+    /// comparing its text (a literal's text never changes).
+    [[nodiscard]] const std::shared_ptr<prepared_statement>* find(const statement_key& key, const char* source)
     {
+        if (auto* last = prepared_.front(); source && last && last->source == source
+            && last->types.size() == key.count
+            && (key.count == 0 || std::memcmp(last->types.data(), key.types, key.count * sizeof(Oid)) == 0))
+            return &last->value;
         auto* entry = prepared_.find(key);
-        return entry ? entry->value : nullptr;
+        if (!entry)
+            return nullptr;
+        entry->source = source;
+        return &entry->value;
     }
 
     /// Counts one more run of `key`; true when it should be prepared now.
@@ -8990,6 +9058,7 @@ public:
     statement_cache statements;                    // automatically prepared statements
     std::shared_ptr<deallocation_queue> deallocations = std::make_shared<deallocation_queue>();
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
+    std::size_t cursors_named = 0;                 // for the next typq::cursor's name
 
 private:
     friend class lease;
@@ -9500,12 +9569,16 @@ struct prepared_slot {
 struct statement_request {
     const char* text = nullptr;  // NUL-terminated, as sent (a named statement: rewritten with $N)
     std::size_t size = 0;
+    std::size_t text_hash = 0;   // basic_sql::hash() of the statement as written
+    const char* source = nullptr;  // the string literal it was written as, if it was one
     bool script = false;         // no parameters: the simple query protocol, several statements allowed
     format results = format::binary;
     prepared_slot* prepared = nullptr;  // run as this prepared statement
     binder bind;
     planner plan;                // plan.make null: the rows are not read
-    bool prepare_only = false;   // prepare (and describe) `prepared`, run nothing
+    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
+    bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
+    bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
 };
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
@@ -9523,7 +9596,10 @@ public:
     /// The statement's (successful) result; its plan is in the request's planner.
     [[nodiscard]] result_handle& result() noexcept { return result_; }
     /// What the plan's column names point into when it came from a prepared statement.
-    [[nodiscard]] std::shared_ptr<const void> plan_keeper() const noexcept { return keeper_; }
+    [[nodiscard]] std::shared_ptr<const void>& plan_keeper() noexcept { return keeper_; }
+    /// True when catalog queries ran after the statement was prepared (which replaced an
+    /// unnamed prepared statement).
+    [[nodiscard]] bool looked_up_after_prepare() const noexcept { return looked_up_after_prepare_; }
 
 private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
@@ -9533,7 +9609,7 @@ private:
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
     {
-        return {std::string_view(request_.text, request_.size), session_.params.types(),
+        return {std::string_view(request_.text, request_.size), request_.text_hash, session_.params.types(),
             static_cast<std::size_t>(session_.params.count())};
     }
 
@@ -9544,6 +9620,7 @@ private:
     bool sent_ = false;              // the current stage's command has been sent
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
+    bool looked_up_after_prepare_ = false;
     int look_ups_ = 0;
     collect results_;
     std::optional<catalog_op> look_up_;
@@ -9614,10 +9691,11 @@ TYPQ_DECL statement_op::stage statement_op::route()
         return statement_ ? stage::execute : stage::prepare;
     }
     const connection_options& options = session_.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0)
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request_.never_prepare)
         return stage::unprepared;
     const statement_key k = key();
-    if ((statement_ = session_.statements.find(k))) {
+    if (const auto* found = session_.statements.find(k, request_.source)) {
+        statement_ = *found;
         cached_ = true;
         return stage::execute;
     }
@@ -9657,7 +9735,6 @@ TYPQ_DECL io statement_op::step(io ready)
         case stage::bind:
             if (request_.bind.bind) {
                 const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
-                    session_.params.clear();
                     request_.bind.bind(request_.bind.context, session_.params, types);
                 });
                 if (!bound) {
@@ -9667,7 +9744,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 }
             }
             else
-                session_.params.clear();
+                session_.params.start(0);
             check_message_sizes(session_.params, request_.size, 16);
             stage_ = route();
             continue;
@@ -9718,8 +9795,9 @@ TYPQ_DECL io statement_op::step(io ready)
                 const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
                 const std::vector<Oid> types = request_.prepared ? request_.prepared->types
                                                                  : std::vector<Oid>(k.types, k.types + k.count);
-                statement_ = std::make_shared<prepared_statement>(session_.next_statement_name(), std::string(text),
-                    types, session_.deallocations);
+                statement_ = std::make_shared<prepared_statement>(
+                    request_.unnamed ? std::string() : session_.next_statement_name(), std::string(text), types,
+                    session_.deallocations);
                 session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
                     static_cast<int>(statement_->types.size()), statement_->types.data()));
                 sent_ = true;
@@ -9730,7 +9808,7 @@ TYPQ_DECL io statement_op::step(io ready)
             ready = io::none;
             sent_ = false;
             (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
-            statement_->prepared = true;
+            statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
             stage_ = stage::describe;
             continue;
 
@@ -9749,7 +9827,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 request_.prepared->statement = statement_;
             else if (cached_)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
-            stage_ = request_.prepare_only ? stage::done : stage::execute;
+            stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
 
         case stage::execute:
@@ -9784,6 +9862,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 const bool planned = pass_with_types(session_, look_up_, look_ups_,
                     [&](const server_types& types) { p.make(p.plan, source, how, types); });
                 if (!planned) {
+                    looked_up_after_prepare_ = statement_ != nullptr;
                     stage_ = stage::look_up;
                     after_look_up_ = stage::plan;
                     continue;
@@ -9893,6 +9972,14 @@ private:
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
+// ----- begin <typq/cursor.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/cursor.hpp: typq::cursor<Row>, a named server-side cursor (DECLARE ... CURSOR): the server
+// keeps the statement's rows, and the program fetches them in batches, scrolls and moves.
+
+#ifndef TYPQ_CURSOR_HPP
+#define TYPQ_CURSOR_HPP
+
 // ----- begin <typq/engine/query.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/query.hpp: what the typed front ends (typq::connection, and later the asynchronous
@@ -9930,25 +10017,29 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
 {
     return [&statement, &args...](bind_buffer& out, const server_types& types) {
         if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
-            const auto& row = (args, ...);
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
+            using row_type = typename traits::value_type;
+            const auto& row = (args, ...);
             const std::size_t count = statement.parameter_count();
+            out.start(count);
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? out.add(traits::template field<I>(row), types,
-                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
+                    ((I == field ? out.set(k, traits::template field<I>(row), types, detail::field_name<row_type, I>)
                                  : void()),
                         ...);
                 }(std::make_index_sequence<traits::size>{});
             }
         }
-        else
-            (out.add(args, types), ...);
+        else {
+            out.start(sizeof...(Args));
+            std::size_t k = 0;
+            (out.set(k++, args, types), ...);
+        }
     };
 }
 
-/// Binds NULLs of the types a statement's parameters have: all that preparing it needs.
+/// Binds NULLs of the types a statement's parameters have (see bind_arguments).
 template <class... Args>
 auto bind_types(const basic_sql<Args...>& statement)
 {
@@ -9956,18 +10047,22 @@ auto bind_types(const basic_sql<Args...>& statement)
         if constexpr (basic_sql<Args...>::named) {
             using traits = detail::row_traits<Args...>;
             const std::size_t count = statement.parameter_count();
+            out.start(count);
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? out.add_null<std::remove_cv_t<typename traits::template field_type<I>>>(types,
+                    ((I == field ? out.set_null<std::remove_cv_t<typename traits::template field_type<I>>>(k, types,
                                        detail::field_name<Args..., I>)
                                  : void()),
                         ...);
                 }(std::make_index_sequence<traits::size>{});
             }
         }
-        else
-            (out.add_null<Args>(types), ...);
+        else {
+            out.start(sizeof...(Args));
+            std::size_t k = 0;
+            (out.set_null<Args>(k++, types), ...);
+        }
     };
 }
 
@@ -9987,6 +10082,8 @@ statement_request make_request(session& s, const basic_sql<Args...>& statement, 
         request.text = statement.c_str();
         request.size = statement.text().size();
     }
+    request.text_hash = statement.hash();
+    request.source = statement.is_literal() ? statement.c_str() : nullptr;
     request.results = results;
     request.bind = bind;
     return request;
@@ -10050,6 +10147,665 @@ std::optional<typename detail::row_traits<Row>::value_type> optional_row(const P
 
 #endif  // TYPQ_ENGINE_QUERY_HPP
 // ----- end <typq/engine/query.hpp> -----
+// ----- begin <typq/engine/sync.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/sync.hpp: how the synchronous connection (and what works through it: transactions,
+// cursors) runs a statement: one statement_op, driven to its end with poll().
+
+#ifndef TYPQ_ENGINE_SYNC_HPP
+#define TYPQ_ENGINE_SYNC_HPP
+
+
+#include <memory>   // std::shared_ptr
+#include <utility>  // std::move
+
+namespace typq::engine {
+
+/// What running a statement left: its result, and what its plan's column names point into when
+/// the plan came from a prepared statement.
+struct ran {
+    result_handle result;
+    std::shared_ptr<const void> keeper;
+};
+
+/// Runs `request` on `s` to its end with the poll() driver. The caller holds the session's lease.
+TYPQ_DECL ran run_statement(session& s, statement_request request);
+
+/// Runs a script (no parameters, the simple query protocol) the same way.
+inline result_handle run_script(session& s, const char* text, std::size_t size)
+{
+    statement_request request;
+    request.text = text;
+    request.size = size;
+    request.script = true;
+    return std::move(run_statement(s, std::move(request)).result);
+}
+
+#if TYPQ_DEFINITIONS
+TYPQ_DECL ran run_statement(session& s, statement_request request)
+{
+    statement_op op(s, std::move(request));
+    run(s.native(), op);
+    return {std::move(op.result()), std::move(op.plan_keeper())};
+}
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_SYNC_HPP
+// ----- end <typq/engine/sync.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::int64_t
+#include <iterator>     // std::default_sentinel_t
+#include <memory>       // std::shared_ptr
+#include <optional>     // fetch_one
+#include <string>       // the cursor's name and statements
+#include <utility>      // std::move
+#include <vector>       // fetched rows
+
+namespace typq {
+
+class connection;
+
+/// How a cursor is declared (psycopg's ServerCursor arguments).
+struct cursor_options {
+    /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
+    /// backwards only when the plan allows it cheaply).
+    std::optional<bool> scrollable;
+    /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
+    /// rows) and is usable outside a transaction block; without it, it needs an open one.
+    bool with_hold = false;
+    /// How many rows iterating the cursor fetches at a time.
+    std::size_t itersize = 100;
+};
+
+/// Where scroll() counts from: the current position, or the start (row 1 is the first row).
+enum class scroll_mode { relative, absolute };
+
+/// A named cursor on the server, made by `conn.cursor<Row>(sql, args...)`: the statement runs on
+/// the server, which keeps its rows; fetch() reads them in batches, and the connection is free
+/// for other statements in between. The first fetch checks the columns against `Row`; later
+/// ones are decoded by the same plan. Iterating it fetches `itersize` rows at a time.
+///
+/// Without `with_hold` the cursor lives in the transaction that declared it (and cannot be
+/// declared outside one); with it, until it is closed. close() and the destructor close it on
+/// the server (never touching a later transaction if it is already gone).
+///
+/// @par Example
+/// ```
+/// typq::transaction tx{conn};
+/// auto cur = conn.cursor<user>("SELECT id, name FROM users WHERE id > $1", 0);
+/// std::vector<user> first = cur.fetch(100);
+/// for (const user& u : cur) ...   // the rest, 100 at a time
+/// ```
+template <class Row>
+class cursor {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const value_type&;
+
+        iterator() = default;
+        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
+        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
+        iterator& operator++()
+        {
+            ++owner_->next_;
+            owner_->refill();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class cursor;
+        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
+        cursor* owner_ = nullptr;
+    };
+
+    cursor(cursor&& other) noexcept = default;
+    cursor& operator=(cursor&&) = delete;
+    cursor(const cursor&) = delete;
+    cursor& operator=(const cursor&) = delete;
+    ~cursor() { close(); }
+
+    /// The cursor's name on the server.
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+
+    /// The next `count` rows (fewer at the end; none after it).
+    /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
+    [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
+    {
+        return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
+    }
+
+    /// The next row, or std::nullopt at the end.
+    [[nodiscard]] std::optional<value_type> fetch_one()
+    {
+        std::vector<value_type> rows = fetch_rows("FETCH NEXT FROM " + name_);
+        if (rows.empty())
+            return std::nullopt;
+        return std::move(rows.front());
+    }
+
+    /// Every row left.
+    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows("FETCH ALL FROM " + name_); }
+
+    /// Moves the position without reading rows: by `value` rows (negative: backwards, which
+    /// needs `scrollable`), or to row `value` (0: before the first row; negative: from the end).
+    void scroll(std::int64_t value, scroll_mode mode = scroll_mode::relative)
+    {
+        (void)move_rows("MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ")
+            + std::to_string(value) + " FROM " + name_);
+    }
+
+    /// Skips `count` rows forward (negative: backward) and returns how many there were.
+    std::uint64_t move(std::int64_t count)
+    {
+        return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
+            + " FROM " + name_);
+    }
+
+    /// Reads the rest of the rows, `itersize` at a time.
+    [[nodiscard]] iterator begin()
+    {
+        refill();
+        return iterator(this);
+    }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// Closes the cursor on the server. Closing twice, or after the transaction that held it
+    /// ended, is harmless. Never throws: a cursor that cannot be closed goes with the session.
+    void close() noexcept
+    {
+        if (!session_ || closed_)
+            return;
+        closed_ = true;
+        try {
+            PGconn* conn = session_->native();
+            if (!conn || session_->broken())
+                return;
+            const PGTransactionStatusType status = PQtransactionStatus(conn);
+            if (status == PQTRANS_INTRANS) {
+                // The cursor may be gone with an earlier transaction: its CLOSE must not be able to
+                // abort this one.
+                try {
+                    run_script("SAVEPOINT typq_cursor; CLOSE " + name_ + "; RELEASE SAVEPOINT typq_cursor");
+                }
+                catch (const server_error&) {
+                    run_script("ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor");
+                }
+            }
+            else if (status == PQTRANS_IDLE && options_.with_hold)
+                run_script("CLOSE " + name_);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the server closes it with the session
+        }
+    }
+
+private:
+    friend class connection;
+
+    cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
+        : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))
+    {
+    }
+
+    // DECLARE ... FOR the statement of `request`, whose binder is used only here. The caller
+    // holds the session's lease.
+    void declare(engine::statement_request request)
+    {
+        PGconn* conn = session_->usable();
+        if (!options_.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
+            throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
+                              "first, or declare it with {.with_hold = true}");
+        std::string text = "DECLARE " + name_;
+        if (options_.scrollable)
+            text += *options_.scrollable ? " SCROLL" : " NO SCROLL";
+        text += " CURSOR";
+        if (options_.with_hold)
+            text += " WITH HOLD";
+        text += " FOR ";
+        text.append(request.text, request.size);
+        request.text = text.c_str();
+        request.size = text.size();
+        request.never_prepare = true;
+        (void)engine::run_statement(*session_, std::move(request));
+    }
+
+    std::vector<value_type> fetch_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.size();
+        request.never_prepare = true;
+        if (!planned_)
+            request.plan = plan_.template make_planner<format::binary>();
+        engine::ran done = engine::run_statement(*session_, std::move(request));
+        const PGresult* rows = done.result.get();
+        if (!planned_) {
+            // The plan's column names point into the first fetch's result: keep it.
+            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
+                PQclear(const_cast<PGresult*>(r));
+            });
+            registry_ = session_->registry;
+            planned_ = true;
+        }
+        const server_types types(registry_.get());
+        std::vector<value_type> out;
+        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
+        for (int row = 0; row < PQntuples(rows); ++row)
+            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
+        return out;
+    }
+
+    std::uint64_t move_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        return detail::affected_rows(engine::run_script(*session_, statement.c_str(), statement.size()).get());
+    }
+
+    void run_script(const std::string& statement)
+    {
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        (void)engine::run_script(*session_, statement.c_str(), statement.size());
+    }
+
+    // The next batch, once the current one has been read.
+    void refill()
+    {
+        if (next_ < batch_.size())
+            return;
+        batch_ = fetch(options_.itersize == 0 ? 1 : options_.itersize);
+        next_ = 0;
+    }
+
+    std::shared_ptr<engine::session> session_;
+    cursor_options options_;
+    std::string name_;
+    engine::row_plan<Row> plan_;
+    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
+    std::shared_ptr<const type_registry> registry_;
+    std::vector<value_type> batch_;                // the rows iteration has fetched
+    std::size_t next_ = 0;
+    bool planned_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_CURSOR_HPP
+// ----- end <typq/cursor.hpp> -----
+// ----- begin <typq/stream.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/stream.hpp: typq::stream<Row>, the rows of one statement read one at a time as they
+// arrive, in constant memory (conn.stream<Row>(sql, args...)).
+
+#ifndef TYPQ_STREAM_HPP
+#define TYPQ_STREAM_HPP
+
+// ----- begin <typq/engine/stream.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/stream.hpp: a statement whose rows arrive one at a time (libpq's single-row mode),
+// in constant memory. It is described and planned before it runs (as the unnamed prepared
+// statement, so that types the server defines can still be looked up), then run; each step that
+// ends with a row leaves it for the caller. Inside a transaction block it runs under a savepoint,
+// so that a stream abandoned half way can be undone without aborting the transaction.
+
+#ifndef TYPQ_ENGINE_STREAM_HPP
+#define TYPQ_ENGINE_STREAM_HPP
+
+
+#include <libpq-fe.h>
+
+#include <optional>  // the describing statement
+#include <utility>   // std::move
+
+namespace typq::engine {
+
+/// One statement's rows, one at a time. step() until io::none: then row() is the next row, or
+/// null once the statement has ended. abandon() turns what is left into cancelling it.
+class stream_op {
+public:
+    /// `request` says what to run (text, binder, planner); its binder and text are used only
+    /// until the first step that returns io::none.
+    TYPQ_DECL stream_op(session& s, statement_request request);
+
+    TYPQ_DECL io step(io ready);
+
+    /// The row the last step ended with (a PGRES_SINGLE_TUPLE result), or null at the end.
+    [[nodiscard]] const PGresult* row() const noexcept { return row_.get(); }
+    [[nodiscard]] bool finished() const noexcept { return stage_ == stage::done; }
+
+    /// From here on, step() ends the statement early: it is cancelled and its rows dropped, and
+    /// inside a transaction block what it did is rolled back to its savepoint.
+    TYPQ_DECL void abandon() noexcept;
+
+private:
+    enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, done };
+
+    TYPQ_DECL void send_script(const char* text);
+
+    session& session_;
+    statement_request request_;
+    prepared_slot unnamed_;             // the statement, described as the unnamed prepared statement
+    std::optional<statement_op> describe_;
+    collect results_;
+    result_handle row_;
+    result_handle error_;                // an error result, thrown once the command's results end
+    stage stage_ = stage::savepoint;
+    bool sent_ = false;
+    bool savepoint_ = false;             // a savepoint was made (inside a transaction block)
+    bool reparse_ = false;               // the unnamed statement was replaced: send the text again
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL stream_op::stream_op(session& s, statement_request request) : session_(s), request_(std::move(request))
+{
+    unnamed_.text.assign(request_.text, request_.size);
+}
+
+TYPQ_DECL void stream_op::send_script(const char* text)
+{
+    session_.sent(PQsendQuery(session_.native(), text));
+    results_ = collect();
+    sent_ = true;
+}
+
+TYPQ_DECL io stream_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    for (;;) {
+        switch (stage_) {
+        case stage::savepoint:
+            if (!sent_) {
+                if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
+                    stage_ = stage::describe;
+                    continue;
+                }
+                send_script("SAVEPOINT typq_stream");
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            (void)results_.take(conn);
+            savepoint_ = true;
+            stage_ = stage::describe;
+            continue;
+
+        case stage::describe: {
+            if (!describe_) {
+                statement_request describing = request_;
+                describing.prepared = &unnamed_;
+                describing.prepare_only = true;
+                describing.unnamed = true;
+                describe_.emplace(session_, describing);
+            }
+            if (const io wanted = describe_->step(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            reparse_ = describe_->looked_up_after_prepare();
+            describe_.reset();
+            stage_ = stage::send;
+            continue;
+        }
+
+        case stage::send: {
+            // The parameters the describing statement bound are still in the session's buffer.
+            bind_buffer& p = session_.params;
+            const int format = static_cast<int>(request_.results);
+            session_.sent(reparse_ ? PQsendQueryParams(conn, unnamed_.text.c_str(), p.count(), p.types(), p.values(),
+                                         p.lengths(), p.formats(), format)
+                                   : PQsendQueryPrepared(conn, "", p.count(), p.values(), p.lengths(), p.formats(), format));
+            if (!PQsetSingleRowMode(conn))
+                throw_libpq_failure(conn);
+            stage_ = stage::rows;
+            continue;
+        }
+
+        case stage::rows: {
+            row_.reset();
+            result_handle next;
+            if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (next && PQresultStatus(next.get()) == PGRES_SINGLE_TUPLE && !error_) {
+                row_ = std::move(next);
+                return io::none;
+            }
+            if (next) {
+                if (is_error_result(next.get()) && !error_)
+                    error_ = std::move(next);
+                else if (PQresultStatus(next.get()) == PGRES_COPY_IN || PQresultStatus(next.get()) == PGRES_COPY_OUT)
+                    throw usage_error("a COPY statement cannot run through stream()");  // refused by the server in single-row mode; defensive
+                continue;  // the end of the rows (PGRES_TUPLES_OK, or a command's status): its null follows
+            }
+            if (error_) {
+                stage_ = stage::done;
+                (void)check_result(conn, std::move(error_));  // throws
+            }
+            stage_ = savepoint_ ? stage::release : stage::done;
+            continue;
+        }
+
+        case stage::release:
+            if (!sent_)
+                send_script("RELEASE SAVEPOINT typq_stream");
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            sent_ = false;
+            stage_ = stage::done;
+            (void)results_.take(conn);
+            continue;
+
+        case stage::abandoned:
+            // The statement was cancelled (or had ended): drop what is left of it, then undo it.
+            if (!sent_) {
+                result_handle next;
+                if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+                    return wanted;
+                ready = io::none;
+                if (next)
+                    continue;
+                if (!savepoint_) {
+                    stage_ = stage::done;
+                    continue;
+                }
+                send_script("ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream");
+            }
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            stage_ = stage::done;
+            sent_ = false;
+            (void)results_.take(conn);
+            continue;
+
+        case stage::done:
+            row_.reset();
+            return io::none;
+        }
+    }
+}
+
+TYPQ_DECL void stream_op::abandon() noexcept
+{
+    row_.reset();
+    if (stage_ == stage::rows) {
+        try {
+            (void)session_.cancel();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the statement then runs to its end, and is dropped
+        }
+        stage_ = stage::abandoned;
+        sent_ = false;
+    }
+    else if (stage_ != stage::done && stage_ != stage::release)
+        stage_ = stage::done;  // nothing of it runs yet, or it is being released: let that end
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_STREAM_HPP
+// ----- end <typq/engine/stream.hpp> -----
+
+#include <cstddef>   // std::ptrdiff_t
+#include <iterator>  // std::default_sentinel_t, std::input_iterator_tag
+#include <memory>    // std::unique_ptr, std::shared_ptr
+#include <optional>  // the operation, made once the request is known
+#include <utility>   // std::move
+
+namespace typq {
+
+class connection;
+
+/// The rows of one statement as an input range, read from the server one at a time (libpq's
+/// single-row mode) and decoded into `Row` as the iteration reaches them: memory stays constant
+/// however many rows there are. Made by `conn.stream<Row>(sql, args...)`.
+///
+/// The statement is described and its columns checked against `Row` before it runs. While the
+/// stream is open the connection is busy: other calls on it throw typq::usage_error. A server
+/// error after some rows (a division by zero at row 100,001) is thrown from the iteration, after
+/// the rows before it. Destroying the stream before its end cancels the statement and drops its
+/// remaining rows; inside a transaction block the statement ran under a savepoint, which is
+/// rolled back, so the transaction goes on. Outside one, a statement that had already finished
+/// when it was cancelled stays done.
+///
+/// @par Example
+/// ```
+/// for (const user& u : conn.stream<user>("SELECT id, name FROM users WHERE id > $1", 0))
+///     std::cout << u.name << '\n';
+/// ```
+/// @par Lifetime  `*it` is valid until the iteration moves on.
+template <class Row>
+class stream {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const value_type&;
+
+        iterator() = default;
+        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
+        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
+        /// Reads the next row. @throws the statement's error, when it fails after the rows so far.
+        iterator& operator++()
+        {
+            owner_->advance();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class stream;
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
+        explicit iterator(stream* owner) noexcept : owner_(owner) {}
+        stream* owner_ = nullptr;
+    };
+
+    stream(stream&&) noexcept = default;
+    stream& operator=(stream&&) = delete;
+    stream(const stream&) = delete;
+    stream& operator=(const stream&) = delete;
+
+    /// Cancels the statement when its rows have not all been read (see the class comment).
+    ~stream()
+    {
+        if (!state_ || !state_->op || state_->op->finished())
+            return;
+        state_->op->abandon();
+        try {
+            engine::run(state_->session->native(), *state_->op);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the lease, released next, drains or closes the connection
+        }
+    }
+
+    /// Where the rows start: the first row is already read. Calling it again continues where
+    /// the iteration is.
+    [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+private:
+    friend class connection;
+
+    // What a stream holds, at a fixed address: its operation points into it.
+    struct state {
+        explicit state(std::shared_ptr<engine::session> s) : session(std::move(s)), hold(*session, "a typq::stream") {}
+        std::shared_ptr<engine::session> session;
+        engine::lease hold;
+        engine::row_plan<Row> plan;
+        std::optional<engine::stream_op> op;
+        std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
+    };
+
+    explicit stream(std::shared_ptr<engine::session> session)
+        : state_(std::make_unique<state>(std::move(session)))
+    {
+    }
+
+    // Starts `request` (whose binder is used only here) and reads the first row.
+    void start(engine::statement_request request)
+    {
+        request.plan = state_->plan.template make_planner<format::binary>();
+        state_->op.emplace(*state_->session, std::move(request));
+        advance();
+    }
+
+    void advance()
+    {
+        has_row_ = false;
+        engine::run(state_->session->native(), *state_->op);
+        if (!state_->op->row())
+            return;
+        if (!state_->registry)  // what the plan knew: planning is over once a row arrives
+            state_->registry = state_->session->registry;
+        const server_types types(state_->registry.get());
+        current_ = engine::decode_row<Row>(state_->op->row(), 0, state_->plan.plan, &types);
+        has_row_ = true;
+    }
+
+    std::unique_ptr<state> state_;
+    value_type current_{};
+    bool has_row_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_STREAM_HPP
+// ----- end <typq/stream.hpp> -----
 
 #include <libpq-fe.h>
 
@@ -10270,6 +11026,40 @@ public:
         return one<T, format::text>("query_value", statement, args...);
     }
 
+    /// Runs `statement` and returns its rows as they arrive, one at a time, in constant memory;
+    /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
+    /// @throws typq::conversion_error when the columns do not fit `Row` (checked before it runs).
+    template <class Row, class... Args>
+    [[nodiscard]] typq::stream<Row> stream(sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        typq::stream<Row> rows(usable_shared_session());
+        const auto bind = binding(statement, args...);
+        rows.start(request_for(statement, engine::make_binder(bind), format::binary));
+        return rows;
+    }
+
+    /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
+    /// needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block.
+    template <class Row, class... Args>
+    [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
+    {
+        return cursor<Row>(cursor_options{}, statement, std::forward<Args>(args)...);
+    }
+    template <class Row, class... Args>
+    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        typq::cursor<Row> declared(usable_shared_session(), options);
+        engine::lease hold(*session_, "a statement");
+        const auto bind = binding(statement, args...);
+        declared.declare(request_for(statement, engine::make_binder(bind), format::binary));
+        return declared;
+    }
+
     /// The forms above, running a statement this connection prepared (see prepare()).
     /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
@@ -10312,6 +11102,11 @@ private:
         (void)session_->usable();
         return *session_;
     }
+    const std::shared_ptr<engine::session>& usable_shared_session() const
+    {
+        (void)usable_session();
+        return session_;
+    }
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
 
@@ -10331,15 +11126,8 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    // What running a request left: the result, and what its plan's column names point into.
-    struct ran {
-        engine::result_handle result;
-        std::shared_ptr<const void> keeper;
-    };
-
-    // Runs `request` to its end on `s` with the poll() driver. The caller holds the session's lease.
-    TYPQ_DECL static ran run(engine::session& s, engine::statement_request& request);
-    ran run(engine::statement_request& request) { return run(*session_, request); }
+    // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
+    engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
 
     // The request for a checked statement with its arguments, or for a prepared statement.
     template <class... Args>
@@ -10390,7 +11178,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        ran done = run(request);
+        engine::ran done = run(request);
         return result<Row>(std::move(done.result), plan.plan, session_->registry, std::move(done.keeper));
     }
 
@@ -10403,7 +11191,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        const ran done = run(request);
+        const engine::ran done = run(request);
         const server_types types(session_->registry.get());
         return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
     }
@@ -10417,7 +11205,7 @@ private:
         engine::row_plan<Row> plan;
         engine::statement_request request = request_for(statement, engine::make_binder(bind), Results);
         request.plan = plan.template make_planner<Results>();
-        const ran done = run(request);
+        const engine::ran done = run(request);
         const server_types types(session_->registry.get());
         return engine::optional_row<Row>(done.result.get(), plan.plan, types);
     }
@@ -10456,13 +11244,6 @@ TYPQ_DECL PGconn* connection::open_handle() const
     if (session_->broken())
         (void)session_->usable();  // throws, saying why
     return session_->native();
-}
-
-TYPQ_DECL connection::ran connection::run(engine::session& s, engine::statement_request& request)
-{
-    engine::statement_op op(s, std::move(request));
-    engine::run(s.native(), op);
-    return {std::move(op.result()), op.plan_keeper()};
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
@@ -10722,13 +11503,9 @@ private:
 
     engine::result_handle run(const std::string& statement)
     {
-        engine::lease hold(*session_, "a statement");
         (void)session_->usable();
-        engine::statement_request request;
-        request.text = statement.c_str();
-        request.size = statement.size();
-        request.script = true;
-        return std::move(connection::run(*session_, request).result);
+        engine::lease hold(*session_, "a statement");
+        return engine::run_script(*session_, statement.c_str(), statement.size());
     }
 
     void require_innermost(const char* operation) const

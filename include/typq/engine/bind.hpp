@@ -10,7 +10,6 @@
 #include <typq/server_types.hpp>
 #include <typq/type.hpp>
 #include <typq/detail/type_name.hpp>
-#include <typq/detail/wire.hpp>
 
 #include <libpq-fe.h>
 
@@ -30,61 +29,63 @@ inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
 /// The Bind protocol message counts parameters in an int16.
 inline constexpr std::size_t max_parameters = 65535;
 
-/// A statement's parameters, encoded: each value framed in one buffer (its int4 length, then its
-/// bytes, as writer::put_value frames a value anywhere), and the arrays libpq reads. Reused from
-/// statement to statement, so that a statement allocates nothing once the buffer has grown.
+/// A statement's parameters, encoded: each value's bytes in one buffer (writer::put_bare), its
+/// length in the array libpq reads lengths from, with the other arrays libpq reads. Reused from
+/// statement to statement, so that a statement allocates nothing once the buffers have grown.
 class bind_buffer {
 public:
-    void clear() noexcept
+    /// Starts a statement of `count` parameters, each then set once, in order.
+    void start(std::size_t count)
     {
         bytes_.clear();
-        oids_.clear();
-        lengths_.clear();
-        formats_.clear();
-        offsets_.clear();
+        oids_.resize(count);
+        lengths_.resize(count);
+        formats_.resize(count);
+        offsets_.resize(count);
+        text_values_ = 0;
     }
 
-    /// Appends `value` as the next parameter, encoded by its typq::type; `types` resolves types
-    /// only the server knows, and `field` names the struct field a named statement took it from.
+    /// Encodes `value` as parameter `index` with its typq::type; `types` resolves types only the
+    /// server knows, and `field` names the struct field a named statement took it from.
     /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
     template <class T>
-    void add(const T& value, const server_types& types, std::string_view field = {})
+    void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
     {
-        const std::size_t index = oids_.size();
         const std::size_t start = bytes_.size();
+        std::int32_t length = -1;
         try {
-            const oid type = detail::param_oid_of<T>(types);
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
             writer out(bytes_, &types);
-            out.put_value(value);
-            oids_.push_back(static_cast<Oid>(type));
+            length = out.put_bare(value);
         }
         catch (const conversion_error& e) {
-            bytes_.resize(start);
             throw_parameter_error(e, index, field, &detail::type_name<T>);
         }
-        const auto length = detail::load_be<std::int32_t>(bytes_.data() + start);
-        lengths_.push_back(length);
-        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
-        offsets_.push_back(start + 4);
+        lengths_[index] = length;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = start;
         // libpq reads a text-format parameter up to its NUL.
-        if (detail::param_format_of<T>() == format::text && length >= 0)
-            bytes_.push_back('\0');
+        if constexpr (detail::param_format_of<T>() == format::text) {
+            if (length >= 0) {
+                bytes_.push_back('\0');
+                ++text_values_;
+            }
+        }
     }
 
-    /// Appends a NULL of type T: what preparing a statement for T needs (its OID).
+    /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
     template <class T>
-    void add_null(const server_types& types, std::string_view field = {})
+    void set_null(std::size_t index, const server_types& types, std::string_view field = {})
     {
-        const std::size_t index = oids_.size();
         try {
-            oids_.push_back(static_cast<Oid>(detail::param_oid_of<T>(types)));
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
         }
         catch (const conversion_error& e) {
             throw_parameter_error(e, index, field, &detail::type_name<T>);
         }
-        lengths_.push_back(-1);
-        formats_.push_back(static_cast<int>(detail::param_format_of<T>()));
-        offsets_.push_back(bytes_.size());
+        lengths_[index] = -1;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = bytes_.size();
     }
 
     [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
@@ -101,14 +102,13 @@ public:
         return values_.data();
     }
 
-    /// The size of the Bind message these parameters make for `statement_name` (binary results:
-    /// one result format code), as the server counts it.
+    /// The size of the Bind message these parameters make for a statement name of
+    /// `statement_name_size` bytes, as the server counts it: each value is its int4 length and
+    /// its bytes (the buffer's, less the NULs after text values); one result format code.
     [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
     {
-        std::size_t size = 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 2 + 2;
-        for (const int length : lengths_)
-            size += 4 + (length > 0 ? static_cast<std::size_t>(length) : 0);
-        return size;
+        return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
+            + (bytes_.size() - text_values_) + 2 + 2;
     }
 
     /// Keeps the buffers for the next statement, but not one-off huge ones.
@@ -128,13 +128,23 @@ private:
     std::vector<int> formats_;
     std::vector<std::size_t> offsets_;
     std::vector<const char*> values_;
+    std::size_t text_values_ = 0;  // NULs after text values, which the message does not carry
 };
+
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size);
 
 /// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
 /// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
 /// 1 GiB or more.
 /// @throws typq::usage_error saying which limit and by how much.
-TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size);
+inline void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+{
+    const auto count = static_cast<std::size_t>(params.count());
+    if (count > max_parameters || params.bind_message_size(name_size) > max_message_size
+        || 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * count > max_message_size) [[unlikely]]
+        throw_message_too_large(params, statement_size, name_size);
+}
 
 #if TYPQ_DEFINITIONS
 
@@ -153,20 +163,18 @@ TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statem
     throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
 }
 
-TYPQ_DECL void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size)
 {
     if (static_cast<std::size_t>(params.count()) > max_parameters)
         throw usage_error("the statement has " + std::to_string(params.count())
-            + " parameters; PostgreSQL's protocol carries at most 65535");
-    const std::size_t bind = params.bind_message_size(name_size);
-    if (bind > max_message_size)
+            + " parameters; PostgreSQL's protocol carries at most 65535: nothing was sent");
+    if (const std::size_t bind = params.bind_message_size(name_size); bind > max_message_size)
         throw usage_error("the statement's parameters take " + std::to_string(bind)
             + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
               "nothing was sent");
-    const std::size_t parse = 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * static_cast<std::size_t>(params.count());
-    if (parse > max_message_size)
-        throw usage_error("the statement's text takes " + std::to_string(parse)
-            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
+    throw usage_error("the statement's text takes " + std::to_string(statement_size + name_size)
+        + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
 }
 
 #endif  // TYPQ_DEFINITIONS

@@ -43,25 +43,29 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
 {
     return [&statement, &args...](bind_buffer& out, const server_types& types) {
         if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
-            const auto& row = (args, ...);
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
+            using row_type = typename traits::value_type;
+            const auto& row = (args, ...);
             const std::size_t count = statement.parameter_count();
+            out.start(count);
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? out.add(traits::template field<I>(row), types,
-                                       detail::field_name<std::remove_cvref_t<Args>..., I>)
+                    ((I == field ? out.set(k, traits::template field<I>(row), types, detail::field_name<row_type, I>)
                                  : void()),
                         ...);
                 }(std::make_index_sequence<traits::size>{});
             }
         }
-        else
-            (out.add(args, types), ...);
+        else {
+            out.start(sizeof...(Args));
+            std::size_t k = 0;
+            (out.set(k++, args, types), ...);
+        }
     };
 }
 
-/// Binds NULLs of the types a statement's parameters have: all that preparing it needs.
+/// Binds NULLs of the types a statement's parameters have (see bind_arguments).
 template <class... Args>
 auto bind_types(const basic_sql<Args...>& statement)
 {
@@ -69,18 +73,22 @@ auto bind_types(const basic_sql<Args...>& statement)
         if constexpr (basic_sql<Args...>::named) {
             using traits = detail::row_traits<Args...>;
             const std::size_t count = statement.parameter_count();
+            out.start(count);
             for (std::size_t k = 0; k < count; ++k) {
                 const std::size_t field = statement.parameter_field(k);
                 [&]<std::size_t... I>(std::index_sequence<I...>) {
-                    ((I == field ? out.add_null<std::remove_cv_t<typename traits::template field_type<I>>>(types,
+                    ((I == field ? out.set_null<std::remove_cv_t<typename traits::template field_type<I>>>(k, types,
                                        detail::field_name<Args..., I>)
                                  : void()),
                         ...);
                 }(std::make_index_sequence<traits::size>{});
             }
         }
-        else
-            (out.add_null<Args>(types), ...);
+        else {
+            out.start(sizeof...(Args));
+            std::size_t k = 0;
+            (out.set_null<Args>(k++, types), ...);
+        }
     };
 }
 
@@ -100,6 +108,8 @@ statement_request make_request(session& s, const basic_sql<Args...>& statement, 
         request.text = statement.c_str();
         request.size = statement.text().size();
     }
+    request.text_hash = statement.hash();
+    request.source = statement.is_literal() ? statement.c_str() : nullptr;
     request.results = results;
     request.bind = bind;
     return request;

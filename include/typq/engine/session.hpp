@@ -122,6 +122,7 @@ public:
     statement_cache statements;                    // automatically prepared statements
     std::shared_ptr<deallocation_queue> deallocations = std::make_shared<deallocation_queue>();
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
+    std::size_t cursors_named = 0;                 // for the next typq::cursor's name
 
 private:
     friend class lease;

@@ -63,12 +63,16 @@ struct prepared_slot {
 struct statement_request {
     const char* text = nullptr;  // NUL-terminated, as sent (a named statement: rewritten with $N)
     std::size_t size = 0;
+    std::size_t text_hash = 0;   // basic_sql::hash() of the statement as written
+    const char* source = nullptr;  // the string literal it was written as, if it was one
     bool script = false;         // no parameters: the simple query protocol, several statements allowed
     format results = format::binary;
     prepared_slot* prepared = nullptr;  // run as this prepared statement
     binder bind;
     planner plan;                // plan.make null: the rows are not read
-    bool prepare_only = false;   // prepare (and describe) `prepared`, run nothing
+    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
+    bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
+    bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
 };
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
@@ -86,7 +90,10 @@ public:
     /// The statement's (successful) result; its plan is in the request's planner.
     [[nodiscard]] result_handle& result() noexcept { return result_; }
     /// What the plan's column names point into when it came from a prepared statement.
-    [[nodiscard]] std::shared_ptr<const void> plan_keeper() const noexcept { return keeper_; }
+    [[nodiscard]] std::shared_ptr<const void>& plan_keeper() noexcept { return keeper_; }
+    /// True when catalog queries ran after the statement was prepared (which replaced an
+    /// unnamed prepared statement).
+    [[nodiscard]] bool looked_up_after_prepare() const noexcept { return looked_up_after_prepare_; }
 
 private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
@@ -96,7 +103,7 @@ private:
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
     {
-        return {std::string_view(request_.text, request_.size), session_.params.types(),
+        return {std::string_view(request_.text, request_.size), request_.text_hash, session_.params.types(),
             static_cast<std::size_t>(session_.params.count())};
     }
 
@@ -107,6 +114,7 @@ private:
     bool sent_ = false;              // the current stage's command has been sent
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
+    bool looked_up_after_prepare_ = false;
     int look_ups_ = 0;
     collect results_;
     std::optional<catalog_op> look_up_;
@@ -177,10 +185,11 @@ TYPQ_DECL statement_op::stage statement_op::route()
         return statement_ ? stage::execute : stage::prepare;
     }
     const connection_options& options = session_.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0)
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request_.never_prepare)
         return stage::unprepared;
     const statement_key k = key();
-    if ((statement_ = session_.statements.find(k))) {
+    if (const auto* found = session_.statements.find(k, request_.source)) {
+        statement_ = *found;
         cached_ = true;
         return stage::execute;
     }
@@ -220,7 +229,6 @@ TYPQ_DECL io statement_op::step(io ready)
         case stage::bind:
             if (request_.bind.bind) {
                 const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
-                    session_.params.clear();
                     request_.bind.bind(request_.bind.context, session_.params, types);
                 });
                 if (!bound) {
@@ -230,7 +238,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 }
             }
             else
-                session_.params.clear();
+                session_.params.start(0);
             check_message_sizes(session_.params, request_.size, 16);
             stage_ = route();
             continue;
@@ -281,8 +289,9 @@ TYPQ_DECL io statement_op::step(io ready)
                 const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
                 const std::vector<Oid> types = request_.prepared ? request_.prepared->types
                                                                  : std::vector<Oid>(k.types, k.types + k.count);
-                statement_ = std::make_shared<prepared_statement>(session_.next_statement_name(), std::string(text),
-                    types, session_.deallocations);
+                statement_ = std::make_shared<prepared_statement>(
+                    request_.unnamed ? std::string() : session_.next_statement_name(), std::string(text), types,
+                    session_.deallocations);
                 session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
                     static_cast<int>(statement_->types.size()), statement_->types.data()));
                 sent_ = true;
@@ -293,7 +302,7 @@ TYPQ_DECL io statement_op::step(io ready)
             ready = io::none;
             sent_ = false;
             (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
-            statement_->prepared = true;
+            statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
             stage_ = stage::describe;
             continue;
 
@@ -312,7 +321,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 request_.prepared->statement = statement_;
             else if (cached_)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
-            stage_ = request_.prepare_only ? stage::done : stage::execute;
+            stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
 
         case stage::execute:
@@ -347,6 +356,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 const bool planned = pass_with_types(session_, look_up_, look_ups_,
                     [&](const server_types& types) { p.make(p.plan, source, how, types); });
                 if (!planned) {
+                    looked_up_after_prepare_ = statement_ != nullptr;
                     stage_ = stage::look_up;
                     after_look_up_ = stage::plan;
                     continue;

@@ -21,7 +21,7 @@
 #include <mutex>          // the deallocation queue may be fed from another thread
 #include <optional>       // the threshold
 #include <string>         // statement names and texts
-#include <string_view>    // keys, std::hash<std::string_view>
+#include <string_view>    // keys
 #include <unordered_map>  // the index
 #include <utility>        // std::pair, std::move
 #include <vector>         // parameter types, plans, names
@@ -101,14 +101,18 @@ struct prepared_statement {
 
 /// What identifies a statement in the cache: its text and its parameters' types (the same text
 /// with other types is another statement to the server).
+/// `text_hash` is the hash of the statement as written (basic_sql::hash(), computed when it was
+/// checked), which equal keys share by definition: a named statement is keyed by its rewritten
+/// text but hashed by its original one.
 struct statement_key {
     std::string_view text;
+    std::size_t text_hash = 0;
     const Oid* types = nullptr;
     std::size_t count = 0;
 
     friend bool operator==(const statement_key& a, const statement_key& b) noexcept
     {
-        return a.text == b.text && a.count == b.count
+        return a.text_hash == b.text_hash && a.count == b.count && a.text == b.text
             && (a.count == 0 || std::memcmp(a.types, b.types, a.count * sizeof(Oid)) == 0);
     }
 };
@@ -116,7 +120,7 @@ struct statement_key {
 struct statement_key_hash {
     std::size_t operator()(const statement_key& key) const noexcept
     {
-        std::size_t hash = std::hash<std::string_view>{}(key.text);
+        std::size_t hash = key.text_hash;
         for (std::size_t i = 0; i < key.count; ++i)
             hash = hash * 31 + key.types[i];
         return hash;
@@ -130,9 +134,11 @@ class statement_lru {
 public:
     struct entry {
         std::string text;
+        std::size_t text_hash;
         std::vector<Oid> types;
         V value;
-        [[nodiscard]] statement_key key() const noexcept { return {text, types.data(), types.size()}; }
+        const char* source = nullptr;  // the string literal last found to name it, if any
+        [[nodiscard]] statement_key key() const noexcept { return {text, text_hash, types.data(), types.size()}; }
     };
 
     /// The entry for `key`, made the most recent; null when absent.
@@ -146,11 +152,15 @@ public:
         return &*found->second;
     }
 
+    /// The most recent entry, or null.
+    [[nodiscard]] entry* front() noexcept { return order_.empty() ? nullptr : &order_.front(); }
+
     /// Adds `key` with `value` as the most recent entry (it must be absent), evicting the least
     /// recent beyond `capacity`.
     entry& insert(const statement_key& key, V value, std::size_t capacity)
     {
-        order_.push_front(entry{std::string(key.text), std::vector<Oid>(key.types, key.types + key.count), std::move(value)});
+        order_.push_front(
+            entry{std::string(key.text), key.text_hash, std::vector<Oid>(key.types, key.types + key.count), std::move(value)});
         index_.emplace(order_.front().key(), order_.begin());
         while (order_.size() > capacity && order_.size() > 1)
             erase(std::prev(order_.end()));
@@ -195,10 +205,20 @@ private:
 class statement_cache {
 public:
     /// The prepared statement for `key`, or null (then count() says whether to prepare it).
-    [[nodiscard]] std::shared_ptr<prepared_statement> find(const statement_key& key)
+    /// `source` is the string literal the statement was written as, or null: a statement run
+    /// again from the same literal, with the same parameter types, is found without hashing or
+    /// comparing its text (a literal's text never changes).
+    [[nodiscard]] const std::shared_ptr<prepared_statement>* find(const statement_key& key, const char* source)
     {
+        if (auto* last = prepared_.front(); source && last && last->source == source
+            && last->types.size() == key.count
+            && (key.count == 0 || std::memcmp(last->types.data(), key.types, key.count * sizeof(Oid)) == 0))
+            return &last->value;
         auto* entry = prepared_.find(key);
-        return entry ? entry->value : nullptr;
+        if (!entry)
+            return nullptr;
+        entry->source = source;
+        return &entry->value;
     }
 
     /// Counts one more run of `key`; true when it should be prepared now.

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/cursor.hpp: typq::cursor<Row>, a named server-side cursor (DECLARE ... CURSOR): the server
+// keeps the statement's rows, and the program fetches them in batches, scrolls and moves.
+
+#ifndef TYPQ_CURSOR_HPP
+#define TYPQ_CURSOR_HPP
+
+#include <typq/config.hpp>
+#include <typq/error.hpp>
+#include <typq/reflect.hpp>
+#include <typq/result.hpp>
+#include <typq/server_types.hpp>
+#include <typq/engine/plan.hpp>
+#include <typq/engine/query.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/sync.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::int64_t
+#include <iterator>     // std::default_sentinel_t
+#include <memory>       // std::shared_ptr
+#include <optional>     // fetch_one
+#include <string>       // the cursor's name and statements
+#include <utility>      // std::move
+#include <vector>       // fetched rows
+
+namespace typq {
+
+class connection;
+
+/// How a cursor is declared (psycopg's ServerCursor arguments).
+struct cursor_options {
+    /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
+    /// backwards only when the plan allows it cheaply).
+    std::optional<bool> scrollable;
+    /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
+    /// rows) and is usable outside a transaction block; without it, it needs an open one.
+    bool with_hold = false;
+    /// How many rows iterating the cursor fetches at a time.
+    std::size_t itersize = 100;
+};
+
+/// Where scroll() counts from: the current position, or the start (row 1 is the first row).
+enum class scroll_mode { relative, absolute };
+
+/// A named cursor on the server, made by `conn.cursor<Row>(sql, args...)`: the statement runs on
+/// the server, which keeps its rows; fetch() reads them in batches, and the connection is free
+/// for other statements in between. The first fetch checks the columns against `Row`; later
+/// ones are decoded by the same plan. Iterating it fetches `itersize` rows at a time.
+///
+/// Without `with_hold` the cursor lives in the transaction that declared it (and cannot be
+/// declared outside one); with it, until it is closed. close() and the destructor close it on
+/// the server (never touching a later transaction if it is already gone).
+///
+/// @par Example
+/// ```
+/// typq::transaction tx{conn};
+/// auto cur = conn.cursor<user>("SELECT id, name FROM users WHERE id > $1", 0);
+/// std::vector<user> first = cur.fetch(100);
+/// for (const user& u : cur) ...   // the rest, 100 at a time
+/// ```
+template <class Row>
+class cursor {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const value_type&;
+
+        iterator() = default;
+        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
+        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
+        iterator& operator++()
+        {
+            ++owner_->next_;
+            owner_->refill();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class cursor;
+        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
+        cursor* owner_ = nullptr;
+    };
+
+    cursor(cursor&& other) noexcept = default;
+    cursor& operator=(cursor&&) = delete;
+    cursor(const cursor&) = delete;
+    cursor& operator=(const cursor&) = delete;
+    ~cursor() { close(); }
+
+    /// The cursor's name on the server.
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+
+    /// The next `count` rows (fewer at the end; none after it).
+    /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
+    [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
+    {
+        return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
+    }
+
+    /// The next row, or std::nullopt at the end.
+    [[nodiscard]] std::optional<value_type> fetch_one()
+    {
+        std::vector<value_type> rows = fetch_rows("FETCH NEXT FROM " + name_);
+        if (rows.empty())
+            return std::nullopt;
+        return std::move(rows.front());
+    }
+
+    /// Every row left.
+    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows("FETCH ALL FROM " + name_); }
+
+    /// Moves the position without reading rows: by `value` rows (negative: backwards, which
+    /// needs `scrollable`), or to row `value` (0: before the first row; negative: from the end).
+    void scroll(std::int64_t value, scroll_mode mode = scroll_mode::relative)
+    {
+        (void)move_rows("MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ")
+            + std::to_string(value) + " FROM " + name_);
+    }
+
+    /// Skips `count` rows forward (negative: backward) and returns how many there were.
+    std::uint64_t move(std::int64_t count)
+    {
+        return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
+            + " FROM " + name_);
+    }
+
+    /// Reads the rest of the rows, `itersize` at a time.
+    [[nodiscard]] iterator begin()
+    {
+        refill();
+        return iterator(this);
+    }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// Closes the cursor on the server. Closing twice, or after the transaction that held it
+    /// ended, is harmless. Never throws: a cursor that cannot be closed goes with the session.
+    void close() noexcept
+    {
+        if (!session_ || closed_)
+            return;
+        closed_ = true;
+        try {
+            PGconn* conn = session_->native();
+            if (!conn || session_->broken())
+                return;
+            const PGTransactionStatusType status = PQtransactionStatus(conn);
+            if (status == PQTRANS_INTRANS) {
+                // The cursor may be gone with an earlier transaction: its CLOSE must not be able to
+                // abort this one.
+                try {
+                    run_script("SAVEPOINT typq_cursor; CLOSE " + name_ + "; RELEASE SAVEPOINT typq_cursor");
+                }
+                catch (const server_error&) {
+                    run_script("ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor");
+                }
+            }
+            else if (status == PQTRANS_IDLE && options_.with_hold)
+                run_script("CLOSE " + name_);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the server closes it with the session
+        }
+    }
+
+private:
+    friend class connection;
+
+    cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
+        : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))
+    {
+    }
+
+    // DECLARE ... FOR the statement of `request`, whose binder is used only here. The caller
+    // holds the session's lease.
+    void declare(engine::statement_request request)
+    {
+        PGconn* conn = session_->usable();
+        if (!options_.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
+            throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
+                              "first, or declare it with {.with_hold = true}");
+        std::string text = "DECLARE " + name_;
+        if (options_.scrollable)
+            text += *options_.scrollable ? " SCROLL" : " NO SCROLL";
+        text += " CURSOR";
+        if (options_.with_hold)
+            text += " WITH HOLD";
+        text += " FOR ";
+        text.append(request.text, request.size);
+        request.text = text.c_str();
+        request.size = text.size();
+        request.never_prepare = true;
+        (void)engine::run_statement(*session_, std::move(request));
+    }
+
+    std::vector<value_type> fetch_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.size();
+        request.never_prepare = true;
+        if (!planned_)
+            request.plan = plan_.template make_planner<format::binary>();
+        engine::ran done = engine::run_statement(*session_, std::move(request));
+        const PGresult* rows = done.result.get();
+        if (!planned_) {
+            // The plan's column names point into the first fetch's result: keep it.
+            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
+                PQclear(const_cast<PGresult*>(r));
+            });
+            registry_ = session_->registry;
+            planned_ = true;
+        }
+        const server_types types(registry_.get());
+        std::vector<value_type> out;
+        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
+        for (int row = 0; row < PQntuples(rows); ++row)
+            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
+        return out;
+    }
+
+    std::uint64_t move_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        return detail::affected_rows(engine::run_script(*session_, statement.c_str(), statement.size()).get());
+    }
+
+    void run_script(const std::string& statement)
+    {
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        (void)engine::run_script(*session_, statement.c_str(), statement.size());
+    }
+
+    // The next batch, once the current one has been read.
+    void refill()
+    {
+        if (next_ < batch_.size())
+            return;
+        batch_ = fetch(options_.itersize == 0 ? 1 : options_.itersize);
+        next_ = 0;
+    }
+
+    std::shared_ptr<engine::session> session_;
+    cursor_options options_;
+    std::string name_;
+    engine::row_plan<Row> plan_;
+    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
+    std::shared_ptr<const type_registry> registry_;
+    std::vector<value_type> batch_;                // the rows iteration has fetched
+    std::size_t next_ = 0;
+    bool planned_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_CURSOR_HPP

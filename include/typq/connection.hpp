@@ -23,6 +23,7 @@
 #include <typq/types/scalar.hpp>
 #include <typq/types/text.hpp>
 #include <typq/engine/catalog.hpp>
+#include <typq/engine/pipeline.hpp>
 #include <typq/engine/plan.hpp>
 #include <typq/engine/poll.hpp>
 #include <typq/engine/query.hpp>
@@ -38,6 +39,8 @@
 #include <optional>     // query_opt, parameter_status
 #include <string>       // names
 #include <string_view>  // conninfo, names
+#include <iterator>     // std::begin, std::end: execute_many's rows
+#include <tuple>        // tuple rows of execute_many
 #include <type_traits>  // std::type_identity_t
 #include <utility>      // std::move
 
@@ -45,11 +48,37 @@ namespace typq {
 
 class transaction;
 
+class pipeline;
+
 namespace detail {
 template <class Statement>
 inline constexpr bool is_prepared = false;
 template <class... P>
 inline constexpr bool is_prepared<prepared<P...>> = true;
+
+// The statement execute_many takes for rows of type Row: bound by :name from a struct's fields,
+// or by $N from a tuple's elements.
+template <class Row>
+struct statement_for_rows {
+    using type = basic_sql<Row>;
+};
+template <class... T>
+struct statement_for_rows<std::tuple<T...>> {
+    using type = basic_sql<std::remove_cvref_t<T>...>;
+};
+template <class Rows>
+using statement_for_rows_t =
+    typename statement_for_rows<std::remove_cvref_t<decltype(*std::begin(std::declval<const Rows&>()))>>::type;
+
+// execute_many's outcome: the rows every statement affected, and the first error.
+class many_count final : public engine::pending_state {
+public:
+    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    {
+        total += affected_rows(result.get());
+    }
+    std::uint64_t total = 0;
+};
 }  // namespace detail
 
 /// What a connection can do now.
@@ -263,6 +292,20 @@ public:
         return rows;
     }
 
+    /// Runs `statement` once for each of `rows` and returns the total of rows affected. `rows` is
+    /// a range of structs (the statement binds their fields by `:name`) or of std::tuple (by
+    /// `$N`). The statement is prepared once, and every run is sent in one pipeline with one
+    /// sync point at the end, so it costs about one round trip in all.
+    ///
+    /// Atomic: outside a transaction block the runs form one implicit transaction, so that when
+    /// one fails none of them lands; inside one, a failing run aborts the transaction, as any
+    /// failing statement does. A row that cannot be encoded (found while the runs before it are
+    /// already sent) makes the server fail them on purpose, with the same effect.
+    /// @throws the first run's error (typq::server_error with its SQLSTATE's class), or the
+    ///         typq::conversion_error of the row that could not be encoded.
+    template <class Rows>
+    std::uint64_t execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows);
+
     /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
     /// needs an open transaction block.
     /// @throws typq::usage_error without with_hold outside a transaction block.
@@ -316,6 +359,7 @@ public:
 
 private:
     friend class transaction;
+    friend class pipeline;
 
     // The session, connected and able to run a statement. @throws as session::usable().
     engine::session& usable_session() const
@@ -449,6 +493,53 @@ prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> s
     request.prepare_only = true;
     (void)run(request);
     return prepared<Args...>(statement, std::move(slot));
+}
+
+template <class Rows>
+std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
+{
+    engine::lease hold(usable_session(), "a statement");
+    engine::pipeline_op op(*session_);
+    const auto counted = std::make_shared<detail::many_count>();
+    std::exception_ptr unencodable;
+    for (const auto& row : rows) {
+        const auto queue = [&](const auto&... values) {
+            const auto bind = engine::bind_arguments(statement, values...);
+            engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind),
+                format::binary);
+            request.prepare_now = true;
+            op.queue(std::move(request), counted);
+            engine::run(session_->native(), op);
+        };
+        try {
+            if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
+                std::apply(queue, row);
+            else
+                queue(row);
+        }
+        catch (const conversion_error&) {
+            unencodable = std::current_exception();
+            break;
+        }
+    }
+    if (unencodable) {
+        // What is already queued must not land: a statement that fails makes the server skip
+        // the rest and roll the implicit transaction back (or abort the transaction block).
+        static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
+        engine::statement_request request;
+        request.text = abandon;
+        request.size = sizeof abandon - 1;
+        request.never_prepare = true;
+        op.queue(std::move(request), std::make_shared<detail::many_count>());
+        engine::run(session_->native(), op);
+    }
+    op.finish();
+    engine::run(session_->native(), op);
+    if (unencodable)
+        std::rethrow_exception(unencodable);
+    if (counted->error())
+        std::rethrow_exception(counted->error());
+    return counted->total;
 }
 
 // Compiled once under TYPQ_SEPARATE_COMPILATION.

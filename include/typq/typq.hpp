@@ -33,7 +33,10 @@
 #include <typq/result.hpp>
 #include <typq/connection_options.hpp>
 #include <typq/prepared.hpp>
+#include <typq/stream.hpp>
+#include <typq/cursor.hpp>
 #include <typq/connection.hpp>
+#include <typq/pipeline.hpp>
 #include <typq/transaction.hpp>
 
 #endif  // TYPQ_TYPQ_HPP

@@ -9312,28 +9312,63 @@ private:
     std::vector<oid> oids_;
 };
 
+/// How a catalog_op's queries travel: each on its own between statements (the default), or
+/// queued in a pipeline with the statements around it.
+class query_channel {
+public:
+    /// Sends `statement` with one text parameter, text results.
+    virtual void send(const char* statement, const std::string& parameter) = 0;
+    /// io::none once its result is here.
+    virtual io step(io ready) = 0;
+    /// Its result. @throws its error.
+    virtual result_handle take() = 0;
+
+protected:
+    ~query_channel() = default;
+};
+
 /// Looks `names` and `oids` up in the catalog, with the types they refer to (array elements,
 /// domain bases, composite attributes), and replaces the session's registry with a copy that has
-/// the answers. Runs between statements; one query per round, with text parameters and results.
+/// the answers. Runs between statements (or queued in a pipeline, through `channel`); one query
+/// per round, with text parameters and results.
 class catalog_op {
 public:
-    TYPQ_DECL catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids);
+    TYPQ_DECL catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids,
+        query_channel* channel = nullptr);
+    catalog_op(const catalog_op&) = delete;
+    catalog_op& operator=(const catalog_op&) = delete;
+    ~catalog_op() = default;
+
     TYPQ_DECL io step(io ready);
 
 private:
     enum class stage : unsigned char { names, types, done };
 
-    TYPQ_DECL void send(const char* statement, const std::string& parameter);
+    // The default channel: the query alone, its results collected.
+    class direct final : public query_channel {
+    public:
+        explicit direct(session& s) noexcept : session_(s) {}
+        TYPQ_DECL void send(const char* statement, const std::string& parameter) override;
+        io step(io ready) override { return results_.step(session_.native(), ready); }
+        result_handle take() override { return results_.take(session_.native()); }
+
+    private:
+        session& session_;
+        collect results_;
+    };
+
+    void send(const char* statement, const std::string& parameter) { channel_->send(statement, parameter); }
     TYPQ_DECL void read_names(const PGresult* found);
     TYPQ_DECL void read_types(const PGresult* found);
     TYPQ_DECL void want(oid id);
 
     session& session_;
+    direct direct_;
+    query_channel* channel_;
     std::shared_ptr<type_registry> next_;  // the registry being made
     std::vector<std::string> names_;
     std::vector<oid> wanted_;  // asked for in the next round
     std::vector<oid> asked_;   // asked for in this round
-    collect results_;
     stage stage_ = stage::names;
     int rounds_ = 0;
 };
@@ -9401,8 +9436,9 @@ TYPQ_DECL bool is_text_send_function(std::string_view name) noexcept
     return name == "textsend" || name == "varcharsend" || name == "bpcharsend" || name == "namesend";
 }
 
-TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids)
-    : session_(s),
+TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids,
+    query_channel* channel)
+    : session_(s), direct_(s), channel_(channel ? channel : &direct_),
       next_(s.registry ? std::make_shared<type_registry>(*s.registry) : std::make_shared<type_registry>()),
       names_(std::move(names))
 {
@@ -9414,25 +9450,22 @@ TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std
         send("SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names_));
 }
 
-TYPQ_DECL void catalog_op::send(const char* statement, const std::string& parameter)
+TYPQ_DECL void catalog_op::direct::send(const char* statement, const std::string& parameter)
 {
-    PGconn* conn = session_.usable();
     const char* const values[] = {parameter.c_str()};
-    if (!PQsendQueryParams(conn, statement, 1, nullptr, values, nullptr, nullptr, 0))
-        session_.send_failed();
+    session_.sent(PQsendQueryParams(session_.usable(), statement, 1, nullptr, values, nullptr, nullptr, 0));
     results_ = collect();
 }
 
 TYPQ_DECL io catalog_op::step(io ready)
 {
-    PGconn* conn = session_.native();
     for (;;) {
         switch (stage_) {
         case stage::names:
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = channel_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            read_names(results_.take(conn).get());
+            read_names(channel_->take().get());
             stage_ = stage::types;
             continue;
         case stage::types:
@@ -9454,10 +9487,10 @@ TYPQ_DECL io catalog_op::step(io ready)
                      "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
                     oid_array_literal(asked_));
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = channel_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            read_types(results_.take(conn).get());
+            read_types(channel_->take().get());
             asked_.clear();
             continue;
         case stage::done:
@@ -9579,7 +9612,53 @@ struct statement_request {
     bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
+    bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
 };
+
+/// How a statement is sent, as route_statement decides.
+struct routing {
+    enum class how : unsigned char { script, unprepared, prepared, prepare } way = how::unprepared;
+    std::shared_ptr<prepared_statement> statement;  // prepared: the one it runs as
+    bool cached = false;                            // it is (prepare: it will be) in the session's cache
+};
+
+/// Decides how `request`, bound to the session's parameters with key `key`, is sent: as a script,
+/// unprepared, as the prepared statement the program or the cache has, or prepared now because
+/// it has run prepare_threshold times.
+TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key);
+
+/// A new prepared statement for `text` and `types` (`unnamed`: the unnamed statement).
+TYPQ_DECL std::shared_ptr<prepared_statement> new_statement(session& s, std::string_view text, const Oid* types,
+    std::size_t count, bool unnamed);
+
+/// Takes `statement`'s plan for `p`'s row type into `p`, when it has one.
+inline bool reuse_plan(planner& p, const prepared_statement* statement)
+{
+    const void* made = statement ? statement->plan(p.key) : nullptr;
+    if (made)
+        p.assign(p.plan, made);
+    return made != nullptr;
+}
+
+/// A pass that makes `p`'s plan: from `statement`'s description when it ran as a prepared
+/// statement (the plan is then kept there too, once the pass counts), else from `result`.
+inline void make_plan(planner& p, const prepared_statement* statement, const PGresult* result, format results,
+    const server_types& types)
+{
+    p.make(p.plan, statement ? statement->description.get() : result, {results, statement != nullptr}, types);
+}
+
+/// Keeps `p`'s plan, made from `statement`'s description, for the statement's later runs.
+inline void keep_plan(const planner& p, prepared_statement& statement)
+{
+    statement.plans.emplace_back(p.key, p.share(p.plan));
+}
+
+/// Forgets a prepared statement whose run failed with `failed` when that error says the statement
+/// is gone or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from
+/// the program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
+    prepared_slot* prepared);
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
@@ -9604,7 +9683,7 @@ public:
 private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
 
-    TYPQ_DECL stage route();
+
     TYPQ_DECL void send_deallocations();
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
@@ -9655,6 +9734,20 @@ bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_u
 
 #if TYPQ_DEFINITIONS
 
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
+    prepared_slot* prepared)
+{
+    if (!failed || !is_error_result(failed) || !invalidates_statement(failed) || PQstatus(s.native()) != CONNECTION_OK)
+        return false;
+    if (PQresultErrorField(failed, PG_DIAG_SQLSTATE) == std::string_view("26000"))
+        s.statements.clear_discarded();  // the server dropped them all, most likely
+    else if (cached)
+        s.statements.forget(key);
+    if (prepared)
+        prepared->statement.reset();
+    return true;
+}
+
 TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
 {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -9682,28 +9775,38 @@ TYPQ_DECL void statement_op::send_deallocations()
     session_.sent(PQsendQuery(session_.native(), script.c_str()));
 }
 
-TYPQ_DECL statement_op::stage statement_op::route()
+TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key)
 {
-    if (request_.script)
-        return stage::script;
-    if (request_.prepared) {
-        statement_ = request_.prepared->statement;
-        return statement_ ? stage::execute : stage::prepare;
+    routing r;
+    if (request.script) {
+        r.way = routing::how::script;
+        return r;
     }
-    const connection_options& options = session_.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0 || request_.never_prepare)
-        return stage::unprepared;
-    const statement_key k = key();
-    if (const auto* found = session_.statements.find(k, request_.source)) {
-        statement_ = *found;
-        cached_ = true;
-        return stage::execute;
+    if (request.prepared) {
+        r.statement = request.prepared->statement;
+        r.way = r.statement ? routing::how::prepared : routing::how::prepare;
+        return r;
     }
-    if (session_.statements.count(k, options.prepare_threshold, options.statement_cache_size)) {
-        cached_ = true;
-        return stage::prepare;
+    const connection_options& options = s.options();
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
+        return r;
+    if (const auto* found = s.statements.find(key, request.source)) {
+        r.statement = *found;
+        r.cached = true;
+        r.way = routing::how::prepared;
     }
-    return stage::unprepared;
+    else if (request.prepare_now || s.statements.count(key, options.prepare_threshold, options.statement_cache_size)) {
+        r.cached = true;
+        r.way = routing::how::prepare;
+    }
+    return r;
+}
+
+TYPQ_DECL std::shared_ptr<prepared_statement> new_statement(session& s, std::string_view text, const Oid* types,
+    std::size_t count, bool unnamed)
+{
+    return std::make_shared<prepared_statement>(unnamed ? std::string() : s.next_statement_name(), std::string(text),
+        std::vector<Oid>(types, types + count), s.deallocations);
 }
 
 TYPQ_DECL io statement_op::step(io ready)
@@ -9746,7 +9849,17 @@ TYPQ_DECL io statement_op::step(io ready)
             else
                 session_.params.start(0);
             check_message_sizes(session_.params, request_.size, 16);
-            stage_ = route();
+            {
+                routing r = route_statement(session_, request_, key());
+                statement_ = std::move(r.statement);
+                cached_ = r.cached;
+                switch (r.way) {
+                case routing::how::script: stage_ = stage::script; break;
+                case routing::how::unprepared: stage_ = stage::unprepared; break;
+                case routing::how::prepared: stage_ = stage::execute; break;
+                case routing::how::prepare: stage_ = stage::prepare; break;
+                }
+            }
             continue;
 
         case stage::look_up:
@@ -9792,12 +9905,11 @@ TYPQ_DECL io statement_op::step(io ready)
                 const statement_key k = key();
                 if (request_.prepare_only)
                     request_.prepared->types.assign(k.types, k.types + k.count);
-                const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
-                const std::vector<Oid> types = request_.prepared ? request_.prepared->types
-                                                                 : std::vector<Oid>(k.types, k.types + k.count);
-                statement_ = std::make_shared<prepared_statement>(
-                    request_.unnamed ? std::string() : session_.next_statement_name(), std::string(text), types,
-                    session_.deallocations);
+                if (request_.prepared)
+                    statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                        request_.prepared->types.size(), request_.unnamed);
+                else
+                    statement_ = new_statement(session_, k.text, k.types, k.count, false);
                 session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
                     static_cast<int>(statement_->types.size()), statement_->types.data()));
                 sent_ = true;
@@ -9848,29 +9960,22 @@ TYPQ_DECL io statement_op::step(io ready)
         case stage::plan:
             if (request_.plan.make) {
                 planner& p = request_.plan;
-                // A prepared statement has each row type's plan, made from its description.
-                if (statement_) {
-                    if (const void* made = statement_->plan(p.key)) {
-                        p.assign(p.plan, made);
-                        keeper_ = statement_;
-                        stage_ = stage::done;
+                // A prepared statement keeps each row type's plan, made from its description.
+                if (!reuse_plan(p, statement_.get())) {
+                    const bool planned = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
+                        make_plan(p, statement_.get(), result_.get(), request_.results, types);
+                    });
+                    if (!planned) {
+                        looked_up_after_prepare_ = statement_ != nullptr;
+                        stage_ = stage::look_up;
+                        after_look_up_ = stage::plan;
                         continue;
                     }
+                    if (statement_)
+                        keep_plan(p, *statement_);
                 }
-                const PGresult* source = statement_ ? statement_->description.get() : result_.get();
-                const plan_source how{request_.results, statement_ != nullptr};
-                const bool planned = pass_with_types(session_, look_up_, look_ups_,
-                    [&](const server_types& types) { p.make(p.plan, source, how, types); });
-                if (!planned) {
-                    looked_up_after_prepare_ = statement_ != nullptr;
-                    stage_ = stage::look_up;
-                    after_look_up_ = stage::plan;
-                    continue;
-                }
-                if (statement_) {
-                    statement_->plans.emplace_back(p.key, p.share(p.plan));
+                if (statement_)
                     keeper_ = statement_;
-                }
             }
             stage_ = stage::done;
             continue;
@@ -9888,14 +9993,7 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = results_.take_unchecked();
-    if (failed && is_error_result(failed.get()) && invalidates_statement(failed.get())
-        && PQstatus(session_.native()) == CONNECTION_OK) {
-        if (PQresultErrorField(failed.get(), PG_DIAG_SQLSTATE) == std::string_view("26000"))
-            session_.statements.clear_discarded();  // the server dropped them all, most likely
-        else if (cached_)
-            session_.statements.forget(key());
-        if (request_.prepared)
-            request_.prepared->statement.reset();
+    if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
             retried_ = true;
@@ -9962,23 +10060,13 @@ private:
 
 #endif  // TYPQ_PREPARED_HPP
 // ----- end <typq/prepared.hpp> -----
-// ----- begin <typq/connection.hpp> -----
+// ----- begin <typq/stream.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
-// family that binds typed parameters and reads typed rows, both in binary format. Every statement
-// runs through the engine (typq/engine/): the connection only supplies the driver that waits,
-// poll() on its socket.
+// typq/stream.hpp: typq::stream<Row>, the rows of one statement read one at a time as they
+// arrive, in constant memory (conn.stream<Row>(sql, args...)).
 
-#ifndef TYPQ_CONNECTION_HPP
-#define TYPQ_CONNECTION_HPP
-
-// ----- begin <typq/cursor.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/cursor.hpp: typq::cursor<Row>, a named server-side cursor (DECLARE ... CURSOR): the server
-// keeps the statement's rows, and the program fetches them in batches, scrolls and moves.
-
-#ifndef TYPQ_CURSOR_HPP
-#define TYPQ_CURSOR_HPP
+#ifndef TYPQ_STREAM_HPP
+#define TYPQ_STREAM_HPP
 
 // ----- begin <typq/engine/query.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
@@ -10032,6 +10120,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             }
         }
         else {
+            (void)statement;  // positional: the statement says nothing more than the arguments do
             out.start(sizeof...(Args));
             std::size_t k = 0;
             (out.set(k++, args, types), ...);
@@ -10059,6 +10148,7 @@ auto bind_types(const basic_sql<Args...>& statement)
             }
         }
         else {
+            (void)statement;
             out.start(sizeof...(Args));
             std::size_t k = 0;
             (out.set_null<Args>(k++, types), ...);
@@ -10147,323 +10237,6 @@ std::optional<typename detail::row_traits<Row>::value_type> optional_row(const P
 
 #endif  // TYPQ_ENGINE_QUERY_HPP
 // ----- end <typq/engine/query.hpp> -----
-// ----- begin <typq/engine/sync.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/engine/sync.hpp: how the synchronous connection (and what works through it: transactions,
-// cursors) runs a statement: one statement_op, driven to its end with poll().
-
-#ifndef TYPQ_ENGINE_SYNC_HPP
-#define TYPQ_ENGINE_SYNC_HPP
-
-
-#include <memory>   // std::shared_ptr
-#include <utility>  // std::move
-
-namespace typq::engine {
-
-/// What running a statement left: its result, and what its plan's column names point into when
-/// the plan came from a prepared statement.
-struct ran {
-    result_handle result;
-    std::shared_ptr<const void> keeper;
-};
-
-/// Runs `request` on `s` to its end with the poll() driver. The caller holds the session's lease.
-TYPQ_DECL ran run_statement(session& s, statement_request request);
-
-/// Runs a script (no parameters, the simple query protocol) the same way.
-inline result_handle run_script(session& s, const char* text, std::size_t size)
-{
-    statement_request request;
-    request.text = text;
-    request.size = size;
-    request.script = true;
-    return std::move(run_statement(s, std::move(request)).result);
-}
-
-#if TYPQ_DEFINITIONS
-TYPQ_DECL ran run_statement(session& s, statement_request request)
-{
-    statement_op op(s, std::move(request));
-    run(s.native(), op);
-    return {std::move(op.result()), std::move(op.plan_keeper())};
-}
-#endif  // TYPQ_DEFINITIONS
-
-}  // namespace typq::engine
-
-#endif  // TYPQ_ENGINE_SYNC_HPP
-// ----- end <typq/engine/sync.hpp> -----
-
-#include <libpq-fe.h>
-
-#include <cstddef>      // std::size_t, std::ptrdiff_t
-#include <cstdint>      // std::int64_t
-#include <iterator>     // std::default_sentinel_t
-#include <memory>       // std::shared_ptr
-#include <optional>     // fetch_one
-#include <string>       // the cursor's name and statements
-#include <utility>      // std::move
-#include <vector>       // fetched rows
-
-namespace typq {
-
-class connection;
-
-/// How a cursor is declared (psycopg's ServerCursor arguments).
-struct cursor_options {
-    /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
-    /// backwards only when the plan allows it cheaply).
-    std::optional<bool> scrollable;
-    /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
-    /// rows) and is usable outside a transaction block; without it, it needs an open one.
-    bool with_hold = false;
-    /// How many rows iterating the cursor fetches at a time.
-    std::size_t itersize = 100;
-};
-
-/// Where scroll() counts from: the current position, or the start (row 1 is the first row).
-enum class scroll_mode { relative, absolute };
-
-/// A named cursor on the server, made by `conn.cursor<Row>(sql, args...)`: the statement runs on
-/// the server, which keeps its rows; fetch() reads them in batches, and the connection is free
-/// for other statements in between. The first fetch checks the columns against `Row`; later
-/// ones are decoded by the same plan. Iterating it fetches `itersize` rows at a time.
-///
-/// Without `with_hold` the cursor lives in the transaction that declared it (and cannot be
-/// declared outside one); with it, until it is closed. close() and the destructor close it on
-/// the server (never touching a later transaction if it is already gone).
-///
-/// @par Example
-/// ```
-/// typq::transaction tx{conn};
-/// auto cur = conn.cursor<user>("SELECT id, name FROM users WHERE id > $1", 0);
-/// std::vector<user> first = cur.fetch(100);
-/// for (const user& u : cur) ...   // the rest, 100 at a time
-/// ```
-template <class Row>
-class cursor {
-    using traits = detail::row_traits<Row>;
-
-public:
-    using value_type = typename traits::value_type;
-
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
-        iterator& operator++()
-        {
-            ++owner_->next_;
-            owner_->refill();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class cursor;
-        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
-        cursor* owner_ = nullptr;
-    };
-
-    cursor(cursor&& other) noexcept = default;
-    cursor& operator=(cursor&&) = delete;
-    cursor(const cursor&) = delete;
-    cursor& operator=(const cursor&) = delete;
-    ~cursor() { close(); }
-
-    /// The cursor's name on the server.
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-
-    /// The next `count` rows (fewer at the end; none after it).
-    /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
-    [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
-    {
-        return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
-    }
-
-    /// The next row, or std::nullopt at the end.
-    [[nodiscard]] std::optional<value_type> fetch_one()
-    {
-        std::vector<value_type> rows = fetch_rows("FETCH NEXT FROM " + name_);
-        if (rows.empty())
-            return std::nullopt;
-        return std::move(rows.front());
-    }
-
-    /// Every row left.
-    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows("FETCH ALL FROM " + name_); }
-
-    /// Moves the position without reading rows: by `value` rows (negative: backwards, which
-    /// needs `scrollable`), or to row `value` (0: before the first row; negative: from the end).
-    void scroll(std::int64_t value, scroll_mode mode = scroll_mode::relative)
-    {
-        (void)move_rows("MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ")
-            + std::to_string(value) + " FROM " + name_);
-    }
-
-    /// Skips `count` rows forward (negative: backward) and returns how many there were.
-    std::uint64_t move(std::int64_t count)
-    {
-        return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
-            + " FROM " + name_);
-    }
-
-    /// Reads the rest of the rows, `itersize` at a time.
-    [[nodiscard]] iterator begin()
-    {
-        refill();
-        return iterator(this);
-    }
-    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
-
-    /// Closes the cursor on the server. Closing twice, or after the transaction that held it
-    /// ended, is harmless. Never throws: a cursor that cannot be closed goes with the session.
-    void close() noexcept
-    {
-        if (!session_ || closed_)
-            return;
-        closed_ = true;
-        try {
-            PGconn* conn = session_->native();
-            if (!conn || session_->broken())
-                return;
-            const PGTransactionStatusType status = PQtransactionStatus(conn);
-            if (status == PQTRANS_INTRANS) {
-                // The cursor may be gone with an earlier transaction: its CLOSE must not be able to
-                // abort this one.
-                try {
-                    run_script("SAVEPOINT typq_cursor; CLOSE " + name_ + "; RELEASE SAVEPOINT typq_cursor");
-                }
-                catch (const server_error&) {
-                    run_script("ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor");
-                }
-            }
-            else if (status == PQTRANS_IDLE && options_.with_hold)
-                run_script("CLOSE " + name_);
-        }
-        catch (...) {  // NOLINT(bugprone-empty-catch): the server closes it with the session
-        }
-    }
-
-private:
-    friend class connection;
-
-    cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
-        : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))
-    {
-    }
-
-    // DECLARE ... FOR the statement of `request`, whose binder is used only here. The caller
-    // holds the session's lease.
-    void declare(engine::statement_request request)
-    {
-        PGconn* conn = session_->usable();
-        if (!options_.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
-            throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
-                              "first, or declare it with {.with_hold = true}");
-        std::string text = "DECLARE " + name_;
-        if (options_.scrollable)
-            text += *options_.scrollable ? " SCROLL" : " NO SCROLL";
-        text += " CURSOR";
-        if (options_.with_hold)
-            text += " WITH HOLD";
-        text += " FOR ";
-        text.append(request.text, request.size);
-        request.text = text.c_str();
-        request.size = text.size();
-        request.never_prepare = true;
-        (void)engine::run_statement(*session_, std::move(request));
-    }
-
-    std::vector<value_type> fetch_rows(const std::string& statement)
-    {
-        if (closed_)
-            throw usage_error("the cursor " + name_ + " is closed");
-        (void)session_->usable();
-        engine::lease hold(*session_, "a statement");
-        engine::statement_request request;
-        request.text = statement.c_str();
-        request.size = statement.size();
-        request.never_prepare = true;
-        if (!planned_)
-            request.plan = plan_.template make_planner<format::binary>();
-        engine::ran done = engine::run_statement(*session_, std::move(request));
-        const PGresult* rows = done.result.get();
-        if (!planned_) {
-            // The plan's column names point into the first fetch's result: keep it.
-            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
-                PQclear(const_cast<PGresult*>(r));
-            });
-            registry_ = session_->registry;
-            planned_ = true;
-        }
-        const server_types types(registry_.get());
-        std::vector<value_type> out;
-        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
-        for (int row = 0; row < PQntuples(rows); ++row)
-            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
-        return out;
-    }
-
-    std::uint64_t move_rows(const std::string& statement)
-    {
-        if (closed_)
-            throw usage_error("the cursor " + name_ + " is closed");
-        (void)session_->usable();
-        engine::lease hold(*session_, "a statement");
-        return detail::affected_rows(engine::run_script(*session_, statement.c_str(), statement.size()).get());
-    }
-
-    void run_script(const std::string& statement)
-    {
-        (void)session_->usable();
-        engine::lease hold(*session_, "a statement");
-        (void)engine::run_script(*session_, statement.c_str(), statement.size());
-    }
-
-    // The next batch, once the current one has been read.
-    void refill()
-    {
-        if (next_ < batch_.size())
-            return;
-        batch_ = fetch(options_.itersize == 0 ? 1 : options_.itersize);
-        next_ = 0;
-    }
-
-    std::shared_ptr<engine::session> session_;
-    cursor_options options_;
-    std::string name_;
-    engine::row_plan<Row> plan_;
-    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
-    std::shared_ptr<const type_registry> registry_;
-    std::vector<value_type> batch_;                // the rows iteration has fetched
-    std::size_t next_ = 0;
-    bool planned_ = false;
-    bool closed_ = false;
-};
-
-}  // namespace typq
-
-#endif  // TYPQ_CURSOR_HPP
-// ----- end <typq/cursor.hpp> -----
-// ----- begin <typq/stream.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/stream.hpp: typq::stream<Row>, the rows of one statement read one at a time as they
-// arrive, in constant memory (conn.stream<Row>(sql, args...)).
-
-#ifndef TYPQ_STREAM_HPP
-#define TYPQ_STREAM_HPP
-
 // ----- begin <typq/engine/stream.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/stream.hpp: a statement whose rows arrive one at a time (libpq's single-row mode),
@@ -10806,6 +10579,818 @@ private:
 
 #endif  // TYPQ_STREAM_HPP
 // ----- end <typq/stream.hpp> -----
+// ----- begin <typq/cursor.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/cursor.hpp: typq::cursor<Row>, a named server-side cursor (DECLARE ... CURSOR): the server
+// keeps the statement's rows, and the program fetches them in batches, scrolls and moves.
+
+#ifndef TYPQ_CURSOR_HPP
+#define TYPQ_CURSOR_HPP
+
+// ----- begin <typq/engine/sync.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/sync.hpp: how the synchronous connection (and what works through it: transactions,
+// cursors) runs a statement: one statement_op, driven to its end with poll().
+
+#ifndef TYPQ_ENGINE_SYNC_HPP
+#define TYPQ_ENGINE_SYNC_HPP
+
+
+#include <memory>   // std::shared_ptr
+#include <utility>  // std::move
+
+namespace typq::engine {
+
+/// What running a statement left: its result, and what its plan's column names point into when
+/// the plan came from a prepared statement.
+struct ran {
+    result_handle result;
+    std::shared_ptr<const void> keeper;
+};
+
+/// Runs `request` on `s` to its end with the poll() driver. The caller holds the session's lease.
+TYPQ_DECL ran run_statement(session& s, statement_request request);
+
+/// Runs a script (no parameters, the simple query protocol) the same way.
+inline result_handle run_script(session& s, const char* text, std::size_t size)
+{
+    statement_request request;
+    request.text = text;
+    request.size = size;
+    request.script = true;
+    return std::move(run_statement(s, std::move(request)).result);
+}
+
+#if TYPQ_DEFINITIONS
+TYPQ_DECL ran run_statement(session& s, statement_request request)
+{
+    statement_op op(s, std::move(request));
+    run(s.native(), op);
+    return {std::move(op.result()), std::move(op.plan_keeper())};
+}
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_SYNC_HPP
+// ----- end <typq/engine/sync.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::int64_t
+#include <iterator>     // std::default_sentinel_t
+#include <memory>       // std::shared_ptr
+#include <optional>     // fetch_one
+#include <string>       // the cursor's name and statements
+#include <utility>      // std::move
+#include <vector>       // fetched rows
+
+namespace typq {
+
+class connection;
+
+/// How a cursor is declared (psycopg's ServerCursor arguments).
+struct cursor_options {
+    /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
+    /// backwards only when the plan allows it cheaply).
+    std::optional<bool> scrollable;
+    /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
+    /// rows) and is usable outside a transaction block; without it, it needs an open one.
+    bool with_hold = false;
+    /// How many rows iterating the cursor fetches at a time.
+    std::size_t itersize = 100;
+};
+
+/// Where scroll() counts from: the current position, or the start (row 1 is the first row).
+enum class scroll_mode { relative, absolute };
+
+/// A named cursor on the server, made by `conn.cursor<Row>(sql, args...)`: the statement runs on
+/// the server, which keeps its rows; fetch() reads them in batches, and the connection is free
+/// for other statements in between. The first fetch checks the columns against `Row`; later
+/// ones are decoded by the same plan. Iterating it fetches `itersize` rows at a time.
+///
+/// Without `with_hold` the cursor lives in the transaction that declared it (and cannot be
+/// declared outside one); with it, until it is closed. close() and the destructor close it on
+/// the server (never touching a later transaction if it is already gone).
+///
+/// @par Example
+/// ```
+/// typq::transaction tx{conn};
+/// auto cur = conn.cursor<user>("SELECT id, name FROM users WHERE id > $1", 0);
+/// std::vector<user> first = cur.fetch(100);
+/// for (const user& u : cur) ...   // the rest, 100 at a time
+/// ```
+template <class Row>
+class cursor {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const value_type&;
+
+        iterator() = default;
+        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
+        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
+        iterator& operator++()
+        {
+            ++owner_->next_;
+            owner_->refill();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class cursor;
+        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
+        cursor* owner_ = nullptr;
+    };
+
+    cursor(cursor&& other) noexcept = default;
+    cursor& operator=(cursor&&) = delete;
+    cursor(const cursor&) = delete;
+    cursor& operator=(const cursor&) = delete;
+    ~cursor() { close(); }
+
+    /// The cursor's name on the server.
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+
+    /// The next `count` rows (fewer at the end; none after it).
+    /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
+    [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
+    {
+        return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
+    }
+
+    /// The next row, or std::nullopt at the end.
+    [[nodiscard]] std::optional<value_type> fetch_one()
+    {
+        std::vector<value_type> rows = fetch_rows("FETCH NEXT FROM " + name_);
+        if (rows.empty())
+            return std::nullopt;
+        return std::move(rows.front());
+    }
+
+    /// Every row left.
+    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows("FETCH ALL FROM " + name_); }
+
+    /// Moves the position without reading rows: by `value` rows (negative: backwards, which
+    /// needs `scrollable`), or to row `value` (0: before the first row; negative: from the end).
+    void scroll(std::int64_t value, scroll_mode mode = scroll_mode::relative)
+    {
+        (void)move_rows("MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ")
+            + std::to_string(value) + " FROM " + name_);
+    }
+
+    /// Skips `count` rows forward (negative: backward) and returns how many there were.
+    std::uint64_t move(std::int64_t count)
+    {
+        return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
+            + " FROM " + name_);
+    }
+
+    /// Reads the rest of the rows, `itersize` at a time.
+    [[nodiscard]] iterator begin()
+    {
+        refill();
+        return iterator(this);
+    }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// Closes the cursor on the server. Closing twice, or after the transaction that held it
+    /// ended, is harmless. Never throws: a cursor that cannot be closed goes with the session.
+    void close() noexcept
+    {
+        if (!session_ || closed_)
+            return;
+        closed_ = true;
+        try {
+            PGconn* conn = session_->native();
+            if (!conn || session_->broken())
+                return;
+            const PGTransactionStatusType status = PQtransactionStatus(conn);
+            if (status == PQTRANS_INTRANS) {
+                // The cursor may be gone with an earlier transaction: its CLOSE must not be able to
+                // abort this one.
+                try {
+                    run_script("SAVEPOINT typq_cursor; CLOSE " + name_ + "; RELEASE SAVEPOINT typq_cursor");
+                }
+                catch (const server_error&) {
+                    run_script("ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor");
+                }
+            }
+            else if (status == PQTRANS_IDLE && options_.with_hold)
+                run_script("CLOSE " + name_);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the server closes it with the session
+        }
+    }
+
+private:
+    friend class connection;
+
+    cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
+        : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))
+    {
+    }
+
+    // DECLARE ... FOR the statement of `request`, whose binder is used only here. The caller
+    // holds the session's lease.
+    void declare(engine::statement_request request)
+    {
+        PGconn* conn = session_->usable();
+        if (!options_.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
+            throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
+                              "first, or declare it with {.with_hold = true}");
+        std::string text = "DECLARE " + name_;
+        if (options_.scrollable)
+            text += *options_.scrollable ? " SCROLL" : " NO SCROLL";
+        text += " CURSOR";
+        if (options_.with_hold)
+            text += " WITH HOLD";
+        text += " FOR ";
+        text.append(request.text, request.size);
+        request.text = text.c_str();
+        request.size = text.size();
+        request.never_prepare = true;
+        (void)engine::run_statement(*session_, std::move(request));
+    }
+
+    std::vector<value_type> fetch_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.size();
+        request.never_prepare = true;
+        if (!planned_)
+            request.plan = plan_.template make_planner<format::binary>();
+        engine::ran done = engine::run_statement(*session_, std::move(request));
+        const PGresult* rows = done.result.get();
+        if (!planned_) {
+            // The plan's column names point into the first fetch's result: keep it.
+            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
+                PQclear(const_cast<PGresult*>(r));
+            });
+            registry_ = session_->registry;
+            planned_ = true;
+        }
+        const server_types types(registry_.get());
+        std::vector<value_type> out;
+        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
+        for (int row = 0; row < PQntuples(rows); ++row)
+            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
+        return out;
+    }
+
+    std::uint64_t move_rows(const std::string& statement)
+    {
+        if (closed_)
+            throw usage_error("the cursor " + name_ + " is closed");
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        return detail::affected_rows(engine::run_script(*session_, statement.c_str(), statement.size()).get());
+    }
+
+    void run_script(const std::string& statement)
+    {
+        (void)session_->usable();
+        engine::lease hold(*session_, "a statement");
+        (void)engine::run_script(*session_, statement.c_str(), statement.size());
+    }
+
+    // The next batch, once the current one has been read.
+    void refill()
+    {
+        if (next_ < batch_.size())
+            return;
+        batch_ = fetch(options_.itersize == 0 ? 1 : options_.itersize);
+        next_ = 0;
+    }
+
+    std::shared_ptr<engine::session> session_;
+    cursor_options options_;
+    std::string name_;
+    engine::row_plan<Row> plan_;
+    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
+    std::shared_ptr<const type_registry> registry_;
+    std::vector<value_type> batch_;                // the rows iteration has fetched
+    std::size_t next_ = 0;
+    bool planned_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_CURSOR_HPP
+// ----- end <typq/cursor.hpp> -----
+// ----- begin <typq/connection.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
+// family that binds typed parameters and reads typed rows, both in binary format. Every statement
+// runs through the engine (typq/engine/): the connection only supplies the driver that waits,
+// poll() on its socket.
+
+#ifndef TYPQ_CONNECTION_HPP
+#define TYPQ_CONNECTION_HPP
+
+// ----- begin <typq/engine/pipeline.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/pipeline.hpp: statements in libpq's pipeline mode. Statements are queued without
+// waiting for each other's results (libpq coalesces them into few socket writes), sync points
+// end implicit transactions, and results are read in order as they arrive and handed to each
+// statement's pending state. Bound and planned by the same code as a statement run alone;
+// types the server defines are looked up with catalog queries queued in the pipeline itself.
+
+#ifndef TYPQ_ENGINE_PIPELINE_HPP
+#define TYPQ_ENGINE_PIPELINE_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>    // std::size_t
+#include <deque>      // the statements whose results are awaited
+#include <exception>  // std::exception_ptr
+#include <memory>     // std::shared_ptr
+#include <optional>   // the lookup in progress
+#include <string>     // lookup queries
+#include <utility>    // std::move
+#include <vector>     // parked statements, misses
+
+namespace typq::engine {
+
+/// Where a pipelined statement's outcome goes (its typq::pending's state). The pipeline plans its
+/// rows with `plan` (unless `plan.make` is null: no rows are read) and then calls complete(), or
+/// fail() with its error.
+class pending_state {
+public:
+    /// Makes the statement's value from its successful result, planned.
+    virtual void complete(result_handle result, std::shared_ptr<const type_registry> registry,
+        std::shared_ptr<const void> keeper) = 0;
+
+    /// Keeps the first error.
+    void fail(std::exception_ptr error) noexcept
+    {
+        if (!error_)
+            error_ = std::move(error);
+        finished_ = true;
+    }
+
+    [[nodiscard]] bool finished() const noexcept { return finished_; }
+    [[nodiscard]] const std::exception_ptr& error() const noexcept { return error_; }
+
+    planner plan;
+    format results = format::binary;
+
+protected:
+    pending_state() = default;
+    pending_state(const pending_state&) = delete;
+    pending_state& operator=(const pending_state&) = delete;
+    ~pending_state() = default;
+
+    void finish() noexcept { finished_ = true; }
+
+private:
+    std::exception_ptr error_;
+    bool finished_ = false;
+};
+
+/// Statements in pipeline mode on a session (which the caller holds with a lease). Each command
+/// (queue, wait_for, finish) is followed by step() until io::none; sync() needs none.
+class pipeline_op {
+public:
+    /// Enters pipeline mode. @throws typq::usage_error when the session is not idle.
+    TYPQ_DECL explicit pipeline_op(session& s);
+    pipeline_op(const pipeline_op&) = delete;
+    pipeline_op& operator=(const pipeline_op&) = delete;
+    ~pipeline_op() = default;
+
+    /// Queues `request` (its binder is used only while it is queued), whose outcome goes to
+    /// `target`.
+    void queue(statement_request request, std::shared_ptr<pending_state> target)
+    {
+        request_ = std::move(request);
+        target_ = std::move(target);
+        command_ = command::queue;
+    }
+
+    /// Reads results until `target`'s is in (asking the server to send what it has: a flush
+    /// request, or the sync point the caller gave).
+    void wait_for(const pending_state& target)
+    {
+        waited_ = &target;
+        command_ = command::wait;
+    }
+
+    /// Ends the pipeline: a sync point after the last statement, every result read, pipeline
+    /// mode left. Results nobody waits for are handed to their states all the same.
+    void finish() noexcept { command_ = command::finish; }
+
+    /// Marks a sync point: the statements since the last one form one implicit transaction (when
+    /// no transaction block is open), and an error skips the rest of them only.
+    TYPQ_DECL void sync();
+
+    TYPQ_DECL io step(io ready);
+
+    /// Statements queued and not yet answered.
+    [[nodiscard]] std::size_t in_flight() const noexcept { return slots_.size() + parked_.size(); }
+
+private:
+    enum class command : unsigned char { none, queue, wait, finish };
+
+    struct slot {
+        enum class kind : unsigned char { statement, prepare, describe, look_up, sync } what = kind::statement;
+        std::shared_ptr<pending_state> target;          // statement: where its outcome goes
+        std::shared_ptr<prepared_statement> statement;  // the prepared statement it ran as, prepares, describes
+        std::size_t text_hash = 0;                      // its cache key's, to forget it when it fails
+        bool cached = false;
+        result_handle result;                           // the one that matters, once its results are in
+    };
+
+    // The channel through which catalog lookups travel: queued in the pipeline, with a flush
+    // request, and read in turn with everything queued before them.
+    class channel final : public query_channel {
+    public:
+        explicit channel(pipeline_op& owner) noexcept : owner_(owner) {}
+        TYPQ_DECL void send(const char* statement, const std::string& parameter) override;
+        TYPQ_DECL io step(io ready) override;
+        TYPQ_DECL result_handle take() override;
+
+    private:
+        pipeline_op& owner_;
+    };
+
+    TYPQ_DECL io queue_step();
+    TYPQ_DECL void send_statement();
+    TYPQ_DECL io read_one(io ready);
+    TYPQ_DECL void complete(slot& s);
+    TYPQ_DECL void complete_statement(slot& s);
+    TYPQ_DECL void request_flush();
+    TYPQ_DECL void read_available();
+    TYPQ_DECL void fail_parked(const std::exception_ptr& error) noexcept;
+
+    session& session_;
+    PGconn* conn_;
+    channel channel_;
+    std::deque<slot> slots_;             // in the order their results come
+    std::vector<slot> parked_;           // results that wait for a lookup of their types
+    type_misses misses_{nullptr};        // what parked results and binding asked for
+    std::optional<catalog_op> look_up_;
+    bool look_up_answered_ = false;      // the channel's query has its result
+    result_handle look_up_result_;
+    command command_ = command::none;
+    statement_request request_;
+    std::shared_ptr<pending_state> target_;
+    const pending_state* waited_ = nullptr;
+    bool unsynced_ = false;              // statements were queued after the last sync point
+    bool unflushed_ = false;             // ... and after the last sync point or flush request
+    std::size_t since_read_ = 0;         // statements queued since results were last read
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL pipeline_op::pipeline_op(session& s) : session_(s), conn_(s.native()), channel_(*this)
+{
+    if (!PQenterPipelineMode(conn_))
+        throw usage_error("cannot enter pipeline mode: " + libpq_message(conn_));
+}
+
+TYPQ_DECL void pipeline_op::sync()
+{
+    session_.sent(PQpipelineSync(conn_));
+    slot s;
+    s.what = slot::kind::sync;
+    slots_.push_back(std::move(s));
+    unsynced_ = false;
+    unflushed_ = false;
+}
+
+TYPQ_DECL void pipeline_op::request_flush()
+{
+    if (!unflushed_)
+        return;
+    session_.sent(PQsendFlushRequest(conn_));
+    unflushed_ = false;
+}
+
+TYPQ_DECL io pipeline_op::step(io ready)
+{
+    for (;;) {
+        // Types that binding or a result's plan asked for come first: looked up through the
+        // pipeline, then the parked results are planned again.
+        if (look_up_) {
+            try {
+                if (const io wanted = look_up_->step(ready); wanted != io::none)
+                    return wanted;
+            }
+            catch (...) {
+                look_up_.reset();
+                fail_parked(std::current_exception());
+                if (command_ == command::queue) {
+                    command_ = command::none;
+                    throw;
+                }
+                continue;
+            }
+            ready = io::none;
+            look_up_.reset();
+            std::vector<slot> parked;
+            parked.swap(parked_);
+            for (slot& s : parked)
+                complete_statement(s);
+            continue;
+        }
+        if (!misses_.empty()) {
+            look_up_.emplace(session_, std::move(misses_.names()), std::move(misses_.oids()), &channel_);
+            misses_ = type_misses(nullptr);
+            continue;
+        }
+        switch (command_) {
+        case command::none:
+            return io::none;
+        case command::queue:
+            (void)queue_step();
+            continue;  // done, or types to look up first
+        case command::wait:
+            if (waited_->finished()) {
+                command_ = command::none;
+                return io::none;
+            }
+            request_flush();
+            break;
+        case command::finish:
+            if (unsynced_)
+                sync();
+            if (slots_.empty() && parked_.empty()) {
+                command_ = command::none;
+                if (!PQexitPipelineMode(conn_))
+                    throw_libpq_failure(conn_);
+                return io::none;
+            }
+            break;
+        }
+        if (slots_.empty()) {  // a parked result waits for a lookup that failed to start: nothing more comes
+            fail_parked(std::make_exception_ptr(connection_error("the pipeline ended before this result arrived", false)));
+            continue;
+        }
+        if (const io wanted = read_one(ready); wanted != io::none)
+            return wanted;
+        ready = io::none;
+    }
+}
+
+// Binds and sends the queued statement; after a lookup its binding is made again.
+TYPQ_DECL io pipeline_op::queue_step()
+{
+    bool bound = true;
+    if (request_.bind.bind) {
+        type_misses misses(session_.registry.get());
+        const server_types types(session_.registry.get(), &misses);
+        try {
+            request_.bind.bind(request_.bind.context, session_.params, types);
+        }
+        catch (const conversion_error&) {
+            if (misses.empty())
+                throw;
+        }
+        if (!misses.empty()) {
+            for (const std::string& name : misses.names())
+                (void)misses_.look_up({name}, {});
+            (void)misses_.look_up({}, misses.oids());
+            bound = false;
+        }
+    }
+    else
+        session_.params.start(0);
+    if (!bound)
+        return io::none;  // step() looks the types up, then comes back here
+    check_message_sizes(session_.params, request_.size, 16);
+    send_statement();
+    command_ = command::none;
+    if (++since_read_ >= 256)
+        read_available();
+    return io::none;
+}
+
+TYPQ_DECL void pipeline_op::send_statement()
+{
+    bind_buffer& p = session_.params;
+    const statement_key key{std::string_view(request_.text, request_.size), request_.text_hash, p.types(),
+        static_cast<std::size_t>(p.count())};
+    routing r = route_statement(session_, request_, key);
+    const int format = static_cast<int>(request_.results);
+    slot s;
+    s.target = std::move(target_);
+    s.text_hash = request_.text_hash;
+    s.cached = r.cached;
+    switch (r.way) {
+    case routing::how::script:
+    case routing::how::unprepared:
+        session_.sent(PQsendQueryParams(conn_, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+            p.formats(), format));
+        break;
+    case routing::how::prepare: {
+        auto statement = request_.prepared
+            ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                request_.prepared->types.size(), false)
+            : new_statement(session_, key.text, key.types, key.count, false);
+        session_.sent(PQsendPrepare(conn_, statement->name.c_str(), statement->text.c_str(),
+            static_cast<int>(statement->types.size()), statement->types.data()));
+        slot prepare;
+        prepare.what = slot::kind::prepare;
+        prepare.statement = statement;
+        prepare.text_hash = request_.text_hash;
+        prepare.cached = r.cached;
+        slots_.push_back(std::move(prepare));
+        session_.sent(PQsendDescribePrepared(conn_, statement->name.c_str()));
+        slot describe;
+        describe.what = slot::kind::describe;
+        describe.statement = statement;
+        slots_.push_back(std::move(describe));
+        // Later statements in this pipeline run it by name: Parse comes first on the wire.
+        if (request_.prepared)
+            request_.prepared->statement = statement;
+        else if (r.cached)
+            session_.statements.add(key, statement, session_.options().statement_cache_size);
+        r.statement = std::move(statement);
+        [[fallthrough]];
+    }
+    case routing::how::prepared:
+        session_.sent(PQsendQueryPrepared(conn_, r.statement->name.c_str(), p.count(), p.values(), p.lengths(),
+            p.formats(), format));
+        s.statement = std::move(r.statement);
+        break;
+    }
+    slots_.push_back(std::move(s));
+    unsynced_ = true;
+    unflushed_ = true;
+}
+
+// Reads a result, or the end of one statement's results, and hands what is complete on.
+TYPQ_DECL io pipeline_op::read_one(io ready)
+{
+    result_handle next;
+    if (const io wanted = next_result(conn_, ready, next); wanted != io::none)
+        return wanted;
+    slot& front = slots_.front();
+    if (front.what == slot::kind::sync) {
+        // PGRES_PIPELINE_SYNC (no null follows it); null: the connection was lost before it.
+        slots_.pop_front();
+        return io::none;
+    }
+    if (next) {
+        // The one that matters: the first error, else the last.
+        if (!front.result || !is_error_result(front.result.get()))
+            front.result = std::move(next);
+        return io::none;
+    }
+    slot done = std::move(front);
+    slots_.pop_front();
+    complete(done);
+    return io::none;
+}
+
+// Without waiting: hands on whatever results have arrived, so that a long pipeline does not pile
+// them up in libpq's buffer.
+TYPQ_DECL void pipeline_op::read_available()
+{
+    since_read_ = 0;
+    if (!PQconsumeInput(conn_))
+        return;  // a lost connection shows in the next result
+    while (!slots_.empty() && !PQisBusy(conn_))
+        (void)read_one(io::none);
+}
+
+TYPQ_DECL void pipeline_op::complete(slot& s)
+{
+    const PGresult* result = s.result.get();
+    switch (s.what) {
+    case slot::kind::statement:
+        complete_statement(s);
+        return;
+    case slot::kind::prepare:
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+            s.statement->prepared = true;
+        else if (s.cached)
+            session_.statements.forget({s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()});
+        return;
+    case slot::kind::describe:
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+            s.statement->description = std::move(s.result);
+        return;
+    case slot::kind::look_up:
+        look_up_result_ = std::move(s.result);
+        look_up_answered_ = true;
+        return;
+    case slot::kind::sync:
+        return;
+    }
+}
+
+TYPQ_DECL void pipeline_op::complete_statement(slot& s)
+{
+    pending_state& target = *s.target;
+    try {
+        if (!s.result)
+            throw connection_error("connection to the server was lost: " + libpq_message(conn_), true);
+        if (s.statement)
+            (void)forget_invalidated(session_, s.result.get(), s.cached,
+                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, nullptr);
+        result_handle result = check_result(conn_, std::move(s.result));
+        planner& p = target.plan;
+        // A statement prepared in this pipeline whose Parse failed has no description; its own
+        // run failed too (aborted), so only a described statement gets here.
+        prepared_statement* statement = s.statement && s.statement->description ? s.statement.get() : nullptr;
+        if (p.make && !reuse_plan(p, statement)) {
+            type_misses misses(session_.registry.get());
+            const server_types types(session_.registry.get(), &misses);
+            try {
+                make_plan(p, statement, result.get(), target.results, types);
+            }
+            catch (const conversion_error&) {
+                if (misses.empty())
+                    throw;
+            }
+            if (!misses.empty()) {
+                for (const std::string& name : misses.names())
+                    (void)misses_.look_up({name}, {});
+                (void)misses_.look_up({}, misses.oids());
+                s.result = std::move(result);
+                parked_.push_back(std::move(s));
+                return;
+            }
+            if (statement)
+                keep_plan(p, *statement);
+        }
+        target.complete(std::move(result), session_.registry, statement ? s.statement : nullptr);
+    }
+    catch (...) {
+        target.fail(std::current_exception());
+    }
+}
+
+TYPQ_DECL void pipeline_op::fail_parked(const std::exception_ptr& error) noexcept
+{
+    for (slot& s : parked_)
+        s.target->fail(error);
+    parked_.clear();
+}
+
+TYPQ_DECL void pipeline_op::channel::send(const char* statement, const std::string& parameter)
+{
+    pipeline_op& p = owner_;
+    const char* const values[] = {parameter.c_str()};
+    p.session_.sent(PQsendQueryParams(p.conn_, statement, 1, nullptr, values, nullptr, nullptr, 0));
+    slot s;
+    s.what = slot::kind::look_up;
+    p.slots_.push_back(std::move(s));
+    p.unsynced_ = true;
+    p.unflushed_ = true;
+    p.request_flush();
+    p.look_up_answered_ = false;
+}
+
+TYPQ_DECL io pipeline_op::channel::step(io ready)
+{
+    pipeline_op& p = owner_;
+    while (!p.look_up_answered_) {
+        if (p.slots_.empty())
+            throw connection_error("the pipeline lost a catalog query's result", false);
+        if (const io wanted = p.read_one(ready); wanted != io::none)
+            return wanted;
+        ready = io::none;
+    }
+    return io::none;
+}
+
+TYPQ_DECL result_handle pipeline_op::channel::take()
+{
+    pipeline_op& p = owner_;
+    result_handle result = std::move(p.look_up_result_);
+    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_ABORTED)
+        throw pipeline_aborted("the types this statement needs could not be looked up: an earlier statement in the "
+                               "pipeline failed, and the server skips everything up to the next sync point");
+    return check_result(p.conn_, std::move(result));
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_PIPELINE_HPP
+// ----- end <typq/engine/pipeline.hpp> -----
 
 #include <libpq-fe.h>
 
@@ -10815,6 +11400,8 @@ private:
 #include <optional>     // query_opt, parameter_status
 #include <string>       // names
 #include <string_view>  // conninfo, names
+#include <iterator>     // std::begin, std::end: execute_many's rows
+#include <tuple>        // tuple rows of execute_many
 #include <type_traits>  // std::type_identity_t
 #include <utility>      // std::move
 
@@ -10822,11 +11409,37 @@ namespace typq {
 
 class transaction;
 
+class pipeline;
+
 namespace detail {
 template <class Statement>
 inline constexpr bool is_prepared = false;
 template <class... P>
 inline constexpr bool is_prepared<prepared<P...>> = true;
+
+// The statement execute_many takes for rows of type Row: bound by :name from a struct's fields,
+// or by $N from a tuple's elements.
+template <class Row>
+struct statement_for_rows {
+    using type = basic_sql<Row>;
+};
+template <class... T>
+struct statement_for_rows<std::tuple<T...>> {
+    using type = basic_sql<std::remove_cvref_t<T>...>;
+};
+template <class Rows>
+using statement_for_rows_t =
+    typename statement_for_rows<std::remove_cvref_t<decltype(*std::begin(std::declval<const Rows&>()))>>::type;
+
+// execute_many's outcome: the rows every statement affected, and the first error.
+class many_count final : public engine::pending_state {
+public:
+    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    {
+        total += affected_rows(result.get());
+    }
+    std::uint64_t total = 0;
+};
 }  // namespace detail
 
 /// What a connection can do now.
@@ -11040,6 +11653,20 @@ public:
         return rows;
     }
 
+    /// Runs `statement` once for each of `rows` and returns the total of rows affected. `rows` is
+    /// a range of structs (the statement binds their fields by `:name`) or of std::tuple (by
+    /// `$N`). The statement is prepared once, and every run is sent in one pipeline with one
+    /// sync point at the end, so it costs about one round trip in all.
+    ///
+    /// Atomic: outside a transaction block the runs form one implicit transaction, so that when
+    /// one fails none of them lands; inside one, a failing run aborts the transaction, as any
+    /// failing statement does. A row that cannot be encoded (found while the runs before it are
+    /// already sent) makes the server fail them on purpose, with the same effect.
+    /// @throws the first run's error (typq::server_error with its SQLSTATE's class), or the
+    ///         typq::conversion_error of the row that could not be encoded.
+    template <class Rows>
+    std::uint64_t execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows);
+
     /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
     /// needs an open transaction block.
     /// @throws typq::usage_error without with_hold outside a transaction block.
@@ -11093,6 +11720,7 @@ public:
 
 private:
     friend class transaction;
+    friend class pipeline;
 
     // The session, connected and able to run a statement. @throws as session::usable().
     engine::session& usable_session() const
@@ -11228,6 +11856,53 @@ prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> s
     return prepared<Args...>(statement, std::move(slot));
 }
 
+template <class Rows>
+std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
+{
+    engine::lease hold(usable_session(), "a statement");
+    engine::pipeline_op op(*session_);
+    const auto counted = std::make_shared<detail::many_count>();
+    std::exception_ptr unencodable;
+    for (const auto& row : rows) {
+        const auto queue = [&](const auto&... values) {
+            const auto bind = engine::bind_arguments(statement, values...);
+            engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind),
+                format::binary);
+            request.prepare_now = true;
+            op.queue(std::move(request), counted);
+            engine::run(session_->native(), op);
+        };
+        try {
+            if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
+                std::apply(queue, row);
+            else
+                queue(row);
+        }
+        catch (const conversion_error&) {
+            unencodable = std::current_exception();
+            break;
+        }
+    }
+    if (unencodable) {
+        // What is already queued must not land: a statement that fails makes the server skip
+        // the rest and roll the implicit transaction back (or abort the transaction block).
+        static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
+        engine::statement_request request;
+        request.text = abandon;
+        request.size = sizeof abandon - 1;
+        request.never_prepare = true;
+        op.queue(std::move(request), std::make_shared<detail::many_count>());
+        engine::run(session_->native(), op);
+    }
+    op.finish();
+    engine::run(session_->native(), op);
+    if (unencodable)
+        std::rethrow_exception(unencodable);
+    if (counted->error())
+        std::rethrow_exception(counted->error());
+    return counted->total;
+}
+
 // Compiled once under TYPQ_SEPARATE_COMPILATION.
 #if TYPQ_DEFINITIONS
 
@@ -11271,6 +11946,243 @@ TYPQ_DECL void connection::cancel() const
 
 #endif  // TYPQ_CONNECTION_HPP
 // ----- end <typq/connection.hpp> -----
+// ----- begin <typq/pipeline.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/pipeline.hpp: typq::pipeline, statements sent without waiting for each other's results
+// (libpq's pipeline mode), and typq::pending<T>, the handle on one statement's outcome.
+
+#ifndef TYPQ_PIPELINE_HPP
+#define TYPQ_PIPELINE_HPP
+
+
+#include <cstdint>    // std::uint64_t
+#include <exception>  // std::rethrow_exception
+#include <memory>     // std::shared_ptr
+#include <optional>   // the value of a pending
+#include <utility>    // std::move
+
+namespace typq {
+
+class pipeline;
+
+namespace detail {
+
+// What pending handles know of their pipeline: null once it has ended.
+struct pipeline_token {
+    pipeline* owner = nullptr;
+};
+
+template <class T>
+class pending_value : public engine::pending_state {
+public:
+    std::optional<T> value;
+
+protected:
+    void set(T made)
+    {
+        value.emplace(std::move(made));
+        finish();
+    }
+};
+
+// execute(): the rows affected.
+class pending_count final : public pending_value<std::uint64_t> {
+public:
+    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    {
+        set(affected_rows(result.get()));
+    }
+};
+
+enum class pending_form : unsigned char { rows, one, optional, value };
+
+template <class Row, pending_form Form>
+using pending_form_t = std::conditional_t<Form == pending_form::rows, result<Row>,
+    std::conditional_t<Form == pending_form::optional, std::optional<typename row_traits<Row>::value_type>,
+        typename row_traits<Row>::value_type>>;
+
+// query<Row>(), query_one, query_opt, query_value: the rows, planned for Row.
+template <class Row, pending_form Form>
+class pending_rows final : public pending_value<pending_form_t<Row, Form>> {
+public:
+    pending_rows() { this->plan = storage_.template make_planner<format::binary>(); }
+
+    void complete(engine::result_handle result, std::shared_ptr<const type_registry> registry,
+        std::shared_ptr<const void> keeper) override
+    {
+        if constexpr (Form == pending_form::rows)
+            this->set(typq::result<Row>(std::move(result), storage_.plan, std::move(registry), std::move(keeper)));
+        else {
+            const server_types types(registry.get());
+            if constexpr (Form == pending_form::optional)
+                this->set(engine::optional_row<Row>(result.get(), storage_.plan, types));
+            else
+                this->set(engine::one_row<Row>(result.get(), storage_.plan, types,
+                    Form == pending_form::one ? "query_one" : "query_value"));
+        }
+    }
+
+private:
+    engine::row_plan<Row> storage_;
+};
+
+}  // namespace detail
+
+/// The outcome of one statement queued in a typq::pipeline: its value or its error, delivered
+/// by get() once the result has arrived (get() waits for it: it asks the server for what it has
+/// so far, without a sync point).
+template <class T>
+class pending {
+public:
+    /// The statement's value (moved out: once).
+    /// @throws the statement's error: a typq::server_error, typq::pipeline_aborted when an earlier
+    ///         statement before the same sync point failed, typq::conversion_error when the rows
+    ///         do not fit; typq::usage_error when get() already returned the value.
+    [[nodiscard]] T get();
+
+    /// True once the outcome has arrived (get() then does not wait).
+    [[nodiscard]] bool ready() const noexcept { return state_->finished(); }
+
+private:
+    friend class pipeline;
+    pending(std::shared_ptr<detail::pending_value<T>> state, std::shared_ptr<detail::pipeline_token> token)
+        : state_(std::move(state)), token_(std::move(token))
+    {
+    }
+
+    std::shared_ptr<detail::pending_value<T>> state_;
+    std::shared_ptr<detail::pipeline_token> token_;
+};
+
+/// libpq's pipeline mode on `conn` for this object's life: statements are queued without
+/// waiting for each other (libpq coalesces them into few socket writes; results are read while
+/// more are sent, so a long pipeline cannot deadlock), each returning a typq::pending handle.
+///
+/// sync() marks a sync point: the statements since the previous one form one implicit
+/// transaction when no transaction block is open, and when one fails the server skips the rest
+/// of them (their handles throw typq::pipeline_aborted); the pipeline and the connection go on
+/// after the sync point. Leaving the scope, by an exception too, adds a sync point, reads every
+/// result (errors of statements whose handles were dropped are not reported) and leaves
+/// pipeline mode. While the pipeline is open, the connection's own execute/query refuse to run.
+///
+/// @par Example
+/// ```
+/// typq::pipeline p{conn};
+/// typq::pending<user> a = p.query_one<user>("SELECT id, name FROM users WHERE id = $1", 1);
+/// typq::pending<std::uint64_t> n = p.execute("UPDATE users SET seen = now() WHERE id = $1", 2);
+/// p.sync();
+/// user got = a.get();
+/// ```
+class pipeline {
+public:
+    /// Enters pipeline mode. @throws typq::usage_error when something else holds the connection.
+    explicit pipeline(connection& conn)
+        : session_(conn.usable_shared_session()), hold_(*session_, "a typq::pipeline"), op_(*session_),
+          token_(std::make_shared<detail::pipeline_token>(detail::pipeline_token{this}))
+    {
+    }
+    pipeline(const pipeline&) = delete;
+    pipeline& operator=(const pipeline&) = delete;
+
+    /// Syncs, reads every result, leaves pipeline mode. Never throws.
+    ~pipeline()
+    {
+        token_->owner = nullptr;
+        try {
+            op_.finish();
+            engine::run(session_->native(), op_);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the lease, released next, drains or closes the connection
+        }
+    }
+
+    /// Queues `statement`; its handle gives the number of rows it affected.
+    template <class... Args>
+    [[nodiscard]] pending<std::uint64_t> execute(sql<Args...> statement, Args&&... args)
+    {
+        return queue(std::make_shared<detail::pending_count>(), statement, args...);
+    }
+
+    /// Queues `statement`; its handle gives its rows as a typq::result<Row>.
+    template <class Row, class... Args>
+    [[nodiscard]] pending<result<Row>> query(sql<Args...> statement, Args&&... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(), statement, args...);
+    }
+
+    /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
+    template <class Row, class... Args>
+    [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args&&... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(), statement, args...);
+    }
+
+    /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
+    template <class Row, class... Args>
+    [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(sql<Args...> statement,
+        Args&&... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(), statement, args...);
+    }
+
+    /// Queues `statement`; its handle gives the value of its only column of its only row.
+    template <class T, class... Args>
+    [[nodiscard]] pending<T> query_value(sql<Args...> statement, Args&&... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(), statement, args...);
+    }
+
+    /// Marks a sync point (see the class comment) and sends what is queued.
+    void sync() { op_.sync(); }
+
+private:
+    template <class T>
+    friend class pending;
+
+    template <class State, class... Args>
+    auto queue(std::shared_ptr<State> state, const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
+    {
+        using value_type = typename decltype(state->value)::value_type;
+        const auto bind = engine::bind_arguments(statement, args...);
+        op_.queue(engine::make_request(*session_, statement, engine::make_binder(bind), format::binary), state);
+        engine::run(session_->native(), op_);
+        return pending<value_type>(std::move(state), token_);
+    }
+
+    void wait(const engine::pending_state& state)
+    {
+        op_.wait_for(state);
+        engine::run(session_->native(), op_);
+    }
+
+    std::shared_ptr<engine::session> session_;
+    engine::lease hold_;
+    engine::pipeline_op op_;
+    std::shared_ptr<detail::pipeline_token> token_;
+};
+
+template <class T>
+T pending<T>::get()
+{
+    if (!state_->finished()) {
+        if (!token_->owner)
+            throw usage_error("the pipeline ended before this statement's result arrived");
+        token_->owner->wait(*state_);
+    }
+    if (state_->error())
+        std::rethrow_exception(state_->error());
+    if (!state_->value)
+        throw usage_error("pending::get() returns the value once, and it was already taken");
+    T value = std::move(*state_->value);
+    state_->value.reset();
+    return value;
+}
+
+}  // namespace typq
+
+#endif  // TYPQ_PIPELINE_HPP
+// ----- end <typq/pipeline.hpp> -----
 // ----- begin <typq/transaction.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/transaction.hpp: RAII transactions; nested on one connection they are savepoints.

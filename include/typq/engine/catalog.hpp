@@ -47,28 +47,63 @@ private:
     std::vector<oid> oids_;
 };
 
+/// How a catalog_op's queries travel: each on its own between statements (the default), or
+/// queued in a pipeline with the statements around it.
+class query_channel {
+public:
+    /// Sends `statement` with one text parameter, text results.
+    virtual void send(const char* statement, const std::string& parameter) = 0;
+    /// io::none once its result is here.
+    virtual io step(io ready) = 0;
+    /// Its result. @throws its error.
+    virtual result_handle take() = 0;
+
+protected:
+    ~query_channel() = default;
+};
+
 /// Looks `names` and `oids` up in the catalog, with the types they refer to (array elements,
 /// domain bases, composite attributes), and replaces the session's registry with a copy that has
-/// the answers. Runs between statements; one query per round, with text parameters and results.
+/// the answers. Runs between statements (or queued in a pipeline, through `channel`); one query
+/// per round, with text parameters and results.
 class catalog_op {
 public:
-    TYPQ_DECL catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids);
+    TYPQ_DECL catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids,
+        query_channel* channel = nullptr);
+    catalog_op(const catalog_op&) = delete;
+    catalog_op& operator=(const catalog_op&) = delete;
+    ~catalog_op() = default;
+
     TYPQ_DECL io step(io ready);
 
 private:
     enum class stage : unsigned char { names, types, done };
 
-    TYPQ_DECL void send(const char* statement, const std::string& parameter);
+    // The default channel: the query alone, its results collected.
+    class direct final : public query_channel {
+    public:
+        explicit direct(session& s) noexcept : session_(s) {}
+        TYPQ_DECL void send(const char* statement, const std::string& parameter) override;
+        io step(io ready) override { return results_.step(session_.native(), ready); }
+        result_handle take() override { return results_.take(session_.native()); }
+
+    private:
+        session& session_;
+        collect results_;
+    };
+
+    void send(const char* statement, const std::string& parameter) { channel_->send(statement, parameter); }
     TYPQ_DECL void read_names(const PGresult* found);
     TYPQ_DECL void read_types(const PGresult* found);
     TYPQ_DECL void want(oid id);
 
     session& session_;
+    direct direct_;
+    query_channel* channel_;
     std::shared_ptr<type_registry> next_;  // the registry being made
     std::vector<std::string> names_;
     std::vector<oid> wanted_;  // asked for in the next round
     std::vector<oid> asked_;   // asked for in this round
-    collect results_;
     stage stage_ = stage::names;
     int rounds_ = 0;
 };
@@ -136,8 +171,9 @@ TYPQ_DECL bool is_text_send_function(std::string_view name) noexcept
     return name == "textsend" || name == "varcharsend" || name == "bpcharsend" || name == "namesend";
 }
 
-TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids)
-    : session_(s),
+TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std::vector<oid> oids,
+    query_channel* channel)
+    : session_(s), direct_(s), channel_(channel ? channel : &direct_),
       next_(s.registry ? std::make_shared<type_registry>(*s.registry) : std::make_shared<type_registry>()),
       names_(std::move(names))
 {
@@ -149,25 +185,22 @@ TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std
         send("SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names_));
 }
 
-TYPQ_DECL void catalog_op::send(const char* statement, const std::string& parameter)
+TYPQ_DECL void catalog_op::direct::send(const char* statement, const std::string& parameter)
 {
-    PGconn* conn = session_.usable();
     const char* const values[] = {parameter.c_str()};
-    if (!PQsendQueryParams(conn, statement, 1, nullptr, values, nullptr, nullptr, 0))
-        session_.send_failed();
+    session_.sent(PQsendQueryParams(session_.usable(), statement, 1, nullptr, values, nullptr, nullptr, 0));
     results_ = collect();
 }
 
 TYPQ_DECL io catalog_op::step(io ready)
 {
-    PGconn* conn = session_.native();
     for (;;) {
         switch (stage_) {
         case stage::names:
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = channel_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            read_names(results_.take(conn).get());
+            read_names(channel_->take().get());
             stage_ = stage::types;
             continue;
         case stage::types:
@@ -189,10 +222,10 @@ TYPQ_DECL io catalog_op::step(io ready)
                      "WHERE t.oid = ANY ($1::oid[]) ORDER BY t.oid, a.attnum",
                     oid_array_literal(asked_));
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = channel_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            read_types(results_.take(conn).get());
+            read_types(channel_->take().get());
             asked_.clear();
             continue;
         case stage::done:

@@ -58,6 +58,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             }
         }
         else {
+            (void)statement;  // positional: the statement says nothing more than the arguments do
             out.start(sizeof...(Args));
             std::size_t k = 0;
             (out.set(k++, args, types), ...);
@@ -85,6 +86,7 @@ auto bind_types(const basic_sql<Args...>& statement)
             }
         }
         else {
+            (void)statement;
             out.start(sizeof...(Args));
             std::size_t k = 0;
             (out.set_null<Args>(k++, types), ...);

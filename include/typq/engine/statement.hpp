@@ -73,7 +73,53 @@ struct statement_request {
     bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
+    bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
 };
+
+/// How a statement is sent, as route_statement decides.
+struct routing {
+    enum class how : unsigned char { script, unprepared, prepared, prepare } way = how::unprepared;
+    std::shared_ptr<prepared_statement> statement;  // prepared: the one it runs as
+    bool cached = false;                            // it is (prepare: it will be) in the session's cache
+};
+
+/// Decides how `request`, bound to the session's parameters with key `key`, is sent: as a script,
+/// unprepared, as the prepared statement the program or the cache has, or prepared now because
+/// it has run prepare_threshold times.
+TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key);
+
+/// A new prepared statement for `text` and `types` (`unnamed`: the unnamed statement).
+TYPQ_DECL std::shared_ptr<prepared_statement> new_statement(session& s, std::string_view text, const Oid* types,
+    std::size_t count, bool unnamed);
+
+/// Takes `statement`'s plan for `p`'s row type into `p`, when it has one.
+inline bool reuse_plan(planner& p, const prepared_statement* statement)
+{
+    const void* made = statement ? statement->plan(p.key) : nullptr;
+    if (made)
+        p.assign(p.plan, made);
+    return made != nullptr;
+}
+
+/// A pass that makes `p`'s plan: from `statement`'s description when it ran as a prepared
+/// statement (the plan is then kept there too, once the pass counts), else from `result`.
+inline void make_plan(planner& p, const prepared_statement* statement, const PGresult* result, format results,
+    const server_types& types)
+{
+    p.make(p.plan, statement ? statement->description.get() : result, {results, statement != nullptr}, types);
+}
+
+/// Keeps `p`'s plan, made from `statement`'s description, for the statement's later runs.
+inline void keep_plan(const planner& p, prepared_statement& statement)
+{
+    statement.plans.emplace_back(p.key, p.share(p.plan));
+}
+
+/// Forgets a prepared statement whose run failed with `failed` when that error says the statement
+/// is gone or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from
+/// the program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
+    prepared_slot* prepared);
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
@@ -98,7 +144,7 @@ public:
 private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
 
-    TYPQ_DECL stage route();
+
     TYPQ_DECL void send_deallocations();
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
@@ -149,6 +195,20 @@ bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_u
 
 #if TYPQ_DEFINITIONS
 
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
+    prepared_slot* prepared)
+{
+    if (!failed || !is_error_result(failed) || !invalidates_statement(failed) || PQstatus(s.native()) != CONNECTION_OK)
+        return false;
+    if (PQresultErrorField(failed, PG_DIAG_SQLSTATE) == std::string_view("26000"))
+        s.statements.clear_discarded();  // the server dropped them all, most likely
+    else if (cached)
+        s.statements.forget(key);
+    if (prepared)
+        prepared->statement.reset();
+    return true;
+}
+
 TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
 {
     const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
@@ -176,28 +236,38 @@ TYPQ_DECL void statement_op::send_deallocations()
     session_.sent(PQsendQuery(session_.native(), script.c_str()));
 }
 
-TYPQ_DECL statement_op::stage statement_op::route()
+TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key)
 {
-    if (request_.script)
-        return stage::script;
-    if (request_.prepared) {
-        statement_ = request_.prepared->statement;
-        return statement_ ? stage::execute : stage::prepare;
+    routing r;
+    if (request.script) {
+        r.way = routing::how::script;
+        return r;
     }
-    const connection_options& options = session_.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0 || request_.never_prepare)
-        return stage::unprepared;
-    const statement_key k = key();
-    if (const auto* found = session_.statements.find(k, request_.source)) {
-        statement_ = *found;
-        cached_ = true;
-        return stage::execute;
+    if (request.prepared) {
+        r.statement = request.prepared->statement;
+        r.way = r.statement ? routing::how::prepared : routing::how::prepare;
+        return r;
     }
-    if (session_.statements.count(k, options.prepare_threshold, options.statement_cache_size)) {
-        cached_ = true;
-        return stage::prepare;
+    const connection_options& options = s.options();
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
+        return r;
+    if (const auto* found = s.statements.find(key, request.source)) {
+        r.statement = *found;
+        r.cached = true;
+        r.way = routing::how::prepared;
     }
-    return stage::unprepared;
+    else if (request.prepare_now || s.statements.count(key, options.prepare_threshold, options.statement_cache_size)) {
+        r.cached = true;
+        r.way = routing::how::prepare;
+    }
+    return r;
+}
+
+TYPQ_DECL std::shared_ptr<prepared_statement> new_statement(session& s, std::string_view text, const Oid* types,
+    std::size_t count, bool unnamed)
+{
+    return std::make_shared<prepared_statement>(unnamed ? std::string() : s.next_statement_name(), std::string(text),
+        std::vector<Oid>(types, types + count), s.deallocations);
 }
 
 TYPQ_DECL io statement_op::step(io ready)
@@ -240,7 +310,17 @@ TYPQ_DECL io statement_op::step(io ready)
             else
                 session_.params.start(0);
             check_message_sizes(session_.params, request_.size, 16);
-            stage_ = route();
+            {
+                routing r = route_statement(session_, request_, key());
+                statement_ = std::move(r.statement);
+                cached_ = r.cached;
+                switch (r.way) {
+                case routing::how::script: stage_ = stage::script; break;
+                case routing::how::unprepared: stage_ = stage::unprepared; break;
+                case routing::how::prepared: stage_ = stage::execute; break;
+                case routing::how::prepare: stage_ = stage::prepare; break;
+                }
+            }
             continue;
 
         case stage::look_up:
@@ -286,12 +366,11 @@ TYPQ_DECL io statement_op::step(io ready)
                 const statement_key k = key();
                 if (request_.prepare_only)
                     request_.prepared->types.assign(k.types, k.types + k.count);
-                const std::string_view text = request_.prepared ? std::string_view(request_.prepared->text) : k.text;
-                const std::vector<Oid> types = request_.prepared ? request_.prepared->types
-                                                                 : std::vector<Oid>(k.types, k.types + k.count);
-                statement_ = std::make_shared<prepared_statement>(
-                    request_.unnamed ? std::string() : session_.next_statement_name(), std::string(text), types,
-                    session_.deallocations);
+                if (request_.prepared)
+                    statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                        request_.prepared->types.size(), request_.unnamed);
+                else
+                    statement_ = new_statement(session_, k.text, k.types, k.count, false);
                 session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
                     static_cast<int>(statement_->types.size()), statement_->types.data()));
                 sent_ = true;
@@ -342,29 +421,22 @@ TYPQ_DECL io statement_op::step(io ready)
         case stage::plan:
             if (request_.plan.make) {
                 planner& p = request_.plan;
-                // A prepared statement has each row type's plan, made from its description.
-                if (statement_) {
-                    if (const void* made = statement_->plan(p.key)) {
-                        p.assign(p.plan, made);
-                        keeper_ = statement_;
-                        stage_ = stage::done;
+                // A prepared statement keeps each row type's plan, made from its description.
+                if (!reuse_plan(p, statement_.get())) {
+                    const bool planned = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
+                        make_plan(p, statement_.get(), result_.get(), request_.results, types);
+                    });
+                    if (!planned) {
+                        looked_up_after_prepare_ = statement_ != nullptr;
+                        stage_ = stage::look_up;
+                        after_look_up_ = stage::plan;
                         continue;
                     }
+                    if (statement_)
+                        keep_plan(p, *statement_);
                 }
-                const PGresult* source = statement_ ? statement_->description.get() : result_.get();
-                const plan_source how{request_.results, statement_ != nullptr};
-                const bool planned = pass_with_types(session_, look_up_, look_ups_,
-                    [&](const server_types& types) { p.make(p.plan, source, how, types); });
-                if (!planned) {
-                    looked_up_after_prepare_ = statement_ != nullptr;
-                    stage_ = stage::look_up;
-                    after_look_up_ = stage::plan;
-                    continue;
-                }
-                if (statement_) {
-                    statement_->plans.emplace_back(p.key, p.share(p.plan));
+                if (statement_)
                     keeper_ = statement_;
-                }
             }
             stage_ = stage::done;
             continue;
@@ -382,14 +454,7 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = results_.take_unchecked();
-    if (failed && is_error_result(failed.get()) && invalidates_statement(failed.get())
-        && PQstatus(session_.native()) == CONNECTION_OK) {
-        if (PQresultErrorField(failed.get(), PG_DIAG_SQLSTATE) == std::string_view("26000"))
-            session_.statements.clear_discarded();  // the server dropped them all, most likely
-        else if (cached_)
-            session_.statements.forget(key());
-        if (request_.prepared)
-            request_.prepared->statement.reset();
+    if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
             retried_ = true;

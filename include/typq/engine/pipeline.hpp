@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/pipeline.hpp: statements in libpq's pipeline mode. Statements are queued without
+// waiting for each other's results (libpq coalesces them into few socket writes), sync points
+// end implicit transactions, and results are read in order as they arrive and handed to each
+// statement's pending state. Bound and planned by the same code as a statement run alone;
+// types the server defines are looked up with catalog queries queued in the pipeline itself.
+
+#ifndef TYPQ_ENGINE_PIPELINE_HPP
+#define TYPQ_ENGINE_PIPELINE_HPP
+
+#include <typq/config.hpp>
+#include <typq/error.hpp>
+#include <typq/server_types.hpp>
+#include <typq/engine/bind.hpp>
+#include <typq/engine/catalog.hpp>
+#include <typq/engine/check.hpp>
+#include <typq/engine/io.hpp>
+#include <typq/engine/pq_handle.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement.hpp>
+#include <typq/engine/statement_cache.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>    // std::size_t
+#include <deque>      // the statements whose results are awaited
+#include <exception>  // std::exception_ptr
+#include <memory>     // std::shared_ptr
+#include <optional>   // the lookup in progress
+#include <string>     // lookup queries
+#include <utility>    // std::move
+#include <vector>     // parked statements, misses
+
+namespace typq::engine {
+
+/// Where a pipelined statement's outcome goes (its typq::pending's state). The pipeline plans its
+/// rows with `plan` (unless `plan.make` is null: no rows are read) and then calls complete(), or
+/// fail() with its error.
+class pending_state {
+public:
+    /// Makes the statement's value from its successful result, planned.
+    virtual void complete(result_handle result, std::shared_ptr<const type_registry> registry,
+        std::shared_ptr<const void> keeper) = 0;
+
+    /// Keeps the first error.
+    void fail(std::exception_ptr error) noexcept
+    {
+        if (!error_)
+            error_ = std::move(error);
+        finished_ = true;
+    }
+
+    [[nodiscard]] bool finished() const noexcept { return finished_; }
+    [[nodiscard]] const std::exception_ptr& error() const noexcept { return error_; }
+
+    planner plan;
+    format results = format::binary;
+
+protected:
+    pending_state() = default;
+    pending_state(const pending_state&) = delete;
+    pending_state& operator=(const pending_state&) = delete;
+    ~pending_state() = default;
+
+    void finish() noexcept { finished_ = true; }
+
+private:
+    std::exception_ptr error_;
+    bool finished_ = false;
+};
+
+/// Statements in pipeline mode on a session (which the caller holds with a lease). Each command
+/// (queue, wait_for, finish) is followed by step() until io::none; sync() needs none.
+class pipeline_op {
+public:
+    /// Enters pipeline mode. @throws typq::usage_error when the session is not idle.
+    TYPQ_DECL explicit pipeline_op(session& s);
+    pipeline_op(const pipeline_op&) = delete;
+    pipeline_op& operator=(const pipeline_op&) = delete;
+    ~pipeline_op() = default;
+
+    /// Queues `request` (its binder is used only while it is queued), whose outcome goes to
+    /// `target`.
+    void queue(statement_request request, std::shared_ptr<pending_state> target)
+    {
+        request_ = std::move(request);
+        target_ = std::move(target);
+        command_ = command::queue;
+    }
+
+    /// Reads results until `target`'s is in (asking the server to send what it has: a flush
+    /// request, or the sync point the caller gave).
+    void wait_for(const pending_state& target)
+    {
+        waited_ = &target;
+        command_ = command::wait;
+    }
+
+    /// Ends the pipeline: a sync point after the last statement, every result read, pipeline
+    /// mode left. Results nobody waits for are handed to their states all the same.
+    void finish() noexcept { command_ = command::finish; }
+
+    /// Marks a sync point: the statements since the last one form one implicit transaction (when
+    /// no transaction block is open), and an error skips the rest of them only.
+    TYPQ_DECL void sync();
+
+    TYPQ_DECL io step(io ready);
+
+    /// Statements queued and not yet answered.
+    [[nodiscard]] std::size_t in_flight() const noexcept { return slots_.size() + parked_.size(); }
+
+private:
+    enum class command : unsigned char { none, queue, wait, finish };
+
+    struct slot {
+        enum class kind : unsigned char { statement, prepare, describe, look_up, sync } what = kind::statement;
+        std::shared_ptr<pending_state> target;          // statement: where its outcome goes
+        std::shared_ptr<prepared_statement> statement;  // the prepared statement it ran as, prepares, describes
+        std::size_t text_hash = 0;                      // its cache key's, to forget it when it fails
+        bool cached = false;
+        result_handle result;                           // the one that matters, once its results are in
+    };
+
+    // The channel through which catalog lookups travel: queued in the pipeline, with a flush
+    // request, and read in turn with everything queued before them.
+    class channel final : public query_channel {
+    public:
+        explicit channel(pipeline_op& owner) noexcept : owner_(owner) {}
+        TYPQ_DECL void send(const char* statement, const std::string& parameter) override;
+        TYPQ_DECL io step(io ready) override;
+        TYPQ_DECL result_handle take() override;
+
+    private:
+        pipeline_op& owner_;
+    };
+
+    TYPQ_DECL io queue_step();
+    TYPQ_DECL void send_statement();
+    TYPQ_DECL io read_one(io ready);
+    TYPQ_DECL void complete(slot& s);
+    TYPQ_DECL void complete_statement(slot& s);
+    TYPQ_DECL void request_flush();
+    TYPQ_DECL void read_available();
+    TYPQ_DECL void fail_parked(const std::exception_ptr& error) noexcept;
+
+    session& session_;
+    PGconn* conn_;
+    channel channel_;
+    std::deque<slot> slots_;             // in the order their results come
+    std::vector<slot> parked_;           // results that wait for a lookup of their types
+    type_misses misses_{nullptr};        // what parked results and binding asked for
+    std::optional<catalog_op> look_up_;
+    bool look_up_answered_ = false;      // the channel's query has its result
+    result_handle look_up_result_;
+    command command_ = command::none;
+    statement_request request_;
+    std::shared_ptr<pending_state> target_;
+    const pending_state* waited_ = nullptr;
+    bool unsynced_ = false;              // statements were queued after the last sync point
+    bool unflushed_ = false;             // ... and after the last sync point or flush request
+    std::size_t since_read_ = 0;         // statements queued since results were last read
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL pipeline_op::pipeline_op(session& s) : session_(s), conn_(s.native()), channel_(*this)
+{
+    if (!PQenterPipelineMode(conn_))
+        throw usage_error("cannot enter pipeline mode: " + libpq_message(conn_));
+}
+
+TYPQ_DECL void pipeline_op::sync()
+{
+    session_.sent(PQpipelineSync(conn_));
+    slot s;
+    s.what = slot::kind::sync;
+    slots_.push_back(std::move(s));
+    unsynced_ = false;
+    unflushed_ = false;
+}
+
+TYPQ_DECL void pipeline_op::request_flush()
+{
+    if (!unflushed_)
+        return;
+    session_.sent(PQsendFlushRequest(conn_));
+    unflushed_ = false;
+}
+
+TYPQ_DECL io pipeline_op::step(io ready)
+{
+    for (;;) {
+        // Types that binding or a result's plan asked for come first: looked up through the
+        // pipeline, then the parked results are planned again.
+        if (look_up_) {
+            try {
+                if (const io wanted = look_up_->step(ready); wanted != io::none)
+                    return wanted;
+            }
+            catch (...) {
+                look_up_.reset();
+                fail_parked(std::current_exception());
+                if (command_ == command::queue) {
+                    command_ = command::none;
+                    throw;
+                }
+                continue;
+            }
+            ready = io::none;
+            look_up_.reset();
+            std::vector<slot> parked;
+            parked.swap(parked_);
+            for (slot& s : parked)
+                complete_statement(s);
+            continue;
+        }
+        if (!misses_.empty()) {
+            look_up_.emplace(session_, std::move(misses_.names()), std::move(misses_.oids()), &channel_);
+            misses_ = type_misses(nullptr);
+            continue;
+        }
+        switch (command_) {
+        case command::none:
+            return io::none;
+        case command::queue:
+            (void)queue_step();
+            continue;  // done, or types to look up first
+        case command::wait:
+            if (waited_->finished()) {
+                command_ = command::none;
+                return io::none;
+            }
+            request_flush();
+            break;
+        case command::finish:
+            if (unsynced_)
+                sync();
+            if (slots_.empty() && parked_.empty()) {
+                command_ = command::none;
+                if (!PQexitPipelineMode(conn_))
+                    throw_libpq_failure(conn_);
+                return io::none;
+            }
+            break;
+        }
+        if (slots_.empty()) {  // a parked result waits for a lookup that failed to start: nothing more comes
+            fail_parked(std::make_exception_ptr(connection_error("the pipeline ended before this result arrived", false)));
+            continue;
+        }
+        if (const io wanted = read_one(ready); wanted != io::none)
+            return wanted;
+        ready = io::none;
+    }
+}
+
+// Binds and sends the queued statement; after a lookup its binding is made again.
+TYPQ_DECL io pipeline_op::queue_step()
+{
+    bool bound = true;
+    if (request_.bind.bind) {
+        type_misses misses(session_.registry.get());
+        const server_types types(session_.registry.get(), &misses);
+        try {
+            request_.bind.bind(request_.bind.context, session_.params, types);
+        }
+        catch (const conversion_error&) {
+            if (misses.empty())
+                throw;
+        }
+        if (!misses.empty()) {
+            for (const std::string& name : misses.names())
+                (void)misses_.look_up({name}, {});
+            (void)misses_.look_up({}, misses.oids());
+            bound = false;
+        }
+    }
+    else
+        session_.params.start(0);
+    if (!bound)
+        return io::none;  // step() looks the types up, then comes back here
+    check_message_sizes(session_.params, request_.size, 16);
+    send_statement();
+    command_ = command::none;
+    if (++since_read_ >= 256)
+        read_available();
+    return io::none;
+}
+
+TYPQ_DECL void pipeline_op::send_statement()
+{
+    bind_buffer& p = session_.params;
+    const statement_key key{std::string_view(request_.text, request_.size), request_.text_hash, p.types(),
+        static_cast<std::size_t>(p.count())};
+    routing r = route_statement(session_, request_, key);
+    const int format = static_cast<int>(request_.results);
+    slot s;
+    s.target = std::move(target_);
+    s.text_hash = request_.text_hash;
+    s.cached = r.cached;
+    switch (r.way) {
+    case routing::how::script:
+    case routing::how::unprepared:
+        session_.sent(PQsendQueryParams(conn_, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+            p.formats(), format));
+        break;
+    case routing::how::prepare: {
+        auto statement = request_.prepared
+            ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                request_.prepared->types.size(), false)
+            : new_statement(session_, key.text, key.types, key.count, false);
+        session_.sent(PQsendPrepare(conn_, statement->name.c_str(), statement->text.c_str(),
+            static_cast<int>(statement->types.size()), statement->types.data()));
+        slot prepare;
+        prepare.what = slot::kind::prepare;
+        prepare.statement = statement;
+        prepare.text_hash = request_.text_hash;
+        prepare.cached = r.cached;
+        slots_.push_back(std::move(prepare));
+        session_.sent(PQsendDescribePrepared(conn_, statement->name.c_str()));
+        slot describe;
+        describe.what = slot::kind::describe;
+        describe.statement = statement;
+        slots_.push_back(std::move(describe));
+        // Later statements in this pipeline run it by name: Parse comes first on the wire.
+        if (request_.prepared)
+            request_.prepared->statement = statement;
+        else if (r.cached)
+            session_.statements.add(key, statement, session_.options().statement_cache_size);
+        r.statement = std::move(statement);
+        [[fallthrough]];
+    }
+    case routing::how::prepared:
+        session_.sent(PQsendQueryPrepared(conn_, r.statement->name.c_str(), p.count(), p.values(), p.lengths(),
+            p.formats(), format));
+        s.statement = std::move(r.statement);
+        break;
+    }
+    slots_.push_back(std::move(s));
+    unsynced_ = true;
+    unflushed_ = true;
+}
+
+// Reads a result, or the end of one statement's results, and hands what is complete on.
+TYPQ_DECL io pipeline_op::read_one(io ready)
+{
+    result_handle next;
+    if (const io wanted = next_result(conn_, ready, next); wanted != io::none)
+        return wanted;
+    slot& front = slots_.front();
+    if (front.what == slot::kind::sync) {
+        // PGRES_PIPELINE_SYNC (no null follows it); null: the connection was lost before it.
+        slots_.pop_front();
+        return io::none;
+    }
+    if (next) {
+        // The one that matters: the first error, else the last.
+        if (!front.result || !is_error_result(front.result.get()))
+            front.result = std::move(next);
+        return io::none;
+    }
+    slot done = std::move(front);
+    slots_.pop_front();
+    complete(done);
+    return io::none;
+}
+
+// Without waiting: hands on whatever results have arrived, so that a long pipeline does not pile
+// them up in libpq's buffer.
+TYPQ_DECL void pipeline_op::read_available()
+{
+    since_read_ = 0;
+    if (!PQconsumeInput(conn_))
+        return;  // a lost connection shows in the next result
+    while (!slots_.empty() && !PQisBusy(conn_))
+        (void)read_one(io::none);
+}
+
+TYPQ_DECL void pipeline_op::complete(slot& s)
+{
+    const PGresult* result = s.result.get();
+    switch (s.what) {
+    case slot::kind::statement:
+        complete_statement(s);
+        return;
+    case slot::kind::prepare:
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+            s.statement->prepared = true;
+        else if (s.cached)
+            session_.statements.forget({s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()});
+        return;
+    case slot::kind::describe:
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+            s.statement->description = std::move(s.result);
+        return;
+    case slot::kind::look_up:
+        look_up_result_ = std::move(s.result);
+        look_up_answered_ = true;
+        return;
+    case slot::kind::sync:
+        return;
+    }
+}
+
+TYPQ_DECL void pipeline_op::complete_statement(slot& s)
+{
+    pending_state& target = *s.target;
+    try {
+        if (!s.result)
+            throw connection_error("connection to the server was lost: " + libpq_message(conn_), true);
+        if (s.statement)
+            (void)forget_invalidated(session_, s.result.get(), s.cached,
+                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, nullptr);
+        result_handle result = check_result(conn_, std::move(s.result));
+        planner& p = target.plan;
+        // A statement prepared in this pipeline whose Parse failed has no description; its own
+        // run failed too (aborted), so only a described statement gets here.
+        prepared_statement* statement = s.statement && s.statement->description ? s.statement.get() : nullptr;
+        if (p.make && !reuse_plan(p, statement)) {
+            type_misses misses(session_.registry.get());
+            const server_types types(session_.registry.get(), &misses);
+            try {
+                make_plan(p, statement, result.get(), target.results, types);
+            }
+            catch (const conversion_error&) {
+                if (misses.empty())
+                    throw;
+            }
+            if (!misses.empty()) {
+                for (const std::string& name : misses.names())
+                    (void)misses_.look_up({name}, {});
+                (void)misses_.look_up({}, misses.oids());
+                s.result = std::move(result);
+                parked_.push_back(std::move(s));
+                return;
+            }
+            if (statement)
+                keep_plan(p, *statement);
+        }
+        target.complete(std::move(result), session_.registry, statement ? s.statement : nullptr);
+    }
+    catch (...) {
+        target.fail(std::current_exception());
+    }
+}
+
+TYPQ_DECL void pipeline_op::fail_parked(const std::exception_ptr& error) noexcept
+{
+    for (slot& s : parked_)
+        s.target->fail(error);
+    parked_.clear();
+}
+
+TYPQ_DECL void pipeline_op::channel::send(const char* statement, const std::string& parameter)
+{
+    pipeline_op& p = owner_;
+    const char* const values[] = {parameter.c_str()};
+    p.session_.sent(PQsendQueryParams(p.conn_, statement, 1, nullptr, values, nullptr, nullptr, 0));
+    slot s;
+    s.what = slot::kind::look_up;
+    p.slots_.push_back(std::move(s));
+    p.unsynced_ = true;
+    p.unflushed_ = true;
+    p.request_flush();
+    p.look_up_answered_ = false;
+}
+
+TYPQ_DECL io pipeline_op::channel::step(io ready)
+{
+    pipeline_op& p = owner_;
+    while (!p.look_up_answered_) {
+        if (p.slots_.empty())
+            throw connection_error("the pipeline lost a catalog query's result", false);
+        if (const io wanted = p.read_one(ready); wanted != io::none)
+            return wanted;
+        ready = io::none;
+    }
+    return io::none;
+}
+
+TYPQ_DECL result_handle pipeline_op::channel::take()
+{
+    pipeline_op& p = owner_;
+    result_handle result = std::move(p.look_up_result_);
+    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_ABORTED)
+        throw pipeline_aborted("the types this statement needs could not be looked up: an earlier statement in the "
+                               "pipeline failed, and the server skips everything up to the next sync point");
+    return check_result(p.conn_, std::move(result));
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_PIPELINE_HPP

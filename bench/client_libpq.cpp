@@ -228,6 +228,118 @@ public:
         command("COMMIT");
     }
 
+    checksum prepared(std::int64_t items, std::size_t count) override
+    {
+        const Oid types[1] = {int8_oid};
+        PGresult* p = PQprepare(conn_, "point", point_sql, 1, types);
+        const bool prepared_ok = PQresultStatus(p) == PGRES_COMMAND_OK;
+        PQclear(p);
+        if (!prepared_ok)
+            fail(conn_, "prepare");
+        command("BEGIN");
+        checksum sum;
+        char id_bytes[8];
+        const char* const values[1] = {id_bytes};
+        const int lengths[1] = {8};
+        const int formats[1] = {1};
+        for (std::size_t i = 0; i < count; ++i) {
+            store_u64(id_bytes, static_cast<std::uint64_t>(1 + static_cast<std::int64_t>(i) % items));
+            PGresult* r = PQexecPrepared(conn_, "point", 1, values, lengths, formats, 1);
+            if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 3) {
+                PQclear(r);
+                fail(conn_, "prepared point query");
+            }
+            item row;
+            row.id = get_int8(r, 0, 0);
+            get_text(r, 0, 1, row.name);
+            row.score = get_float8(r, 0, 2);
+            PQclear(r);
+            sum.add(row);
+        }
+        command("COMMIT");
+        command("DEALLOCATE point");
+        return sum;
+    }
+
+    // Single-row mode: one PGresult per row, each decoded and dropped before the next.
+    checksum stream(std::int64_t rows) override
+    {
+        command("BEGIN");
+        char count[8];
+        store_u64(count, static_cast<std::uint64_t>(rows));
+        const Oid types[1] = {int8_oid};
+        const char* const values[1] = {count};
+        const int lengths[1] = {8};
+        const int formats[1] = {1};
+        if (!PQsendQueryParams(conn_, stream_sql, 1, types, values, lengths, formats, 1) || !PQsetSingleRowMode(conn_))
+            fail(conn_, "stream");
+        checksum sum;
+        wide_row row;
+        bool failed = false;
+        while (PGresult* r = PQgetResult(conn_)) {
+            const ExecStatusType status = PQresultStatus(r);
+            if (status == PGRES_SINGLE_TUPLE && PQnfields(r) == 5) {
+                row.id = get_int8(r, 0, 0);
+                row.score = get_float8(r, 0, 1);
+                get_text(r, 0, 2, row.name);
+                row.ts_us = get_int8(r, 0, 3);
+                row.flag = get_bool(r, 0, 4);
+                sum.add(row);
+            }
+            else if (status != PGRES_TUPLES_OK)
+                failed = true;
+            PQclear(r);
+        }
+        if (failed)
+            fail(conn_, "stream");
+        command("COMMIT");
+        return sum;
+    }
+
+    // Pipeline mode: the unnamed statement prepared once, every row sent (libpq flushes its
+    // buffer as it fills, reading what arrives meanwhile), one sync point, then the results.
+    void many(std::span<const wide_row> rows) override
+    {
+        const Oid types[5] = {int8_oid, float8_oid, text_oid, int8_oid, bool_oid};
+        const int formats[5] = {1, 1, 1, 1, 1};
+        char id[8];
+        char score[8];
+        char ts[8];
+        char flag;
+        const char* values[5] = {id, score, nullptr, ts, &flag};
+        int lengths[5] = {8, 8, 0, 8, 1};
+        command("BEGIN");
+        if (!PQenterPipelineMode(conn_) || !PQsendPrepare(conn_, "", batch_sql, 5, types))
+            fail(conn_, "pipeline");
+        for (const wide_row& row : rows) {
+            store_u64(id, static_cast<std::uint64_t>(row.id));
+            std::uint64_t bits;
+            std::memcpy(&bits, &row.score, 8);
+            store_u64(score, bits);
+            values[2] = row.name.data();
+            lengths[2] = static_cast<int>(row.name.size());
+            store_u64(ts, static_cast<std::uint64_t>(row.ts_us));
+            flag = row.flag ? 1 : 0;
+            if (!PQsendQueryPrepared(conn_, "", 5, values, lengths, formats, 1))
+                fail(conn_, "pipeline send");
+        }
+        if (!PQpipelineSync(conn_))
+            fail(conn_, "pipeline sync");
+        bool ok = true;
+        for (std::size_t k = 0; k < rows.size() + 1; ++k) {  // the Prepare's result, then each row's
+            PGresult* r = PQgetResult(conn_);
+            ok = ok && r && PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            PQclear(PQgetResult(conn_));  // the null after each
+        }
+        PGresult* sync = PQgetResult(conn_);
+        ok = ok && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+        PQclear(sync);
+        if (!ok || !PQexitPipelineMode(conn_))
+            fail(conn_, "pipeline results");
+        command("COMMIT");
+    }
+
 private:
     void command(const char* sql)
     {

@@ -87,6 +87,30 @@ public:
         w.commit();
     }
 
+    // libpqxx's prepared statements, as its documentation writes them.
+    checksum prepared(std::int64_t items, std::size_t count) override
+    {
+        conn_.prepare("point", point_sql);
+        pqxx::work w{conn_};
+        checksum sum;
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::int64_t id = 1 + static_cast<std::int64_t>(i) % items;
+            const pqxx::row r = w.exec_prepared1("point", id);
+            item row;
+            row.id = r["id"].as<std::int64_t>();
+            row.name = r["name"].as<std::string>();
+            row.score = r["score"].as<double>();
+            sum.add(row);
+        }
+        w.commit();
+        conn_.unprepare("point");
+        return sum;
+    }
+
+    checksum stream(std::int64_t) override { return {}; }
+    void many(std::span<const wide_row>) override {}
+    bool runs(const std::string& workload) const override { return workload != "stream" && workload != "many"; }
+
 private:
     pqxx::connection conn_;
 };

@@ -30,9 +30,13 @@ void insert_rows(typq::connection& conn, const std::string& statement, const wid
 
 class typq_client final : public client {
 public:
-    explicit typq_client(const std::string& dsn) : conn_(dsn) { conn_.execute("SET search_path TO typq_bench"); }
+    typq_client(const std::string& dsn, const typq::connection_options& options, const char* name)
+        : conn_(dsn, options), name_(name)
+    {
+        conn_.execute("SET search_path TO typq_bench");
+    }
 
-    const char* name() const noexcept override { return "typq"; }
+    const char* name() const noexcept override { return name_; }
 
     checksum point(std::int64_t items, std::size_t count) override
     {
@@ -73,15 +77,41 @@ public:
         tx.commit();
     }
 
+    // The point query as written above: typq prepares it on the server by itself, after 5 runs.
+    checksum prepared(std::int64_t items, std::size_t count) override { return point(items, count); }
+
+    checksum stream(std::int64_t rows) override
+    {
+        typq::transaction tx{conn_};
+        checksum sum;
+        for (const wide_row& row : conn_.stream<wide_row>(stream_sql, rows))
+            sum.add(row);
+        tx.commit();
+        return sum;
+    }
+
+    void many(std::span<const wide_row> rows) override
+    {
+        typq::transaction tx{conn_};
+        (void)conn_.execute_many(batch_named_sql, rows);
+        tx.commit();
+    }
+
 private:
     typq::connection conn_;
+    const char* name_;
 };
 
 }  // namespace
 
 std::unique_ptr<client> make_typq_client(const std::string& dsn)
 {
-    return std::make_unique<typq_client>(dsn);
+    return std::make_unique<typq_client>(dsn, typq::connection_options{}, "typq");
+}
+
+std::unique_ptr<client> make_typq_unprepared_client(const std::string& dsn)
+{
+    return std::make_unique<typq_client>(dsn, typq::connection_options{.prepare_threshold = std::nullopt}, "typq-unprepared");
 }
 
 }  // namespace bench

@@ -55,6 +55,17 @@ inline constexpr char batch_sql[] =
     "INSERT INTO batch (id, score, name, ts, flag) VALUES ($1::int8, $2::float8, $3::text, "
     "timestamptz 'epoch' + $4::int8 * interval '1 microsecond', $5::bool)";
 
+/// batch_sql with named placeholders, for a client that binds a struct's fields: typq rewrites
+/// it into exactly batch_sql's text.
+inline constexpr char batch_named_sql[] =
+    "INSERT INTO batch (id, score, name, ts, flag) VALUES (:id::int8, :score::float8, :name::text, "
+    "timestamptz 'epoch' + :ts_us::int8 * interval '1 microsecond', :flag::bool)";
+
+/// `$1` rows of wide's shape made by the server, for the stream workload (no table to fill).
+inline constexpr char stream_sql[] =
+    "SELECT g AS id, (g % 1000) * 0.25::float8 + (g % 7)::float8 / 1024 AS score, 'row ' || g AS name, "
+    "1700000000000000 + g * 1000003 AS ts_us, g % 3 = 0 AS flag FROM generate_series(1::int8, $1::int8) g";
+
 /// The multi-row INSERT for `rows` rows. Parameters are numbered column by column ($1..$N are the
 /// ids, $N+1..$2N the scores, ...), which is how libpqxx 6.4 passes a run-time number of
 /// parameters (one make_dynamic_params per column).
@@ -94,10 +105,23 @@ public:
     virtual void bulk_insert(std::span<const wide_row> rows) = 0;
     /// `rows` into table batch, one `batch_sql` each.
     virtual void batch(std::span<const wide_row> rows) = 0;
+
+    /// point(), with point_sql run as a statement prepared on the server.
+    virtual checksum prepared(std::int64_t items, std::size_t count) = 0;
+    /// `stream_sql` for `rows` rows, read one row at a time as they arrive (constant memory).
+    virtual checksum stream(std::int64_t rows) = 0;
+    /// `rows` into table batch, `batch_sql` each, sent in one pipeline with one sync point.
+    virtual void many(std::span<const wide_row> rows) = 0;
+
+    /// Whether the client has a way to run `workload` (libpqxx 6.4 has no single-row mode or
+    /// libpq pipeline).
+    [[nodiscard]] virtual bool runs(const std::string& workload) const { return !workload.empty(); }
 };
 
 std::unique_ptr<client> make_libpq_client(const std::string& dsn);
 std::unique_ptr<client> make_typq_client(const std::string& dsn);
+/// typq with automatic preparation off (connection_options{.prepare_threshold = std::nullopt}).
+std::unique_ptr<client> make_typq_unprepared_client(const std::string& dsn);
 std::unique_ptr<client> make_pqxx_client(const std::string& dsn);
 
 }  // namespace bench

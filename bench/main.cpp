@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSL-1.0
 // bench/main.cpp: typq_bench, typq against raw libpq and libpqxx in one run.
 //
-//   typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch] [--clients libpq,typq,pqxx]
-//              [--point N] [--items N] [--wide N] [--bulk N] [--batch N]
+//   typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many]
+//              [--clients libpq,typq,pqxx,typq-unprepared]
+//              [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]
 //              [--rounds N] [--warmup N] [--callgrind]
 //
 // The conninfo comes from --dsn, else TYPQ_BENCH_DSN. The program creates schema typq_bench and
@@ -14,6 +15,11 @@
 // checksum must equal the one the server computes over the same rows, otherwise the program stops
 // with exit status 1. It prints one table of medians over the measured rounds and each client's
 // ratio to raw libpq.
+// The workloads prepared, stream and many are issue 9's: the point query prepared on the server
+// (typq: automatically), 5,000,000 rows read one at a time (libpq: single-row mode), and 20,000
+// inserts in one pipeline (libpq: pipeline mode; typq: execute_many); libpqxx 6.4 runs only the
+// first. At the end the program prints its peak resident set size: run one client alone to read
+// that client's (`--workloads stream --clients typq`).
 //
 // --callgrind: run under `valgrind --tool=callgrind --collect-atstart=no`; instrumentation is
 // switched on only around the timed part of each run, so the counts are the workload's alone.
@@ -29,6 +35,7 @@
 #define TYPQ_BENCH_COLLECT() ((void)0)
 #endif
 
+#include <sys/resource.h>  // getrusage: peak resident set size
 #include <time.h>       // clock_gettime, CLOCK_PROCESS_CPUTIME_ID
 
 #include <algorithm>    // std::sort
@@ -87,13 +94,15 @@ namespace {
 
 struct options {
     std::string dsn;
-    std::vector<std::string> workloads{"point", "wide", "bulk", "batch"};
+    std::vector<std::string> workloads{"point", "wide", "bulk", "batch", "prepared", "stream", "many"};
     std::vector<std::string> clients{"libpq", "typq", "pqxx"};
     std::int64_t point = 20000;
     std::int64_t items = 10000;
     std::int64_t wide = 1000000;
     std::int64_t bulk = 1000000;
     std::int64_t batch = 20000;
+    std::int64_t stream = 5000000;
+    std::int64_t many = 20000;
     int rounds = 5;
     int warmup = 1;
     bool callgrind = false;
@@ -117,8 +126,9 @@ std::vector<std::string> split(const std::string& list)
 {
     std::fprintf(stderr,
         "typq_bench: %s\n"
-        "usage: typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch] [--clients libpq,typq,pqxx]\n"
-        "                  [--point N] [--items N] [--wide N] [--bulk N] [--batch N]\n"
+        "usage: typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many]\n"
+        "                  [--clients libpq,typq,pqxx,typq-unprepared]\n"
+        "                  [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]\n"
         "                  [--rounds N] [--warmup N] [--callgrind]\n",
         why);
     std::exit(2);
@@ -160,6 +170,10 @@ options parse(int argc, char** argv)
             o.bulk = number();
         else if (arg == "--batch")
             o.batch = number();
+        else if (arg == "--stream")
+            o.stream = number();
+        else if (arg == "--many")
+            o.many = number();
         else if (arg == "--rounds")
             o.rounds = static_cast<int>(number());
         else if (arg == "--warmup")
@@ -174,10 +188,10 @@ options parse(int argc, char** argv)
     if (o.dsn.empty())
         usage("no server: give --dsn or set TYPQ_BENCH_DSN");
     for (const auto& w : o.workloads)
-        if (w != "point" && w != "wide" && w != "bulk" && w != "batch")
+        if (w != "point" && w != "wide" && w != "bulk" && w != "batch" && w != "prepared" && w != "stream" && w != "many")
             usage(("unknown workload " + w).c_str());
     for (const auto& c : o.clients)
-        if (c != "libpq" && c != "typq" && c != "pqxx")
+        if (c != "libpq" && c != "typq" && c != "pqxx" && c != "typq-unprepared")
             usage(("unknown client " + c).c_str());
     if (o.rounds < 1)
         usage("--rounds must be at least 1");
@@ -263,7 +277,7 @@ void setup(admin& db, const options& o)
 {
     const auto wants = [&](const char* w) { return std::find(o.workloads.begin(), o.workloads.end(), w) != o.workloads.end(); };
     const std::string score = "(g % 1000) * 0.25::float8 + (g % 7)::float8 / 1024";
-    if (wants("point") && db.count_or_minus_one("items") != o.items) {
+    if ((wants("point") || wants("prepared")) && db.count_or_minus_one("items") != o.items) {
         std::fprintf(stderr, "typq_bench: creating table items (%lld rows)\n", static_cast<long long>(o.items));
         db.run("DROP TABLE IF EXISTS items");
         db.run("CREATE TABLE items (id int8 PRIMARY KEY, name text NOT NULL, score float8 NOT NULL)");
@@ -286,7 +300,7 @@ void setup(admin& db, const options& o)
         db.run("DROP TABLE IF EXISTS sink");
         db.run("CREATE TABLE sink " + shape);
     }
-    if (wants("batch")) {
+    if (wants("batch") || wants("many")) {
         db.run("DROP TABLE IF EXISTS batch");
         db.run("CREATE TABLE batch " + shape);
     }
@@ -373,14 +387,17 @@ int main(int argc, char** argv)
                 clients.push_back(make_libpq_client(o.dsn));
             else if (name == "typq")
                 clients.push_back(make_typq_client(o.dsn));
+            else if (name == "typq-unprepared")
+                clients.push_back(make_typq_unprepared_client(o.dsn));
             else
                 clients.push_back(make_pqxx_client(o.dsn));
         }
 
         std::vector<wide_row> insert_rows;
         const auto wants = [&](const char* w) { return std::find(o.workloads.begin(), o.workloads.end(), w) != o.workloads.end(); };
-        if (wants("bulk") || wants("batch"))
-            insert_rows = make_rows(std::max(wants("bulk") ? o.bulk : 0, wants("batch") ? o.batch : 0));
+        if (wants("bulk") || wants("batch") || wants("many"))
+            insert_rows = make_rows(
+                std::max({wants("bulk") ? o.bulk : 0, wants("batch") ? o.batch : 0, wants("many") ? o.many : 0}));
 
         std::printf("typq_bench: server %d, %zu rows per bulk INSERT, %d warmup + %d measured rounds, clients rotate%s\n",
             db.server_version(), rows_per_insert, o.warmup, o.rounds, o.callgrind ? ", callgrind collection on" : "");
@@ -390,7 +407,7 @@ int main(int argc, char** argv)
         for (const auto& workload : o.workloads) {
             std::string size;
             checksum expected;
-            if (workload == "point") {
+            if (workload == "point" || workload == "prepared") {
                 size = std::to_string(o.point) + " queries";
                 expected = db.server_checksum("(SELECT i.id, i.score, i.name, 0::int8 AS ts_us, false AS flag "
                                               "FROM generate_series(0, " + std::to_string(o.point - 1) + ") g "
@@ -404,6 +421,15 @@ int main(int argc, char** argv)
                 size = std::to_string(o.bulk) + " rows";
                 expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.bulk)));
             }
+            else if (workload == "stream") {
+                size = std::to_string(o.stream) + " rows";
+                expected = db.server_checksum("(" + std::string(stream_sql).replace(std::string(stream_sql).find("$1::int8"),
+                    8, std::to_string(o.stream) + "::int8") + ") q");
+            }
+            else if (workload == "many") {
+                size = std::to_string(o.many) + " rows";
+                expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.many)));
+            }
             else {
                 size = std::to_string(o.batch) + " rows";
                 expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.batch)));
@@ -414,12 +440,27 @@ int main(int argc, char** argv)
                 for (std::size_t k = 0; k < clients.size(); ++k) {
                     const std::size_t index = (static_cast<std::size_t>(round) + k) % clients.size();
                     client& c = *clients[index];
+                    if (!c.runs(workload))
+                        continue;
                     checksum got;
                     std::vector<wide_row> fetched;
                     run_steps steps;
                     if (workload == "point") {
                         steps.timed = [&] { got = c.point(o.items, static_cast<std::size_t>(o.point)); };
                         steps.result = [&] { return got; };
+                    }
+                    else if (workload == "prepared") {
+                        steps.timed = [&] { got = c.prepared(o.items, static_cast<std::size_t>(o.point)); };
+                        steps.result = [&] { return got; };
+                    }
+                    else if (workload == "stream") {
+                        steps.timed = [&] { got = c.stream(o.stream); };
+                        steps.result = [&] { return got; };
+                    }
+                    else if (workload == "many") {
+                        steps.prepare = [&] { db.run("TRUNCATE batch"); };
+                        steps.timed = [&] { c.many(std::span(insert_rows).first(static_cast<std::size_t>(o.many))); };
+                        steps.result = [&] { return db.server_checksum(std::string("(") + wide_columns + "batch) q"); };
                     }
                     else if (workload == "wide") {
                         steps.timed = [&] { fetched = c.wide(); };
@@ -468,6 +509,8 @@ int main(int argc, char** argv)
             std::printf("checksum %-5s (every client, every run, equal to the server's): %s\n", workload.c_str(),
                 expected.str().c_str());
             for (std::size_t i = 0; i < clients.size(); ++i) {
+                if (samples[i].empty())
+                    continue;
                 std::vector<double> wall;
                 std::vector<double> cpu;
                 for (const auto& s : samples[i]) {
@@ -496,6 +539,9 @@ int main(int argc, char** argv)
                 r.client.c_str(), r.wall_ms, wall_ratio, r.cpu_ms, cpu_ratio, r.cpu_min, r.cpu_max);
         }
         std::printf("\nAll checksums equal across clients and equal to the server's.\n");
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        std::printf("peak resident set size of this process: %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024);
         return 0;
     }
     catch (const std::exception& e) {

@@ -206,7 +206,7 @@ SEEDS = [
     ("enum", "not_a_label", "textsend('green-')"),
 ]
 
-# The OIDs fuzz/composite.cpp's type registry gives its named types: in the composite seeds, each
+# The OIDs fuzz/fuzz_composite.cpp's type registry gives its named types: in the composite seeds, each
 # type's OID on the server (record_send writes the attributes' type OIDs) becomes the harness's.
 COMPOSITE_OIDS = {"fuzz_int": 16390, "fuzz_inner": 16384, "fuzz_outer": 16385}
 

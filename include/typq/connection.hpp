@@ -22,6 +22,7 @@
 #include <typq/types/optional.hpp>
 #include <typq/types/scalar.hpp>
 #include <typq/types/text.hpp>
+#include <typq/detail/sql_type_name.hpp>
 #include <typq/engine/catalog.hpp>
 #include <typq/engine/pipeline.hpp>
 #include <typq/engine/plan.hpp>
@@ -73,13 +74,34 @@ using statement_for_rows_t =
 // execute_many's outcome: the rows every statement affected, and the first error.
 class many_count final : public engine::pending_state {
 public:
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>&,
+        const std::shared_ptr<const void>&) override
     {
         total += affected_rows(result.get());
     }
     std::uint64_t total = 0;
 };
 }  // namespace detail
+
+/// Cancels the statement a connection is running, from any thread (connection::canceller()).
+/// Copyable; holds no connection alive.
+class canceller {
+public:
+    canceller() = default;
+    /// As connection::cancel(): sends a cancel request if the connection runs a statement now.
+    /// @returns whether a request was sent (false too when the connection is gone).
+    /// @throws typq::connection_error when the request cannot be sent.
+    bool cancel() const
+    {
+        const std::shared_ptr<engine::session> s = session_.lock();
+        return s && !s->closed() && s->cancel();
+    }
+
+private:
+    friend class connection;
+    explicit canceller(std::weak_ptr<engine::session> session) noexcept : session_(std::move(session)) {}
+    std::weak_ptr<engine::session> session_;
+};
 
 /// What a connection can do now.
 enum class connection_state {
@@ -136,10 +158,18 @@ public:
 
     /// Asks the server to cancel the statement this connection is running, if any; the statement
     /// then fails with typq::query_canceled in the thread that runs it. The one member function
-    /// that may be called from another thread (or a signal handler's thread) while a statement
-    /// runs. A cancel request that arrives when nothing runs is ignored by the server.
+    /// that may be called from another thread while a statement runs (not while the connection
+    /// object itself is moved or destroyed: for that, hold a canceller()). A request is sent only
+    /// while a statement runs, and the next statement waits until it has been delivered, so a
+    /// cancel never lands on a later statement; between statements cancel() does nothing and
+    /// returns false. A statement that ends as the request arrives is not cancelled.
+    /// @returns whether a cancel request was sent.
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
-    void cancel() const;
+    bool cancel() const;
+
+    /// A handle for cancel() that another thread can keep and use whatever happens to this
+    /// connection object (moved, reassigned, destroyed: then it does nothing).
+    [[nodiscard]] typq::canceller canceller() const noexcept;
 
     [[nodiscard]] connection_state state() const noexcept
     {
@@ -178,7 +208,9 @@ public:
 
     /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
     /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
-    /// when there is no such type.
+    /// when there is no such type. The lookup never fails on the server (so never aborts a
+    /// transaction): a malformed name is refused first.
+    /// @throws typq::usage_error when `name` is not a type name (see detail::regtype_spelling).
     [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name);
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
@@ -188,6 +220,11 @@ public:
         if (session_)
             session_->registry.reset();
     }
+
+#ifdef TYPQ_TEST_FAULTS
+    /// Tests only: the next statement's send fails after libpq has queued it whole.
+    void test_fail_next_send() { usable_session().test_fail_next_send(); }
+#endif
 
     /// The libpq connection, for what typq does not wrap; owned by this object. It is in
     /// non-blocking mode (PQsetnonblocking).
@@ -499,17 +536,19 @@ template <class Rows>
 std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
 {
     engine::lease hold(usable_session(), "a statement");
+    // The statement's text (a named one rewritten) once; each row only binds its values.
+    engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
+    request.prepare_now = true;
     engine::pipeline_op op(*session_);
     const auto counted = std::make_shared<detail::many_count>();
     std::exception_ptr unencodable;
     for (const auto& row : rows) {
         const auto queue = [&](const auto&... values) {
             const auto bind = engine::bind_arguments(statement, values...);
-            engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind),
-                format::binary);
-            request.prepare_now = true;
-            op.queue(std::move(request), counted);
+            request.bind = engine::make_binder(bind);
+            op.queue(request, counted);
             engine::run(session_->native(), op);
+            request.same_as_last = true;
         };
         try {
             if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
@@ -526,11 +565,11 @@ std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_fo
         // What is already queued must not land: a statement that fails makes the server skip
         // the rest and roll the implicit transaction back (or abort the transaction block).
         static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
-        engine::statement_request request;
-        request.text = abandon;
-        request.size = sizeof abandon - 1;
-        request.never_prepare = true;
-        op.queue(std::move(request), std::make_shared<detail::many_count>());
+        engine::statement_request failing;
+        failing.text = abandon;
+        failing.size = sizeof abandon - 1;
+        failing.never_prepare = true;
+        op.queue(std::move(failing), std::make_shared<detail::many_count>());
         engine::run(session_->native(), op);
     }
     op.finish();
@@ -562,6 +601,9 @@ TYPQ_DECL PGconn* connection::open_handle() const
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
 {
+    if (!detail::regtype_spelling(name))
+        throw usage_error("lookup_type: not a type name: write [schema.]name, quoting an identifier as in SQL "
+                          "(\"Mood\"), optionally followed by [] (type modifiers such as (10) are no part of a type)");
     engine::lease hold(usable_session(), "a statement");
     if (!session_->registry || !session_->registry->find_name(name)) {
         engine::catalog_op look_up(*session_, {std::string(name)}, {});
@@ -572,11 +614,16 @@ TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name
     return info ? std::optional<type_info>(*info) : std::nullopt;
 }
 
-TYPQ_DECL void connection::cancel() const
+TYPQ_DECL bool connection::cancel() const
 {
     if (!session_ || session_->closed())
         throw connection_error("cannot cancel: the connection is closed", true);
-    (void)session_->cancel();
+    return session_->cancel();
+}
+
+TYPQ_DECL typq::canceller connection::canceller() const noexcept
+{
+    return typq::canceller(session_);
 }
 
 #endif  // TYPQ_DEFINITIONS

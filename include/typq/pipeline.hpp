@@ -48,7 +48,8 @@ protected:
 // execute(): the rows affected.
 class pending_count final : public pending_value<std::uint64_t> {
 public:
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>&,
+        const std::shared_ptr<const void>&) override
     {
         set(affected_rows(result.get()));
     }
@@ -67,11 +68,11 @@ class pending_rows final : public pending_value<pending_form_t<Row, Form>> {
 public:
     pending_rows() { this->plan = storage_.template make_planner<format::binary>(); }
 
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry> registry,
-        std::shared_ptr<const void> keeper) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>& registry,
+        const std::shared_ptr<const void>& keeper) override
     {
         if constexpr (Form == pending_form::rows)
-            this->set(typq::result<Row>(std::move(result), storage_.plan, std::move(registry), std::move(keeper)));
+            this->set(typq::result<Row>(std::move(result), storage_.plan, registry, keeper));
         else {
             const server_types types(registry.get());
             if constexpr (Form == pending_form::optional)

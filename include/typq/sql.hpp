@@ -227,24 +227,49 @@ public:
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
 
     /// Named statements: the statement with each `:name` replaced by its `$k`, appended to `out`.
-    void write_positional(std::string& out) const
+    ///
+    /// `standard_strings` is the server's standard_conforming_strings. The statement was checked
+    /// by PostgreSQL's default rules (on); with it off, a backslash in '...' escapes the next
+    /// character, so the statement is read again by those rules, and a statement whose `:name`
+    /// placeholders then differ (a `:name` that turns out to be inside a string) is refused.
+    /// @throws typq::usage_error for such a statement.
+    void write_positional(std::string& out, bool standard_strings = true) const
     {
         std::size_t copied = 0;
+        std::array<bool, max_parameters + 1> seen{};
+        std::size_t distinct = 0;
+        bool differs = false;
         const auto rewrite = [&](const detail::placeholder& p) {
-            if (p.kind != detail::placeholder_kind::named)
+            if (p.kind != detail::placeholder_kind::named || differs)
                 return;
-            const auto field = static_cast<std::uint16_t>(detail::field_index<Args...>(p.name));
+            const int field = detail::field_index<Args...>(p.name);
             std::size_t k = 0;
-            while (fields_[k] != field)
+            while (field >= 0 && k < count_ && fields_[k] != static_cast<std::uint16_t>(field))
                 ++k;
+            if (field < 0 || k == count_) {
+                differs = true;
+                return;
+            }
+            if (!seen[k]) {
+                seen[k] = true;
+                ++distinct;
+            }
             out.append(text_ + copied, p.offset - copied);
             out += '$';
             out += std::to_string(k + 1);
             copied = p.offset + p.length;
         };
-        (void)detail::scan_placeholders(text(), rewrite);
+        const auto lexed = detail::scan_placeholders(text(), rewrite, standard_strings);
+        if (differs || distinct != count_ || lexed.error != detail::sql_lex_error::none)
+            throw usage_error("with standard_conforming_strings off, the server reads this statement's backslashes "
+                              "in '...' strings as escapes, and its :name placeholders differ from what typq checked: "
+                              "write the string as E'...', or SET standard_conforming_strings TO on");
         out.append(text_ + copied, size_ - copied);
     }
+
+    /// True when the statement is a COPY ... FROM STDIN or TO STDOUT, which needs COPY's own
+    /// protocol.
+    [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
 
 private:
     static constexpr std::size_t max_parameters = detail::max_parameters<Args...>;
@@ -286,7 +311,22 @@ private:
             }
             // Without a struct argument a ':' word is SQL (an array slice), not a placeholder.
         };
-        const auto lexed = detail::scan_placeholders(text(), visit);
+        // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
+        bool first = true;
+        bool copy = false;
+        const auto word = [&](std::string_view w) {
+            if (w == ";") {
+                first = true;
+                copy = false;
+                return;
+            }
+            if (first)
+                copy = detail::is_keyword(w, "copy");
+            else if (copy && (detail::is_keyword(w, "stdin") || detail::is_keyword(w, "stdout")))
+                copy_ = true;
+            first = false;
+        };
+        const auto lexed = detail::scan_sql(text(), visit, word);
         if (lexed.error != detail::sql_lex_error::none)
             detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
 
@@ -309,6 +349,7 @@ private:
     std::size_t size_;
     std::size_t hash_ = 0;
     bool literal_ = false;
+    bool copy_ = false;
     std::array<std::uint16_t, max_parameters> fields_{};
     std::uint16_t count_ = 0;
 };

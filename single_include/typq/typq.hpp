@@ -6971,8 +6971,13 @@ constexpr std::size_t skip_dollar_quote(std::string_view sql, std::size_t i,
 // - $0 is reported with number 0; the caller rejects it.
 // The scan stops at the first error, after visiting the placeholders before it; a $N beyond 65535
 // is an error and is not visited.
-template <class Visit>
-[[nodiscard]] constexpr sql_lex_result scan_placeholders(std::string_view sql, Visit&& visit)
+//
+// `standard_strings` is the server's standard_conforming_strings: off, a backslash escapes the
+// next byte in '...' (and N'...') strings too, as in E'...'. `word` is called with every
+// identifier or keyword outside quotes and comments, and with ";" at each semicolon there.
+template <class Visit, class Word>
+[[nodiscard]] constexpr sql_lex_result scan_sql(std::string_view sql, Visit&& visit, Word&& word,
+                                                bool standard_strings = true)
 {
     namespace lex = sql_lexer;
     const std::size_t size = sql.size();
@@ -6992,7 +6997,7 @@ template <class Visit>
                 return {sql_lex_error::unterminated_block_comment, i};
             i = end;
         } else if (c == '\'') {
-            const std::size_t end = lex::skip_quoted_string(sql, i, false);
+            const std::size_t end = lex::skip_quoted_string(sql, i, !standard_strings);
             if (end == lex::unterminated)
                 return {sql_lex_error::unterminated_quoted_string, i};
             i = end;
@@ -7056,7 +7061,8 @@ template <class Visit>
                 && (at(i, 2) == '\'' || at(i, 2) == '"');
             if (escape || plain || (unicode && at(i, 2) == '\'')) {
                 const std::size_t quote = unicode ? i + 2 : i + 1;
-                const std::size_t end = lex::skip_quoted_string(sql, quote, escape);
+                const bool national = c == 'N' || c == 'n';
+                const std::size_t end = lex::skip_quoted_string(sql, quote, escape || (national && !standard_strings));
                 if (end == lex::unterminated)
                     return {sql_lex_error::unterminated_quoted_string, i};
                 i = end;
@@ -7066,13 +7072,38 @@ template <class Visit>
                     return {sql_lex_error::unterminated_quoted_identifier, i};
                 i = end;
             } else {
-                i = lex::skip_ident_cont(sql, i + 1);
+                const std::size_t end = lex::skip_ident_cont(sql, i + 1);
+                word(sql.substr(i, end - i));
+                i = end;
             }
         } else {
+            if (c == ';')
+                word(sql.substr(i, 1));
             ++i;
         }
     }
     return {sql_lex_error::none, size};
+}
+
+// scan_sql for the placeholders alone.
+template <class Visit>
+[[nodiscard]] constexpr sql_lex_result scan_placeholders(std::string_view sql, Visit&& visit,
+                                                         bool standard_strings = true)
+{
+    return scan_sql(sql, visit, [](std::string_view) {}, standard_strings);
+}
+
+// True when the unquoted word `w` is `keyword` (lower case), as the server folds case.
+[[nodiscard]] constexpr bool is_keyword(std::string_view w, std::string_view keyword) noexcept
+{
+    if (w.size() != keyword.size())
+        return false;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        const char c = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
+        if (c != keyword[k])
+            return false;
+    }
+    return true;
 }
 
 }  // namespace typq::detail
@@ -7296,24 +7327,49 @@ public:
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
 
     /// Named statements: the statement with each `:name` replaced by its `$k`, appended to `out`.
-    void write_positional(std::string& out) const
+    ///
+    /// `standard_strings` is the server's standard_conforming_strings. The statement was checked
+    /// by PostgreSQL's default rules (on); with it off, a backslash in '...' escapes the next
+    /// character, so the statement is read again by those rules, and a statement whose `:name`
+    /// placeholders then differ (a `:name` that turns out to be inside a string) is refused.
+    /// @throws typq::usage_error for such a statement.
+    void write_positional(std::string& out, bool standard_strings = true) const
     {
         std::size_t copied = 0;
+        std::array<bool, max_parameters + 1> seen{};
+        std::size_t distinct = 0;
+        bool differs = false;
         const auto rewrite = [&](const detail::placeholder& p) {
-            if (p.kind != detail::placeholder_kind::named)
+            if (p.kind != detail::placeholder_kind::named || differs)
                 return;
-            const auto field = static_cast<std::uint16_t>(detail::field_index<Args...>(p.name));
+            const int field = detail::field_index<Args...>(p.name);
             std::size_t k = 0;
-            while (fields_[k] != field)
+            while (field >= 0 && k < count_ && fields_[k] != static_cast<std::uint16_t>(field))
                 ++k;
+            if (field < 0 || k == count_) {
+                differs = true;
+                return;
+            }
+            if (!seen[k]) {
+                seen[k] = true;
+                ++distinct;
+            }
             out.append(text_ + copied, p.offset - copied);
             out += '$';
             out += std::to_string(k + 1);
             copied = p.offset + p.length;
         };
-        (void)detail::scan_placeholders(text(), rewrite);
+        const auto lexed = detail::scan_placeholders(text(), rewrite, standard_strings);
+        if (differs || distinct != count_ || lexed.error != detail::sql_lex_error::none)
+            throw usage_error("with standard_conforming_strings off, the server reads this statement's backslashes "
+                              "in '...' strings as escapes, and its :name placeholders differ from what typq checked: "
+                              "write the string as E'...', or SET standard_conforming_strings TO on");
         out.append(text_ + copied, size_ - copied);
     }
+
+    /// True when the statement is a COPY ... FROM STDIN or TO STDOUT, which needs COPY's own
+    /// protocol.
+    [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
 
 private:
     static constexpr std::size_t max_parameters = detail::max_parameters<Args...>;
@@ -7355,7 +7411,22 @@ private:
             }
             // Without a struct argument a ':' word is SQL (an array slice), not a placeholder.
         };
-        const auto lexed = detail::scan_placeholders(text(), visit);
+        // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
+        bool first = true;
+        bool copy = false;
+        const auto word = [&](std::string_view w) {
+            if (w == ";") {
+                first = true;
+                copy = false;
+                return;
+            }
+            if (first)
+                copy = detail::is_keyword(w, "copy");
+            else if (copy && (detail::is_keyword(w, "stdin") || detail::is_keyword(w, "stdout")))
+                copy_ = true;
+            first = false;
+        };
+        const auto lexed = detail::scan_sql(text(), visit, word);
         if (lexed.error != detail::sql_lex_error::none)
             detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
 
@@ -7378,6 +7449,7 @@ private:
     std::size_t size_;
     std::size_t hash_ = 0;
     bool literal_ = false;
+    bool copy_ = false;
     std::array<std::uint16_t, max_parameters> fields_{};
     std::uint16_t count_ = 0;
 };
@@ -8226,6 +8298,195 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
 #ifndef TYPQ_ENGINE_CATALOG_HPP
 #define TYPQ_ENGINE_CATALOG_HPP
 
+// ----- begin <typq/detail/sql_type_name.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/sql_type_name.hpp: a SQL type's name (`mood`, `shop."Mood"`, `int4[]`, `double
+// precision`) read as the server reads one, into a spelling that to_regtype() cannot fail on:
+// every identifier quoted, SQL's keyword names replaced by the catalog's. to_regtype() answers
+// NULL for a type it does not find, but raises an error (which would abort the transaction) for
+// a name it cannot parse; typq looks names up only in this spelling, and refuses the others.
+
+#ifndef TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+#define TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+
+#include <optional>     // no spelling for a malformed name
+#include <string>       // the spelling
+#include <string_view>  // the name
+
+namespace typq::detail {
+
+// SQL's type names that are keywords (several words, or words that are no catalog name), and the
+// catalog's name for each (PostgreSQL's gram.y, SimpleTypename).
+struct sql_type_alias {
+    std::string_view sql;
+    std::string_view catalog;
+};
+inline constexpr sql_type_alias sql_type_aliases[] = {
+    {"int", "int4"}, {"integer", "int4"}, {"smallint", "int2"}, {"bigint", "int8"}, {"real", "float4"},
+    {"float", "float8"}, {"double precision", "float8"}, {"boolean", "bool"}, {"decimal", "numeric"},
+    {"dec", "numeric"}, {"char", "bpchar"}, {"character", "bpchar"}, {"nchar", "bpchar"},
+    {"national char", "bpchar"}, {"national character", "bpchar"}, {"char varying", "varchar"},
+    {"character varying", "varchar"}, {"nchar varying", "varchar"}, {"national char varying", "varchar"},
+    {"national character varying", "varchar"}, {"bit varying", "varbit"},
+    {"timestamp without time zone", "timestamp"}, {"timestamp with time zone", "timestamptz"},
+    {"time without time zone", "time"}, {"time with time zone", "timetz"},
+};
+
+// `a` equals `b` (lower case, single spaces) ignoring ASCII case, with any run of spaces in `a`
+// matching one space.
+inline bool same_words(std::string_view a, std::string_view b) noexcept
+{
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < b.size(); ++k) {
+        if (b[k] == ' ') {
+            if (i == a.size() || a[i] != ' ')
+                return false;
+            while (i < a.size() && a[i] == ' ')
+                ++i;
+            continue;
+        }
+        if (i == a.size())
+            return false;
+        const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+        if (c != b[k])
+            return false;
+        ++i;
+    }
+    return i == a.size();
+}
+
+// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
+inline bool is_utf8(std::string_view text) noexcept
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        unsigned min = 0;
+        unsigned code = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            min = 0x80;
+            code = c & 0x1Fu;
+        }
+        else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            min = 0x800;
+            code = c & 0x0Fu;
+        }
+        else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            min = 0x10000;
+            code = c & 0x07u;
+        }
+        else
+            return false;
+        if (text.size() - i < length)
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+// One identifier at `i`: "quoted" (with "" for a quote) as it is, or unquoted folded to lower case
+// (ASCII letters only, as the server folds in UTF-8). Appends it quoted to `out`; false when there
+// is none.
+inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+{
+    out += '"';
+    if (i < name.size() && name[i] == '"') {
+        const std::size_t start = out.size();
+        for (++i; i < name.size(); ++i) {
+            if (name[i] != '"') {
+                out += name[i];
+                continue;
+            }
+            if (i + 1 < name.size() && name[i + 1] == '"') {
+                out += "\"\"";
+                ++i;
+                continue;
+            }
+            ++i;
+            out += '"';
+            return out.size() - 1 > start;  // "" is no identifier
+        }
+        return false;  // unterminated
+    }
+    const auto start_char = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u >= 0x80;
+    };
+    if (i == name.size() || !start_char(name[i]))
+        return false;
+    for (; i < name.size() && (start_char(name[i]) || (name[i] >= '0' && name[i] <= '9') || name[i] == '$'); ++i)
+        out += name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
+    out += '"';
+    return true;
+}
+
+/// `name` in a spelling to_regtype() reads without error, or std::nullopt when `name` is not a
+/// type name: `[schema.]type` (identifiers quoted or not) or one of SQL's keyword names such as
+/// `double precision`, then any number of `[]` (or `[N]`). Type modifiers (`varchar(10)`) are
+/// refused: they are no part of a type's OID.
+inline std::optional<std::string> regtype_spelling(std::string_view name)
+{
+    if (name.empty() || name.size() > 1024 || name.find('\0') != std::string_view::npos || !is_utf8(name))
+        return std::nullopt;
+    // The array suffixes, from the end.
+    std::size_t end = name.size();
+    std::size_t dimensions = 0;
+    while (end > 0 && name[end - 1] == ']') {
+        std::size_t open = end - 1;
+        while (open > 0 && name[open - 1] >= '0' && name[open - 1] <= '9')
+            --open;
+        if (open == 0 || name[open - 1] != '[')
+            return std::nullopt;
+        end = open - 1;
+        ++dimensions;
+    }
+    const std::string_view base = name.substr(0, end);
+    std::string out;
+    bool alias = false;
+    for (const sql_type_alias& a : sql_type_aliases) {
+        if (same_words(base, a.sql)) {
+            out = "\"pg_catalog\".\"" + std::string(a.catalog) + "\"";
+            alias = true;
+            break;
+        }
+    }
+    if (!alias) {
+        std::size_t i = 0;
+        if (!read_identifier(base, i, out))
+            return std::nullopt;
+        if (i < base.size() && base[i] == '.') {
+            ++i;
+            out += '.';
+            if (!read_identifier(base, i, out))
+                return std::nullopt;
+        }
+        if (i != base.size())
+            return std::nullopt;
+    }
+    for (std::size_t d = 0; d < dimensions; ++d)
+        out += "[]";
+    return out;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+// ----- end <typq/detail/sql_type_name.hpp> -----
 // ----- begin <typq/engine/collect.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/collect.hpp: the results of one command sent outside pipeline mode, read without
@@ -9042,6 +9303,13 @@ public:
 
     [[nodiscard]] const connection_options& options() const noexcept { return options_; }
 
+    /// The server's standard_conforming_strings (on unless a statement turned it off).
+    [[nodiscard]] bool standard_strings() const noexcept
+    {
+        const char* value = conn_ ? PQparameterStatus(conn_.get(), "standard_conforming_strings") : nullptr;
+        return !value || value[1] != 'f';  // "on" or "off"
+    }
+
     /// A name for the next statement this session prepares.
     [[nodiscard]] std::string next_statement_name() { return "typq_" + std::to_string(++statements_named_); }
 
@@ -9444,10 +9712,23 @@ TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std
 {
     for (const oid id : oids)
         want(id);
+    // Each name in a spelling to_regtype cannot fail on; a name that has none names no type.
+    std::vector<std::string> spellings;
+    std::vector<std::string> asked;
+    for (std::string& name : names_) {
+        if (auto spelling = detail::regtype_spelling(name)) {
+            spellings.push_back(std::move(*spelling));
+            asked.push_back(std::move(name));
+        }
+        else
+            next_->add_name(std::move(name), oid::unspecified);
+    }
+    names_ = std::move(asked);
     if (names_.empty())
         stage_ = stage::types;
     else
-        send("SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names_));
+        send("SELECT coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i",
+            text_array_literal(spellings));
 }
 
 TYPQ_DECL void catalog_op::direct::send(const char* statement, const std::string& parameter)
@@ -9501,9 +9782,9 @@ TYPQ_DECL io catalog_op::step(io ready)
 
 TYPQ_DECL void catalog_op::read_names(const PGresult* found)
 {
-    for (int row = 0; row < PQntuples(found); ++row) {
-        const oid id = catalog_oid(found, row, 1);
-        next_->add_name(PQgetvalue(found, row, 0), id);
+    for (int row = 0; row < PQntuples(found) && static_cast<std::size_t>(row) < names_.size(); ++row) {
+        const oid id = catalog_oid(found, row, 0);
+        next_->add_name(names_[static_cast<std::size_t>(row)], id);
         if (id != oid::unspecified && !next_->find(id))  // a name may name a built-in type too
             wanted_.push_back(id);
     }
@@ -9613,6 +9894,7 @@ struct statement_request {
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
     bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
+    bool same_as_last = false;   // in a pipeline: the statement queued last, again (execute_many's rows)
 };
 
 /// How a statement is sent, as route_statement decides.
@@ -10156,15 +10438,28 @@ auto bind_types(const basic_sql<Args...>& statement)
     };
 }
 
+/// Refuses a COPY ... FROM STDIN or TO STDOUT outside COPY's own API, before anything is sent.
+[[noreturn]] TYPQ_DECL void throw_copy_refused();
+
+#if TYPQ_DEFINITIONS
+[[noreturn]] TYPQ_DECL void throw_copy_refused()
+{
+    throw usage_error("a COPY ... FROM STDIN or TO STDOUT statement needs COPY's own protocol and cannot run through "
+                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent");
+}
+#endif  // TYPQ_DEFINITIONS
+
 /// The request for `statement`: its text as sent (a named statement is rewritten with $N into
 /// the session's buffer, which the caller's lease keeps to itself) and its binder.
 template <class... Args>
 statement_request make_request(session& s, const basic_sql<Args...>& statement, const binder& bind, format results)
 {
+    if (statement.copies_through_client())
+        throw_copy_refused();
     statement_request request;
     if constexpr (basic_sql<Args...>::named) {
         s.text.clear();
-        statement.write_positional(s.text);
+        statement.write_positional(s.text, s.standard_strings());
         request.text = s.text.c_str();
         request.size = s.text.size();
     }
@@ -10937,8 +11232,8 @@ namespace typq::engine {
 class pending_state {
 public:
     /// Makes the statement's value from its successful result, planned.
-    virtual void complete(result_handle result, std::shared_ptr<const type_registry> registry,
-        std::shared_ptr<const void> keeper) = 0;
+    virtual void complete(result_handle&& result, const std::shared_ptr<const type_registry>& registry,
+        const std::shared_ptr<const void>& keeper) = 0;
 
     /// Keeps the first error.
     void fail(std::exception_ptr error) noexcept
@@ -11057,6 +11352,7 @@ private:
     bool unsynced_ = false;              // statements were queued after the last sync point
     bool unflushed_ = false;             // ... and after the last sync point or flush request
     std::size_t since_read_ = 0;         // statements queued since results were last read
+    std::optional<routing> last_route_;  // how the last statement was sent (for same_as_last)
 };
 
 #if TYPQ_DEFINITIONS
@@ -11189,7 +11485,15 @@ TYPQ_DECL void pipeline_op::send_statement()
     bind_buffer& p = session_.params;
     const statement_key key{std::string_view(request_.text, request_.size), request_.text_hash, p.types(),
         static_cast<std::size_t>(p.count())};
-    routing r = route_statement(session_, request_, key);
+    // The statement queued last, again: routed as it was (its rows bind values of the same types).
+    routing r;
+    if (request_.same_as_last && last_route_) {
+        r = *last_route_;
+        if (r.way == routing::how::prepare)
+            r.way = routing::how::prepared;
+    }
+    else
+        r = route_statement(session_, request_, key);
     const int format = static_cast<int>(request_.results);
     slot s;
     s.target = std::move(target_);
@@ -11233,6 +11537,7 @@ TYPQ_DECL void pipeline_op::send_statement()
         s.statement = std::move(r.statement);
         break;
     }
+    last_route_ = routing{r.way, s.statement, r.cached};
     slots_.push_back(std::move(s));
     unsynced_ = true;
     unflushed_ = true;
@@ -11250,15 +11555,19 @@ TYPQ_DECL io pipeline_op::read_one(io ready)
         slots_.pop_front();
         return io::none;
     }
-    if (next) {
+    while (next) {
         // The one that matters: the first error, else the last.
         if (!front.result || !is_error_result(front.result.get()))
             front.result = std::move(next);
-        return io::none;
+        // After a command's result, libpq in pipeline mode is idle until its null is taken: that
+        // comes at once (asking PQisBusy first would parse the next message's header twice).
+        if (PQstatus(conn_) == CONNECTION_BAD || PQresultStatus(front.result.get()) == PGRES_COPY_IN
+            || PQresultStatus(front.result.get()) == PGRES_COPY_OUT)
+            return io::none;
+        next.reset(PQgetResult(conn_));
     }
-    slot done = std::move(front);
+    complete(front);  // may move it to parked_
     slots_.pop_front();
-    complete(done);
     return io::none;
 }
 
@@ -11269,8 +11578,8 @@ TYPQ_DECL void pipeline_op::read_available()
     since_read_ = 0;
     if (!PQconsumeInput(conn_))
         return;  // a lost connection shows in the next result
-    while (!slots_.empty() && !PQisBusy(conn_))
-        (void)read_one(io::none);
+    while (!slots_.empty() && read_one(io::none) == io::none) {
+    }
 }
 
 TYPQ_DECL void pipeline_op::complete(slot& s)
@@ -11334,7 +11643,11 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
             if (statement)
                 keep_plan(p, *statement);
         }
-        target.complete(std::move(result), session_.registry, statement ? s.statement : nullptr);
+        static const std::shared_ptr<const void> no_keeper;
+        if (statement)
+            target.complete(std::move(result), session_.registry, s.statement);
+        else
+            target.complete(std::move(result), session_.registry, no_keeper);
     }
     catch (...) {
         target.fail(std::current_exception());
@@ -11434,13 +11747,34 @@ using statement_for_rows_t =
 // execute_many's outcome: the rows every statement affected, and the first error.
 class many_count final : public engine::pending_state {
 public:
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>&,
+        const std::shared_ptr<const void>&) override
     {
         total += affected_rows(result.get());
     }
     std::uint64_t total = 0;
 };
 }  // namespace detail
+
+/// Cancels the statement a connection is running, from any thread (connection::canceller()).
+/// Copyable; holds no connection alive.
+class canceller {
+public:
+    canceller() = default;
+    /// As connection::cancel(): sends a cancel request if the connection runs a statement now.
+    /// @returns whether a request was sent (false too when the connection is gone).
+    /// @throws typq::connection_error when the request cannot be sent.
+    bool cancel() const
+    {
+        const std::shared_ptr<engine::session> s = session_.lock();
+        return s && !s->closed() && s->cancel();
+    }
+
+private:
+    friend class connection;
+    explicit canceller(std::weak_ptr<engine::session> session) noexcept : session_(std::move(session)) {}
+    std::weak_ptr<engine::session> session_;
+};
 
 /// What a connection can do now.
 enum class connection_state {
@@ -11497,10 +11831,18 @@ public:
 
     /// Asks the server to cancel the statement this connection is running, if any; the statement
     /// then fails with typq::query_canceled in the thread that runs it. The one member function
-    /// that may be called from another thread (or a signal handler's thread) while a statement
-    /// runs. A cancel request that arrives when nothing runs is ignored by the server.
+    /// that may be called from another thread while a statement runs (not while the connection
+    /// object itself is moved or destroyed: for that, hold a canceller()). A request is sent only
+    /// while a statement runs, and the next statement waits until it has been delivered, so a
+    /// cancel never lands on a later statement; between statements cancel() does nothing and
+    /// returns false. A statement that ends as the request arrives is not cancelled.
+    /// @returns whether a cancel request was sent.
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
-    void cancel() const;
+    bool cancel() const;
+
+    /// A handle for cancel() that another thread can keep and use whatever happens to this
+    /// connection object (moved, reassigned, destroyed: then it does nothing).
+    [[nodiscard]] typq::canceller canceller() const noexcept;
 
     [[nodiscard]] connection_state state() const noexcept
     {
@@ -11539,7 +11881,9 @@ public:
 
     /// What the server says about type `name` (`"mood"`, `"shop.address"`, `"hstore"`; the
     /// search_path applies), looked up once and cached like the types adapters name; std::nullopt
-    /// when there is no such type.
+    /// when there is no such type. The lookup never fails on the server (so never aborts a
+    /// transaction): a malformed name is refused first.
+    /// @throws typq::usage_error when `name` is not a type name (see detail::regtype_spelling).
     [[nodiscard]] std::optional<type_info> lookup_type(std::string_view name);
 
     /// Forgets the server-defined types looked up so far (their OIDs, attributes): call it after
@@ -11549,6 +11893,11 @@ public:
         if (session_)
             session_->registry.reset();
     }
+
+#ifdef TYPQ_TEST_FAULTS
+    /// Tests only: the next statement's send fails after libpq has queued it whole.
+    void test_fail_next_send() { usable_session().test_fail_next_send(); }
+#endif
 
     /// The libpq connection, for what typq does not wrap; owned by this object. It is in
     /// non-blocking mode (PQsetnonblocking).
@@ -11860,17 +12209,19 @@ template <class Rows>
 std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
 {
     engine::lease hold(usable_session(), "a statement");
+    // The statement's text (a named one rewritten) once; each row only binds its values.
+    engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
+    request.prepare_now = true;
     engine::pipeline_op op(*session_);
     const auto counted = std::make_shared<detail::many_count>();
     std::exception_ptr unencodable;
     for (const auto& row : rows) {
         const auto queue = [&](const auto&... values) {
             const auto bind = engine::bind_arguments(statement, values...);
-            engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind),
-                format::binary);
-            request.prepare_now = true;
-            op.queue(std::move(request), counted);
+            request.bind = engine::make_binder(bind);
+            op.queue(request, counted);
             engine::run(session_->native(), op);
+            request.same_as_last = true;
         };
         try {
             if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
@@ -11887,11 +12238,11 @@ std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_fo
         // What is already queued must not land: a statement that fails makes the server skip
         // the rest and roll the implicit transaction back (or abort the transaction block).
         static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
-        engine::statement_request request;
-        request.text = abandon;
-        request.size = sizeof abandon - 1;
-        request.never_prepare = true;
-        op.queue(std::move(request), std::make_shared<detail::many_count>());
+        engine::statement_request failing;
+        failing.text = abandon;
+        failing.size = sizeof abandon - 1;
+        failing.never_prepare = true;
+        op.queue(std::move(failing), std::make_shared<detail::many_count>());
         engine::run(session_->native(), op);
     }
     op.finish();
@@ -11923,6 +12274,9 @@ TYPQ_DECL PGconn* connection::open_handle() const
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)
 {
+    if (!detail::regtype_spelling(name))
+        throw usage_error("lookup_type: not a type name: write [schema.]name, quoting an identifier as in SQL "
+                          "(\"Mood\"), optionally followed by [] (type modifiers such as (10) are no part of a type)");
     engine::lease hold(usable_session(), "a statement");
     if (!session_->registry || !session_->registry->find_name(name)) {
         engine::catalog_op look_up(*session_, {std::string(name)}, {});
@@ -11933,11 +12287,16 @@ TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name
     return info ? std::optional<type_info>(*info) : std::nullopt;
 }
 
-TYPQ_DECL void connection::cancel() const
+TYPQ_DECL bool connection::cancel() const
 {
     if (!session_ || session_->closed())
         throw connection_error("cannot cancel: the connection is closed", true);
-    (void)session_->cancel();
+    return session_->cancel();
+}
+
+TYPQ_DECL typq::canceller connection::canceller() const noexcept
+{
+    return typq::canceller(session_);
 }
 
 #endif  // TYPQ_DEFINITIONS
@@ -11988,7 +12347,8 @@ protected:
 // execute(): the rows affected.
 class pending_count final : public pending_value<std::uint64_t> {
 public:
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry>, std::shared_ptr<const void>) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>&,
+        const std::shared_ptr<const void>&) override
     {
         set(affected_rows(result.get()));
     }
@@ -12007,11 +12367,11 @@ class pending_rows final : public pending_value<pending_form_t<Row, Form>> {
 public:
     pending_rows() { this->plan = storage_.template make_planner<format::binary>(); }
 
-    void complete(engine::result_handle result, std::shared_ptr<const type_registry> registry,
-        std::shared_ptr<const void> keeper) override
+    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>& registry,
+        const std::shared_ptr<const void>& keeper) override
     {
         if constexpr (Form == pending_form::rows)
-            this->set(typq::result<Row>(std::move(result), storage_.plan, std::move(registry), std::move(keeper)));
+            this->set(typq::result<Row>(std::move(result), storage_.plan, registry, keeper));
         else {
             const server_types types(registry.get());
             if constexpr (Form == pending_form::optional)

@@ -54,6 +54,12 @@ inline typq::connection connect()
     return typq::connection(dsn());
 }
 
+/// A new connection to the test server with `options` (automatic preparation, statement cache).
+inline typq::connection connect(const typq::connection_options& options)
+{
+    return typq::connection(dsn(), options);
+}
+
 /// The bytes typq's adapter for T sends for `value` (compare with the server's `<type>send($1)`).
 template <class T>
 std::vector<std::byte> encode(const T& value)

@@ -298,8 +298,13 @@ constexpr std::size_t skip_dollar_quote(std::string_view sql, std::size_t i,
 // - $0 is reported with number 0; the caller rejects it.
 // The scan stops at the first error, after visiting the placeholders before it; a $N beyond 65535
 // is an error and is not visited.
-template <class Visit>
-[[nodiscard]] constexpr sql_lex_result scan_placeholders(std::string_view sql, Visit&& visit)
+//
+// `standard_strings` is the server's standard_conforming_strings: off, a backslash escapes the
+// next byte in '...' (and N'...') strings too, as in E'...'. `word` is called with every
+// identifier or keyword outside quotes and comments, and with ";" at each semicolon there.
+template <class Visit, class Word>
+[[nodiscard]] constexpr sql_lex_result scan_sql(std::string_view sql, Visit&& visit, Word&& word,
+                                                bool standard_strings = true)
 {
     namespace lex = sql_lexer;
     const std::size_t size = sql.size();
@@ -319,7 +324,7 @@ template <class Visit>
                 return {sql_lex_error::unterminated_block_comment, i};
             i = end;
         } else if (c == '\'') {
-            const std::size_t end = lex::skip_quoted_string(sql, i, false);
+            const std::size_t end = lex::skip_quoted_string(sql, i, !standard_strings);
             if (end == lex::unterminated)
                 return {sql_lex_error::unterminated_quoted_string, i};
             i = end;
@@ -383,7 +388,8 @@ template <class Visit>
                 && (at(i, 2) == '\'' || at(i, 2) == '"');
             if (escape || plain || (unicode && at(i, 2) == '\'')) {
                 const std::size_t quote = unicode ? i + 2 : i + 1;
-                const std::size_t end = lex::skip_quoted_string(sql, quote, escape);
+                const bool national = c == 'N' || c == 'n';
+                const std::size_t end = lex::skip_quoted_string(sql, quote, escape || (national && !standard_strings));
                 if (end == lex::unterminated)
                     return {sql_lex_error::unterminated_quoted_string, i};
                 i = end;
@@ -393,13 +399,38 @@ template <class Visit>
                     return {sql_lex_error::unterminated_quoted_identifier, i};
                 i = end;
             } else {
-                i = lex::skip_ident_cont(sql, i + 1);
+                const std::size_t end = lex::skip_ident_cont(sql, i + 1);
+                word(sql.substr(i, end - i));
+                i = end;
             }
         } else {
+            if (c == ';')
+                word(sql.substr(i, 1));
             ++i;
         }
     }
     return {sql_lex_error::none, size};
+}
+
+// scan_sql for the placeholders alone.
+template <class Visit>
+[[nodiscard]] constexpr sql_lex_result scan_placeholders(std::string_view sql, Visit&& visit,
+                                                         bool standard_strings = true)
+{
+    return scan_sql(sql, visit, [](std::string_view) {}, standard_strings);
+}
+
+// True when the unquoted word `w` is `keyword` (lower case), as the server folds case.
+[[nodiscard]] constexpr bool is_keyword(std::string_view w, std::string_view keyword) noexcept
+{
+    if (w.size() != keyword.size())
+        return false;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        const char c = w[k] >= 'A' && w[k] <= 'Z' ? static_cast<char>(w[k] - 'A' + 'a') : w[k];
+        if (c != keyword[k])
+            return false;
+    }
+    return true;
 }
 
 }  // namespace typq::detail

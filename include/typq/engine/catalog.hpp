@@ -11,6 +11,7 @@
 
 #include <typq/config.hpp>
 #include <typq/server_types.hpp>
+#include <typq/detail/sql_type_name.hpp>
 #include <typq/engine/collect.hpp>
 #include <typq/engine/io.hpp>
 #include <typq/engine/session.hpp>
@@ -179,10 +180,23 @@ TYPQ_DECL catalog_op::catalog_op(session& s, std::vector<std::string> names, std
 {
     for (const oid id : oids)
         want(id);
+    // Each name in a spelling to_regtype cannot fail on; a name that has none names no type.
+    std::vector<std::string> spellings;
+    std::vector<std::string> asked;
+    for (std::string& name : names_) {
+        if (auto spelling = detail::regtype_spelling(name)) {
+            spellings.push_back(std::move(*spelling));
+            asked.push_back(std::move(name));
+        }
+        else
+            next_->add_name(std::move(name), oid::unspecified);
+    }
+    names_ = std::move(asked);
     if (names_.empty())
         stage_ = stage::types;
     else
-        send("SELECT n, coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) AS n", text_array_literal(names_));
+        send("SELECT coalesce(to_regtype(n)::oid, 0) FROM unnest($1::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i",
+            text_array_literal(spellings));
 }
 
 TYPQ_DECL void catalog_op::direct::send(const char* statement, const std::string& parameter)
@@ -236,9 +250,9 @@ TYPQ_DECL io catalog_op::step(io ready)
 
 TYPQ_DECL void catalog_op::read_names(const PGresult* found)
 {
-    for (int row = 0; row < PQntuples(found); ++row) {
-        const oid id = catalog_oid(found, row, 1);
-        next_->add_name(PQgetvalue(found, row, 0), id);
+    for (int row = 0; row < PQntuples(found) && static_cast<std::size_t>(row) < names_.size(); ++row) {
+        const oid id = catalog_oid(found, row, 0);
+        next_->add_name(names_[static_cast<std::size_t>(row)], id);
         if (id != oid::unspecified && !next_->find(id))  // a name may name a built-in type too
             wanted_.push_back(id);
     }

@@ -39,8 +39,8 @@ namespace typq::engine {
 class pending_state {
 public:
     /// Makes the statement's value from its successful result, planned.
-    virtual void complete(result_handle result, std::shared_ptr<const type_registry> registry,
-        std::shared_ptr<const void> keeper) = 0;
+    virtual void complete(result_handle&& result, const std::shared_ptr<const type_registry>& registry,
+        const std::shared_ptr<const void>& keeper) = 0;
 
     /// Keeps the first error.
     void fail(std::exception_ptr error) noexcept
@@ -159,6 +159,7 @@ private:
     bool unsynced_ = false;              // statements were queued after the last sync point
     bool unflushed_ = false;             // ... and after the last sync point or flush request
     std::size_t since_read_ = 0;         // statements queued since results were last read
+    std::optional<routing> last_route_;  // how the last statement was sent (for same_as_last)
 };
 
 #if TYPQ_DEFINITIONS
@@ -291,7 +292,15 @@ TYPQ_DECL void pipeline_op::send_statement()
     bind_buffer& p = session_.params;
     const statement_key key{std::string_view(request_.text, request_.size), request_.text_hash, p.types(),
         static_cast<std::size_t>(p.count())};
-    routing r = route_statement(session_, request_, key);
+    // The statement queued last, again: routed as it was (its rows bind values of the same types).
+    routing r;
+    if (request_.same_as_last && last_route_) {
+        r = *last_route_;
+        if (r.way == routing::how::prepare)
+            r.way = routing::how::prepared;
+    }
+    else
+        r = route_statement(session_, request_, key);
     const int format = static_cast<int>(request_.results);
     slot s;
     s.target = std::move(target_);
@@ -335,6 +344,7 @@ TYPQ_DECL void pipeline_op::send_statement()
         s.statement = std::move(r.statement);
         break;
     }
+    last_route_ = routing{r.way, s.statement, r.cached};
     slots_.push_back(std::move(s));
     unsynced_ = true;
     unflushed_ = true;
@@ -352,15 +362,19 @@ TYPQ_DECL io pipeline_op::read_one(io ready)
         slots_.pop_front();
         return io::none;
     }
-    if (next) {
+    while (next) {
         // The one that matters: the first error, else the last.
         if (!front.result || !is_error_result(front.result.get()))
             front.result = std::move(next);
-        return io::none;
+        // After a command's result, libpq in pipeline mode is idle until its null is taken: that
+        // comes at once (asking PQisBusy first would parse the next message's header twice).
+        if (PQstatus(conn_) == CONNECTION_BAD || PQresultStatus(front.result.get()) == PGRES_COPY_IN
+            || PQresultStatus(front.result.get()) == PGRES_COPY_OUT)
+            return io::none;
+        next.reset(PQgetResult(conn_));
     }
-    slot done = std::move(front);
+    complete(front);  // may move it to parked_
     slots_.pop_front();
-    complete(done);
     return io::none;
 }
 
@@ -371,8 +385,8 @@ TYPQ_DECL void pipeline_op::read_available()
     since_read_ = 0;
     if (!PQconsumeInput(conn_))
         return;  // a lost connection shows in the next result
-    while (!slots_.empty() && !PQisBusy(conn_))
-        (void)read_one(io::none);
+    while (!slots_.empty() && read_one(io::none) == io::none) {
+    }
 }
 
 TYPQ_DECL void pipeline_op::complete(slot& s)
@@ -436,7 +450,11 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
             if (statement)
                 keep_plan(p, *statement);
         }
-        target.complete(std::move(result), session_.registry, statement ? s.statement : nullptr);
+        static const std::shared_ptr<const void> no_keeper;
+        if (statement)
+            target.complete(std::move(result), session_.registry, s.statement);
+        else
+            target.complete(std::move(result), session_.registry, no_keeper);
     }
     catch (...) {
         target.fail(std::current_exception());

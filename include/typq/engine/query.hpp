@@ -94,15 +94,28 @@ auto bind_types(const basic_sql<Args...>& statement)
     };
 }
 
+/// Refuses a COPY ... FROM STDIN or TO STDOUT outside COPY's own API, before anything is sent.
+[[noreturn]] TYPQ_DECL void throw_copy_refused();
+
+#if TYPQ_DEFINITIONS
+[[noreturn]] TYPQ_DECL void throw_copy_refused()
+{
+    throw usage_error("a COPY ... FROM STDIN or TO STDOUT statement needs COPY's own protocol and cannot run through "
+                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent");
+}
+#endif  // TYPQ_DEFINITIONS
+
 /// The request for `statement`: its text as sent (a named statement is rewritten with $N into
 /// the session's buffer, which the caller's lease keeps to itself) and its binder.
 template <class... Args>
 statement_request make_request(session& s, const basic_sql<Args...>& statement, const binder& bind, format results)
 {
+    if (statement.copies_through_client())
+        throw_copy_refused();
     statement_request request;
     if constexpr (basic_sql<Args...>::named) {
         s.text.clear();
-        statement.write_positional(s.text);
+        statement.write_positional(s.text, s.standard_strings());
         request.text = s.text.c_str();
         request.size = s.text.size();
     }

@@ -106,6 +106,13 @@ public:
 
     [[nodiscard]] const connection_options& options() const noexcept { return options_; }
 
+    /// The server's standard_conforming_strings (on unless a statement turned it off).
+    [[nodiscard]] bool standard_strings() const noexcept
+    {
+        const char* value = conn_ ? PQparameterStatus(conn_.get(), "standard_conforming_strings") : nullptr;
+        return !value || value[1] != 'f';  // "on" or "off"
+    }
+
     /// A name for the next statement this session prepares.
     [[nodiscard]] std::string next_statement_name() { return "typq_" + std::to_string(++statements_named_); }
 

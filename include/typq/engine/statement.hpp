@@ -74,6 +74,7 @@ struct statement_request {
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
     bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
+    bool same_as_last = false;   // in a pipeline: the statement queued last, again (execute_many's rows)
 };
 
 /// How a statement is sent, as route_statement decides.

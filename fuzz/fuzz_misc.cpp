@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/misc.cpp: typq::oid from oid and reg* columns, and `char` from "char" columns
+// fuzz/fuzz_misc.cpp: typq::oid from oid and reg* columns, and `char` from "char" columns
 // (typq/types/misc.hpp).
 
 #include "fuzz.hpp"

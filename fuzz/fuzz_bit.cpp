@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/bit.cpp: typq::bit_string from bit and varbit columns (typq/types/bit.hpp): the bit
+// fuzz/fuzz_bit.cpp: typq::bit_string from bit and varbit columns (typq/types/bit.hpp): the bit
 // count, then exactly the bytes it needs, unused low bits zero; to_string and parse are inverses.
 
 #include "fuzz.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/money.cpp: typq::money (typq/types/money.hpp): cash_send's int8; every value prints.
+// fuzz/fuzz_money.cpp: typq::money (typq/types/money.hpp): cash_send's int8; every value prints.
 
 #include "fuzz.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/composite.cpp: structs with a typq::composite_type adapter (typq/types/composite.hpp) read
+// fuzz/fuzz_composite.cpp: structs with a typq::composite_type adapter (typq/types/composite.hpp) read
 // from an anonymous `record` column (record_send's form of ROW(...): attributes by position, each
 // with its type OID), which needs no connection, from arrays of records, and from named composite
 // types that a hand-made type registry describes (attributes by name, in another order, one a

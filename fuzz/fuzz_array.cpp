@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/array.cpp: PostgreSQL arrays (array_send's form) into std::vector, nested vectors,
+// fuzz/fuzz_array.cpp: PostgreSQL arrays (array_send's form) into std::vector, nested vectors,
 // std::array, std::optional elements and typq::array (typq/types/array.hpp), over int2/int4/int8,
 // float8, bool, text, bytea, numeric, uuid and timestamptz elements. The header names the element
 // type, so every C++ type tries the same bytes and refuses, with conversion_error, those it cannot

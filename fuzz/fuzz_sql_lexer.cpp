@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/sql_lexer.cpp: the SQL placeholder lexer (typq/detail/sql_lexer.hpp) through its run-time
+// fuzz/fuzz_sql_lexer.cpp: the SQL placeholder lexer (typq/detail/sql_lexer.hpp) through its run-time
 // entry, typq::runtime(text) checked by basic_sql (typq/sql.hpp), on any text.
 // - A statement is accepted or refused with typq::usage_error, nothing else.
 // - Every placeholder found lies inside the text, in order, without overlaps, starts with '$' or

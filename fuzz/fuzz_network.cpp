@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/network.cpp: typq::inet (from inet and cidr columns), typq::cidr, typq::macaddr and
+// fuzz/fuzz_network.cpp: typq::inet (from inet and cidr columns), typq::cidr, typq::macaddr and
 // typq::macaddr8 (typq/types/network.hpp). Decoded values print text that parse reads back
 // equal; the same bytes, as text, go through each parse too.
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/bytea.cpp: std::vector<std::byte> and std::span<const std::byte> from bytea columns
+// fuzz/fuzz_bytea.cpp: std::vector<std::byte> and std::span<const std::byte> from bytea columns
 // (typq/types/bytea.hpp): any bytes read back unchanged and re-encode to themselves.
 
 #include "fuzz.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/hstore.cpp: hstore (hstore_send's form) into std::map and std::unordered_map of
+// fuzz/fuzz_hstore.cpp: hstore (hstore_send's form) into std::map and std::unordered_map of
 // std::optional<std::string> (typq/types/hstore.hpp). hstore's OID is looked up from a
 // connection, but decoding and encoding need none: the harness gives the column an OID of its
 // own. Both maps read the same inputs and the same pairs; what one reads re-encodes (encoding

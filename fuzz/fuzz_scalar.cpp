@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/scalar.cpp: bool, int2, int4, int8 (also widened, and from oid columns), float4, float8
+// fuzz/fuzz_scalar.cpp: bool, int2, int4, int8 (also widened, and from oid columns), float4, float8
 // (typq/types/scalar.hpp). Exact-type decodes re-encode to the very same bytes.
 
 #include "fuzz.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/json.cpp: typq::json and typq::jsonb from json and jsonb columns (typq/types/json.hpp):
+// fuzz/fuzz_json.cpp: typq::json and typq::jsonb from json and jsonb columns (typq/types/json.hpp):
 // json's bytes are the text, jsonb's a version byte 1 then the text.
 
 #include "fuzz.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/uuid.cpp: typq::uuid from uuid columns (16 bytes), and uuid::parse on the same bytes as
+// fuzz/fuzz_uuid.cpp: typq::uuid from uuid columns (16 bytes), and uuid::parse on the same bytes as
 // text (typq/types/uuid.hpp): to_string and parse are inverses.
 
 #include "fuzz.hpp"

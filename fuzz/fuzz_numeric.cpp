@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/numeric.cpp: typq::numeric from numeric columns and from int2/int4/int8 columns
+// fuzz/fuzz_numeric.cpp: typq::numeric from numeric columns and from int2/int4/int8 columns
 // (typq/types/numeric.hpp). A decoded value re-encodes to the same value and display scale, and
 // prints text that numeric::parse reads back as the same value; the integer and double
 // conversions refuse only with conversion_error.

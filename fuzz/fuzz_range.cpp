@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/range.cpp: typq::range<T> and typq::multirange<T> for the six subtypes (std::int32_t,
+// fuzz/fuzz_range.cpp: typq::range<T> and typq::multirange<T> for the six subtypes (std::int32_t,
 // std::int64_t, typq::numeric, std::chrono::sys_days, typq::timestamp, typq::timestamptz) from
 // every range and multirange column each reads (typq/types/range.hpp), and std::vector of
 // int4range from int4range[]. A decoded value keeps the invariants the class promises, re-encodes

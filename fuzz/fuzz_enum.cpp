@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/enum.cpp: C++ enumerations with a typq::enum_type adapter (typq/types/enum.hpp) from an
+// fuzz/fuzz_enum.cpp: C++ enumerations with a typq::enum_type adapter (typq/types/enum.hpp) from an
 // enum column, whose binary form is the label's text (enum_send). An enum's OID is looked up from
 // a connection, but decoding needs none: the harness gives the column an OID of its own. The
 // labels are the enumerators' names (probed at compile time) or given explicitly. A value is read

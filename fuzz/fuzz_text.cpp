@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/text.cpp: std::string and std::string_view from text, varchar, bpchar, name and unknown
+// fuzz/fuzz_text.cpp: std::string and std::string_view from text, varchar, bpchar, name and unknown
 // columns (typq/types/text.hpp): any bytes read back unchanged; re-encoding refuses only a NUL.
 
 #include "fuzz.hpp"

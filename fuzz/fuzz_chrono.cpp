@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// fuzz/chrono.cpp: date, timestamp, timestamptz, time, timetz and interval, into every C++ type
+// fuzz/fuzz_chrono.cpp: date, timestamp, timestamptz, time, timetz and interval, into every C++ type
 // that reads them (typq/types/chrono.hpp). Each accepted value re-encodes to the same bytes.
 
 #include "fuzz.hpp"

@@ -497,7 +497,7 @@ private:
         request.plan = plan.template make_planner<Results>();
         const engine::ran done = run(request);
         const server_types types(session_->registry.get());
-        return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
+        return detail::one_row<Row>(done.result.get(), plan.plan, types, function);
     }
 
     template <class Row, format Results, class Statement, class... Args>
@@ -511,7 +511,7 @@ private:
         request.plan = plan.template make_planner<Results>();
         const engine::ran done = run(request);
         const server_types types(session_->registry.get());
-        return engine::optional_row<Row>(done.result.get(), plan.plan, types);
+        return detail::optional_row<Row>(done.result.get(), plan.plan, types);
     }
 
     std::shared_ptr<engine::session> session_;  // null once moved from

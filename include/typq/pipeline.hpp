@@ -76,9 +76,9 @@ public:
         else {
             const server_types types(registry.get());
             if constexpr (Form == pending_form::optional)
-                this->set(engine::optional_row<Row>(result.get(), storage_.plan, types));
+                this->set(detail::optional_row<Row>(result.get(), storage_.plan, types));
             else
-                this->set(engine::one_row<Row>(result.get(), storage_.plan, types,
+                this->set(detail::one_row<Row>(result.get(), storage_.plan, types,
                     Form == pending_form::one ? "query_one" : "query_value"));
         }
     }

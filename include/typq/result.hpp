@@ -22,6 +22,7 @@
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
 #include <memory>       // std::shared_ptr: the type registry a result keeps
+#include <optional>     // optional_row
 #include <string>       // messages
 #include <utility>      // std::move
 
@@ -63,6 +64,31 @@ inline std::uint64_t affected_rows(const PGresult* result)
     throw too_many_rows(message);
 }
 #endif  // TYPQ_DEFINITIONS
+
+/// The only row of `rows`, decoded by `plan`.
+/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
+template <class Row>
+typename row_traits<Row>::value_type one_row(const PGresult* rows, const engine::column_plan<Row>& plan,
+    const server_types& types, const char* function)
+{
+    if (const int count = PQntuples(rows); count != 1)
+        throw_row_count(function, "exactly one row", count);
+    return engine::decode_row<Row>(rows, 0, plan, &types);
+}
+
+/// The row of `rows`, or std::nullopt when there is none.
+/// @throws typq::too_many_rows when there are more.
+template <class Row>
+std::optional<typename row_traits<Row>::value_type> optional_row(const PGresult* rows,
+    const engine::column_plan<Row>& plan, const server_types& types)
+{
+    const int count = PQntuples(rows);
+    if (count == 0)
+        return std::nullopt;
+    if (count != 1)
+        throw_row_count("query_opt", "at most one row", count);
+    return engine::decode_row<Row>(rows, 0, plan, &types);
+}
 
 }  // namespace detail
 

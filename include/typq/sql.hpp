@@ -11,8 +11,6 @@
 #include <typq/detail/field_names.hpp>
 #include <typq/detail/sql_lexer.hpp>
 
-#include <boost/pfr/tuple_size.hpp>
-
 #include <array>        // parameter order of named statements
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
@@ -149,7 +147,7 @@ template <class... Args>
 inline constexpr std::size_t max_parameters = sizeof...(Args);
 template <class T>
     requires reflected_struct<T>
-inline constexpr std::size_t max_parameters<T> = boost::pfr::tuple_size_v<T>;
+inline constexpr std::size_t max_parameters<T> = reflected_fields<T>::size;
 
 /// The index of the field of T called `name`, or -1.
 template <class T>

@@ -6000,6 +6000,15 @@ struct enum_type {
 #ifndef TYPQ_TYPES_COMPOSITE_HPP
 #define TYPQ_TYPES_COMPOSITE_HPP
 
+// ----- begin <typq/reflect.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,
+// std::tuple, or one scalar) and uniform access to their fields. The only header that uses
+// Boost.PFR directly, besides detail/field_names.hpp.
+
+#ifndef TYPQ_REFLECT_HPP
+#define TYPQ_REFLECT_HPP
+
 // ----- begin <typq/detail/field_names.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/detail/field_names.hpp: the names of an aggregate's fields at compile time.
@@ -6141,6 +6150,130 @@ static_assert(field_names<field_name_check::two_fields>[0] == "alpha" &&
 #include <boost/pfr/core.hpp>
 #include <boost/pfr/tuple_size.hpp>
 
+#include <array>        // field name lists
+#include <cstddef>      // std::size_t
+#include <string_view>  // field names
+#include <tuple>        // std::tuple rows
+#include <type_traits>  // std::is_aggregate_v
+
+namespace typq {
+
+/// A row type that maps the columns to `T`'s fields by position instead of by name:
+/// `conn.query<typq::by_position<point>>("SELECT 1, 2")` yields `point`s.
+template <class T>
+struct by_position {
+    using type = T;
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_tuple = false;
+template <class... T>
+inline constexpr bool is_tuple<std::tuple<T...>> = true;
+
+template <class T>
+inline constexpr bool is_by_position = false;
+template <class T>
+inline constexpr bool is_by_position<by_position<T>> = true;
+
+/// A struct whose fields typq reflects: an aggregate class with no typq::type of its own.
+template <class T>
+concept reflected_struct = std::is_class_v<T> && std::is_aggregate_v<T> && !has_type<T> && !is_tuple<T>
+    && !is_by_position<T>;
+
+enum class row_shape { scalar, tuple, by_position, by_name };
+
+/// What a row type `Row` means: the value each row becomes, its fields, and how columns map.
+template <class Row>
+struct row_traits;
+
+template <class Row>
+    requires has_type<Row>
+struct row_traits<Row> {
+    using value_type = Row;
+    static constexpr row_shape shape = row_shape::scalar;
+    static constexpr std::size_t size = 1;
+    template <std::size_t I>
+    using field_type = Row;
+    template <std::size_t I>
+    static constexpr Row& field(Row& row) noexcept { return row; }
+};
+
+template <class... T>
+struct row_traits<std::tuple<T...>> {
+    using value_type = std::tuple<T...>;
+    static constexpr row_shape shape = row_shape::tuple;
+    static constexpr std::size_t size = sizeof...(T);
+    template <std::size_t I>
+    using field_type = std::tuple_element_t<I, value_type>;
+    template <std::size_t I>
+    static constexpr auto& field(value_type& row) noexcept { return std::get<I>(row); }
+};
+
+template <class T>
+struct reflected_fields {
+    using value_type = T;
+    static constexpr std::size_t size = boost::pfr::tuple_size_v<T>;
+    template <std::size_t I>
+    using field_type = boost::pfr::tuple_element_t<I, T>;
+    template <std::size_t I>
+    static constexpr auto& field(T& row) noexcept { return boost::pfr::get<I>(row); }
+    template <std::size_t I>
+    static constexpr const auto& field(const T& row) noexcept { return boost::pfr::get<I>(row); }
+};
+
+template <reflected_struct T>
+struct row_traits<by_position<T>> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_position;
+};
+
+template <reflected_struct T>
+struct row_traits<T> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_name;
+};
+
+/// A row type typq can decode: one of the four shapes, whatever its field types.
+template <class Row>
+concept row_type = requires { row_traits<Row>::shape; };
+
+template <class Row, std::size_t I>
+using row_field_t = typename row_traits<Row>::template field_type<I>;
+
+/// The name of field I, or empty for a tuple element or a scalar.
+template <class Row, std::size_t I>
+consteval std::string_view row_field_name()
+{
+    if constexpr (row_traits<Row>::shape == row_shape::by_name || row_traits<Row>::shape == row_shape::by_position)
+        return field_name<typename row_traits<Row>::value_type, I>;
+    else
+        return {};
+}
+
+/// True when some field of Row points into the result it was read from (std::string_view...).
+template <class Row>
+consteval bool row_borrows()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (borrows<std::remove_cv_t<row_field_t<Row, I>>>() || ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
+/// Every field decodable (each missing adapter is named by its no_type_for<T> error).
+template <class Row>
+consteval bool require_row_decodable()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (require_decodable<std::remove_cv_t<row_field_t<Row, I>>>() && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{});
+}
+
+}  // namespace detail
+}  // namespace typq
+
+#endif  // TYPQ_REFLECT_HPP
+// ----- end <typq/reflect.hpp> -----
+
 #include <climits>      // INT32_MAX
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int32_t, std::uint32_t
@@ -6170,8 +6303,8 @@ template <class T, class F>
 void with_composite_field(T& value, std::size_t index, F&& f)
 {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((I == index ? f(boost::pfr::get<I>(value)) : void()), ...);
-    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+        ((I == index ? f(reflected_fields<std::remove_const_t<T>>::template field<I>(value)) : void()), ...);
+    }(std::make_index_sequence<reflected_fields<std::remove_const_t<T>>::size>{});
 }
 
 // Whether the field at run-time `index` reads values of type `column`.
@@ -6180,9 +6313,9 @@ bool composite_field_accepts(std::size_t index, oid column, const server_types& 
 {
     bool fits = false;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((I == index ? void(fits = accepts<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(column, types)) : void()),
+        ((I == index ? void(fits = accepts<std::remove_cv_t<typename reflected_fields<T>::template field_type<I>>>(column, types)) : void()),
             ...);
-    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+    }(std::make_index_sequence<reflected_fields<T>::size>{});
     return fits;
 }
 
@@ -6268,7 +6401,7 @@ struct composite_type {
 
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
-    static constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+    static constexpr std::size_t field_count = detail::reflected_fields<T>::size;
 
     /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
     /// field), or `record`.
@@ -6353,7 +6486,7 @@ private:
     static void look_up_field_types(const server_types& types)
     {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (look_up_type<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(types), ...);
+            (look_up_type<std::remove_cv_t<typename detail::reflected_fields<T>::template field_type<I>>>(types), ...);
         }(std::make_index_sequence<field_count>{});
     }
 
@@ -6526,142 +6659,6 @@ struct type<M> {
 
 #endif  // TYPQ_TYPES_HSTORE_HPP
 // ----- end <typq/types/hstore.hpp> -----
-// ----- begin <typq/reflect.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/reflect.hpp: the shapes a row can take (an aggregate by field name, typq::by_position<T>,
-// std::tuple, or one scalar) and uniform access to their fields. The only header that uses
-// Boost.PFR directly, besides detail/field_names.hpp.
-
-#ifndef TYPQ_REFLECT_HPP
-#define TYPQ_REFLECT_HPP
-
-
-#include <boost/pfr/core.hpp>
-#include <boost/pfr/tuple_size.hpp>
-
-#include <array>        // field name lists
-#include <cstddef>      // std::size_t
-#include <string_view>  // field names
-#include <tuple>        // std::tuple rows
-#include <type_traits>  // std::is_aggregate_v
-
-namespace typq {
-
-/// A row type that maps the columns to `T`'s fields by position instead of by name:
-/// `conn.query<typq::by_position<point>>("SELECT 1, 2")` yields `point`s.
-template <class T>
-struct by_position {
-    using type = T;
-};
-
-namespace detail {
-
-template <class T>
-inline constexpr bool is_tuple = false;
-template <class... T>
-inline constexpr bool is_tuple<std::tuple<T...>> = true;
-
-template <class T>
-inline constexpr bool is_by_position = false;
-template <class T>
-inline constexpr bool is_by_position<by_position<T>> = true;
-
-/// A struct whose fields typq reflects: an aggregate class with no typq::type of its own.
-template <class T>
-concept reflected_struct = std::is_class_v<T> && std::is_aggregate_v<T> && !has_type<T> && !is_tuple<T>
-    && !is_by_position<T>;
-
-enum class row_shape { scalar, tuple, by_position, by_name };
-
-/// What a row type `Row` means: the value each row becomes, its fields, and how columns map.
-template <class Row>
-struct row_traits;
-
-template <class Row>
-    requires has_type<Row>
-struct row_traits<Row> {
-    using value_type = Row;
-    static constexpr row_shape shape = row_shape::scalar;
-    static constexpr std::size_t size = 1;
-    template <std::size_t I>
-    using field_type = Row;
-    template <std::size_t I>
-    static constexpr Row& field(Row& row) noexcept { return row; }
-};
-
-template <class... T>
-struct row_traits<std::tuple<T...>> {
-    using value_type = std::tuple<T...>;
-    static constexpr row_shape shape = row_shape::tuple;
-    static constexpr std::size_t size = sizeof...(T);
-    template <std::size_t I>
-    using field_type = std::tuple_element_t<I, value_type>;
-    template <std::size_t I>
-    static constexpr auto& field(value_type& row) noexcept { return std::get<I>(row); }
-};
-
-template <class T>
-struct reflected_fields {
-    using value_type = T;
-    static constexpr std::size_t size = boost::pfr::tuple_size_v<T>;
-    template <std::size_t I>
-    using field_type = boost::pfr::tuple_element_t<I, T>;
-    template <std::size_t I>
-    static constexpr auto& field(T& row) noexcept { return boost::pfr::get<I>(row); }
-    template <std::size_t I>
-    static constexpr const auto& field(const T& row) noexcept { return boost::pfr::get<I>(row); }
-};
-
-template <reflected_struct T>
-struct row_traits<by_position<T>> : reflected_fields<T> {
-    static constexpr row_shape shape = row_shape::by_position;
-};
-
-template <reflected_struct T>
-struct row_traits<T> : reflected_fields<T> {
-    static constexpr row_shape shape = row_shape::by_name;
-};
-
-/// A row type typq can decode: one of the four shapes, whatever its field types.
-template <class Row>
-concept row_type = requires { row_traits<Row>::shape; };
-
-template <class Row, std::size_t I>
-using row_field_t = typename row_traits<Row>::template field_type<I>;
-
-/// The name of field I, or empty for a tuple element or a scalar.
-template <class Row, std::size_t I>
-consteval std::string_view row_field_name()
-{
-    if constexpr (row_traits<Row>::shape == row_shape::by_name || row_traits<Row>::shape == row_shape::by_position)
-        return field_name<typename row_traits<Row>::value_type, I>;
-    else
-        return {};
-}
-
-/// True when some field of Row points into the result it was read from (std::string_view...).
-template <class Row>
-consteval bool row_borrows()
-{
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (borrows<std::remove_cv_t<row_field_t<Row, I>>>() || ...);
-    }(std::make_index_sequence<row_traits<Row>::size>{});
-}
-
-/// Every field decodable (each missing adapter is named by its no_type_for<T> error).
-template <class Row>
-consteval bool require_row_decodable()
-{
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-        return (require_decodable<std::remove_cv_t<row_field_t<Row, I>>>() && ...);
-    }(std::make_index_sequence<row_traits<Row>::size>{});
-}
-
-}  // namespace detail
-}  // namespace typq
-
-#endif  // TYPQ_REFLECT_HPP
-// ----- end <typq/reflect.hpp> -----
 // ----- begin <typq/sql.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/sql.hpp: SQL statements checked at compile time against their arguments, in the style of
@@ -7111,8 +7108,6 @@ template <class Visit>
 #endif  // TYPQ_DETAIL_SQL_LEXER_HPP
 // ----- end <typq/detail/sql_lexer.hpp> -----
 
-#include <boost/pfr/tuple_size.hpp>
-
 #include <array>        // parameter order of named statements
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
@@ -7249,7 +7244,7 @@ template <class... Args>
 inline constexpr std::size_t max_parameters = sizeof...(Args);
 template <class T>
     requires reflected_struct<T>
-inline constexpr std::size_t max_parameters<T> = boost::pfr::tuple_size_v<T>;
+inline constexpr std::size_t max_parameters<T> = reflected_fields<T>::size;
 
 /// The index of the field of T called `name`, or -1.
 template <class T>
@@ -7905,6 +7900,7 @@ using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
 #include <cstdint>      // std::uint64_t
 #include <iterator>     // iterator tags
 #include <memory>       // std::shared_ptr: the type registry a result keeps
+#include <optional>     // optional_row
 #include <string>       // messages
 #include <utility>      // std::move
 
@@ -7946,6 +7942,31 @@ inline std::uint64_t affected_rows(const PGresult* result)
     throw too_many_rows(message);
 }
 #endif  // TYPQ_DEFINITIONS
+
+/// The only row of `rows`, decoded by `plan`.
+/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
+template <class Row>
+typename row_traits<Row>::value_type one_row(const PGresult* rows, const engine::column_plan<Row>& plan,
+    const server_types& types, const char* function)
+{
+    if (const int count = PQntuples(rows); count != 1)
+        throw_row_count(function, "exactly one row", count);
+    return engine::decode_row<Row>(rows, 0, plan, &types);
+}
+
+/// The row of `rows`, or std::nullopt when there is none.
+/// @throws typq::too_many_rows when there are more.
+template <class Row>
+std::optional<typename row_traits<Row>::value_type> optional_row(const PGresult* rows,
+    const engine::column_plan<Row>& plan, const server_types& types)
+{
+    const int count = PQntuples(rows);
+    if (count == 0)
+        return std::nullopt;
+    if (count != 1)
+        throw_row_count("query_opt", "at most one row", count);
+    return engine::decode_row<Row>(rows, 0, plan, &types);
+}
 
 }  // namespace detail
 
@@ -8717,133 +8738,6 @@ inline io next_result(PGconn* conn, io ready, result_handle& out)
 
 #endif  // TYPQ_ENGINE_IO_HPP
 // ----- end <typq/engine/io.hpp> -----
-
-#include <libpq-fe.h>
-
-#include <string>       // messages
-#include <string_view>  // command tags
-
-namespace typq::engine {
-
-/// Collects one command's results. step() until io::none, then take() (or take_any()).
-class collect {
-public:
-    /// Reads what it can; io::none once the command's results have all arrived.
-    TYPQ_DECL io step(PGconn* conn, io ready);
-
-    /// The result that matters: the first error, else the last result (PQexec keeps the last
-    /// even after an error, but when the server ends a session the last is libpq's own "server
-    /// closed the connection", and the server's reason would be lost).
-    /// @throws typq::server_error (its SQLSTATE's class) for an error, typq::connection_error for
-    ///         a lost connection, typq::usage_error for a COPY the command started.
-    TYPQ_DECL result_handle take(PGconn* conn);
-
-    /// The result that matters, unchecked (an error result is returned, not thrown).
-    [[nodiscard]] result_handle take_unchecked() noexcept { return static_cast<result_handle&&>(kept_); }
-
-    /// True when a statement of the command dropped every prepared statement of the session
-    /// (DISCARD ALL, DEALLOCATE ALL).
-    [[nodiscard]] bool discarded_statements() const noexcept { return discarded_; }
-
-    /// What a COPY the command started became (reported by take()).
-    enum class copy : unsigned char { none, in_ended, out_discarded, both_refused };
-
-private:
-    TYPQ_DECL io end_copy(PGconn* conn, io ready);
-
-    result_handle kept_;
-    copy copy_ = copy::none;
-    bool in_copy_ = false;
-    bool discarded_ = false;
-};
-
-#if TYPQ_DEFINITIONS
-
-TYPQ_DECL io collect::step(PGconn* conn, io ready)
-{
-    for (;;) {
-        if (in_copy_) {
-            if (const io wanted = end_copy(conn, ready); wanted != io::none)
-                return wanted;
-            ready = io::none;
-        }
-        result_handle next;
-        if (const io wanted = next_result(conn, ready, next); wanted != io::none)
-            return wanted;
-        ready = io::none;
-        if (!next)
-            return io::none;
-        switch (PQresultStatus(next.get())) {
-        case PGRES_COPY_IN:
-            copy_ = copy::in_ended;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_OUT:
-            copy_ = copy::out_discarded;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_BOTH:
-            copy_ = copy::both_refused;
-            in_copy_ = true;
-            continue;
-        case PGRES_COMMAND_OK:
-            if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
-                discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
-            break;
-        default:
-            break;
-        }
-        if (!kept_ || !is_error_result(kept_.get()))
-            kept_ = static_cast<result_handle&&>(next);
-    }
-}
-
-// Ends a COPY nobody asked for. COPY FROM STDIN is refused with an error (nothing is copied);
-// the rows of COPY TO STDOUT are read and dropped.
-TYPQ_DECL io collect::end_copy(PGconn* conn, io ready)
-{
-    consume_input(conn, ready);
-    if (copy_ == copy::in_ended) {
-        const int sent = PQputCopyEnd(conn, "typq: COPY FROM STDIN cannot run through execute() or query()");
-        if (sent == 0)
-            return io::write;
-        in_copy_ = false;
-        return io::none;  // the error it causes comes as the command's next result
-    }
-    for (char* row = nullptr;;) {
-        const int got = PQgetCopyData(conn, &row, 1);
-        if (got > 0) {
-            PQfreemem(row);
-            continue;
-        }
-        if (got == 0)
-            return io::read;
-        in_copy_ = false;  // -1: done; -2: failed, and the next result says why
-        return io::none;
-    }
-}
-
-TYPQ_DECL result_handle collect::take(PGconn* conn)
-{
-    if (copy_ == copy::none || PQstatus(conn) == CONNECTION_BAD)
-        return check_result(conn, static_cast<result_handle&&>(kept_));
-    if (copy_ == copy::in_ended)
-        throw usage_error("a COPY ... FROM STDIN cannot run through execute() or query(): typq ended it with an "
-                          "error, so nothing was copied (a transaction it ran in is now aborted, and the statements "
-                          "after it in the same script did not run)");
-    std::string message = "a COPY ... TO STDOUT cannot run through execute() or query(): typq read its rows and "
-                          "dropped them (the statements after it in the same script did run";
-    if (kept_ && is_error_result(kept_.get()))
-        message += std::string(", and one failed: ") + PQresultErrorMessage(kept_.get());
-    throw usage_error(message + ")");
-}
-
-#endif  // TYPQ_DEFINITIONS
-
-}  // namespace typq::engine
-
-#endif  // TYPQ_ENGINE_COLLECT_HPP
-// ----- end <typq/engine/collect.hpp> -----
 // ----- begin <typq/engine/session.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/session.hpp: everything a connection to the server is, except how it waits: the
@@ -9550,6 +9444,162 @@ TYPQ_DECL bool drain(session& s) noexcept
 
 #include <libpq-fe.h>
 
+#include <string>       // messages
+#include <string_view>  // command tags
+
+namespace typq::engine {
+
+/// Collects one command's results. step() until io::none, then take() (or take_any()).
+class collect {
+public:
+    /// Reads what it can; io::none once the command's results have all arrived.
+    TYPQ_DECL io step(PGconn* conn, io ready);
+
+    /// The result that matters: the first error, else the last result (PQexec keeps the last
+    /// even after an error, but when the server ends a session the last is libpq's own "server
+    /// closed the connection", and the server's reason would be lost).
+    /// @throws typq::server_error (its SQLSTATE's class) for an error, typq::connection_error for
+    ///         a lost connection, typq::usage_error for a COPY the command started.
+    TYPQ_DECL result_handle take(PGconn* conn);
+
+    /// The result that matters, unchecked (an error result is returned, not thrown).
+    [[nodiscard]] result_handle take_unchecked() noexcept { return static_cast<result_handle&&>(kept_); }
+
+    /// True when a statement of the command dropped every prepared statement of the session
+    /// (DISCARD ALL, DEALLOCATE ALL).
+    [[nodiscard]] bool discarded_statements() const noexcept { return discarded_; }
+
+    /// What a COPY the command started became (reported by take()).
+    enum class copy : unsigned char { none, in_ended, out_discarded, both_refused };
+
+private:
+    TYPQ_DECL io end_copy(PGconn* conn, io ready);
+
+    result_handle kept_;
+    copy copy_ = copy::none;
+    bool in_copy_ = false;
+    bool discarded_ = false;
+};
+
+/// One command of an operation's stage: sent at the first step, then its results collected.
+class exchange {
+public:
+    /// Sends with `send` (which makes a PQsend* call and returns its result) the first time;
+    /// io::none once the command's results are all in (`ready` is then spent: set to io::none),
+    /// and the next step() sends again.
+    template <class Send>
+    io step(session& s, io& ready, Send&& send)
+    {
+        if (!sent_) {
+            s.sent(send());
+            sent_ = true;
+            results_ = collect();
+        }
+        const io wanted = results_.step(s.native(), ready);
+        if (wanted == io::none) {
+            ready = io::none;
+            sent_ = false;
+        }
+        return wanted;
+    }
+
+    [[nodiscard]] collect& results() noexcept { return results_; }
+
+private:
+    collect results_;
+    bool sent_ = false;
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL io collect::step(PGconn* conn, io ready)
+{
+    for (;;) {
+        if (in_copy_) {
+            if (const io wanted = end_copy(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+        }
+        result_handle next;
+        if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (!next)
+            return io::none;
+        switch (PQresultStatus(next.get())) {
+        case PGRES_COPY_IN:
+            copy_ = copy::in_ended;
+            in_copy_ = true;
+            continue;
+        case PGRES_COPY_OUT:
+            copy_ = copy::out_discarded;
+            in_copy_ = true;
+            continue;
+        case PGRES_COPY_BOTH:
+            copy_ = copy::both_refused;
+            in_copy_ = true;
+            continue;
+        case PGRES_COMMAND_OK:
+            if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
+                discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
+            break;
+        default:
+            break;
+        }
+        if (!kept_ || !is_error_result(kept_.get()))
+            kept_ = static_cast<result_handle&&>(next);
+    }
+}
+
+// Ends a COPY nobody asked for. COPY FROM STDIN is refused with an error (nothing is copied);
+// the rows of COPY TO STDOUT are read and dropped.
+TYPQ_DECL io collect::end_copy(PGconn* conn, io ready)
+{
+    consume_input(conn, ready);
+    if (copy_ == copy::in_ended) {
+        const int sent = PQputCopyEnd(conn, "typq: COPY FROM STDIN cannot run through execute() or query()");
+        if (sent == 0)
+            return io::write;
+        in_copy_ = false;
+        return io::none;  // the error it causes comes as the command's next result
+    }
+    for (char* row = nullptr;;) {
+        const int got = PQgetCopyData(conn, &row, 1);
+        if (got > 0) {
+            PQfreemem(row);
+            continue;
+        }
+        if (got == 0)
+            return io::read;
+        in_copy_ = false;  // -1: done; -2: failed, and the next result says why
+        return io::none;
+    }
+}
+
+TYPQ_DECL result_handle collect::take(PGconn* conn)
+{
+    if (copy_ == copy::none || PQstatus(conn) == CONNECTION_BAD)
+        return check_result(conn, static_cast<result_handle&&>(kept_));
+    if (copy_ == copy::in_ended)
+        throw usage_error("a COPY ... FROM STDIN cannot run through execute() or query(): typq ended it with an "
+                          "error, so nothing was copied (a transaction it ran in is now aborted, and the statements "
+                          "after it in the same script did not run)");
+    std::string message = "a COPY ... TO STDOUT cannot run through execute() or query(): typq read its rows and "
+                          "dropped them (the statements after it in the same script did run";
+    if (kept_ && is_error_result(kept_.get()))
+        message += std::string(", and one failed: ") + PQresultErrorMessage(kept_.get());
+    throw usage_error(message + ")");
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_COLLECT_HPP
+// ----- end <typq/engine/collect.hpp> -----
+
+#include <libpq-fe.h>
+
 #include <cstdint>      // std::uint32_t
 #include <cstdlib>      // std::strtoul
 #include <memory>       // std::shared_ptr
@@ -9966,7 +10016,8 @@ private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
 
 
-    TYPQ_DECL void send_deallocations();
+    TYPQ_DECL int send_deallocations();
+    TYPQ_DECL int send_prepare();
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
     {
@@ -9978,12 +10029,12 @@ private:
     statement_request request_;
     stage stage_ = stage::deallocate;
     stage after_look_up_ = stage::bind;
-    bool sent_ = false;              // the current stage's command has been sent
+    bool deallocating_ = false;
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
     bool looked_up_after_prepare_ = false;
     int look_ups_ = 0;
-    collect results_;
+    exchange command_;               // the current stage's command
     std::optional<catalog_op> look_up_;
     std::shared_ptr<prepared_statement> statement_;  // the prepared statement it runs as, if any
     result_handle result_;
@@ -10047,14 +10098,28 @@ TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
         || (message && std::string_view(message) == "cached plan must not change result type");
 }
 
-TYPQ_DECL void statement_op::send_deallocations()
+TYPQ_DECL int statement_op::send_deallocations()
 {
     std::string script;
     for (const std::string& name : session_.deallocations->take()) {
         script += script.empty() ? "DEALLOCATE " : "; DEALLOCATE ";
         script += name;
     }
-    session_.sent(PQsendQuery(session_.native(), script.c_str()));
+    return PQsendQuery(session_.native(), script.c_str());
+}
+
+TYPQ_DECL int statement_op::send_prepare()
+{
+    const statement_key k = key();
+    if (request_.prepare_only)
+        request_.prepared->types.assign(k.types, k.types + k.count);
+    if (request_.prepared)
+        statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+            request_.prepared->types.size(), request_.unnamed);
+    else
+        statement_ = new_statement(session_, k.text, k.types, k.count, false);
+    return PQsendPrepare(session_.native(), statement_->name.c_str(), statement_->text.c_str(),
+        static_cast<int>(statement_->types.size()), statement_->types.data());
 }
 
 TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key)
@@ -10100,20 +10165,16 @@ TYPQ_DECL io statement_op::step(io ready)
             // Statements evicted or dropped since the last one are deallocated first, outside a
             // transaction block only: an error there (a statement the server no longer has)
             // would abort the program's transaction.
-            if (!sent_) {
+            if (!deallocating_) {
                 if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
                     stage_ = stage::bind;
                     continue;
                 }
-                send_deallocations();
-                sent_ = true;
-                results_ = collect();
+                deallocating_ = true;
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return send_deallocations(); }); wanted != io::none)
                 return wanted;
-            ready = io::none;
-            (void)results_.take_unchecked();  // what failed there is already gone
-            sent_ = false;
+            (void)command_.results().take_unchecked();  // what failed there is already gone
             stage_ = stage::bind;
             continue;
 
@@ -10153,70 +10214,42 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
 
         case stage::script:
-            if (!sent_) {
-                session_.sent(PQsendQuery(conn, request_.text));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, request_.text); });
+                wanted != io::none)
                 return wanted;
-            if (results_.discarded_statements())
+            if (command_.results().discarded_statements())
                 session_.statements.clear_discarded();
-            result_ = results_.take(conn);
+            result_ = command_.results().take(conn);
             stage_ = stage::done;
             continue;
 
-        case stage::unprepared:
-            if (!sent_) {
-                bind_buffer& p = session_.params;
-                session_.sent(PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
-                    p.formats(), static_cast<int>(request_.results)));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+        case stage::unprepared: {
+            bind_buffer& p = session_.params;
+            if (const io wanted = command_.step(session_, ready, [&] {
+                    return PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+                        p.formats(), static_cast<int>(request_.results));
+                });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            result_ = results_.take(conn);
-            sent_ = false;
+            result_ = command_.results().take(conn);
             stage_ = stage::plan;
             continue;
+        }
 
         case stage::prepare:
-            if (!sent_) {
-                const statement_key k = key();
-                if (request_.prepare_only)
-                    request_.prepared->types.assign(k.types, k.types + k.count);
-                if (request_.prepared)
-                    statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
-                        request_.prepared->types.size(), request_.unnamed);
-                else
-                    statement_ = new_statement(session_, k.text, k.types, k.count, false);
-                session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
-                    static_cast<int>(statement_->types.size()), statement_->types.data()));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return send_prepare(); }); wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
+            (void)command_.results().take(conn);  // a statement that cannot be prepared fails here, uncached
             statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
             stage_ = stage::describe;
             continue;
 
         case stage::describe:
-            if (!sent_) {
-                session_.sent(PQsendDescribePrepared(conn, statement_->name.c_str()));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendDescribePrepared(conn, statement_->name.c_str()); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            statement_->description = results_.take(conn);
+            statement_->description = command_.results().take(conn);
             if (request_.prepared)
                 request_.prepared->statement = statement_;
             else if (cached_)
@@ -10224,20 +10257,17 @@ TYPQ_DECL io statement_op::step(io ready)
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
 
-        case stage::execute:
-            if (!sent_) {
-                bind_buffer& p = session_.params;
-                session_.sent(PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
-                    p.formats(), static_cast<int>(request_.results)));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+        case stage::execute: {
+            bind_buffer& p = session_.params;
+            if (const io wanted = command_.step(session_, ready, [&] {
+                    return PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
+                        p.formats(), static_cast<int>(request_.results));
+                });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
             stage_ = finish_execution();
             continue;
+        }
 
         case stage::plan:
             if (request_.plan.make) {
@@ -10274,7 +10304,7 @@ TYPQ_DECL io statement_op::step(io ready)
 // server has aborted, and the next run prepares it again).
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
-    result_handle failed = results_.take_unchecked();
+    result_handle failed = command_.results().take_unchecked();
     if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
@@ -10282,7 +10312,6 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
             return stage::prepare;
         }
     }
-    results_ = collect();
     result_ = check_result(session_.native(), std::move(failed));
     return stage::plan;
 }
@@ -10503,31 +10532,6 @@ struct row_plan {
     }
 };
 
-/// The only row of `rows`, decoded by `plan`.
-/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
-template <class Row>
-typename detail::row_traits<Row>::value_type one_row(const PGresult* rows, const column_plan<Row>& plan,
-    const server_types& types, const char* function)
-{
-    if (const int count = PQntuples(rows); count != 1)
-        detail::throw_row_count(function, "exactly one row", count);
-    return decode_row<Row>(rows, 0, plan, &types);
-}
-
-/// The row of `rows`, or std::nullopt when there is none.
-/// @throws typq::too_many_rows when there are more.
-template <class Row>
-std::optional<typename detail::row_traits<Row>::value_type> optional_row(const PGresult* rows,
-    const column_plan<Row>& plan, const server_types& types)
-{
-    const int count = PQntuples(rows);
-    if (count == 0)
-        return std::nullopt;
-    if (count != 1)
-        detail::throw_row_count("query_opt", "at most one row", count);
-    return decode_row<Row>(rows, 0, plan, &types);
-}
-
 }  // namespace typq::engine
 
 #endif  // TYPQ_ENGINE_QUERY_HPP
@@ -10570,20 +10574,17 @@ public:
     TYPQ_DECL void abandon() noexcept;
 
 private:
-    enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, done };
-
-    TYPQ_DECL void send_script(const char* text);
+    enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, roll_back, done };
 
     session& session_;
     statement_request request_;
     prepared_slot unnamed_;             // the statement, described as the unnamed prepared statement
     std::optional<statement_op> describe_;
-    collect results_;
+    exchange command_;                   // the savepoint's commands
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool sent_ = false;
-    bool savepoint_ = false;             // a savepoint was made (inside a transaction block)
+    bool savepoint_ = false;             // a savepoint is made (inside a transaction block)
     bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
@@ -10594,32 +10595,23 @@ TYPQ_DECL stream_op::stream_op(session& s, statement_request request) : session_
     unnamed_.text.assign(request_.text, request_.size);
 }
 
-TYPQ_DECL void stream_op::send_script(const char* text)
-{
-    session_.sent(PQsendQuery(session_.native(), text));
-    results_ = collect();
-    sent_ = true;
-}
-
 TYPQ_DECL io stream_op::step(io ready)
 {
     PGconn* conn = session_.native();
     for (;;) {
         switch (stage_) {
         case stage::savepoint:
-            if (!sent_) {
+            if (!savepoint_) {
                 if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
                     stage_ = stage::describe;
                     continue;
                 }
-                send_script("SAVEPOINT typq_stream");
+                savepoint_ = true;
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, "SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            (void)results_.take(conn);
-            savepoint_ = true;
+            (void)command_.results().take(conn);
             stage_ = stage::describe;
             continue;
 
@@ -10679,36 +10671,32 @@ TYPQ_DECL io stream_op::step(io ready)
         }
 
         case stage::release:
-            if (!sent_)
-                send_script("RELEASE SAVEPOINT typq_stream");
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendQuery(conn, "RELEASE SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
             stage_ = stage::done;
-            (void)results_.take(conn);
+            (void)command_.results().take(conn);
             continue;
 
-        case stage::abandoned:
+        case stage::abandoned: {
             // The statement was cancelled (or had ended): drop what is left of it, then undo it.
-            if (!sent_) {
-                result_handle next;
-                if (const io wanted = next_result(conn, ready, next); wanted != io::none)
-                    return wanted;
-                ready = io::none;
-                if (next)
-                    continue;
-                if (!savepoint_) {
-                    stage_ = stage::done;
-                    continue;
-                }
-                send_script("ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream");
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            result_handle next;
+            if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (!next)
+                stage_ = savepoint_ ? stage::roll_back : stage::done;
+            continue;
+        }
+
+        case stage::roll_back:
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendQuery(conn, "ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            sent_ = false;
-            (void)results_.take(conn);
+            (void)command_.results().take(conn);
             continue;
 
         case stage::done:
@@ -10728,7 +10716,6 @@ TYPQ_DECL void stream_op::abandon() noexcept
         catch (...) {  // NOLINT(bugprone-empty-catch): the statement then runs to its end, and is dropped
         }
         stage_ = stage::abandoned;
-        sent_ = false;
     }
     else if (stage_ != stage::done && stage_ != stage::release)
         stage_ = stage::done;  // nothing of it runs yet, or it is being released: let that end
@@ -11335,6 +11322,8 @@ private:
     TYPQ_DECL void request_flush();
     TYPQ_DECL void read_available();
     TYPQ_DECL void fail_parked(const std::exception_ptr& error) noexcept;
+    // Adds what a pass missed to what the next lookup asks for.
+    TYPQ_DECL void defer_look_up(type_misses& misses);
 
     session& session_;
     PGconn* conn_;
@@ -11462,9 +11451,7 @@ TYPQ_DECL io pipeline_op::queue_step()
                 throw;
         }
         if (!misses.empty()) {
-            for (const std::string& name : misses.names())
-                (void)misses_.look_up({name}, {});
-            (void)misses_.look_up({}, misses.oids());
+            defer_look_up(misses);
             bound = false;
         }
     }
@@ -11633,9 +11620,7 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
                     throw;
             }
             if (!misses.empty()) {
-                for (const std::string& name : misses.names())
-                    (void)misses_.look_up({name}, {});
-                (void)misses_.look_up({}, misses.oids());
+                defer_look_up(misses);
                 s.result = std::move(result);
                 parked_.push_back(std::move(s));
                 return;
@@ -11652,6 +11637,13 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
     catch (...) {
         target.fail(std::current_exception());
     }
+}
+
+TYPQ_DECL void pipeline_op::defer_look_up(type_misses& misses)
+{
+    for (const std::string& name : misses.names())
+        (void)misses_.look_up({name}, {});
+    (void)misses_.look_up({}, misses.oids());
 }
 
 TYPQ_DECL void pipeline_op::fail_parked(const std::exception_ptr& error) noexcept
@@ -12170,7 +12162,7 @@ private:
         request.plan = plan.template make_planner<Results>();
         const engine::ran done = run(request);
         const server_types types(session_->registry.get());
-        return engine::one_row<Row>(done.result.get(), plan.plan, types, function);
+        return detail::one_row<Row>(done.result.get(), plan.plan, types, function);
     }
 
     template <class Row, format Results, class Statement, class... Args>
@@ -12184,7 +12176,7 @@ private:
         request.plan = plan.template make_planner<Results>();
         const engine::ran done = run(request);
         const server_types types(session_->registry.get());
-        return engine::optional_row<Row>(done.result.get(), plan.plan, types);
+        return detail::optional_row<Row>(done.result.get(), plan.plan, types);
     }
 
     std::shared_ptr<engine::session> session_;  // null once moved from
@@ -12375,9 +12367,9 @@ public:
         else {
             const server_types types(registry.get());
             if constexpr (Form == pending_form::optional)
-                this->set(engine::optional_row<Row>(result.get(), storage_.plan, types));
+                this->set(detail::optional_row<Row>(result.get(), storage_.plan, types));
             else
-                this->set(engine::one_row<Row>(result.get(), storage_.plan, types,
+                this->set(detail::one_row<Row>(result.get(), storage_.plan, types,
                     Form == pending_form::one ? "query_one" : "query_value"));
         }
     }

@@ -21,6 +21,7 @@
 
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
+using reliability_test::shared_table;
 using typq_test::thrown_by;
 
 namespace {
@@ -46,36 +47,6 @@ void require_usable(typq::connection& conn)
     CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 41) == 42);
     CHECK(conn.execute("SELECT 1") == 1);
 }
-
-// A table that two connections see, named after the creating backend (tests run in parallel),
-// dropped at the end of the test.
-class shared_table {
-public:
-    explicit shared_table(typq::connection& owner)
-        : owner_(owner), name_("typq_reliability_" + std::to_string(owner.backend_pid()))
-    {
-        owner_.execute(typq::runtime("CREATE TABLE " + name_ + " (v int4)"));
-    }
-    shared_table(const shared_table&) = delete;
-    shared_table& operator=(const shared_table&) = delete;
-    ~shared_table()
-    {
-        try {
-            owner_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        }
-        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-        }
-    }
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-    [[nodiscard]] std::int64_t rows() const
-    {
-        return owner_.query_value<std::int64_t>(typq::runtime("SELECT count(*) FROM " + name_));
-    }
-
-private:
-    typq::connection& owner_;
-    std::string name_;
-};
 
 // A socket descriptor, closed by the destructor.
 class socket_fd {

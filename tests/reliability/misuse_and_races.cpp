@@ -21,41 +21,12 @@
 
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
+using reliability_test::shared_table;
 using typq_test::thrown_by;
 
 namespace {
 
 using namespace std::chrono_literals;
-
-// A table that several connections see, named after the creating backend, dropped at the end.
-class shared_table {
-public:
-    explicit shared_table(typq::connection& owner)
-        : owner_(owner), name_("typq_races_" + std::to_string(owner.backend_pid()))
-    {
-        owner_.execute(typq::runtime("CREATE TABLE " + name_ + " (v int4)"));
-    }
-    shared_table(const shared_table&) = delete;
-    shared_table& operator=(const shared_table&) = delete;
-    ~shared_table()
-    {
-        try {
-            owner_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        }
-        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-        }
-    }
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-    [[nodiscard]] std::int64_t rows() const
-    {
-        return owner_.query_value<std::int64_t>(typq::runtime("SELECT count(*) FROM " + name_));
-    }
-    [[nodiscard]] std::string insert(int v) const { return "INSERT INTO " + name_ + " VALUES (" + std::to_string(v) + ")"; }
-
-private:
-    typq::connection& owner_;
-    std::string name_;
-};
 
 void require_usable(typq::connection& conn)
 {

@@ -10,6 +10,7 @@
 
 #include <boost/core/demangle.hpp>
 
+#include <cstdint>      // std::int64_t
 #include <cstdlib>      // std::getenv, std::system
 #include <exception>    // std::exception_ptr
 #include <filesystem>   // removing a test's own state directory
@@ -170,6 +171,38 @@ void require_exactly(const std::exception_ptr& thrown, const std::string& says)
         CHECK(class_name(e) == boost::core::demangle(typeid(Class).name()));
     }
 }
+
+/// A table that several connections see, named after the creating backend (tests run in
+/// parallel), dropped at the end of the test.
+class shared_table {
+public:
+    explicit shared_table(typq::connection& owner)
+        : owner_(owner), name_("typq_reliability_" + std::to_string(owner.backend_pid()))
+    {
+        owner_.execute(typq::runtime("CREATE TABLE " + name_ + " (v int4)"));
+    }
+    shared_table(const shared_table&) = delete;
+    shared_table& operator=(const shared_table&) = delete;
+    ~shared_table()
+    {
+        try {
+            owner_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+        }
+    }
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    [[nodiscard]] std::int64_t rows() const
+    {
+        return owner_.query_value<std::int64_t>(typq::runtime("SELECT count(*) FROM " + name_));
+    }
+    /// `INSERT INTO <table> VALUES (v)`.
+    [[nodiscard]] std::string insert(int v) const { return "INSERT INTO " + name_ + " VALUES (" + std::to_string(v) + ")"; }
+
+private:
+    typq::connection& owner_;
+    std::string name_;
+};
 
 /// A copy of the `Class` that `thrown` holds (call after require_exactly<Class>).
 template <class Class>

@@ -12,6 +12,7 @@
 #include <typq/engine/check.hpp>
 #include <typq/engine/io.hpp>
 #include <typq/engine/pq_handle.hpp>
+#include <typq/engine/session.hpp>
 
 #include <libpq-fe.h>
 
@@ -50,6 +51,35 @@ private:
     copy copy_ = copy::none;
     bool in_copy_ = false;
     bool discarded_ = false;
+};
+
+/// One command of an operation's stage: sent at the first step, then its results collected.
+class exchange {
+public:
+    /// Sends with `send` (which makes a PQsend* call and returns its result) the first time;
+    /// io::none once the command's results are all in (`ready` is then spent: set to io::none),
+    /// and the next step() sends again.
+    template <class Send>
+    io step(session& s, io& ready, Send&& send)
+    {
+        if (!sent_) {
+            s.sent(send());
+            sent_ = true;
+            results_ = collect();
+        }
+        const io wanted = results_.step(s.native(), ready);
+        if (wanted == io::none) {
+            ready = io::none;
+            sent_ = false;
+        }
+        return wanted;
+    }
+
+    [[nodiscard]] collect& results() noexcept { return results_; }
+
+private:
+    collect results_;
+    bool sent_ = false;
 };
 
 #if TYPQ_DEFINITIONS

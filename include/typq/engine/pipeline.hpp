@@ -142,6 +142,8 @@ private:
     TYPQ_DECL void request_flush();
     TYPQ_DECL void read_available();
     TYPQ_DECL void fail_parked(const std::exception_ptr& error) noexcept;
+    // Adds what a pass missed to what the next lookup asks for.
+    TYPQ_DECL void defer_look_up(type_misses& misses);
 
     session& session_;
     PGconn* conn_;
@@ -269,9 +271,7 @@ TYPQ_DECL io pipeline_op::queue_step()
                 throw;
         }
         if (!misses.empty()) {
-            for (const std::string& name : misses.names())
-                (void)misses_.look_up({name}, {});
-            (void)misses_.look_up({}, misses.oids());
+            defer_look_up(misses);
             bound = false;
         }
     }
@@ -440,9 +440,7 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
                     throw;
             }
             if (!misses.empty()) {
-                for (const std::string& name : misses.names())
-                    (void)misses_.look_up({name}, {});
-                (void)misses_.look_up({}, misses.oids());
+                defer_look_up(misses);
                 s.result = std::move(result);
                 parked_.push_back(std::move(s));
                 return;
@@ -459,6 +457,13 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
     catch (...) {
         target.fail(std::current_exception());
     }
+}
+
+TYPQ_DECL void pipeline_op::defer_look_up(type_misses& misses)
+{
+    for (const std::string& name : misses.names())
+        (void)misses_.look_up({name}, {});
+    (void)misses_.look_up({}, misses.oids());
 }
 
 TYPQ_DECL void pipeline_op::fail_parked(const std::exception_ptr& error) noexcept

@@ -159,31 +159,6 @@ struct row_plan {
     }
 };
 
-/// The only row of `rows`, decoded by `plan`.
-/// @throws typq::no_rows, typq::too_many_rows naming `function` unless there is exactly one.
-template <class Row>
-typename detail::row_traits<Row>::value_type one_row(const PGresult* rows, const column_plan<Row>& plan,
-    const server_types& types, const char* function)
-{
-    if (const int count = PQntuples(rows); count != 1)
-        detail::throw_row_count(function, "exactly one row", count);
-    return decode_row<Row>(rows, 0, plan, &types);
-}
-
-/// The row of `rows`, or std::nullopt when there is none.
-/// @throws typq::too_many_rows when there are more.
-template <class Row>
-std::optional<typename detail::row_traits<Row>::value_type> optional_row(const PGresult* rows,
-    const column_plan<Row>& plan, const server_types& types)
-{
-    const int count = PQntuples(rows);
-    if (count == 0)
-        return std::nullopt;
-    if (count != 1)
-        detail::throw_row_count("query_opt", "at most one row", count);
-    return decode_row<Row>(rows, 0, plan, &types);
-}
-
 }  // namespace typq::engine
 
 #endif  // TYPQ_ENGINE_QUERY_HPP

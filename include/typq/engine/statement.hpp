@@ -146,7 +146,8 @@ private:
     enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
 
 
-    TYPQ_DECL void send_deallocations();
+    TYPQ_DECL int send_deallocations();
+    TYPQ_DECL int send_prepare();
     TYPQ_DECL stage finish_execution();
     [[nodiscard]] statement_key key() const noexcept
     {
@@ -158,12 +159,12 @@ private:
     statement_request request_;
     stage stage_ = stage::deallocate;
     stage after_look_up_ = stage::bind;
-    bool sent_ = false;              // the current stage's command has been sent
+    bool deallocating_ = false;
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
     bool looked_up_after_prepare_ = false;
     int look_ups_ = 0;
-    collect results_;
+    exchange command_;               // the current stage's command
     std::optional<catalog_op> look_up_;
     std::shared_ptr<prepared_statement> statement_;  // the prepared statement it runs as, if any
     result_handle result_;
@@ -227,14 +228,28 @@ TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
         || (message && std::string_view(message) == "cached plan must not change result type");
 }
 
-TYPQ_DECL void statement_op::send_deallocations()
+TYPQ_DECL int statement_op::send_deallocations()
 {
     std::string script;
     for (const std::string& name : session_.deallocations->take()) {
         script += script.empty() ? "DEALLOCATE " : "; DEALLOCATE ";
         script += name;
     }
-    session_.sent(PQsendQuery(session_.native(), script.c_str()));
+    return PQsendQuery(session_.native(), script.c_str());
+}
+
+TYPQ_DECL int statement_op::send_prepare()
+{
+    const statement_key k = key();
+    if (request_.prepare_only)
+        request_.prepared->types.assign(k.types, k.types + k.count);
+    if (request_.prepared)
+        statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+            request_.prepared->types.size(), request_.unnamed);
+    else
+        statement_ = new_statement(session_, k.text, k.types, k.count, false);
+    return PQsendPrepare(session_.native(), statement_->name.c_str(), statement_->text.c_str(),
+        static_cast<int>(statement_->types.size()), statement_->types.data());
 }
 
 TYPQ_DECL routing route_statement(session& s, const statement_request& request, const statement_key& key)
@@ -280,20 +295,16 @@ TYPQ_DECL io statement_op::step(io ready)
             // Statements evicted or dropped since the last one are deallocated first, outside a
             // transaction block only: an error there (a statement the server no longer has)
             // would abort the program's transaction.
-            if (!sent_) {
+            if (!deallocating_) {
                 if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
                     stage_ = stage::bind;
                     continue;
                 }
-                send_deallocations();
-                sent_ = true;
-                results_ = collect();
+                deallocating_ = true;
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return send_deallocations(); }); wanted != io::none)
                 return wanted;
-            ready = io::none;
-            (void)results_.take_unchecked();  // what failed there is already gone
-            sent_ = false;
+            (void)command_.results().take_unchecked();  // what failed there is already gone
             stage_ = stage::bind;
             continue;
 
@@ -333,70 +344,42 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
 
         case stage::script:
-            if (!sent_) {
-                session_.sent(PQsendQuery(conn, request_.text));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, request_.text); });
+                wanted != io::none)
                 return wanted;
-            if (results_.discarded_statements())
+            if (command_.results().discarded_statements())
                 session_.statements.clear_discarded();
-            result_ = results_.take(conn);
+            result_ = command_.results().take(conn);
             stage_ = stage::done;
             continue;
 
-        case stage::unprepared:
-            if (!sent_) {
-                bind_buffer& p = session_.params;
-                session_.sent(PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
-                    p.formats(), static_cast<int>(request_.results)));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+        case stage::unprepared: {
+            bind_buffer& p = session_.params;
+            if (const io wanted = command_.step(session_, ready, [&] {
+                    return PQsendQueryParams(conn, request_.text, p.count(), p.types(), p.values(), p.lengths(),
+                        p.formats(), static_cast<int>(request_.results));
+                });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            result_ = results_.take(conn);
-            sent_ = false;
+            result_ = command_.results().take(conn);
             stage_ = stage::plan;
             continue;
+        }
 
         case stage::prepare:
-            if (!sent_) {
-                const statement_key k = key();
-                if (request_.prepare_only)
-                    request_.prepared->types.assign(k.types, k.types + k.count);
-                if (request_.prepared)
-                    statement_ = new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
-                        request_.prepared->types.size(), request_.unnamed);
-                else
-                    statement_ = new_statement(session_, k.text, k.types, k.count, false);
-                session_.sent(PQsendPrepare(conn, statement_->name.c_str(), statement_->text.c_str(),
-                    static_cast<int>(statement_->types.size()), statement_->types.data()));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return send_prepare(); }); wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            (void)results_.take(conn);  // a statement that cannot be prepared fails here, uncached
+            (void)command_.results().take(conn);  // a statement that cannot be prepared fails here, uncached
             statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
             stage_ = stage::describe;
             continue;
 
         case stage::describe:
-            if (!sent_) {
-                session_.sent(PQsendDescribePrepared(conn, statement_->name.c_str()));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendDescribePrepared(conn, statement_->name.c_str()); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            statement_->description = results_.take(conn);
+            statement_->description = command_.results().take(conn);
             if (request_.prepared)
                 request_.prepared->statement = statement_;
             else if (cached_)
@@ -404,20 +387,17 @@ TYPQ_DECL io statement_op::step(io ready)
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
 
-        case stage::execute:
-            if (!sent_) {
-                bind_buffer& p = session_.params;
-                session_.sent(PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
-                    p.formats(), static_cast<int>(request_.results)));
-                sent_ = true;
-                results_ = collect();
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+        case stage::execute: {
+            bind_buffer& p = session_.params;
+            if (const io wanted = command_.step(session_, ready, [&] {
+                    return PQsendQueryPrepared(conn, statement_->name.c_str(), p.count(), p.values(), p.lengths(),
+                        p.formats(), static_cast<int>(request_.results));
+                });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
             stage_ = finish_execution();
             continue;
+        }
 
         case stage::plan:
             if (request_.plan.make) {
@@ -454,7 +434,7 @@ TYPQ_DECL io statement_op::step(io ready)
 // server has aborted, and the next run prepares it again).
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
-    result_handle failed = results_.take_unchecked();
+    result_handle failed = command_.results().take_unchecked();
     if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
@@ -462,7 +442,6 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
             return stage::prepare;
         }
     }
-    results_ = collect();
     result_ = check_result(session_.native(), std::move(failed));
     return stage::plan;
 }

@@ -43,20 +43,17 @@ public:
     TYPQ_DECL void abandon() noexcept;
 
 private:
-    enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, done };
-
-    TYPQ_DECL void send_script(const char* text);
+    enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, roll_back, done };
 
     session& session_;
     statement_request request_;
     prepared_slot unnamed_;             // the statement, described as the unnamed prepared statement
     std::optional<statement_op> describe_;
-    collect results_;
+    exchange command_;                   // the savepoint's commands
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool sent_ = false;
-    bool savepoint_ = false;             // a savepoint was made (inside a transaction block)
+    bool savepoint_ = false;             // a savepoint is made (inside a transaction block)
     bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
@@ -67,32 +64,23 @@ TYPQ_DECL stream_op::stream_op(session& s, statement_request request) : session_
     unnamed_.text.assign(request_.text, request_.size);
 }
 
-TYPQ_DECL void stream_op::send_script(const char* text)
-{
-    session_.sent(PQsendQuery(session_.native(), text));
-    results_ = collect();
-    sent_ = true;
-}
-
 TYPQ_DECL io stream_op::step(io ready)
 {
     PGconn* conn = session_.native();
     for (;;) {
         switch (stage_) {
         case stage::savepoint:
-            if (!sent_) {
+            if (!savepoint_) {
                 if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
                     stage_ = stage::describe;
                     continue;
                 }
-                send_script("SAVEPOINT typq_stream");
+                savepoint_ = true;
             }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, "SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
-            (void)results_.take(conn);
-            savepoint_ = true;
+            (void)command_.results().take(conn);
             stage_ = stage::describe;
             continue;
 
@@ -152,36 +140,32 @@ TYPQ_DECL io stream_op::step(io ready)
         }
 
         case stage::release:
-            if (!sent_)
-                send_script("RELEASE SAVEPOINT typq_stream");
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendQuery(conn, "RELEASE SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
-            ready = io::none;
-            sent_ = false;
             stage_ = stage::done;
-            (void)results_.take(conn);
+            (void)command_.results().take(conn);
             continue;
 
-        case stage::abandoned:
+        case stage::abandoned: {
             // The statement was cancelled (or had ended): drop what is left of it, then undo it.
-            if (!sent_) {
-                result_handle next;
-                if (const io wanted = next_result(conn, ready, next); wanted != io::none)
-                    return wanted;
-                ready = io::none;
-                if (next)
-                    continue;
-                if (!savepoint_) {
-                    stage_ = stage::done;
-                    continue;
-                }
-                send_script("ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream");
-            }
-            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+            result_handle next;
+            if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (!next)
+                stage_ = savepoint_ ? stage::roll_back : stage::done;
+            continue;
+        }
+
+        case stage::roll_back:
+            if (const io wanted = command_.step(session_, ready,
+                    [&] { return PQsendQuery(conn, "ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream"); });
+                wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            sent_ = false;
-            (void)results_.take(conn);
+            (void)command_.results().take(conn);
             continue;
 
         case stage::done:
@@ -201,7 +185,6 @@ TYPQ_DECL void stream_op::abandon() noexcept
         catch (...) {  // NOLINT(bugprone-empty-catch): the statement then runs to its end, and is dropped
         }
         stage_ = stage::abandoned;
-        sent_ = false;
     }
     else if (stage_ != stage::done && stage_ != stage::release)
         stage_ = stage::done;  // nothing of it runs yet, or it is being released: let that end

@@ -9,14 +9,12 @@
 #define TYPQ_TYPES_COMPOSITE_HPP
 
 #include <typq/error.hpp>
+#include <typq/reflect.hpp>
 #include <typq/type.hpp>
 #include <typq/types/text.hpp>
 #include <typq/detail/field_names.hpp>
 #include <typq/detail/sql_name.hpp>
 #include <typq/detail/type_name.hpp>
-
-#include <boost/pfr/core.hpp>
-#include <boost/pfr/tuple_size.hpp>
 
 #include <climits>      // INT32_MAX
 #include <cstddef>      // std::size_t
@@ -47,8 +45,8 @@ template <class T, class F>
 void with_composite_field(T& value, std::size_t index, F&& f)
 {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((I == index ? f(boost::pfr::get<I>(value)) : void()), ...);
-    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+        ((I == index ? f(reflected_fields<std::remove_const_t<T>>::template field<I>(value)) : void()), ...);
+    }(std::make_index_sequence<reflected_fields<std::remove_const_t<T>>::size>{});
 }
 
 // Whether the field at run-time `index` reads values of type `column`.
@@ -57,9 +55,9 @@ bool composite_field_accepts(std::size_t index, oid column, const server_types& 
 {
     bool fits = false;
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((I == index ? void(fits = accepts<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(column, types)) : void()),
+        ((I == index ? void(fits = accepts<std::remove_cv_t<typename reflected_fields<T>::template field_type<I>>>(column, types)) : void()),
             ...);
-    }(std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
+    }(std::make_index_sequence<reflected_fields<T>::size>{});
     return fits;
 }
 
@@ -145,7 +143,7 @@ struct composite_type {
 
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
-    static constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+    static constexpr std::size_t field_count = detail::reflected_fields<T>::size;
 
     /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
     /// field), or `record`.
@@ -230,7 +228,7 @@ private:
     static void look_up_field_types(const server_types& types)
     {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (look_up_type<std::remove_cv_t<boost::pfr::tuple_element_t<I, T>>>(types), ...);
+            (look_up_type<std::remove_cv_t<typename detail::reflected_fields<T>::template field_type<I>>>(types), ...);
         }(std::make_index_sequence<field_count>{});
     }
 

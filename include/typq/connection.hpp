@@ -337,7 +337,9 @@ public:
     /// Atomic: outside a transaction block the runs form one implicit transaction, so that when
     /// one fails none of them lands; inside one, a failing run aborts the transaction, as any
     /// failing statement does. A row that cannot be encoded (found while the runs before it are
-    /// already sent) makes the server fail them on purpose, with the same effect.
+    /// already sent) makes the server fail them on purpose, with the same effect. When DDL has
+    /// made the prepared statement stale, outside a transaction block the whole batch is run again
+    /// once, prepared anew (`rows` is read twice then: it must be a range that can be).
     /// @throws the first run's error (typq::server_error with its SQLSTATE's class), or the
     ///         typq::conversion_error of the row that could not be encoded.
     template <class Rows>
@@ -429,6 +431,10 @@ private:
             "typq: this row type has a std::string_view or std::span field, which would point into a result "
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
+
+    // execute_many's one attempt: every row in one pipeline. The caller holds the session's lease.
+    template <class Rows>
+    std::uint64_t run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows);
 
     // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
     engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
@@ -536,6 +542,26 @@ template <class Rows>
 std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
 {
     engine::lease hold(usable_session(), "a statement");
+    // Outside a transaction block, a run that found its prepared statement stale after DDL is
+    // retried once, prepared again: nothing of the first attempt landed (it was atomic).
+    for (int attempt = 0;; ++attempt) {
+        const bool idle = PQtransactionStatus(session_->native()) == PQTRANS_IDLE;
+        try {
+            return run_many(statement, rows);
+        }
+        catch (const server_error& e) {
+            const bool stale = e.sqlstate() == "26000"
+                || (e.sqlstate() == "0A000" && e.diag().source_function == "RevalidateCachedQuery");
+            if (!stale || !idle || attempt > 0
+                || PQtransactionStatus(session_->native()) != PQTRANS_IDLE)
+                throw;
+        }
+    }
+}
+
+template <class Rows>
+std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows)
+{
     // The statement's text (a named one rewritten) once; each row only binds its values.
     engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
     request.prepare_now = true;

@@ -34,7 +34,7 @@ class connection;
 struct cursor_options {
     /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
     /// backwards only when the plan allows it cheaply).
-    std::optional<bool> scrollable;
+    std::optional<bool> scrollable = std::nullopt;
     /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
     /// rows) and is usable outside a transaction block; without it, it needs an open one.
     bool with_hold = false;
@@ -108,6 +108,8 @@ public:
     /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
     [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
     {
+        if (count == 0)  // FETCH FORWARD 0 would fetch the current row again
+            return {};
         return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
     }
 
@@ -134,6 +136,8 @@ public:
     /// Skips `count` rows forward (negative: backward) and returns how many there were.
     std::uint64_t move(std::int64_t count)
     {
+        if (count == 0)  // MOVE FORWARD 0 would count the current row
+            return 0;
         return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
             + " FROM " + name_);
     }

@@ -27,8 +27,9 @@ class connection;
 /// single-row mode) and decoded into `Row` as the iteration reaches them: memory stays constant
 /// however many rows there are. Made by `conn.stream<Row>(sql, args...)`.
 ///
-/// The statement is described and its columns checked against `Row` before it runs. While the
-/// stream is open the connection is busy: other calls on it throw typq::usage_error. A server
+/// The statement is described and its columns checked against `Row` before it runs. Until the
+/// stream is read to its end (or destroyed) the connection is busy: other calls on it throw
+/// typq::usage_error. A server
 /// error after some rows (a division by zero at row 100,001) is thrown from the iteration, after
 /// the rows before it. Destroying the stream before its end cancels the statement and drops its
 /// remaining rows; inside a transaction block the statement ran under a savepoint, which is
@@ -103,9 +104,12 @@ private:
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {
-        explicit state(std::shared_ptr<engine::session> s) : session(std::move(s)), hold(*session, "a typq::stream") {}
+        explicit state(std::shared_ptr<engine::session> s) : session(std::move(s))
+        {
+            hold.emplace(*session, "a typq::stream");
+        }
         std::shared_ptr<engine::session> session;
-        engine::lease hold;
+        std::optional<engine::lease> hold;  // until the statement has ended
         engine::row_plan<Row> plan;
         std::optional<engine::stream_op> op;
         std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
@@ -127,9 +131,18 @@ private:
     void advance()
     {
         has_row_ = false;
-        engine::run(state_->session->native(), *state_->op);
-        if (!state_->op->row())
+        try {
+            engine::run(state_->session->native(), *state_->op);
+        }
+        catch (...) {
+            if (state_->op->finished())  // failed after its last row: the connection is free again
+                state_->hold.reset();
+            throw;
+        }
+        if (!state_->op->row()) {
+            state_->hold.reset();  // the statement has ended: the connection is free again
             return;
+        }
         if (!state_->registry)  // what the plan knew: planning is over once a row arrives
             state_->registry = state_->session->registry;
         const server_types types(state_->registry.get());

@@ -8183,7 +8183,7 @@ public:
             length = out.put_bare(value);
         }
         catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>);
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
         }
         lengths_[index] = length;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
@@ -8205,7 +8205,7 @@ public:
             oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
         }
         catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>);
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
         }
         lengths_[index] = -1;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
@@ -8244,7 +8244,7 @@ public:
 
 private:
     [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
-        std::string_view field, std::string (*cpp_type)());
+        std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
 
     std::string bytes_;
     std::vector<Oid> oids_;
@@ -8273,7 +8273,7 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
 #if TYPQ_DEFINITIONS
 
 [[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
-    std::string_view field, std::string (*cpp_type)())
+    std::string_view field, std::string (*cpp_type)(), std::string_view sql_type)
 {
     // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
     std::string where = "parameter $" + std::to_string(index + 1) + " (";
@@ -8284,7 +8284,9 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
     }
     const std::string type = cpp_type();
     where += type + ")";
-    throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
+    // The adapter's SQL type when the error does not name one (a value too large to frame).
+    throw conversion_error(where + ": " + e.what(),
+        conversion_site{{}, e.sql_type().empty() ? std::string(sql_type) : e.sql_type(), std::string(field), type});
 }
 
 [[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
@@ -8848,6 +8850,7 @@ TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
 #include <atomic>         // whether deallocations are pending
 #include <cstddef>        // std::size_t
 #include <cstring>        // std::memcmp
+#include <exception>      // std::exception_ptr
 #include <iterator>       // std::prev
 #include <list>           // the recency order
 #include <memory>         // std::shared_ptr, std::weak_ptr
@@ -8929,6 +8932,8 @@ struct prepared_statement {
     result_handle description;  // PQdescribePrepared's answer: the result columns
     std::vector<std::pair<const void*, std::shared_ptr<const void>>> plans;
     bool prepared = false;       // the server has it (Parse succeeded)
+    std::size_t segment = 0;     // queued in a pipeline: the segment (between sync points) of its Parse
+    std::exception_ptr parse_error;  // queued in a pipeline: why its Parse failed
     std::weak_ptr<deallocation_queue> deallocations;
 };
 
@@ -9091,18 +9096,24 @@ public:
     }
 
     /// Forgets every statement, which the server has already dropped (DISCARD ALL, DEALLOCATE
-    /// ALL): none is deallocated.
+    /// ALL): none is deallocated, and the program's typq::prepared statements are prepared again.
     void clear_discarded() noexcept
     {
         prepared_.for_each([](std::shared_ptr<prepared_statement>& statement) { statement->prepared = false; });
         clear();
+        ++generation_;
     }
+
+    /// How many times the server dropped every prepared statement: a typq::prepared made before
+    /// the last time is prepared again before it runs.
+    [[nodiscard]] std::size_t generation() const noexcept { return generation_; }
 
     [[nodiscard]] std::size_t size() const noexcept { return prepared_.size(); }
 
 private:
     statement_lru<std::shared_ptr<prepared_statement>> prepared_;
     statement_lru<std::size_t> counts_;
+    std::size_t generation_ = 0;
 };
 
 }  // namespace typq::engine
@@ -9221,6 +9232,7 @@ public:
     std::shared_ptr<deallocation_queue> deallocations = std::make_shared<deallocation_queue>();
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
+    std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
 
 private:
     friend class lease;
@@ -9306,6 +9318,10 @@ TYPQ_DECL void session::mark_broken(std::string reason) noexcept
 
 [[noreturn]] TYPQ_DECL void session::refuse() const
 {
+    // A stream or pipeline that holds the session explains the state better than libpq does.
+    if (const char* other = holder_.load(); other && std::string_view(other) != "a statement")
+        throw usage_error(std::string(other) + " is still open on this connection: finish it (or destroy it) "
+            + "before running anything else on the connection");
     if (!broken_.empty())
         throw connection_error("the connection is broken: " + broken_, true);
     if (!conn_)
@@ -9926,6 +9942,7 @@ struct prepared_slot {
     std::string text;
     std::vector<Oid> types;
     std::shared_ptr<prepared_statement> statement;
+    std::size_t generation = 0;  // the cache's generation when `statement` was prepared
     std::weak_ptr<session> owner;
 };
 
@@ -9986,11 +10003,11 @@ inline void keep_plan(const planner& p, prepared_statement& statement)
     statement.plans.emplace_back(p.key, p.share(p.plan));
 }
 
-/// Forgets a prepared statement whose run failed with `failed` when that error says the statement
-/// is gone or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from
-/// the program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
-TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
-    prepared_slot* prepared);
+/// Forgets `statement`, whose run failed with `failed`, when that error says the statement is gone
+/// or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from the
+/// program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
+    const statement_key& key, prepared_slot* prepared);
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
@@ -10067,14 +10084,14 @@ bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_u
 
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
-    prepared_slot* prepared)
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
+    const statement_key& key, prepared_slot* prepared)
 {
     if (!failed || !is_error_result(failed) || !invalidates_statement(failed) || PQstatus(s.native()) != CONNECTION_OK)
         return false;
     if (PQresultErrorField(failed, PG_DIAG_SQLSTATE) == std::string_view("26000"))
-        s.statements.clear_discarded();  // the server dropped them all, most likely
-    else if (cached)
+        statement.prepared = false;  // the server no longer has it: nothing to deallocate
+    if (cached)
         s.statements.forget(key);
     if (prepared)
         prepared->statement.reset();
@@ -10131,13 +10148,26 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
     }
     if (request.prepared) {
         r.statement = request.prepared->statement;
+        if (r.statement && request.prepared->generation != s.statements.generation()) {
+            r.statement->prepared = false;  // dropped by DISCARD ALL or DEALLOCATE ALL since
+            r.statement.reset();
+            request.prepared->statement.reset();
+        }
         r.way = r.statement ? routing::how::prepared : routing::how::prepare;
         return r;
     }
     const connection_options& options = s.options();
     if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
         return r;
-    if (const auto* found = s.statements.find(key, request.source)) {
+    const auto* found = s.statements.find(key, request.source);
+    // A statement whose Parse was queued in a pipeline is usable only in the same segment (between
+    // sync points) until its Parse is answered: an error before it would have skipped the Parse.
+    if (found && !(*found)->prepared
+        && (PQpipelineStatus(s.native()) == PQ_PIPELINE_OFF || (*found)->segment != s.pipeline_segments)) {
+        s.statements.forget(key);
+        found = nullptr;
+    }
+    if (found) {
         r.statement = *found;
         r.cached = true;
         r.way = routing::how::prepared;
@@ -10250,8 +10280,10 @@ TYPQ_DECL io statement_op::step(io ready)
                 wanted != io::none)
                 return wanted;
             statement_->description = command_.results().take(conn);
-            if (request_.prepared)
+            if (request_.prepared) {
                 request_.prepared->statement = statement_;
+                request_.prepared->generation = session_.statements.generation();
+            }
             else if (cached_)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
@@ -10305,7 +10337,7 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = command_.results().take_unchecked();
-    if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
+    if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
             retried_ = true;
@@ -10742,8 +10774,9 @@ class connection;
 /// single-row mode) and decoded into `Row` as the iteration reaches them: memory stays constant
 /// however many rows there are. Made by `conn.stream<Row>(sql, args...)`.
 ///
-/// The statement is described and its columns checked against `Row` before it runs. While the
-/// stream is open the connection is busy: other calls on it throw typq::usage_error. A server
+/// The statement is described and its columns checked against `Row` before it runs. Until the
+/// stream is read to its end (or destroyed) the connection is busy: other calls on it throw
+/// typq::usage_error. A server
 /// error after some rows (a division by zero at row 100,001) is thrown from the iteration, after
 /// the rows before it. Destroying the stream before its end cancels the statement and drops its
 /// remaining rows; inside a transaction block the statement ran under a savepoint, which is
@@ -10818,9 +10851,12 @@ private:
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {
-        explicit state(std::shared_ptr<engine::session> s) : session(std::move(s)), hold(*session, "a typq::stream") {}
+        explicit state(std::shared_ptr<engine::session> s) : session(std::move(s))
+        {
+            hold.emplace(*session, "a typq::stream");
+        }
         std::shared_ptr<engine::session> session;
-        engine::lease hold;
+        std::optional<engine::lease> hold;  // until the statement has ended
         engine::row_plan<Row> plan;
         std::optional<engine::stream_op> op;
         std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
@@ -10842,9 +10878,18 @@ private:
     void advance()
     {
         has_row_ = false;
-        engine::run(state_->session->native(), *state_->op);
-        if (!state_->op->row())
+        try {
+            engine::run(state_->session->native(), *state_->op);
+        }
+        catch (...) {
+            if (state_->op->finished())  // failed after its last row: the connection is free again
+                state_->hold.reset();
+            throw;
+        }
+        if (!state_->op->row()) {
+            state_->hold.reset();  // the statement has ended: the connection is free again
             return;
+        }
         if (!state_->registry)  // what the plan knew: planning is over once a row arrives
             state_->registry = state_->session->registry;
         const server_types types(state_->registry.get());
@@ -10936,7 +10981,7 @@ class connection;
 struct cursor_options {
     /// SCROLL (true: it can move backwards), NO SCROLL (false), or the server's default (unset:
     /// backwards only when the plan allows it cheaply).
-    std::optional<bool> scrollable;
+    std::optional<bool> scrollable = std::nullopt;
     /// WITH HOLD: the cursor outlives the transaction that declared it (the server then keeps its
     /// rows) and is usable outside a transaction block; without it, it needs an open one.
     bool with_hold = false;
@@ -11010,6 +11055,8 @@ public:
     /// @throws typq::conversion_error on the first fetch when the columns do not fit `Row`.
     [[nodiscard]] std::vector<value_type> fetch(std::size_t count)
     {
+        if (count == 0)  // FETCH FORWARD 0 would fetch the current row again
+            return {};
         return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
     }
 
@@ -11036,6 +11083,8 @@ public:
     /// Skips `count` rows forward (negative: backward) and returns how many there were.
     std::uint64_t move(std::int64_t count)
     {
+        if (count == 0)  // MOVE FORWARD 0 would count the current row
+            return 0;
         return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
             + " FROM " + name_);
     }
@@ -11298,6 +11347,7 @@ private:
         std::shared_ptr<prepared_statement> statement;  // the prepared statement it ran as, prepares, describes
         std::size_t text_hash = 0;                      // its cache key's, to forget it when it fails
         bool cached = false;
+        prepared_slot* prepared = nullptr;              // the program's typq::prepared it ran as, if any
         result_handle result;                           // the one that matters, once its results are in
     };
 
@@ -11355,6 +11405,7 @@ TYPQ_DECL pipeline_op::pipeline_op(session& s) : session_(s), conn_(s.native()),
 TYPQ_DECL void pipeline_op::sync()
 {
     session_.sent(PQpipelineSync(conn_));
+    ++session_.pipeline_segments;
     slot s;
     s.what = slot::kind::sync;
     slots_.push_back(std::move(s));
@@ -11381,11 +11432,15 @@ TYPQ_DECL io pipeline_op::step(io ready)
                     return wanted;
             }
             catch (...) {
+                // Most likely an earlier statement failed and the server skipped the lookup: the
+                // statements that waited for it fail the same way, and so does one being queued
+                // (it would have been skipped too).
                 look_up_.reset();
                 fail_parked(std::current_exception());
                 if (command_ == command::queue) {
                     command_ = command::none;
-                    throw;
+                    target_->fail(std::current_exception());
+                    target_.reset();
                 }
                 continue;
             }
@@ -11486,6 +11541,7 @@ TYPQ_DECL void pipeline_op::send_statement()
     s.target = std::move(target_);
     s.text_hash = request_.text_hash;
     s.cached = r.cached;
+    s.prepared = request_.prepared;
     switch (r.way) {
     case routing::how::script:
     case routing::how::unprepared:
@@ -11497,6 +11553,7 @@ TYPQ_DECL void pipeline_op::send_statement()
             ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
                 request_.prepared->types.size(), false)
             : new_statement(session_, key.text, key.types, key.count, false);
+        statement->segment = session_.pipeline_segments;
         session_.sent(PQsendPrepare(conn_, statement->name.c_str(), statement->text.c_str(),
             static_cast<int>(statement->types.size()), statement->types.data()));
         slot prepare;
@@ -11511,8 +11568,10 @@ TYPQ_DECL void pipeline_op::send_statement()
         describe.statement = statement;
         slots_.push_back(std::move(describe));
         // Later statements in this pipeline run it by name: Parse comes first on the wire.
-        if (request_.prepared)
+        if (request_.prepared) {
             request_.prepared->statement = statement;
+            request_.prepared->generation = session_.statements.generation();
+        }
         else if (r.cached)
             session_.statements.add(key, statement, session_.options().statement_cache_size);
         r.statement = std::move(statement);
@@ -11577,10 +11636,21 @@ TYPQ_DECL void pipeline_op::complete(slot& s)
         complete_statement(s);
         return;
     case slot::kind::prepare:
-        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK) {
             s.statement->prepared = true;
-        else if (s.cached)
+            return;
+        }
+        if (s.cached)
             session_.statements.forget({s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()});
+        // The statement's own run is then skipped (pipeline_aborted): it reports this instead.
+        if (result && PQresultStatus(result) != PGRES_PIPELINE_ABORTED) {
+            try {
+                (void)check_result(conn_, std::move(s.result));
+            }
+            catch (...) {
+                s.statement->parse_error = std::current_exception();
+            }
+        }
         return;
     case slot::kind::describe:
         if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
@@ -11601,9 +11671,12 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
     try {
         if (!s.result)
             throw connection_error("connection to the server was lost: " + libpq_message(conn_), true);
-        if (s.statement)
-            (void)forget_invalidated(session_, s.result.get(), s.cached,
-                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, nullptr);
+        if (s.statement) {
+            if (s.statement->parse_error && PQresultStatus(s.result.get()) == PGRES_PIPELINE_ABORTED)
+                std::rethrow_exception(s.statement->parse_error);
+            (void)forget_invalidated(session_, s.result.get(), *s.statement, s.cached,
+                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, s.prepared);
+        }
         result_handle result = check_result(conn_, std::move(s.result));
         planner& p = target.plan;
         // A statement prepared in this pipeline whose Parse failed has no description; its own
@@ -12002,7 +12075,9 @@ public:
     /// Atomic: outside a transaction block the runs form one implicit transaction, so that when
     /// one fails none of them lands; inside one, a failing run aborts the transaction, as any
     /// failing statement does. A row that cannot be encoded (found while the runs before it are
-    /// already sent) makes the server fail them on purpose, with the same effect.
+    /// already sent) makes the server fail them on purpose, with the same effect. When DDL has
+    /// made the prepared statement stale, outside a transaction block the whole batch is run again
+    /// once, prepared anew (`rows` is read twice then: it must be a range that can be).
     /// @throws the first run's error (typq::server_error with its SQLSTATE's class), or the
     ///         typq::conversion_error of the row that could not be encoded.
     template <class Rows>
@@ -12094,6 +12169,10 @@ private:
             "typq: this row type has a std::string_view or std::span field, which would point into a result "
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
+
+    // execute_many's one attempt: every row in one pipeline. The caller holds the session's lease.
+    template <class Rows>
+    std::uint64_t run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows);
 
     // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
     engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
@@ -12201,6 +12280,26 @@ template <class Rows>
 std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
 {
     engine::lease hold(usable_session(), "a statement");
+    // Outside a transaction block, a run that found its prepared statement stale after DDL is
+    // retried once, prepared again: nothing of the first attempt landed (it was atomic).
+    for (int attempt = 0;; ++attempt) {
+        const bool idle = PQtransactionStatus(session_->native()) == PQTRANS_IDLE;
+        try {
+            return run_many(statement, rows);
+        }
+        catch (const server_error& e) {
+            const bool stale = e.sqlstate() == "26000"
+                || (e.sqlstate() == "0A000" && e.diag().source_function == "RevalidateCachedQuery");
+            if (!stale || !idle || attempt > 0
+                || PQtransactionStatus(session_->native()) != PQTRANS_IDLE)
+                throw;
+        }
+    }
+}
+
+template <class Rows>
+std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows)
+{
     // The statement's text (a named one rewritten) once; each row only binds its values.
     engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
     request.prepare_now = true;
@@ -12558,7 +12657,7 @@ enum class isolation_level { read_uncommitted, read_committed, repeatable_read, 
 
 /// How a top-level transaction starts; unset members take the session's defaults.
 struct transaction_options {
-    std::optional<isolation_level> isolation;
+    std::optional<isolation_level> isolation = std::nullopt;
     bool read_only = false;
     bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
 };

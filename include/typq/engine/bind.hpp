@@ -59,7 +59,7 @@ public:
             length = out.put_bare(value);
         }
         catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>);
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
         }
         lengths_[index] = length;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
@@ -81,7 +81,7 @@ public:
             oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
         }
         catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>);
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
         }
         lengths_[index] = -1;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
@@ -120,7 +120,7 @@ public:
 
 private:
     [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
-        std::string_view field, std::string (*cpp_type)());
+        std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
 
     std::string bytes_;
     std::vector<Oid> oids_;
@@ -149,7 +149,7 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
 #if TYPQ_DEFINITIONS
 
 [[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
-    std::string_view field, std::string (*cpp_type)())
+    std::string_view field, std::string (*cpp_type)(), std::string_view sql_type)
 {
     // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
     std::string where = "parameter $" + std::to_string(index + 1) + " (";
@@ -160,7 +160,9 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
     }
     const std::string type = cpp_type();
     where += type + ")";
-    throw conversion_error(where + ": " + e.what(), conversion_site{{}, e.sql_type(), std::string(field), type});
+    // The adapter's SQL type when the error does not name one (a value too large to frame).
+    throw conversion_error(where + ": " + e.what(),
+        conversion_site{{}, e.sql_type().empty() ? std::string(sql_type) : e.sql_type(), std::string(field), type});
 }
 
 [[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,

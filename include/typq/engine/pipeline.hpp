@@ -118,6 +118,7 @@ private:
         std::shared_ptr<prepared_statement> statement;  // the prepared statement it ran as, prepares, describes
         std::size_t text_hash = 0;                      // its cache key's, to forget it when it fails
         bool cached = false;
+        prepared_slot* prepared = nullptr;              // the program's typq::prepared it ran as, if any
         result_handle result;                           // the one that matters, once its results are in
     };
 
@@ -175,6 +176,7 @@ TYPQ_DECL pipeline_op::pipeline_op(session& s) : session_(s), conn_(s.native()),
 TYPQ_DECL void pipeline_op::sync()
 {
     session_.sent(PQpipelineSync(conn_));
+    ++session_.pipeline_segments;
     slot s;
     s.what = slot::kind::sync;
     slots_.push_back(std::move(s));
@@ -201,11 +203,15 @@ TYPQ_DECL io pipeline_op::step(io ready)
                     return wanted;
             }
             catch (...) {
+                // Most likely an earlier statement failed and the server skipped the lookup: the
+                // statements that waited for it fail the same way, and so does one being queued
+                // (it would have been skipped too).
                 look_up_.reset();
                 fail_parked(std::current_exception());
                 if (command_ == command::queue) {
                     command_ = command::none;
-                    throw;
+                    target_->fail(std::current_exception());
+                    target_.reset();
                 }
                 continue;
             }
@@ -306,6 +312,7 @@ TYPQ_DECL void pipeline_op::send_statement()
     s.target = std::move(target_);
     s.text_hash = request_.text_hash;
     s.cached = r.cached;
+    s.prepared = request_.prepared;
     switch (r.way) {
     case routing::how::script:
     case routing::how::unprepared:
@@ -317,6 +324,7 @@ TYPQ_DECL void pipeline_op::send_statement()
             ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
                 request_.prepared->types.size(), false)
             : new_statement(session_, key.text, key.types, key.count, false);
+        statement->segment = session_.pipeline_segments;
         session_.sent(PQsendPrepare(conn_, statement->name.c_str(), statement->text.c_str(),
             static_cast<int>(statement->types.size()), statement->types.data()));
         slot prepare;
@@ -331,8 +339,10 @@ TYPQ_DECL void pipeline_op::send_statement()
         describe.statement = statement;
         slots_.push_back(std::move(describe));
         // Later statements in this pipeline run it by name: Parse comes first on the wire.
-        if (request_.prepared)
+        if (request_.prepared) {
             request_.prepared->statement = statement;
+            request_.prepared->generation = session_.statements.generation();
+        }
         else if (r.cached)
             session_.statements.add(key, statement, session_.options().statement_cache_size);
         r.statement = std::move(statement);
@@ -397,10 +407,21 @@ TYPQ_DECL void pipeline_op::complete(slot& s)
         complete_statement(s);
         return;
     case slot::kind::prepare:
-        if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
+        if (result && PQresultStatus(result) == PGRES_COMMAND_OK) {
             s.statement->prepared = true;
-        else if (s.cached)
+            return;
+        }
+        if (s.cached)
             session_.statements.forget({s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()});
+        // The statement's own run is then skipped (pipeline_aborted): it reports this instead.
+        if (result && PQresultStatus(result) != PGRES_PIPELINE_ABORTED) {
+            try {
+                (void)check_result(conn_, std::move(s.result));
+            }
+            catch (...) {
+                s.statement->parse_error = std::current_exception();
+            }
+        }
         return;
     case slot::kind::describe:
         if (result && PQresultStatus(result) == PGRES_COMMAND_OK)
@@ -421,9 +442,12 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
     try {
         if (!s.result)
             throw connection_error("connection to the server was lost: " + libpq_message(conn_), true);
-        if (s.statement)
-            (void)forget_invalidated(session_, s.result.get(), s.cached,
-                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, nullptr);
+        if (s.statement) {
+            if (s.statement->parse_error && PQresultStatus(s.result.get()) == PGRES_PIPELINE_ABORTED)
+                std::rethrow_exception(s.statement->parse_error);
+            (void)forget_invalidated(session_, s.result.get(), *s.statement, s.cached,
+                {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, s.prepared);
+        }
         result_handle result = check_result(conn_, std::move(s.result));
         planner& p = target.plan;
         // A statement prepared in this pipeline whose Parse failed has no description; its own

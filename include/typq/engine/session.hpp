@@ -130,6 +130,7 @@ public:
     std::shared_ptr<deallocation_queue> deallocations = std::make_shared<deallocation_queue>();
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
+    std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
 
 private:
     friend class lease;
@@ -215,6 +216,10 @@ TYPQ_DECL void session::mark_broken(std::string reason) noexcept
 
 [[noreturn]] TYPQ_DECL void session::refuse() const
 {
+    // A stream or pipeline that holds the session explains the state better than libpq does.
+    if (const char* other = holder_.load(); other && std::string_view(other) != "a statement")
+        throw usage_error(std::string(other) + " is still open on this connection: finish it (or destroy it) "
+            + "before running anything else on the connection");
     if (!broken_.empty())
         throw connection_error("the connection is broken: " + broken_, true);
     if (!conn_)

@@ -56,6 +56,7 @@ struct prepared_slot {
     std::string text;
     std::vector<Oid> types;
     std::shared_ptr<prepared_statement> statement;
+    std::size_t generation = 0;  // the cache's generation when `statement` was prepared
     std::weak_ptr<session> owner;
 };
 
@@ -116,11 +117,11 @@ inline void keep_plan(const planner& p, prepared_statement& statement)
     statement.plans.emplace_back(p.key, p.share(p.plan));
 }
 
-/// Forgets a prepared statement whose run failed with `failed` when that error says the statement
-/// is gone or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from
-/// the program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
-TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
-    prepared_slot* prepared);
+/// Forgets `statement`, whose run failed with `failed`, when that error says the statement is gone
+/// or stale (see invalidates_statement): from the cache (`cached`, under `key`), or from the
+/// program's typq::prepared (`prepared`), so that it is prepared again. True when it did.
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
+    const statement_key& key, prepared_slot* prepared);
 
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
@@ -197,14 +198,14 @@ bool pass_with_types(session& s, std::optional<catalog_op>& look_up, int& look_u
 
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, bool cached, const statement_key& key,
-    prepared_slot* prepared)
+TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
+    const statement_key& key, prepared_slot* prepared)
 {
     if (!failed || !is_error_result(failed) || !invalidates_statement(failed) || PQstatus(s.native()) != CONNECTION_OK)
         return false;
     if (PQresultErrorField(failed, PG_DIAG_SQLSTATE) == std::string_view("26000"))
-        s.statements.clear_discarded();  // the server dropped them all, most likely
-    else if (cached)
+        statement.prepared = false;  // the server no longer has it: nothing to deallocate
+    if (cached)
         s.statements.forget(key);
     if (prepared)
         prepared->statement.reset();
@@ -261,13 +262,26 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
     }
     if (request.prepared) {
         r.statement = request.prepared->statement;
+        if (r.statement && request.prepared->generation != s.statements.generation()) {
+            r.statement->prepared = false;  // dropped by DISCARD ALL or DEALLOCATE ALL since
+            r.statement.reset();
+            request.prepared->statement.reset();
+        }
         r.way = r.statement ? routing::how::prepared : routing::how::prepare;
         return r;
     }
     const connection_options& options = s.options();
     if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
         return r;
-    if (const auto* found = s.statements.find(key, request.source)) {
+    const auto* found = s.statements.find(key, request.source);
+    // A statement whose Parse was queued in a pipeline is usable only in the same segment (between
+    // sync points) until its Parse is answered: an error before it would have skipped the Parse.
+    if (found && !(*found)->prepared
+        && (PQpipelineStatus(s.native()) == PQ_PIPELINE_OFF || (*found)->segment != s.pipeline_segments)) {
+        s.statements.forget(key);
+        found = nullptr;
+    }
+    if (found) {
         r.statement = *found;
         r.cached = true;
         r.way = routing::how::prepared;
@@ -380,8 +394,10 @@ TYPQ_DECL io statement_op::step(io ready)
                 wanted != io::none)
                 return wanted;
             statement_->description = command_.results().take(conn);
-            if (request_.prepared)
+            if (request_.prepared) {
                 request_.prepared->statement = statement_;
+                request_.prepared->generation = session_.statements.generation();
+            }
             else if (cached_)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
@@ -435,7 +451,7 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = command_.results().take_unchecked();
-    if (forget_invalidated(session_, failed.get(), cached_, key(), request_.prepared)) {
+    if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
             retried_ = true;

@@ -15,6 +15,7 @@
 #include <atomic>         // whether deallocations are pending
 #include <cstddef>        // std::size_t
 #include <cstring>        // std::memcmp
+#include <exception>      // std::exception_ptr
 #include <iterator>       // std::prev
 #include <list>           // the recency order
 #include <memory>         // std::shared_ptr, std::weak_ptr
@@ -96,6 +97,8 @@ struct prepared_statement {
     result_handle description;  // PQdescribePrepared's answer: the result columns
     std::vector<std::pair<const void*, std::shared_ptr<const void>>> plans;
     bool prepared = false;       // the server has it (Parse succeeded)
+    std::size_t segment = 0;     // queued in a pipeline: the segment (between sync points) of its Parse
+    std::exception_ptr parse_error;  // queued in a pipeline: why its Parse failed
     std::weak_ptr<deallocation_queue> deallocations;
 };
 
@@ -258,18 +261,24 @@ public:
     }
 
     /// Forgets every statement, which the server has already dropped (DISCARD ALL, DEALLOCATE
-    /// ALL): none is deallocated.
+    /// ALL): none is deallocated, and the program's typq::prepared statements are prepared again.
     void clear_discarded() noexcept
     {
         prepared_.for_each([](std::shared_ptr<prepared_statement>& statement) { statement->prepared = false; });
         clear();
+        ++generation_;
     }
+
+    /// How many times the server dropped every prepared statement: a typq::prepared made before
+    /// the last time is prepared again before it runs.
+    [[nodiscard]] std::size_t generation() const noexcept { return generation_; }
 
     [[nodiscard]] std::size_t size() const noexcept { return prepared_.size(); }
 
 private:
     statement_lru<std::shared_ptr<prepared_statement>> prepared_;
     statement_lru<std::size_t> counts_;
+    std::size_t generation_ = 0;
 };
 
 }  // namespace typq::engine

@@ -50,6 +50,15 @@
 #define TYPQ_DEFINITIONS 1
 #endif
 
+// For the few functions on the hot path of every row whose inlining decides the speed of a wide
+// fetch, where g++ 12's heuristics are known to flip with unrelated changes elsewhere in the
+// translation unit (measured with bench/callgrind.sh: a call per field cost 5% of a wide fetch).
+#if defined(__GNUC__) || defined(__clang__)
+#define TYPQ_ALWAYS_INLINE [[gnu::always_inline]] inline
+#else
+#define TYPQ_ALWAYS_INLINE inline
+#endif
+
 #endif  // TYPQ_CONFIG_HPP
 // ----- end <typq/config.hpp> -----
 // ----- begin <typq/version.hpp> -----
@@ -7825,7 +7834,8 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
 [[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
 
 template <class Row, std::size_t I, class Field>
-void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)
+TYPQ_ALWAYS_INLINE void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field,
+    const server_types* types)
 {
     const int column = plan.columns[I];
     if (PQgetisnull(result, row, column)) {
@@ -7840,20 +7850,24 @@ void decode_field(const PGresult* result, int row, const column_plan<Row>& plan,
         field);
 }
 
+// Every field of `out`, in order (a function, not a lambda, so that it can be forced inline).
+template <class Row, std::size_t... I>
+TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const column_plan<Row>& plan,
+    typename row_traits<Row>::value_type& out, const server_types* types, std::index_sequence<I...>)
+{
+    (decode_field<Row, I>(result, row, plan, row_traits<Row>::template field<I>(out), types), ...);
+}
+
 /// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
 /// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
-typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
-    const server_types* types = nullptr)
+TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
+    const column_plan<Row>& plan, const server_types* types = nullptr)
 {
-    using traits = row_traits<Row>;
-    typename traits::value_type out{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out), types), ...);
-    }(std::make_index_sequence<traits::size>{});
+    typename row_traits<Row>::value_type out{};
+    decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
     return out;
 }
-
 
 }  // namespace typq::engine
 
@@ -9924,6 +9938,7 @@ namespace typq::engine {
 struct binder {
     const void* context = nullptr;
     void (*bind)(const void* context, bind_buffer& out, const server_types& types) = nullptr;
+    bool needs_types = true;  // some value's type is one the server defines (see detail::looked_up)
 };
 
 /// Makes the column plan of a row type (a pass, too), and copies plans to and from a prepared
@@ -10209,7 +10224,9 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
 
         case stage::bind:
-            if (request_.bind.bind) {
+            if (request_.bind.bind && !request_.bind.needs_types)  // nothing to look up: one pass
+                request_.bind.bind(request_.bind.context, session_.params, server_types(session_.registry.get()));
+            else if (request_.bind.bind) {
                 const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
                     request_.bind.bind(request_.bind.context, session_.params, types);
                 });
@@ -10319,7 +10336,7 @@ TYPQ_DECL io statement_op::step(io ready)
                         keep_plan(p, *statement_);
                 }
                 if (statement_)
-                    keeper_ = statement_;
+                    keeper_ = std::move(statement_);  // the statement is not needed any more
             }
             stage_ = stage::done;
             continue;
@@ -10337,6 +10354,10 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = command_.results().take_unchecked();
+    if (failed && is_success(PQresultStatus(failed.get()))) {
+        result_ = std::move(failed);
+        return stage::plan;
+    }
     if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
@@ -10432,21 +10453,48 @@ private:
 
 namespace typq::engine {
 
-/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&), which
-/// must outlive it.
+/// Whether binding values of these types may ask for types the server defines (an enum, a
+/// composite, hstore, an array of one: their adapters declare lookup_oid, and are the only ones
+/// that consult the server's types while encoding). When none may, binding is one pass.
+template <class... Args>
+consteval bool binds_server_types()
+{
+    if constexpr (detail::binds_by_name<Args...>) {
+        using traits = detail::row_traits<Args...>;
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (looked_up<std::remove_cv_t<typename traits::template field_type<I>>> || ...);
+        }(std::make_index_sequence<traits::size>{});
+    }
+    else
+        return (looked_up<Args> || ...);
+}
+
+/// A callable that binds a statement's parameters, and whether it may need server types.
+template <class F>
+struct bound_arguments {
+    F bind;
+    bool needs_types;
+    void operator()(bind_buffer& out, const server_types& types) const { bind(out, types); }
+};
+
+/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&, or a
+/// bound_arguments), which must outlive it.
 template <class Bind>
 binder make_binder(const Bind& bind) noexcept
 {
-    return {&bind, [](const void* context, bind_buffer& out, const server_types& types) {
-                (*static_cast<const Bind*>(context))(out, types);
-            }};
+    bool needs_types = true;
+    if constexpr (requires { bind.needs_types; })
+        needs_types = bind.needs_types;
+    return {&bind,
+        [](const void* context, bind_buffer& out, const server_types& types) { (*static_cast<const Bind*>(context))(out, types); },
+        needs_types};
 }
 
 /// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
 template <class... Args>
 auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
 {
-    return [&statement, &args...](bind_buffer& out, const server_types& types) {
+    auto bind = [&statement, &args...](bind_buffer& out, const server_types& types) {
         if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
             using row_type = typename traits::value_type;
@@ -10469,6 +10517,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             (out.set(k++, args, types), ...);
         }
     };
+    return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
 }
 
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).

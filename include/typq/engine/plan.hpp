@@ -361,7 +361,8 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
 [[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
 
 template <class Row, std::size_t I, class Field>
-void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field, const server_types* types)
+TYPQ_ALWAYS_INLINE void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field,
+    const server_types* types)
 {
     const int column = plan.columns[I];
     if (PQgetisnull(result, row, column)) {
@@ -376,20 +377,24 @@ void decode_field(const PGresult* result, int row, const column_plan<Row>& plan,
         field);
 }
 
+// Every field of `out`, in order (a function, not a lambda, so that it can be forced inline).
+template <class Row, std::size_t... I>
+TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const column_plan<Row>& plan,
+    typename row_traits<Row>::value_type& out, const server_types* types, std::index_sequence<I...>)
+{
+    (decode_field<Row, I>(result, row, plan, row_traits<Row>::template field<I>(out), types), ...);
+}
+
 /// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
 /// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
-typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
-    const server_types* types = nullptr)
+TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
+    const column_plan<Row>& plan, const server_types* types = nullptr)
 {
-    using traits = row_traits<Row>;
-    typename traits::value_type out{};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (decode_field<Row, I>(result, row, plan, traits::template field<I>(out), types), ...);
-    }(std::make_index_sequence<traits::size>{});
+    typename row_traits<Row>::value_type out{};
+    decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
     return out;
 }
-
 
 }  // namespace typq::engine
 

@@ -27,21 +27,48 @@
 
 namespace typq::engine {
 
-/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&), which
-/// must outlive it.
+/// Whether binding values of these types may ask for types the server defines (an enum, a
+/// composite, hstore, an array of one: their adapters declare lookup_oid, and are the only ones
+/// that consult the server's types while encoding). When none may, binding is one pass.
+template <class... Args>
+consteval bool binds_server_types()
+{
+    if constexpr (detail::binds_by_name<Args...>) {
+        using traits = detail::row_traits<Args...>;
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (looked_up<std::remove_cv_t<typename traits::template field_type<I>>> || ...);
+        }(std::make_index_sequence<traits::size>{});
+    }
+    else
+        return (looked_up<Args> || ...);
+}
+
+/// A callable that binds a statement's parameters, and whether it may need server types.
+template <class F>
+struct bound_arguments {
+    F bind;
+    bool needs_types;
+    void operator()(bind_buffer& out, const server_types& types) const { bind(out, types); }
+};
+
+/// A binder that calls `bind` (a callable taking bind_buffer& and const server_types&, or a
+/// bound_arguments), which must outlive it.
 template <class Bind>
 binder make_binder(const Bind& bind) noexcept
 {
-    return {&bind, [](const void* context, bind_buffer& out, const server_types& types) {
-                (*static_cast<const Bind*>(context))(out, types);
-            }};
+    bool needs_types = true;
+    if constexpr (requires { bind.needs_types; })
+        needs_types = bind.needs_types;
+    return {&bind,
+        [](const void* context, bind_buffer& out, const server_types& types) { (*static_cast<const Bind*>(context))(out, types); },
+        needs_types};
 }
 
 /// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
 template <class... Args>
 auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
 {
-    return [&statement, &args...](bind_buffer& out, const server_types& types) {
+    auto bind = [&statement, &args...](bind_buffer& out, const server_types& types) {
         if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
             using row_type = typename traits::value_type;
@@ -64,6 +91,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             (out.set(k++, args, types), ...);
         }
     };
+    return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
 }
 
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).

@@ -38,6 +38,7 @@ namespace typq::engine {
 struct binder {
     const void* context = nullptr;
     void (*bind)(const void* context, bind_buffer& out, const server_types& types) = nullptr;
+    bool needs_types = true;  // some value's type is one the server defines (see detail::looked_up)
 };
 
 /// Makes the column plan of a row type (a pass, too), and copies plans to and from a prepared
@@ -323,7 +324,9 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
 
         case stage::bind:
-            if (request_.bind.bind) {
+            if (request_.bind.bind && !request_.bind.needs_types)  // nothing to look up: one pass
+                request_.bind.bind(request_.bind.context, session_.params, server_types(session_.registry.get()));
+            else if (request_.bind.bind) {
                 const bool bound = pass_with_types(session_, look_up_, look_ups_, [&](const server_types& types) {
                     request_.bind.bind(request_.bind.context, session_.params, types);
                 });
@@ -433,7 +436,7 @@ TYPQ_DECL io statement_op::step(io ready)
                         keep_plan(p, *statement_);
                 }
                 if (statement_)
-                    keeper_ = statement_;
+                    keeper_ = std::move(statement_);  // the statement is not needed any more
             }
             stage_ = stage::done;
             continue;
@@ -451,6 +454,10 @@ TYPQ_DECL io statement_op::step(io ready)
 TYPQ_DECL statement_op::stage statement_op::finish_execution()
 {
     result_handle failed = command_.results().take_unchecked();
+    if (failed && is_success(PQresultStatus(failed.get()))) {
+        result_ = std::move(failed);
+        return stage::plan;
+    }
     if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {

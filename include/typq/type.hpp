@@ -458,7 +458,7 @@ consteval bool require_decodable()
 }  // namespace detail
 
 template <class T>
-std::int32_t writer::encode_from(const T& value, std::size_t at)
+TYPQ_ALWAYS_INLINE std::int32_t writer::encode_from(const T& value, std::size_t at)
 {
     static_assert(detail::require_encodable<T>());
     const std::size_t start = out_->size();

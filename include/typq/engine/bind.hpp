@@ -49,7 +49,7 @@ public:
     /// server knows, and `field` names the struct field a named statement took it from.
     /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
     template <class T>
-    void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
+    TYPQ_ALWAYS_INLINE void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
     {
         const std::size_t start = bytes_.size();
         std::int32_t length = -1;

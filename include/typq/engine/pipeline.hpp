@@ -135,13 +135,12 @@ private:
         pipeline_op& owner_;
     };
 
-    TYPQ_DECL io queue_step();
+    TYPQ_DECL io queue_step(io ready);
     TYPQ_DECL void send_statement();
     TYPQ_DECL io read_one(io ready);
     TYPQ_DECL void complete(slot& s);
     TYPQ_DECL void complete_statement(slot& s);
     TYPQ_DECL void request_flush();
-    TYPQ_DECL void read_available();
     TYPQ_DECL void fail_parked(const std::exception_ptr& error) noexcept;
     // Adds what a pass missed to what the next lookup asks for.
     TYPQ_DECL void defer_look_up(type_misses& misses);
@@ -161,7 +160,9 @@ private:
     const pending_state* waited_ = nullptr;
     bool unsynced_ = false;              // statements were queued after the last sync point
     bool unflushed_ = false;             // ... and after the last sync point or flush request
-    std::size_t since_read_ = 0;         // statements queued since results were last read
+    std::size_t unsent_ = 0;             // about how many bytes were queued since the last full flush
+    bool flushing_ = false;              // the queued statement is sent; what is queued is flushing
+    static constexpr std::size_t flush_size = 32768;
     std::optional<routing> last_route_;  // how the last statement was sent (for same_as_last)
 };
 
@@ -232,7 +233,9 @@ TYPQ_DECL io pipeline_op::step(io ready)
         case command::none:
             return io::none;
         case command::queue:
-            (void)queue_step();
+            if (const io wanted = queue_step(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
             continue;  // done, or types to look up first
         case command::wait:
             if (waited_->finished()) {
@@ -263,10 +266,24 @@ TYPQ_DECL io pipeline_op::step(io ready)
 }
 
 // Binds and sends the queued statement; after a lookup its binding is made again.
-TYPQ_DECL io pipeline_op::queue_step()
+TYPQ_DECL io pipeline_op::queue_step(io ready)
 {
+    if (flushing_) {
+        // What was queued goes out in one write of about flush_size bytes. When the socket takes
+        // no more, wait until it does, reading the results that arrive meanwhile: a server blocked
+        // writing them to us would never read what we send.
+        consume_input(conn_, ready);  // libpq keeps them; they are handed on when they are waited for
+        if (const io pending = flush(conn_); pending != io::none)
+            return pending;
+        flushing_ = false;
+        unsent_ = 0;
+        command_ = command::none;
+        return io::none;
+    }
     bool bound = true;
-    if (request_.bind.bind) {
+    if (request_.bind.bind && !request_.bind.needs_types)  // nothing to look up: one pass
+        request_.bind.bind(request_.bind.context, session_.params, server_types(session_.registry.get()));
+    else if (request_.bind.bind) {
         type_misses misses(session_.registry.get());
         const server_types types(session_.registry.get(), &misses);
         try {
@@ -287,10 +304,15 @@ TYPQ_DECL io pipeline_op::queue_step()
         return io::none;  // step() looks the types up, then comes back here
     check_message_sizes(session_.params, request_.size, 16);
     send_statement();
-    command_ = command::none;
-    if (++since_read_ >= 256)
-        read_available();
-    return io::none;
+    // libpq would flush by itself at 64 KiB, and again at every statement while the socket is
+    // full: typq flushes first, at half that, and waits when the socket is full.
+    unsent_ += session_.params.bind_message_size(16) + 32;
+    if (unsent_ < flush_size) {
+        command_ = command::none;
+        return io::none;
+    }
+    flushing_ = true;
+    return queue_step(io::none);
 }
 
 TYPQ_DECL void pipeline_op::send_statement()
@@ -386,17 +408,6 @@ TYPQ_DECL io pipeline_op::read_one(io ready)
     complete(front);  // may move it to parked_
     slots_.pop_front();
     return io::none;
-}
-
-// Without waiting: hands on whatever results have arrived, so that a long pipeline does not pile
-// them up in libpq's buffer.
-TYPQ_DECL void pipeline_op::read_available()
-{
-    since_read_ = 0;
-    if (!PQconsumeInput(conn_))
-        return;  // a lost connection shows in the next result
-    while (!slots_.empty() && read_one(io::none) == io::none) {
-    }
 }
 
 TYPQ_DECL void pipeline_op::complete(slot& s)

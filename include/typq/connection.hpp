@@ -198,6 +198,31 @@ public:
     /// The process ID of the server process serving this connection.
     [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
 
+    /// The host this connection reached (libpq's PQhost): of a conninfo that names several
+    /// (`host=db1,db2`), the one it connected to; a directory for a unix socket (`/run/postgresql`).
+    /// @throws typq::connection_error when the connection is closed or broken.
+    [[nodiscard]] std::string host() const { return libpq_text(PQhost(open_handle())); }
+
+    /// The IP address this connection reached (PQhostaddr), or empty for a unix socket.
+    [[nodiscard]] std::string hostaddr() const { return libpq_text(PQhostaddr(open_handle())); }
+
+    /// The port of the server this connection reached (PQport): of several in the conninfo, the one
+    /// it connected to.
+    [[nodiscard]] int port() const;
+
+    /// The database this connection is to (PQdb).
+    [[nodiscard]] std::string dbname() const { return libpq_text(PQdb(open_handle())); }
+
+    /// The role this connection logged in as (PQuser). `SET ROLE` does not change it: ask the
+    /// server (`SELECT current_user`) for the role statements run as.
+    [[nodiscard]] std::string user() const { return libpq_text(PQuser(open_handle())); }
+
+    /// Whether the server is a hot standby (read-only, in recovery), as it reports it now
+    /// (the `in_hot_standby` parameter, PostgreSQL 14 and later; libpq's `target_session_attrs`
+    /// chooses a server by it). It changes when a standby is promoted.
+    /// @throws typq::usage_error when the server does not report it (before PostgreSQL 14).
+    [[nodiscard]] bool in_hot_standby() const;
+
     /// A parameter the server reports (`"server_version"`, `"TimeZone"`, `"client_encoding"`,
     /// `"standard_conforming_strings"`...), or std::nullopt when it reports no such parameter.
     [[nodiscard]] std::optional<std::string> parameter_status(std::string_view name) const
@@ -237,14 +262,22 @@ public:
     [[nodiscard]] prepared<Args...> prepare(std::type_identity_t<basic_sql<Args...>> statement);
 
     /// Runs `statement` with `args` and returns the number of rows it affected (0 for commands
-    /// without a count). Without arguments the text may hold several statements (a script), run
-    /// by the simple query protocol; the count is then the last statement's.
+    /// without a count).
+    ///
+    /// Without arguments the statement is a typq::script, sent as it is by the simple query
+    /// protocol: it may hold several statements, and any SQL (`$1` in a function body or a
+    /// `PREPARE ... AS` is the server's, not a placeholder); the count is the last statement's.
+    /// A `$1` meant for an argument that was forgotten is then the server's error
+    /// (typq::undefined_parameter), where with arguments it would not have compiled.
     /// @throws typq::server_error (or a subclass for its SQLSTATE), typq::connection_error,
     ///         typq::conversion_error when an argument cannot be encoded.
     template <class... Args>
-    std::uint64_t execute(sql<Args...> statement, Args&&... args)
+    std::uint64_t execute(execute_sql<Args...> statement, Args&&... args)
     {
-        return affected(statement, args...);
+        if constexpr (sizeof...(Args) == 0)
+            return run_script(statement);
+        else
+            return affected(statement, args...);
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -415,6 +448,7 @@ private:
     }
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
+    static std::string libpq_text(const char* text) { return text ? std::string(text) : std::string(); }
 
     template <class Row>
     static constexpr void check_text_row()
@@ -474,7 +508,20 @@ private:
         engine::lease hold(usable_session(), "a statement");
         const auto bind = binding(statement, args...);
         engine::statement_request request = request_for(statement, engine::make_binder(bind), format::binary);
-        request.script = !detail::is_prepared<Statement> && sizeof...(Args) == 0;
+        return detail::affected_rows(run(request).result.get());
+    }
+
+    std::uint64_t run_script(const script& statement)
+    {
+        engine::lease hold(usable_session(), "a statement");
+        if (statement.copies_through_client())
+            engine::throw_copy_refused();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+        request.text_hash = statement.hash();
+        request.source = statement.is_literal() ? statement.c_str() : nullptr;
+        request.script = true;
         return detail::affected_rows(run(request).result.get());
     }
 
@@ -638,6 +685,24 @@ TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name
     const server_types types(session_->registry.get());
     const type_info* info = types.find(name);
     return info ? std::optional<type_info>(*info) : std::nullopt;
+}
+
+TYPQ_DECL int connection::port() const
+{
+    const char* text = PQport(open_handle());
+    int port = 0;
+    for (const char* digit = text; digit && *digit >= '0' && *digit <= '9' && port < 65536; ++digit)
+        port = port * 10 + (*digit - '0');
+    return port;
+}
+
+TYPQ_DECL bool connection::in_hot_standby() const
+{
+    const char* value = PQparameterStatus(open_handle(), "in_hot_standby");
+    if (!value)
+        throw usage_error("the server does not report whether it is a hot standby (in_hot_standby, PostgreSQL 14 "
+                          "and later): ask it with SELECT pg_is_in_recovery()");
+    return std::string_view(value) == "on";
 }
 
 TYPQ_DECL bool connection::cancel() const

@@ -14,6 +14,11 @@ template <class T>
 struct type;
 template <class T>
 struct by_position;
+template <class T>
+struct ignoring_extra;
+class row;
+class params;
+class sql_fragment;
 class error;
 
 }  // namespace typq

@@ -32,15 +32,21 @@ struct nlohmann_json_adapter {
     static void encode(const Json& value, writer& out)
     {
         std::string text;
+        encode_text(value, text);
+        out.put_be(jsonb_version);
+        out.put_text(text);
+    }
+
+    // jsonb_in reads the document.
+    static void encode_text(const Json& value, std::string& out)
+    {
         try {
-            text = value.dump();  // strict: a string that is not valid UTF-8 throws type_error 316
+            out += value.dump();  // strict: a string that is not valid UTF-8 throws type_error 316
         }
         catch (const typename Json::type_error& e) {
             throw conversion_error(std::string("cannot send a nlohmann::json value as jsonb: ") + e.what(),
                 conversion_site{{}, "jsonb", {}, {}});
         }
-        out.put_be(jsonb_version);
-        out.put_text(text);
     }
 
     static void decode(value_view in, Json& out)

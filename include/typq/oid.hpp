@@ -109,7 +109,8 @@ enum class oid : std::uint32_t {
     int8multirange_array = 6157,
 };
 
-/// The SQL name of a built-in type (`"int4"`), or an empty view for a type only the server knows.
+/// The SQL name of a built-in type (`"int4"`, `"text[]"`: arrays as SQL writes them, not as the
+/// catalog's `_text`), or an empty view for a type only the server knows.
 [[nodiscard]] constexpr std::string_view sql_type_name(oid type) noexcept
 {
     switch (type) {
@@ -160,51 +161,51 @@ enum class oid : std::uint32_t {
     case oid::tstzmultirange: return "tstzmultirange";
     case oid::datemultirange: return "datemultirange";
     case oid::int8multirange: return "int8multirange";
-    case oid::boolean_array: return "_bool";
-    case oid::bytea_array: return "_bytea";
-    case oid::char_array: return "_char";
-    case oid::name_array: return "_name";
-    case oid::int8_array: return "_int8";
-    case oid::int2_array: return "_int2";
-    case oid::int4_array: return "_int4";
-    case oid::text_array: return "_text";
-    case oid::oid_array: return "_oid";
-    case oid::json_array: return "_json";
-    case oid::xml_array: return "_xml";
-    case oid::point_array: return "_point";
-    case oid::cidr_array: return "_cidr";
-    case oid::float4_array: return "_float4";
-    case oid::float8_array: return "_float8";
-    case oid::macaddr8_array: return "_macaddr8";
-    case oid::money_array: return "_money";
-    case oid::macaddr_array: return "_macaddr";
-    case oid::inet_array: return "_inet";
-    case oid::bpchar_array: return "_bpchar";
-    case oid::varchar_array: return "_varchar";
-    case oid::date_array: return "_date";
-    case oid::time_array: return "_time";
-    case oid::timestamp_array: return "_timestamp";
-    case oid::timestamptz_array: return "_timestamptz";
-    case oid::interval_array: return "_interval";
-    case oid::timetz_array: return "_timetz";
-    case oid::bit_array: return "_bit";
-    case oid::varbit_array: return "_varbit";
-    case oid::numeric_array: return "_numeric";
-    case oid::record_array: return "_record";
-    case oid::uuid_array: return "_uuid";
-    case oid::jsonb_array: return "_jsonb";
-    case oid::int4range_array: return "_int4range";
-    case oid::numrange_array: return "_numrange";
-    case oid::tsrange_array: return "_tsrange";
-    case oid::tstzrange_array: return "_tstzrange";
-    case oid::daterange_array: return "_daterange";
-    case oid::int8range_array: return "_int8range";
-    case oid::int4multirange_array: return "_int4multirange";
-    case oid::nummultirange_array: return "_nummultirange";
-    case oid::tsmultirange_array: return "_tsmultirange";
-    case oid::tstzmultirange_array: return "_tstzmultirange";
-    case oid::datemultirange_array: return "_datemultirange";
-    case oid::int8multirange_array: return "_int8multirange";
+    case oid::boolean_array: return "bool[]";
+    case oid::bytea_array: return "bytea[]";
+    case oid::char_array: return "\"char\"[]";
+    case oid::name_array: return "name[]";
+    case oid::int8_array: return "int8[]";
+    case oid::int2_array: return "int2[]";
+    case oid::int4_array: return "int4[]";
+    case oid::text_array: return "text[]";
+    case oid::oid_array: return "oid[]";
+    case oid::json_array: return "json[]";
+    case oid::xml_array: return "xml[]";
+    case oid::point_array: return "point[]";
+    case oid::cidr_array: return "cidr[]";
+    case oid::float4_array: return "float4[]";
+    case oid::float8_array: return "float8[]";
+    case oid::macaddr8_array: return "macaddr8[]";
+    case oid::money_array: return "money[]";
+    case oid::macaddr_array: return "macaddr[]";
+    case oid::inet_array: return "inet[]";
+    case oid::bpchar_array: return "bpchar[]";
+    case oid::varchar_array: return "varchar[]";
+    case oid::date_array: return "date[]";
+    case oid::time_array: return "time[]";
+    case oid::timestamp_array: return "timestamp[]";
+    case oid::timestamptz_array: return "timestamptz[]";
+    case oid::interval_array: return "interval[]";
+    case oid::timetz_array: return "timetz[]";
+    case oid::bit_array: return "bit[]";
+    case oid::varbit_array: return "varbit[]";
+    case oid::numeric_array: return "numeric[]";
+    case oid::record_array: return "record[]";
+    case oid::uuid_array: return "uuid[]";
+    case oid::jsonb_array: return "jsonb[]";
+    case oid::int4range_array: return "int4range[]";
+    case oid::numrange_array: return "numrange[]";
+    case oid::tsrange_array: return "tsrange[]";
+    case oid::tstzrange_array: return "tstzrange[]";
+    case oid::daterange_array: return "daterange[]";
+    case oid::int8range_array: return "int8range[]";
+    case oid::int4multirange_array: return "int4multirange[]";
+    case oid::nummultirange_array: return "nummultirange[]";
+    case oid::tsmultirange_array: return "tsmultirange[]";
+    case oid::tstzmultirange_array: return "tstzmultirange[]";
+    case oid::datemultirange_array: return "datemultirange[]";
+    case oid::int8multirange_array: return "int8multirange[]";
     }
     return {};
 }

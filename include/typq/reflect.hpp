@@ -28,6 +28,16 @@ struct by_position {
     using type = T;
 };
 
+/// A row type that maps columns to `T`'s fields by name, as `T` alone does, but ignores columns
+/// that no field names: `conn.query<typq::ignoring_extra<user>>("SELECT * FROM users")` reads a
+/// table's rows into a struct of some of its columns. A field without its column, two columns of
+/// one field's name, and a column that does not fit its field are still errors. (`T` alone is
+/// strict: a column without a field is an error too, so that a renamed or added column is seen.)
+template <class T>
+struct ignoring_extra {
+    using type = T;
+};
+
 namespace detail {
 
 template <class T>
@@ -39,13 +49,19 @@ template <class T>
 inline constexpr bool is_by_position = false;
 template <class T>
 inline constexpr bool is_by_position<by_position<T>> = true;
+template <class T>
+inline constexpr bool is_ignoring_extra = false;
+template <class T>
+inline constexpr bool is_ignoring_extra<ignoring_extra<T>> = true;
 
 /// A struct whose fields typq reflects: an aggregate class with no typq::type of its own.
 template <class T>
 concept reflected_struct = std::is_class_v<T> && std::is_aggregate_v<T> && !has_type<T> && !is_tuple<T>
-    && !is_by_position<T>;
+    && !is_by_position<T> && !is_ignoring_extra<T>;
 
-enum class row_shape { scalar, tuple, by_position, by_name };
+/// `dynamic`: a row whose columns are known only at run time (typq::row); its traits make its
+/// plan (`plan`) and its values (`decode`) themselves, and it has no fields (size 0).
+enum class row_shape { scalar, tuple, by_position, by_name, dynamic };
 
 /// What a row type `Row` means: the value each row becomes, its fields, and how columns map.
 template <class Row>
@@ -95,6 +111,16 @@ template <reflected_struct T>
 struct row_traits<T> : reflected_fields<T> {
     static constexpr row_shape shape = row_shape::by_name;
 };
+
+template <reflected_struct T>
+struct row_traits<ignoring_extra<T>> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_name;
+    static constexpr bool ignores_extra_columns = true;
+};
+
+/// Columns that no field names are ignored (typq::ignoring_extra), not an error.
+template <class Row>
+inline constexpr bool ignores_extra_columns = requires { requires row_traits<Row>::ignores_extra_columns; };
 
 /// A row type typq can decode: one of the four shapes, whatever its field types.
 template <class Row>

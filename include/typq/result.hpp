@@ -25,6 +25,7 @@
 #include <optional>     // optional_row
 #include <string>       // messages
 #include <utility>      // std::move
+#include <vector>       // to_vector()
 
 namespace typq {
 
@@ -93,9 +94,18 @@ std::optional<typename row_traits<Row>::value_type> optional_row(const PGresult*
 }  // namespace detail
 
 /// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
-/// field name, `typq::by_position<T>`, a `std::tuple` (by position), or one scalar column.
-/// Iterable any number of times. Moving it keeps borrowed views valid but not iterators;
-/// destroying it ends both.
+/// field name, `typq::by_position<T>`, a `std::tuple` (by position), one scalar column, or a
+/// typq::row. Iterable any number of times. Moving it keeps borrowed views valid but not
+/// iterators; destroying it ends both.
+///
+/// A result holds the rows as the server sent them and decodes a row each time it is read, so
+/// that a million rows are not held twice; `*it` and `r[i]` therefore return a new value, not a
+/// reference into the result. Write `for (const user& u : conn.query<user>(...))` (or
+/// `const auto&`, `auto&&`, `auto`): `for (auto& u : ...)` does not compile, because a
+/// non-const reference cannot bind to that value. `std::vector<user> v(r.begin(), r.end())`
+/// allocates once: the iterator's category is random access (as `std::vector<bool>`'s is,
+/// with a value for a reference), so the vector takes the size first; `to_vector()` says the
+/// same thing in one call.
 /// @par Lifetime  Rows are decoded on each access and own their data, except borrowed fields
 ///      (`std::string_view`, `std::span<const std::byte>`), which point into this result.
 template <class Row>
@@ -109,10 +119,15 @@ public:
     class iterator {
     public:
         using iterator_concept = std::random_access_iterator_tag;
-        using iterator_category = std::input_iterator_tag;  // operator* returns a value
+        // Random access although operator* returns a value, as std::vector<bool>'s iterator does:
+        // so that algorithms and containers that take an iterator pair (std::vector's
+        // constructor) measure the distance and allocate once. Algorithms that assign through
+        // `*it` (std::sort) do not compile, as for any read-only range.
+        using iterator_category = std::random_access_iterator_tag;
         using value_type = typename traits::value_type;
         using difference_type = std::ptrdiff_t;
         using reference = value_type;
+        using pointer = void;
 
         iterator() = default;
         [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
@@ -168,6 +183,16 @@ public:
         if (index >= size())
             throw usage_error("row " + std::to_string(index) + " of a result with " + std::to_string(rows_) + " rows");
         return row(static_cast<int>(index));
+    }
+
+    /// Every row, decoded, in one vector allocated once.
+    [[nodiscard]] std::vector<value_type> to_vector() const
+    {
+        std::vector<value_type> rows;
+        rows.reserve(size());
+        for (int i = 0; i < rows_; ++i)
+            rows.push_back(row(i));
+        return rows;
     }
 
     /// The count in the command tag: rows returned, or rows changed by INSERT/UPDATE/DELETE ... RETURNING.

@@ -179,6 +179,10 @@ public:
             conversion_site{{}, std::string(name), {}, {}});
     }
 
+    /// The snapshot this reads (null when nothing was looked up yet), for what must keep a copy
+    /// of it (typq::row).
+    [[nodiscard]] const type_registry* registry() const noexcept { return registry_; }
+
     /// `id` with any domains over it removed: the type whose binary form a value of type `id` has.
     [[nodiscard]] oid strip_domains(oid id) const
     {

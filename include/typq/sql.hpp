@@ -1,23 +1,31 @@
 // SPDX-License-Identifier: BSL-1.0
 // typq/sql.hpp: SQL statements checked at compile time against their arguments, in the style of
-// fmt::format_string; typq::runtime() for SQL built at run time, checked the same way at run time.
+// fmt::format_string; typq::runtime() for SQL built at run time, checked the same way at run time;
+// typq::script, what execute() runs without arguments; and safe composition of SQL text at run
+// time (typq::sql_fragment, typq::identifier, typq::literal, typq::format_sql, typq::join).
 
 #ifndef TYPQ_SQL_HPP
 #define TYPQ_SQL_HPP
 
+#include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/reflect.hpp>
 #include <typq/type.hpp>
 #include <typq/detail/field_names.hpp>
 #include <typq/detail/sql_lexer.hpp>
+#include <typq/detail/sql_text.hpp>
 
-#include <array>        // parameter order of named statements
+#include <array>        // parameter order of named statements, a format's parts
+#include <concepts>     // std::same_as, std::integral
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
-#include <string>       // runtime SQL, rewritten statements
+#include <iterator>     // std::begin, std::end: join()'s parts
+#include <optional>     // a fragment's own text
+#include <string>       // runtime SQL, rewritten statements, composed text
 #include <string_view>  // the statement text
 #include <type_traits>  // std::is_constant_evaluated, std::type_identity_t
 #include <utility>      // std::move
+#include <vector>       // the placeholders a typq::params statement uses
 
 namespace typq {
 
@@ -38,6 +46,13 @@ private:
     return runtime_sql(std::move(text));
 }
 
+class params;
+class sql_fragment;
+namespace detail {
+struct fragment_access;
+}  // namespace detail
+
+
 namespace detail {
 
 // A failed compile-time check calls one of these: they are not constexpr, so the compiler stops
@@ -55,6 +70,11 @@ inline void sql_error_unterminated_quoted_identifier() {}
 inline void sql_error_unterminated_dollar_quote() {}
 inline void sql_error_unterminated_block_comment() {}
 inline void sql_error_placeholder_number_too_large() {}
+inline void sql_error_format_unmatched_brace() {}
+inline void sql_error_format_more_slots_than_parts() {}
+inline void sql_error_format_more_parts_than_slots() {}
+inline void sql_error_format_mixes_automatic_and_numbered_slots() {}
+inline void sql_error_format_part_never_used() {}
 
 enum class sql_problem : unsigned char {
     placeholder_zero,
@@ -70,20 +90,47 @@ enum class sql_problem : unsigned char {
     unterminated_dollar_quote,
     unterminated_block_comment,
     placeholder_number_too_large,
+    format_unmatched_brace,
+    format_more_slots_than_parts,
+    format_more_parts_than_slots,
+    format_mixes_automatic_and_numbered_slots,
+    format_part_never_used,
 };
 
-// One sentence for a run-time SQL check that failed; `where` is the offset of the offending
-// text, or for the argument problems the argument's number.
-inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
+// What a problem is about, for its run-time message: `offset` of the offending text; `number`,
+// the N of the $N (or the argument, or the part) concerned; `given`, how many arguments (or
+// parts) there are.
+struct sql_problem_site {
+    std::size_t offset = 0;
+    std::size_t number = 0;
+    std::size_t given = 0;
+};
+
+// "1 argument", "no arguments", "3 parts".
+inline std::string count_of(std::size_t n, const char* noun)
 {
-    const std::string at = " at offset " + std::to_string(where);
+    if (n == 0)
+        return std::string("no ") + noun + "s";
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// One sentence for a run-time SQL check that failed.
+inline std::string describe_sql_problem(sql_problem problem, const sql_problem_site& site)
+{
+    const std::string at = " at offset " + std::to_string(site.offset);
+    const std::string n = std::to_string(site.number);
     switch (problem) {
     case sql_problem::placeholder_zero: return "$0" + at + " is not a placeholder: they start at $1";
-    case sql_problem::more_placeholders_than_arguments: return "the placeholder" + at + " has no argument";
+    case sql_problem::more_placeholders_than_arguments:
+        return "the statement uses $" + n + " (" + at.substr(1) + "), but " + count_of(site.given, "argument")
+            + (site.given == 1 ? " was" : " were") + " given";
     case sql_problem::more_arguments_than_placeholders:
-        return "argument " + std::to_string(where) + " has no placeholder $" + std::to_string(where);
+        return count_of(site.given, "argument") + (site.given == 1 ? " was" : " were") + " given, but "
+            + (site.number == 1 ? std::string("the statement has no placeholders")
+                                : "the statement's placeholders end at $" + std::to_string(site.number - 1))
+            + ": argument " + n + " has no placeholder $" + n;
     case sql_problem::gap_in_placeholders:
-        return "the placeholders skip $" + std::to_string(where) + ", so argument " + std::to_string(where)
+        return "the placeholders skip $" + n + ", so argument " + n + " of " + std::to_string(site.given)
             + " is never used";
     case sql_problem::positional_placeholder_with_named_arguments:
         return "the $N placeholder" + at + " cannot be bound: a struct argument binds :name placeholders";
@@ -95,12 +142,26 @@ inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
     case sql_problem::unterminated_dollar_quote: return "the dollar-quoted string" + at + " is not closed";
     case sql_problem::unterminated_block_comment: return "the /* comment" + at + " is not closed";
     case sql_problem::placeholder_number_too_large: return "the placeholder" + at + " is above $65535";
+    case sql_problem::format_unmatched_brace:
+        return "the brace" + at + " is neither {} nor {N}: in a format, braces outside quotes and comments mark "
+            + "where a part goes";
+    case sql_problem::format_more_slots_than_parts:
+        return "the slot" + at + " takes part {" + n + "} (parts count from {0}), but " + count_of(site.given, "part")
+            + (site.given == 1 ? " was" : " were") + " given";
+    case sql_problem::format_more_parts_than_slots:
+        return count_of(site.given, "part") + (site.given == 1 ? " was" : " were") + " given, but the format has "
+            + (site.number == 0 ? std::string("no {} or {N}") : "only " + count_of(site.number, "slot") + " for them");
+    case sql_problem::format_mixes_automatic_and_numbered_slots:
+        return "the format mixes {} and {N}" + at + ": use one or the other";
+    case sql_problem::format_part_never_used:
+        return "part {" + n + "} of the " + count_of(site.given, "part") + " is never used: the format has no {"
+            + n + "}";
     }
     return "the statement is invalid";
 }
 
 // At compile time: stop the build with the problem's name. At run time: a usage_error.
-constexpr void report_sql_problem(sql_problem problem, std::size_t where)
+constexpr void report_sql_problem(sql_problem problem, const sql_problem_site& site)
 {
     if (std::is_constant_evaluated()) {
         switch (problem) {
@@ -119,10 +180,24 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t where)
         case sql_problem::unterminated_dollar_quote: sql_error_unterminated_dollar_quote(); break;
         case sql_problem::unterminated_block_comment: sql_error_unterminated_block_comment(); break;
         case sql_problem::placeholder_number_too_large: sql_error_placeholder_number_too_large(); break;
+        case sql_problem::format_unmatched_brace: sql_error_format_unmatched_brace(); break;
+        case sql_problem::format_more_slots_than_parts: sql_error_format_more_slots_than_parts(); break;
+        case sql_problem::format_more_parts_than_slots: sql_error_format_more_parts_than_slots(); break;
+        case sql_problem::format_mixes_automatic_and_numbered_slots:
+            sql_error_format_mixes_automatic_and_numbered_slots();
+            break;
+        case sql_problem::format_part_never_used: sql_error_format_part_never_used(); break;
         }
     }
     else
-        throw usage_error("invalid SQL statement: " + describe_sql_problem(problem, where));
+        throw usage_error((problem >= sql_problem::format_unmatched_brace ? "invalid SQL format: "
+                                                                           : "invalid SQL statement: ")
+            + describe_sql_problem(problem, site));
+}
+
+constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
+{
+    report_sql_problem(problem, sql_problem_site{offset, 0, 0});
 }
 
 constexpr sql_problem lex_problem(sql_lex_error error) noexcept
@@ -134,6 +209,50 @@ constexpr sql_problem lex_problem(sql_lex_error error) noexcept
     case sql_lex_error::placeholder_number_too_large: return sql_problem::placeholder_number_too_large;
     default: return sql_problem::unterminated_quoted_string;
     }
+}
+
+// FNV-1a, 64 bits: a statement's hash, what a connection's statement cache finds it by.
+constexpr std::size_t sql_hash(std::string_view text) noexcept
+{
+    std::uint64_t h = 14695981039346656037ull;
+    for (const char c : text) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+}
+
+// Scans a statement once: its placeholders go to `visit`; a lexical error (an unclosed quote or
+// comment, a NUL byte) is reported (report_sql_problem); the result says whether the statement
+// is a COPY ... FROM STDIN or TO STDOUT, which needs COPY's own protocol.
+template <class Visit>
+constexpr bool scan_statement(std::string_view text, Visit&& visit)
+{
+    // find() is memchr at run time, where runtime statements are checked on every call.
+    if (const std::size_t at = text.find('\0'); at != std::string_view::npos)
+        report_sql_problem(sql_problem::nul_in_statement, at);
+    // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
+    bool first = true;
+    bool copy = false;
+    bool copies = false;
+    const auto word = [&](std::string_view w) {
+        if (w == ";") {
+            first = true;
+            copy = false;
+            return;
+        }
+        if (w == "{" || w == "}")  // no SQL token; a format's slot
+            return;
+        if (first)
+            copy = is_keyword(w, "copy");
+        else if (copy && (is_keyword(w, "stdin") || is_keyword(w, "stdout")))
+            copies = true;
+        first = false;
+    };
+    const auto lexed = scan_sql(text, visit, word);
+    if (lexed.error != sql_lex_error::none)
+        report_sql_problem(lex_problem(lexed.error), lexed.offset);
+    return copies;
 }
 
 /// A lone aggregate argument binds `:name` placeholders from its fields.
@@ -160,10 +279,18 @@ constexpr int field_index(std::string_view name) noexcept
     return -1;
 }
 
+/// The only argument is a typq::params: a parameter list whose length is known at run time.
+template <class... Args>
+inline constexpr bool is_params = false;
+template <>
+inline constexpr bool is_params<params> = true;
+
 template <class... Args>
 consteval bool require_arguments_encodable()
 {
-    if constexpr (binds_by_name<Args...>) {
+    if constexpr (is_params<Args...>)
+        return true;  // each value was checked as it was added
+    else if constexpr (binds_by_name<Args...>) {
         using row = row_traits<Args...>;
         return []<std::size_t... I>(std::index_sequence<I...>) {
             return (require_encodable<std::remove_cv_t<typename row::template field_type<I>>>() && ...);
@@ -175,15 +302,92 @@ consteval bool require_arguments_encodable()
 
 }  // namespace detail
 
+/// A piece of SQL text that is safe to put into a statement: a string literal from the program
+/// (checked at compile time to be whole tokens: no quote or comment left open), text the program
+/// vouches for (`typq::sql_fragment(typq::runtime(text))`), or what typq composes
+/// (typq::identifier, typq::literal, typq::placeholder, typq::join, typq::format_sql). A fragment
+/// can be run wherever `typq::runtime(text)` can (`conn.query<T>(fragment, args...)`, checked
+/// against the arguments when it runs), or go into a larger fragment with format_sql.
+///
+/// typq's text is UTF-8 (the client encoding is always UTF8) and follows
+/// `standard_conforming_strings = on` (PostgreSQL's default since 9.1): identifiers and literals
+/// are quoted for exactly that, and need no connection.
+class sql_fragment {
+public:
+    /// No text.
+    constexpr sql_fragment() noexcept = default;
+
+    /// SQL written in the program, checked at compile time: no quoted string, quoted identifier,
+    /// dollar quote or comment may be left open, and no NUL byte may appear.
+    template <std::size_t N>
+    consteval sql_fragment(const char (&text)[N]) : literal_(text, N - 1)
+    {
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        (void)detail::scan_statement(literal_, [](const detail::placeholder&) {});
+    }
+
+    /// SQL built at run time that the program vouches for, checked as a literal is.
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    explicit sql_fragment(const runtime_sql& sql) : owned_(sql.text())
+    {
+        (void)detail::scan_statement(*owned_, [](const detail::placeholder&) {});
+    }
+
+    [[nodiscard]] std::string_view text() const noexcept { return owned_ ? std::string_view(*owned_) : literal_; }
+    /// The text, NUL-terminated.
+    [[nodiscard]] const char* c_str() const noexcept { return owned_ ? owned_->c_str() : literal_.data(); }
+    [[nodiscard]] bool empty() const noexcept { return text().empty(); }
+
+    /// Appends `other`'s text.
+    sql_fragment& operator+=(const sql_fragment& other)
+    {
+        if (!owned_)
+            owned_.emplace(literal_);
+        owned_->append(other.text());
+        return *this;
+    }
+    [[nodiscard]] friend sql_fragment operator+(sql_fragment a, const sql_fragment& b)
+    {
+        a += b;
+        return a;
+    }
+    [[nodiscard]] friend bool operator==(const sql_fragment& a, const sql_fragment& b) noexcept
+    {
+        return a.text() == b.text();
+    }
+
+private:
+    friend struct detail::fragment_access;
+
+    // Text typq composed itself (quoted identifiers and literals, formats filled in).
+    struct trusted_t {};
+    sql_fragment(trusted_t, std::string text) : owned_(std::move(text)) {}
+
+    std::string_view literal_ = "";    // a literal's text, which lives as long as the program
+    std::optional<std::string> owned_;  // else the fragment's own text
+};
+
+namespace detail {
+// What typq's own composers use to make fragments of text they quoted themselves.
+struct fragment_access {
+    static sql_fragment trusted(std::string text) { return sql_fragment(sql_fragment::trusted_t{}, std::move(text)); }
+};
+}  // namespace detail
+
 /// A SQL statement whose placeholders have been checked against the argument types `Args`:
 /// `$1..$N` must be exactly the N arguments, with no gap and no extra; or, when the only argument
 /// is a struct, every `:name` must be one of its fields (bound in order of first appearance).
 /// Placeholders inside comments, quoted strings, quoted identifiers and dollar quotes don't count,
 /// and `::` casts are not names; nor is a `:` glued to the end of a word (`arr[lo:hi]` is a slice).
+/// With a typq::params as the only argument, the number of values is known only when the
+/// statement runs, so `$1..$N` are checked then, against its size.
 template <class... Args>
 class basic_sql {
 public:
     static constexpr bool named = detail::binds_by_name<Args...>;
+    /// The arguments are one typq::params, counted when the statement runs.
+    static constexpr bool counted_at_run_time = detail::is_params<Args...>;
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
@@ -207,11 +411,31 @@ public:
         check();
     }
 
+    /// Checks a composed fragment (typq::format_sql...) as runtime SQL.
+    /// @par Lifetime  As for runtime SQL: the statement points into the fragment's text.
+    basic_sql(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size())
+    {
+        static_assert(detail::require_arguments_encodable<Args...>());
+        check();
+    }
+
+    /// Not a statement: a string that is not a literal. SQL built at run time is marked with
+    /// typq::runtime(text) (or composed with typq::format_sql), and then checked when it runs.
+    template <class S>
+        requires(!std::is_array_v<std::remove_cvref_t<S>> && std::is_convertible_v<const S&, std::string_view>)
+    basic_sql(const S&)
+    {
+        static_assert(detail::always_false<S>, "typq: the statement must be a string literal (checked at compile "
+                                               "time); for SQL built at run time write typq::runtime(text), or "
+                                               "compose it with typq::format_sql (both checked when they run)");
+    }
+
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
 
-    /// The number of parameters the statement binds.
+    /// The number of parameters the statement binds (for a typq::params, that of the statement
+    /// as written is known only when it runs: see check_count).
     [[nodiscard]] constexpr std::size_t parameter_count() const noexcept { return named ? count_ : sizeof...(Args); }
 
     /// True for a string literal, whose text lives (unchanged) as long as the program.
@@ -223,6 +447,28 @@ public:
 
     /// Named statements: the field that parameter `$k+1` takes its value from.
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
+
+    /// A typq::params statement: checks that its placeholders are exactly $1..$`arguments`, by
+    /// the rules for runtime SQL.
+    /// @throws typq::usage_error when they are not.
+    void check_count(std::size_t arguments) const
+        requires counted_at_run_time
+    {
+        std::vector<bool> seen(arguments + 1);
+        const auto visit = [&](const detail::placeholder& p) {
+            if (p.kind != detail::placeholder_kind::positional)
+                return;  // without a struct argument a ':' word is SQL (an array slice)
+            if (p.number == 0)
+                detail::report_sql_problem(detail::sql_problem::placeholder_zero, p.offset);
+            else if (p.number > arguments)
+                detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments,
+                    {p.offset, p.number, arguments});
+            else
+                seen[p.number] = true;
+        };
+        (void)detail::scan_sql(text(), visit, [](std::string_view) {});
+        report_unused(seen, arguments);
+    }
 
     /// Named statements: the statement with each `:name` replaced by its `$k`, appended to `out`.
     ///
@@ -274,27 +520,20 @@ private:
 
     constexpr void check()
     {
-        // FNV-1a, 64 bits.
-        std::uint64_t h = 14695981039346656037ull;
-        for (const char c : text()) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 1099511628211ull;
-        }
-        hash_ = static_cast<std::size_t>(h);
-
-        // find() is memchr at run time, where typq::runtime statements are checked on every call.
-        if (const std::size_t at = text().find('\0'); at != std::string_view::npos)
-            detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
-
+        hash_ = detail::sql_hash(text());
         std::array<bool, max_parameters + 1> seen{};
         const auto visit = [&](const detail::placeholder& p) {
-            if (p.kind == detail::placeholder_kind::positional) {
+            if constexpr (counted_at_run_time) {
+                (void)p;  // checked against the values when the statement runs (check_count)
+            }
+            else if (p.kind == detail::placeholder_kind::positional) {
                 if constexpr (named)
                     detail::report_sql_problem(detail::sql_problem::positional_placeholder_with_named_arguments, p.offset);
                 else if (p.number == 0)
                     detail::report_sql_problem(detail::sql_problem::placeholder_zero, p.offset);
                 else if (p.number > max_parameters)
-                    detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments, p.offset);
+                    detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments,
+                        {p.offset, p.number, max_parameters});
                 else
                     seen[p.number] = true;
             }
@@ -309,42 +548,31 @@ private:
             }
             // Without a struct argument a ':' word is SQL (an array slice), not a placeholder.
         };
-        // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
-        bool first = true;
-        bool copy = false;
-        const auto word = [&](std::string_view w) {
-            if (w == ";") {
-                first = true;
-                copy = false;
-                return;
-            }
-            if (first)
-                copy = detail::is_keyword(w, "copy");
-            else if (copy && (detail::is_keyword(w, "stdin") || detail::is_keyword(w, "stdout")))
-                copy_ = true;
-            first = false;
-        };
-        const auto lexed = detail::scan_sql(text(), visit, word);
-        if (lexed.error != detail::sql_lex_error::none)
-            detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
+        copy_ = detail::scan_statement(text(), visit);
+        if constexpr (!named && !counted_at_run_time)
+            report_unused(seen, max_parameters);
+    }
 
-        if constexpr (!named) {
-            for (std::size_t i = 1; i <= max_parameters; ++i) {
-                if (seen[i])
-                    continue;
-                bool later = false;
-                for (std::size_t j = i + 1; j <= max_parameters; ++j)
-                    later = later || seen[j];
-                detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
-                                                 : detail::sql_problem::more_arguments_than_placeholders,
-                    i);
-                return;
-            }
+    // Reports the first argument (1..`arguments`) whose $N the statement lacks: a gap when a
+    // later one is used, else an argument too many.
+    template <class Seen>
+    static constexpr void report_unused(const Seen& seen, std::size_t arguments)
+    {
+        for (std::size_t i = 1; i <= arguments; ++i) {
+            if (seen[i])
+                continue;
+            bool later = false;
+            for (std::size_t j = i + 1; j <= arguments && !later; ++j)
+                later = seen[j];
+            detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
+                                             : detail::sql_problem::more_arguments_than_placeholders,
+                {0, i, arguments});
+            return;
         }
     }
 
-    const char* text_;
-    std::size_t size_;
+    const char* text_ = nullptr;
+    std::size_t size_ = 0;
     std::size_t hash_ = 0;
     bool literal_ = false;
     bool copy_ = false;
@@ -356,6 +584,344 @@ private:
 /// and the literal is checked against them at compile time.
 template <class... Args>
 using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
+
+/// What `execute()` runs when it has no arguments: a script, sent as it is by the simple query
+/// protocol. It may hold several statements separated by `;`, and any SQL at all: `$1` in a
+/// function body or in `PREPARE q(int8) AS SELECT $1` is SQL there, not a placeholder of typq's.
+/// A literal is still checked at compile time for what would make it unreadable (a quote or
+/// comment left open, a NUL byte), runtime SQL when it runs. (`query()` without arguments, by
+/// contrast, runs one statement by the extended protocol, where `$1` needs a value: it does not
+/// compile, or throws typq::usage_error at run time.)
+class script {
+public:
+    template <std::size_t N>
+    consteval script(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
+    {
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        check();
+    }
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    /// @par Lifetime  As for basic_sql: the script points into `sql`'s text.
+    script(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    script(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size()) { check(); }
+    /// A statement checked for no arguments is a script too.
+    script(const basic_sql<>& statement) : text_(statement.c_str()), size_(statement.text().size()),
+        literal_(statement.is_literal())
+    {
+        check();
+    }
+
+    /// Not a script: see basic_sql's constructor from a string.
+    template <class S>
+        requires(!std::is_array_v<std::remove_cvref_t<S>> && std::is_convertible_v<const S&, std::string_view>)
+    script(const S&)
+    {
+        static_assert(detail::always_false<S>, "typq: the statement must be a string literal (checked at compile "
+                                               "time); for SQL built at run time write typq::runtime(text), or "
+                                               "compose it with typq::format_sql (both checked when they run)");
+    }
+
+    [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
+    [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+    [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
+    /// True when a statement of the script is a COPY ... FROM STDIN or TO STDOUT.
+    [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
+
+private:
+    constexpr void check()
+    {
+        hash_ = detail::sql_hash(text());
+        copy_ = detail::scan_statement(text(), [](const detail::placeholder&) {});
+    }
+
+    const char* text_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t hash_ = 0;
+    bool literal_ = false;
+    bool copy_ = false;
+};
+
+/// The statement parameter of `execute`: with arguments a checked statement (see typq::sql),
+/// without any a typq::script.
+template <class... Args>
+using execute_sql = std::type_identity_t<
+    std::conditional_t<sizeof...(Args) == 0, script, basic_sql<std::remove_cvref_t<Args>...>>>;
+
+// --- safe composition -------------------------------------------------------------------------------
+
+/// `name` as a quoted identifier: `"users"`, `"Order Items"`, `"select"`, `"a""b"`. Always
+/// quoted, so that it means exactly that name: case is kept (`identifier("Users")` is not the
+/// table `users`), and a reserved word or any character is fine. Names longer than 63 bytes are
+/// cut by the server (with a NOTICE), as for any identifier.
+/// @throws typq::usage_error for an empty name, a NUL byte, or bytes that are not UTF-8.
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view name);
+
+/// A qualified name, each part quoted: `identifier("app", "users")` is `"app"."users"`, and
+/// `identifier("app", "users", "id")` a column of it.
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name);
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name);
+
+/// `$n`, the placeholder of the `n`th parameter, for composing a statement whose parameters are
+/// counted at run time (see typq::params).
+/// @throws typq::usage_error unless 1 <= n <= 65535.
+[[nodiscard]] TYPQ_DECL sql_fragment placeholder(std::size_t n);
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_std_optional = false;
+template <class T>
+inline constexpr bool is_std_optional<std::optional<T>> = true;
+
+// Appends `value` as a SQL literal (see typq::literal).
+template <class T>
+void append_literal(const T& value, std::string& out)
+{
+    if constexpr (sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            out += "NULL";
+            return;
+        }
+    }
+    if constexpr (std::same_as<T, std::nullopt_t>)
+        return;  // is_null above
+    else if constexpr (is_std_optional<T>)
+        append_literal(*value, out);
+    else if constexpr (std::same_as<T, bool>)
+        out += value ? "true" : "false";
+    else if constexpr (std::integral<T> && !std::same_as<T, char> && requires { type<T>::param_oid; }) {
+        // A space before the minus, so that no `-` in front of it makes a `--` comment.
+        if (value < 0)
+            out += ' ';
+        append_integer(out, value);
+    }
+    else {
+        static_assert(text_encodable<T>,
+            "typq::literal: this type has no text form (its typq::type<T> has no encode_text). A composite has "
+            "none: the order of its attributes is known only to the server. Send such a value as a parameter ($N)");
+        std::string text;
+        type<T>::encode_text(value, text);
+        append_quoted_literal(out, text, type<T>::sql_type);
+        // Strings stay untyped, as string parameters are: the server gives them the type the
+        // place needs (SET, NOTIFY and COPY options take no casts).
+        if constexpr (!(param_format_of<T>() == format::text && requires { type<T>::param_oid; }
+                          && type<T>::param_oid == oid::unspecified)) {
+            out += "::";
+            out += type<T>::sql_type;
+        }
+    }
+}
+
+// The parts format_sql takes: composed fragments, and runtime SQL the program vouches for.
+template <class T>
+concept sql_part = std::same_as<T, sql_fragment> || std::same_as<T, runtime_sql>;
+
+inline std::string_view sql_part_text(const sql_fragment& part) noexcept { return part.text(); }
+inline std::string_view sql_part_text(const runtime_sql& part)
+{
+    (void)scan_statement(part.text(), [](const placeholder&) {});  // whole tokens, as a fragment's
+    return part.text();
+}
+
+}  // namespace detail
+
+/// `value` as a SQL literal, for the places where the server takes no parameter: DDL (`DEFAULT`,
+/// `CHECK`), `SET`, `NOTIFY`'s payload, COPY's options, `CREATE ... AS` bodies. Strings become
+/// `'...'` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
+/// is on: a backslash is an ordinary character, so no `E''` is needed, and no connection is);
+/// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
+/// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
+/// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its
+/// text form with a cast, `'2024-01-02'::date`, `'{1,2}'::int4[]`, `'happy'::mood`, read back by
+/// the server as exactly the same value. Prefer parameters wherever the server takes them.
+/// @throws typq::conversion_error when the value's text has a NUL byte or is not UTF-8, or when
+///         the value has no SQL value (as for a parameter: a date past the server's, a time
+///         point with nanoseconds).
+template <class T>
+[[nodiscard]] sql_fragment literal(const T& value)
+{
+    static_assert(detail::require_encodable<T>());
+    std::string out;
+    detail::append_literal(value, out);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+/// `parts` one after another with `separator` between them: `typq::join(columns, ", ")` for a
+/// column list. Each part must be a typq::sql_fragment (typq::identifier, typq::literal...).
+template <class Range>
+[[nodiscard]] sql_fragment join(const Range& parts, const sql_fragment& separator)
+{
+    std::string out;
+    bool first = true;
+    for (const auto& part : parts) {
+        static_assert(std::is_convertible_v<decltype(part), const sql_fragment&>,
+            "typq::join: the parts must be typq::sql_fragment (typq::identifier(name), typq::literal(value), ...)");
+        if (!first)
+            out += separator.text();
+        first = false;
+        out += static_cast<const sql_fragment&>(part).text();
+    }
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+/// The format of typq::format_sql: SQL with `{}` (or `{0}`, `{1}`...) where each part goes,
+/// checked at compile time against the parts given (or, from typq::runtime(text), when it runs).
+/// Braces count only outside quoted strings, quoted identifiers, dollar quotes and comments,
+/// where SQL has no use for them: `'{1,2}'::int[]` is an array literal, not a slot, and a format
+/// needs no escapes. `{}` and `{N}` do not mix; with `{N}` a part may be used more than once,
+/// and each must be used.
+template <class... Parts>
+class basic_sql_format {
+public:
+    template <std::size_t N>
+    consteval basic_sql_format(const char (&text)[N]) : text_(text, N - 1)
+    {
+        static_assert((detail::sql_part<Parts> && ...),
+            "typq::format_sql: each part must be a typq::sql_fragment (typq::identifier(name), typq::literal(value), "
+            "typq::join(...), typq::sql_fragment(\"SQL\")) or typq::runtime(text): a value belongs in a $N "
+            "parameter, or in typq::literal, never in the text as it is");
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        scan([](std::size_t, std::size_t, std::size_t) {});
+    }
+
+    /// A format built at run time. @throws typq::usage_error when it does not fit the parts.
+    basic_sql_format(const runtime_sql& format) : text_(format.text())
+    {
+        static_assert((detail::sql_part<Parts> && ...),
+            "typq::format_sql: each part must be a typq::sql_fragment or typq::runtime(text)");
+        scan([](std::size_t, std::size_t, std::size_t) {});
+    }
+
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return text_; }
+
+    /// Calls `slot(offset, length, part)` for each slot, in order of the text.
+    template <class Slot>
+    constexpr void scan(Slot&& slot) const
+    {
+        constexpr std::size_t parts = sizeof...(Parts);
+        std::array<bool, parts + 1> used{};
+        std::size_t automatic = 0;
+        bool numbered = false;
+        std::size_t closes_at = std::string_view::npos;  // the '}' of the slot just read
+        const auto brace = [&](std::string_view w) {
+            if (w != "{" && w != "}")
+                return;
+            const auto at = static_cast<std::size_t>(w.data() - text_.data());
+            if (w == "}") {
+                if (at != closes_at)
+                    detail::report_sql_problem(detail::sql_problem::format_unmatched_brace, at);
+                return;
+            }
+            std::size_t end = at + 1;
+            std::size_t number = 0;
+            while (end < text_.size() && detail::sql_lexer::is_digit(text_[end]) && number <= parts) {
+                number = number * 10 + static_cast<std::size_t>(text_[end] - '0');
+                ++end;
+            }
+            if (end == text_.size() || text_[end] != '}') {
+                detail::report_sql_problem(detail::sql_problem::format_unmatched_brace, at);
+                return;
+            }
+            closes_at = end;
+            const bool digits = end > at + 1;
+            if (digits ? automatic > 0 : numbered)
+                detail::report_sql_problem(detail::sql_problem::format_mixes_automatic_and_numbered_slots, at);
+            numbered = digits;
+            const std::size_t part = digits ? number : automatic++;
+            if (part >= parts)
+                detail::report_sql_problem(detail::sql_problem::format_more_slots_than_parts, {at, part, parts});
+            else {
+                used[part] = true;
+                slot(at, end + 1 - at, part);
+            }
+        };
+        if (const std::size_t at = text_.find('\0'); at != std::string_view::npos)
+            detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
+        const auto lexed = detail::scan_sql(text_, [](const detail::placeholder&) {}, brace);
+        if (lexed.error != detail::sql_lex_error::none)
+            detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
+        if (!numbered && automatic < parts)
+            detail::report_sql_problem(detail::sql_problem::format_more_parts_than_slots, {0, automatic, parts});
+        for (std::size_t i = 0; numbered && i < parts; ++i)
+            if (!used[i])
+                detail::report_sql_problem(detail::sql_problem::format_part_never_used, {0, i, parts});
+    }
+
+private:
+    std::string_view text_;
+};
+
+/// The format parameter of typq::format_sql: `Parts` are deduced from the parts alone.
+template <class... Parts>
+using sql_format = std::type_identity_t<basic_sql_format<std::remove_cvref_t<Parts>...>>;
+
+/// SQL composed at run time, safely: `format`'s `{}` slots filled with `parts`, each a
+/// typq::sql_fragment (typq::identifier, typq::literal, typq::placeholder, typq::join, another
+/// format_sql) or typq::runtime(text) that the program vouches for. The result runs wherever
+/// typq::runtime(text) does, checked against its arguments when it runs, or goes into a larger
+/// format. The format is checked at compile time (see basic_sql_format).
+/// @par Example
+/// ```
+/// auto q = typq::format_sql("SELECT id, name FROM {} ORDER BY {} LIMIT $1",
+///                           typq::identifier("app", "users"), typq::identifier(column));
+/// for (const user& u : conn.query<user>(q, 10)) ...
+/// ```
+template <class... Parts>
+[[nodiscard]] sql_fragment format_sql(sql_format<Parts...> format, const Parts&... parts)
+{
+    const std::array<std::string_view, sizeof...(Parts)> texts{detail::sql_part_text(parts)...};
+    const std::string_view text = format.text();
+    std::string out;
+    std::size_t copied = 0;
+    format.scan([&](std::size_t at, std::size_t length, std::size_t part) {
+        out.append(text.substr(copied, at - copied));
+        out.append(texts[part]);
+        copied = at + length;
+    });
+    out.append(text.substr(copied));
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL sql_fragment identifier(std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, schema);
+    out += '.';
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, schema);
+    out += '.';
+    detail::append_quoted_identifier(out, table);
+    out += '.';
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment placeholder(std::size_t n)
+{
+    if (n == 0 || n > detail::sql_lexer::max_parameter_number)
+        throw usage_error("typq::placeholder(" + std::to_string(n) + "): placeholders are $1 to $65535");
+    return detail::fragment_access::trusted("$" + std::to_string(n));
+}
+
+#endif  // TYPQ_DEFINITIONS
 
 }  // namespace typq
 

@@ -46,6 +46,9 @@ enum class format : int { text = 0, binary = 1 };
 /// - `array_oid` (optional): the OID of the SQL array of this type; present, `std::vector<T>` and
 ///   friends can be arrays of it. `element_oid` (optional, default `param_oid`): the element type
 ///   written inside a binary array, for types whose `param_oid` leaves the type to the server.
+/// - `encode_text(const T&, std::string&)` (optional): appends the value's text form, what the
+///   server's `*in` function for `sql_type` reads back as the same value (`2024-01-02` for a
+///   date). typq::literal needs it (and arrays, ranges and hstore values of T, for theirs).
 ///
 /// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
 template <class T>
@@ -319,6 +322,10 @@ template <class T>
 concept encodable = detail::has_type<T> && requires(const T& value, writer& out) { type<T>::encode(value, out); }
     && (looked_up<T> || requires { { type<T>::param_oid } -> std::convertible_to<oid>; });
 
+/// `T`'s adapter writes a value's text form (`encode_text`): typq::literal can render it.
+template <class T>
+concept text_encodable = detail::has_type<T> && requires(const T& value, std::string& out) { type<T>::encode_text(value, out); };
+
 /// `T` can be read from a result column.
 template <class T>
 concept decodable = detail::has_type<T> && requires(value_view in, T& out) { type<T>::decode(in, out); }
@@ -444,13 +451,24 @@ consteval bool require_encodable()
     }
 }
 
+/// False, for a static_assert that fails only when its template is instantiated.
+template <class T>
+inline constexpr bool always_false = false;
+
+/// True for a decodable T. For a T without an adapter, instantiates no_type_for<T>; for a
+/// parameter-only adapter that declares `using parameter_only = X;`, instantiates X, whose
+/// static_assert says what to read such columns into instead.
 template <class T>
 consteval bool require_decodable()
 {
     if constexpr (!has_type<T>)
         return sizeof(no_type_for<T>) != 0;
+    else if constexpr (requires { typename type<T>::parameter_only; })
+        return sizeof(typename type<T>::parameter_only) != 0;
     else {
-        static_assert(decodable<T>, "typq::type<T> exists but cannot decode: it needs accepts() and decode()");
+        static_assert(decodable<T>, "typq: this type is a parameter type only: its typq::type<T> has no accepts() "
+                                    "and decode(), so it cannot be read from a result column (see the README's table "
+                                    "of types for what reads each column type)");
         return true;
     }
 }
@@ -518,6 +536,11 @@ struct type_as : detail::param_oid_like<Base> {
     }
     static bool accepts(oid column, const server_types& types) { return detail::accepts<Base>(column, types); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
+    static void encode_text(const T& value, std::string& out)
+        requires text_encodable<Base>
+    {
+        type<Base>::encode_text(static_cast<Base>(value), out);
+    }
     static void decode(value_view in, T& out)
     {
         Base base{};

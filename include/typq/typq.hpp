@@ -30,7 +30,9 @@
 #include <typq/types/hstore.hpp>
 #include <typq/reflect.hpp>
 #include <typq/sql.hpp>
+#include <typq/params.hpp>
 #include <typq/result.hpp>
+#include <typq/row.hpp>
 #include <typq/connection_options.hpp>
 #include <typq/prepared.hpp>
 #include <typq/stream.hpp>

@@ -91,6 +91,11 @@ template <class T>
 struct type;
 template <class T>
 struct by_position;
+template <class T>
+struct ignoring_extra;
+class row;
+class params;
+class sql_fragment;
 class error;
 
 }  // namespace typq
@@ -209,7 +214,8 @@ enum class oid : std::uint32_t {
     int8multirange_array = 6157,
 };
 
-/// The SQL name of a built-in type (`"int4"`), or an empty view for a type only the server knows.
+/// The SQL name of a built-in type (`"int4"`, `"text[]"`: arrays as SQL writes them, not as the
+/// catalog's `_text`), or an empty view for a type only the server knows.
 [[nodiscard]] constexpr std::string_view sql_type_name(oid type) noexcept
 {
     switch (type) {
@@ -260,51 +266,51 @@ enum class oid : std::uint32_t {
     case oid::tstzmultirange: return "tstzmultirange";
     case oid::datemultirange: return "datemultirange";
     case oid::int8multirange: return "int8multirange";
-    case oid::boolean_array: return "_bool";
-    case oid::bytea_array: return "_bytea";
-    case oid::char_array: return "_char";
-    case oid::name_array: return "_name";
-    case oid::int8_array: return "_int8";
-    case oid::int2_array: return "_int2";
-    case oid::int4_array: return "_int4";
-    case oid::text_array: return "_text";
-    case oid::oid_array: return "_oid";
-    case oid::json_array: return "_json";
-    case oid::xml_array: return "_xml";
-    case oid::point_array: return "_point";
-    case oid::cidr_array: return "_cidr";
-    case oid::float4_array: return "_float4";
-    case oid::float8_array: return "_float8";
-    case oid::macaddr8_array: return "_macaddr8";
-    case oid::money_array: return "_money";
-    case oid::macaddr_array: return "_macaddr";
-    case oid::inet_array: return "_inet";
-    case oid::bpchar_array: return "_bpchar";
-    case oid::varchar_array: return "_varchar";
-    case oid::date_array: return "_date";
-    case oid::time_array: return "_time";
-    case oid::timestamp_array: return "_timestamp";
-    case oid::timestamptz_array: return "_timestamptz";
-    case oid::interval_array: return "_interval";
-    case oid::timetz_array: return "_timetz";
-    case oid::bit_array: return "_bit";
-    case oid::varbit_array: return "_varbit";
-    case oid::numeric_array: return "_numeric";
-    case oid::record_array: return "_record";
-    case oid::uuid_array: return "_uuid";
-    case oid::jsonb_array: return "_jsonb";
-    case oid::int4range_array: return "_int4range";
-    case oid::numrange_array: return "_numrange";
-    case oid::tsrange_array: return "_tsrange";
-    case oid::tstzrange_array: return "_tstzrange";
-    case oid::daterange_array: return "_daterange";
-    case oid::int8range_array: return "_int8range";
-    case oid::int4multirange_array: return "_int4multirange";
-    case oid::nummultirange_array: return "_nummultirange";
-    case oid::tsmultirange_array: return "_tsmultirange";
-    case oid::tstzmultirange_array: return "_tstzmultirange";
-    case oid::datemultirange_array: return "_datemultirange";
-    case oid::int8multirange_array: return "_int8multirange";
+    case oid::boolean_array: return "bool[]";
+    case oid::bytea_array: return "bytea[]";
+    case oid::char_array: return "\"char\"[]";
+    case oid::name_array: return "name[]";
+    case oid::int8_array: return "int8[]";
+    case oid::int2_array: return "int2[]";
+    case oid::int4_array: return "int4[]";
+    case oid::text_array: return "text[]";
+    case oid::oid_array: return "oid[]";
+    case oid::json_array: return "json[]";
+    case oid::xml_array: return "xml[]";
+    case oid::point_array: return "point[]";
+    case oid::cidr_array: return "cidr[]";
+    case oid::float4_array: return "float4[]";
+    case oid::float8_array: return "float8[]";
+    case oid::macaddr8_array: return "macaddr8[]";
+    case oid::money_array: return "money[]";
+    case oid::macaddr_array: return "macaddr[]";
+    case oid::inet_array: return "inet[]";
+    case oid::bpchar_array: return "bpchar[]";
+    case oid::varchar_array: return "varchar[]";
+    case oid::date_array: return "date[]";
+    case oid::time_array: return "time[]";
+    case oid::timestamp_array: return "timestamp[]";
+    case oid::timestamptz_array: return "timestamptz[]";
+    case oid::interval_array: return "interval[]";
+    case oid::timetz_array: return "timetz[]";
+    case oid::bit_array: return "bit[]";
+    case oid::varbit_array: return "varbit[]";
+    case oid::numeric_array: return "numeric[]";
+    case oid::record_array: return "record[]";
+    case oid::uuid_array: return "uuid[]";
+    case oid::jsonb_array: return "jsonb[]";
+    case oid::int4range_array: return "int4range[]";
+    case oid::numrange_array: return "numrange[]";
+    case oid::tsrange_array: return "tsrange[]";
+    case oid::tstzrange_array: return "tstzrange[]";
+    case oid::daterange_array: return "daterange[]";
+    case oid::int8range_array: return "int8range[]";
+    case oid::int4multirange_array: return "int4multirange[]";
+    case oid::nummultirange_array: return "nummultirange[]";
+    case oid::tsmultirange_array: return "tsmultirange[]";
+    case oid::tstzmultirange_array: return "tstzmultirange[]";
+    case oid::datemultirange_array: return "datemultirange[]";
+    case oid::int8multirange_array: return "int8multirange[]";
     }
     return {};
 }
@@ -848,6 +854,10 @@ public:
             conversion_site{{}, std::string(name), {}, {}});
     }
 
+    /// The snapshot this reads (null when nothing was looked up yet), for what must keep a copy
+    /// of it (typq::row).
+    [[nodiscard]] const type_registry* registry() const noexcept { return registry_; }
+
     /// `id` with any domains over it removed: the type whose binary form a value of type `id` has.
     [[nodiscard]] oid strip_domains(oid id) const
     {
@@ -975,6 +985,9 @@ enum class format : int { text = 0, binary = 1 };
 /// - `array_oid` (optional): the OID of the SQL array of this type; present, `std::vector<T>` and
 ///   friends can be arrays of it. `element_oid` (optional, default `param_oid`): the element type
 ///   written inside a binary array, for types whose `param_oid` leaves the type to the server.
+/// - `encode_text(const T&, std::string&)` (optional): appends the value's text form, what the
+///   server's `*in` function for `sql_type` reads back as the same value (`2024-01-02` for a
+///   date). typq::literal needs it (and arrays, ranges and hstore values of T, for theirs).
 ///
 /// NULL never reaches `encode` or `decode`: `std::optional<T>` (typq/types/optional.hpp) owns it.
 template <class T>
@@ -1248,6 +1261,10 @@ template <class T>
 concept encodable = detail::has_type<T> && requires(const T& value, writer& out) { type<T>::encode(value, out); }
     && (looked_up<T> || requires { { type<T>::param_oid } -> std::convertible_to<oid>; });
 
+/// `T`'s adapter writes a value's text form (`encode_text`): typq::literal can render it.
+template <class T>
+concept text_encodable = detail::has_type<T> && requires(const T& value, std::string& out) { type<T>::encode_text(value, out); };
+
 /// `T` can be read from a result column.
 template <class T>
 concept decodable = detail::has_type<T> && requires(value_view in, T& out) { type<T>::decode(in, out); }
@@ -1373,13 +1390,24 @@ consteval bool require_encodable()
     }
 }
 
+/// False, for a static_assert that fails only when its template is instantiated.
+template <class T>
+inline constexpr bool always_false = false;
+
+/// True for a decodable T. For a T without an adapter, instantiates no_type_for<T>; for a
+/// parameter-only adapter that declares `using parameter_only = X;`, instantiates X, whose
+/// static_assert says what to read such columns into instead.
 template <class T>
 consteval bool require_decodable()
 {
     if constexpr (!has_type<T>)
         return sizeof(no_type_for<T>) != 0;
+    else if constexpr (requires { typename type<T>::parameter_only; })
+        return sizeof(typename type<T>::parameter_only) != 0;
     else {
-        static_assert(decodable<T>, "typq::type<T> exists but cannot decode: it needs accepts() and decode()");
+        static_assert(decodable<T>, "typq: this type is a parameter type only: its typq::type<T> has no accepts() "
+                                    "and decode(), so it cannot be read from a result column (see the README's table "
+                                    "of types for what reads each column type)");
         return true;
     }
 }
@@ -1447,6 +1475,11 @@ struct type_as : detail::param_oid_like<Base> {
     }
     static bool accepts(oid column, const server_types& types) { return detail::accepts<Base>(column, types); }
     static void encode(const T& value, writer& out) { type<Base>::encode(static_cast<Base>(value), out); }
+    static void encode_text(const T& value, std::string& out)
+        requires text_encodable<Base>
+    {
+        type<Base>::encode_text(static_cast<Base>(value), out);
+    }
     static void decode(value_view in, T& out)
     {
         Base base{};
@@ -1467,9 +1500,324 @@ struct type_as : detail::param_oid_like<Base> {
 #ifndef TYPQ_TYPES_SCALAR_HPP
 #define TYPQ_TYPES_SCALAR_HPP
 
+// ----- begin <typq/detail/sql_text.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/sql_text.hpp: values and names as SQL text, for typq::literal and
+// typq::identifier and for adapters' text forms (encode_text): numbers in their shortest exact
+// decimal form, quoting inside a value's text (array elements, hstore entries), and quoted
+// literals and identifiers by PostgreSQL's rules for a UTF-8 client with
+// standard_conforming_strings on, which is what typq always has.
+
+#ifndef TYPQ_DETAIL_SQL_TEXT_HPP
+#define TYPQ_DETAIL_SQL_TEXT_HPP
+
+// ----- begin <typq/detail/sql_type_name.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/sql_type_name.hpp: a SQL type's name (`mood`, `shop."Mood"`, `int4[]`, `double
+// precision`) read as the server reads one, into a spelling that to_regtype() cannot fail on:
+// every identifier quoted, SQL's keyword names replaced by the catalog's. to_regtype() answers
+// NULL for a type it does not find, but raises an error (which would abort the transaction) for
+// a name it cannot parse; typq looks names up only in this spelling, and refuses the others.
+
+#ifndef TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+#define TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+
+#include <optional>     // no spelling for a malformed name
+#include <string>       // the spelling
+#include <string_view>  // the name
+
+namespace typq::detail {
+
+// SQL's type names that are keywords (several words, or words that are no catalog name), and the
+// catalog's name for each (PostgreSQL's gram.y, SimpleTypename).
+struct sql_type_alias {
+    std::string_view sql;
+    std::string_view catalog;
+};
+inline constexpr sql_type_alias sql_type_aliases[] = {
+    {"int", "int4"}, {"integer", "int4"}, {"smallint", "int2"}, {"bigint", "int8"}, {"real", "float4"},
+    {"float", "float8"}, {"double precision", "float8"}, {"boolean", "bool"}, {"decimal", "numeric"},
+    {"dec", "numeric"}, {"char", "bpchar"}, {"character", "bpchar"}, {"nchar", "bpchar"},
+    {"national char", "bpchar"}, {"national character", "bpchar"}, {"char varying", "varchar"},
+    {"character varying", "varchar"}, {"nchar varying", "varchar"}, {"national char varying", "varchar"},
+    {"national character varying", "varchar"}, {"bit varying", "varbit"},
+    {"timestamp without time zone", "timestamp"}, {"timestamp with time zone", "timestamptz"},
+    {"time without time zone", "time"}, {"time with time zone", "timetz"},
+};
+
+// `a` equals `b` (lower case, single spaces) ignoring ASCII case, with any run of spaces in `a`
+// matching one space.
+inline bool same_words(std::string_view a, std::string_view b) noexcept
+{
+    std::size_t i = 0;
+    for (std::size_t k = 0; k < b.size(); ++k) {
+        if (b[k] == ' ') {
+            if (i == a.size() || a[i] != ' ')
+                return false;
+            while (i < a.size() && a[i] == ' ')
+                ++i;
+            continue;
+        }
+        if (i == a.size())
+            return false;
+        const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+        if (c != b[k])
+            return false;
+        ++i;
+    }
+    return i == a.size();
+}
+
+// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
+inline bool is_utf8(std::string_view text) noexcept
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = 0;
+        unsigned min = 0;
+        unsigned code = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            length = 2;
+            min = 0x80;
+            code = c & 0x1Fu;
+        }
+        else if ((c & 0xF0) == 0xE0) {
+            length = 3;
+            min = 0x800;
+            code = c & 0x0Fu;
+        }
+        else if ((c & 0xF8) == 0xF0) {
+            length = 4;
+            min = 0x10000;
+            code = c & 0x07u;
+        }
+        else
+            return false;
+        if (text.size() - i < length)
+            return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80)
+                return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+// One identifier at `i`: "quoted" (with "" for a quote) as it is, or unquoted folded to lower case
+// (ASCII letters only, as the server folds in UTF-8). Appends it quoted to `out`; false when there
+// is none.
+inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+{
+    out += '"';
+    if (i < name.size() && name[i] == '"') {
+        const std::size_t start = out.size();
+        for (++i; i < name.size(); ++i) {
+            if (name[i] != '"') {
+                out += name[i];
+                continue;
+            }
+            if (i + 1 < name.size() && name[i + 1] == '"') {
+                out += "\"\"";
+                ++i;
+                continue;
+            }
+            ++i;
+            out += '"';
+            return out.size() - 1 > start;  // "" is no identifier
+        }
+        return false;  // unterminated
+    }
+    const auto start_char = [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u >= 0x80;
+    };
+    if (i == name.size() || !start_char(name[i]))
+        return false;
+    for (; i < name.size() && (start_char(name[i]) || (name[i] >= '0' && name[i] <= '9') || name[i] == '$'); ++i)
+        out += name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
+    out += '"';
+    return true;
+}
+
+/// `name` in a spelling to_regtype() reads without error, or std::nullopt when `name` is not a
+/// type name: `[schema.]type` (identifiers quoted or not) or one of SQL's keyword names such as
+/// `double precision`, then any number of `[]` (or `[N]`). Type modifiers (`varchar(10)`) are
+/// refused: they are no part of a type's OID.
+inline std::optional<std::string> regtype_spelling(std::string_view name)
+{
+    if (name.empty() || name.size() > 1024 || name.find('\0') != std::string_view::npos || !is_utf8(name))
+        return std::nullopt;
+    // The array suffixes, from the end.
+    std::size_t end = name.size();
+    std::size_t dimensions = 0;
+    while (end > 0 && name[end - 1] == ']') {
+        std::size_t open = end - 1;
+        while (open > 0 && name[open - 1] >= '0' && name[open - 1] <= '9')
+            --open;
+        if (open == 0 || name[open - 1] != '[')
+            return std::nullopt;
+        end = open - 1;
+        ++dimensions;
+    }
+    const std::string_view base = name.substr(0, end);
+    std::string out;
+    bool alias = false;
+    for (const sql_type_alias& a : sql_type_aliases) {
+        if (same_words(base, a.sql)) {
+            out = "\"pg_catalog\".\"" + std::string(a.catalog) + "\"";
+            alias = true;
+            break;
+        }
+    }
+    if (!alias) {
+        std::size_t i = 0;
+        if (!read_identifier(base, i, out))
+            return std::nullopt;
+        if (i < base.size() && base[i] == '.') {
+            ++i;
+            out += '.';
+            if (!read_identifier(base, i, out))
+                return std::nullopt;
+        }
+        if (i != base.size())
+            return std::nullopt;
+    }
+    for (std::size_t d = 0; d < dimensions; ++d)
+        out += "[]";
+    return out;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_SQL_TYPE_NAME_HPP
+// ----- end <typq/detail/sql_type_name.hpp> -----
+
+#include <charconv>     // std::to_chars: exact and shortest
+#include <cmath>        // std::isnan, std::isinf
+#include <concepts>     // std::integral, std::floating_point
+#include <string>       // the text
+#include <string_view>  // what is quoted
+#include <system_error>  // std::errc
+
+namespace typq::detail {
+
+/// Appends `value` in decimal (what int2in/int4in/int8in/oidin read).
+template <std::integral I>
+void append_integer(std::string& out, I value)
+{
+    char digits[24];
+    const auto done = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, done.ptr);
+}
+
+/// Appends `value` as float4in/float8in read it back exactly: the shortest decimal that rounds
+/// to it, or `NaN`, `Infinity`, `-Infinity`.
+template <std::floating_point F>
+void append_float(std::string& out, F value)
+{
+    if (std::isnan(value)) {
+        out += "NaN";
+        return;
+    }
+    if (std::isinf(value)) {
+        out += value < 0 ? "-Infinity" : "Infinity";
+        return;
+    }
+    char digits[64];
+    const auto done = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, done.ptr);
+}
+
+/// Appends `text` in double quotes, with a backslash before each `"` and `\` (an array element's
+/// quoting, array_out; an hstore key or value's, hstore_out).
+inline void append_double_quoted(std::string& out, std::string_view text)
+{
+    out += '"';
+    for (const char c : text) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
+/// Appends `text` as an element of an array's text form: as it is, or double-quoted when
+/// array_in would read it otherwise (empty, `NULL` in any case, or holding white space, a quote,
+/// a backslash, a brace or the delimiter `,`), as array_out does.
+inline void append_array_element(std::string& out, std::string_view text)
+{
+    bool quote = text.empty() || (text.size() == 4 && same_words(text, "null"));
+    for (const char c : text)
+        quote = quote || c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' ' || c == '\t'
+            || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+    if (quote)
+        append_double_quoted(out, text);
+    else
+        out += text;
+}
+
+/// Text that a literal or an identifier cannot hold: a NUL byte, or bytes that are not UTF-8.
+/// Returns a reason, or nullptr when `text` is fine.
+inline const char* unquotable(std::string_view text) noexcept
+{
+    if (text.find('\0') != std::string_view::npos)
+        return "has a NUL byte, which PostgreSQL text cannot hold";
+    if (!is_utf8(text))
+        return "is not valid UTF-8 (typq's client encoding)";
+    return nullptr;
+}
+
+/// Appends `text` as a SQL string literal, '...' with each quote doubled: with
+/// standard_conforming_strings on (always, for typq) a backslash is an ordinary character.
+/// @throws typq::conversion_error when `text` has a NUL byte or is not UTF-8.
+inline void append_quoted_literal(std::string& out, std::string_view text, std::string_view sql_type)
+{
+    if (const char* reason = unquotable(text))
+        throw conversion_error(std::string("typq::literal: the value's text ") + reason,
+            conversion_site{{}, std::string(sql_type), {}, {}});
+    out += '\'';
+    for (const char c : text) {
+        if (c == '\'')
+            out += '\'';
+        out += c;
+    }
+    out += '\'';
+}
+
+/// Appends `name` as a quoted identifier, "..." with each quote doubled: always quoted, so that
+/// case, spaces and reserved words are kept as they are.
+/// @throws typq::usage_error when `name` is empty, has a NUL byte or is not UTF-8.
+inline void append_quoted_identifier(std::string& out, std::string_view name)
+{
+    const char* reason = name.empty() ? "is empty, which no identifier is" : unquotable(name);
+    if (reason)
+        throw usage_error(std::string("typq::identifier: the name ") + reason);
+    out += '"';
+    for (const char c : name) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_SQL_TEXT_HPP
+// ----- end <typq/detail/sql_text.hpp> -----
 
 #include <concepts>     // std::signed_integral, std::same_as
 #include <cstdint>      // std::int16_t...
+#include <string>       // text forms
 #include <string_view>  // sql_type
 
 namespace typq {
@@ -1482,6 +1830,7 @@ struct type<bool> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
     static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
+    static void encode_text(bool value, std::string& out) { out += value ? "true" : "false"; }
     static void decode(value_view in, bool& out)
     {
         // boolrecv accepts any non-zero byte, but boolsend only ever sends 0 or 1.
@@ -1523,6 +1872,7 @@ struct type<T> {
         }
     }
     static void encode(T value, writer& out) { out.put_be(value); }
+    static void encode_text(T value, std::string& out) { detail::append_integer(out, value); }
     static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
 };
 
@@ -1534,6 +1884,7 @@ struct type<float> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
     static void encode(float value, writer& out) { out.put_be(value); }
+    static void encode_text(float value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, float& out) { out = in.read_be<float>(); }
 };
 
@@ -1546,6 +1897,7 @@ struct type<double> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
     static void encode(double value, writer& out) { out.put_be(value); }
+    static void encode_text(double value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, double& out)
     {
         out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();
@@ -1615,6 +1967,7 @@ struct type<std::string> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
+    static void encode_text(const std::string& value, std::string& out) { out += value; }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
 };
 
@@ -1626,6 +1979,7 @@ struct type<std::string_view> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
+    static void encode_text(std::string_view value, std::string& out) { out += value; }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
 };
 
@@ -1637,6 +1991,13 @@ struct type<const char*> : detail::text_parameter {
         if (!value)
             throw conversion_error("null const char* (use std::nullopt to send NULL)", conversion_site{{}, "text", {}, {}});
         out.put_text(value);
+    }
+    static void encode_text(const char* value, std::string& out)
+    {
+        std::string text;
+        writer to(text);
+        encode(value, to);
+        out += text;
     }
 };
 
@@ -1658,6 +2019,13 @@ struct type<char[N]> : detail::text_parameter {
                 detail::encode_text(std::string_view(value, N), out);  // throws: names the NUL's offset
         out.put_text(std::string_view(value, size));
     }
+    static void encode_text(const char (&value)[N], std::string& out)
+    {
+        std::string text;
+        writer to(text);
+        encode(value, to);
+        out += text;
+    }
 };
 
 }  // namespace typq
@@ -1672,9 +2040,56 @@ struct type<char[N]> : detail::text_parameter {
 #ifndef TYPQ_TYPES_BYTEA_HPP
 #define TYPQ_TYPES_BYTEA_HPP
 
+// ----- begin <typq/detail/hex.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/hex.hpp: hexadecimal digits, both ways, for the adapters that parse or print them
+// (uuid, inet, macaddr) and for messages that show a byte or a word in hex.
+
+#ifndef TYPQ_DETAIL_HEX_HPP
+#define TYPQ_DETAIL_HEX_HPP
+
+#include <string>  // append_hex, to_hex
+
+namespace typq::detail {
+
+/// 0..15 for a hex digit of either case, -1 otherwise.
+constexpr int hex_digit(char c) noexcept
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/// The lower-case digit of `value` & 15.
+constexpr char lower_hex_digit(unsigned value) noexcept { return "0123456789abcdef"[value & 15U]; }
+
+/// Appends the `digits` lowest hex digits of `value`, lower case, most significant first.
+inline void append_hex(std::string& out, unsigned value, int digits)
+{
+    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
+        out += lower_hex_digit(value >> shift);
+}
+
+/// The `digits` lowest hex digits of `value`, lower case: `to_hex(0x2a, 2)` is "2a".
+inline std::string to_hex(unsigned value, int digits)
+{
+    std::string out;
+    append_hex(out, value, digits);
+    return out;
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_HEX_HPP
+// ----- end <typq/detail/hex.hpp> -----
 
 #include <cstddef>      // std::byte
 #include <span>         // std::span
+#include <string>       // the text form
 #include <string_view>  // sql_type
 #include <vector>       // std::vector
 
@@ -1687,6 +2102,14 @@ struct bytea_parameter {
     static constexpr oid array_oid = oid::bytea_array;
     static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
     static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
+    // byteaout's hex form: \x and two lower-case digits a byte.
+    static void encode_text(std::span<const std::byte> value, std::string& out)
+    {
+        out.reserve(out.size() + 2 + 2 * value.size());
+        out += "\\x";
+        for (const std::byte b : value)
+            append_hex(out, static_cast<unsigned>(b), 2);
+    }
 };
 
 }  // namespace detail
@@ -1724,6 +2147,7 @@ struct type<std::span<std::byte>> : detail::bytea_parameter {};
 
 
 #include <optional>     // std::optional, std::nullopt_t
+#include <string>       // text forms
 #include <string_view>  // sql_type
 #include <utility>      // std::move
 
@@ -1737,10 +2161,20 @@ template <encodable T>
 struct optional_encoding<T> : param_oid_like<T>, element_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
+    static void encode_text(const std::optional<T>& value, std::string& out)
+        requires text_encodable<T>
+    {
+        type<T>::encode_text(*value, out);
+    }
 };
 
 template <class T>
 struct optional_decoding {};
+template <class T>
+    requires requires { typename type<T>::parameter_only; }
+struct optional_decoding<T> {
+    using parameter_only = typename type<T>::parameter_only;  // its message, for std::optional<T> too
+};
 
 template <decodable T>
 struct optional_decoding<T> {
@@ -1790,52 +2224,6 @@ struct type<std::nullopt_t> {
 #ifndef TYPQ_TYPES_NUMERIC_HPP
 #define TYPQ_TYPES_NUMERIC_HPP
 
-// ----- begin <typq/detail/hex.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/detail/hex.hpp: hexadecimal digits, both ways, for the adapters that parse or print them
-// (uuid, inet, macaddr) and for messages that show a byte or a word in hex.
-
-#ifndef TYPQ_DETAIL_HEX_HPP
-#define TYPQ_DETAIL_HEX_HPP
-
-#include <string>  // append_hex, to_hex
-
-namespace typq::detail {
-
-/// 0..15 for a hex digit of either case, -1 otherwise.
-constexpr int hex_digit(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/// The lower-case digit of `value` & 15.
-constexpr char lower_hex_digit(unsigned value) noexcept { return "0123456789abcdef"[value & 15U]; }
-
-/// Appends the `digits` lowest hex digits of `value`, lower case, most significant first.
-inline void append_hex(std::string& out, unsigned value, int digits)
-{
-    for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4)
-        out += lower_hex_digit(value >> shift);
-}
-
-/// The `digits` lowest hex digits of `value`, lower case: `to_hex(0x2a, 2)` is "2a".
-inline std::string to_hex(unsigned value, int digits)
-{
-    std::string out;
-    append_hex(out, value, digits);
-    return out;
-}
-
-}  // namespace typq::detail
-
-#endif  // TYPQ_DETAIL_HEX_HPP
-// ----- end <typq/detail/hex.hpp> -----
 
 #include <charconv>      // std::to_chars / std::from_chars: double conversions
 #include <compare>       // std::weak_ordering
@@ -2387,6 +2775,8 @@ struct type<numeric> {
             out.put_be(digit);
     }
 
+    static void encode_text(const numeric& value, std::string& out) { out += value.to_string(); }
+
     // numeric_recv: every field checked, as the server checks it; digits the display scale hides
     // are dropped (trunc_var), and leading and trailing zero digits stripped.
     static void decode(value_view in, numeric& out)
@@ -2590,14 +2980,110 @@ constexpr duration_cast_result from_microseconds(std::int64_t usecs, D& out) noe
         conversion_site{{}, std::string(sql_type), {}, std::string(cpp_type)});
 }
 
+// --- text, as the server prints it with DateStyle ISO (and reads it whatever the DateStyle) -----
+
+inline void append_digits(std::string& out, long long value, int width)
+{
+    std::string digits = std::to_string(value);
+    if (digits.size() < static_cast<std::size_t>(width))
+        out.append(static_cast<std::size_t>(width) - digits.size(), '0');
+    out += digits;
+}
+
+// `days` from 1970-01-01 as ISO `YYYY-MM-DD`, with the year of the proleptic Gregorian calendar
+// (H. Hinnant's civil_from_days, on 64 bits: the server's dates reach the year 5874897).
+// Returns whether the date is BC, which the server prints after the whole value.
+inline bool append_iso_date(std::string& out, long long days)
+{
+    days += 719468;
+    const long long era = (days >= 0 ? days : days - 146096) / 146097;
+    const long long doe = days - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long long mp = (5 * doy + 2) / 153;
+    const long long day = doy - (153 * mp + 2) / 5 + 1;
+    const long long month = mp < 10 ? mp + 3 : mp - 9;
+    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    append_digits(out, year > 0 ? year : 1 - year, 4);
+    out += '-';
+    append_digits(out, month, 2);
+    out += '-';
+    append_digits(out, day, 2);
+    return year <= 0;
+}
+
+// `usecs` (0 to 24 hours) as `HH:MM:SS[.ffffff]`.
+inline void append_time_of_day(std::string& out, long long usecs)
+{
+    append_digits(out, usecs / 3'600'000'000, 2);
+    out += ':';
+    append_digits(out, usecs / 60'000'000 % 60, 2);
+    out += ':';
+    append_digits(out, usecs / 1'000'000 % 60, 2);
+    if (long long fraction = usecs % 1'000'000; fraction != 0) {
+        int width = 6;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            --width;
+        }
+        out += '.';
+        append_digits(out, fraction, width);
+    }
+}
+
+// Microseconds from 1970-01-01 as `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing zeros dropped.
+inline bool append_iso_timestamp(std::string& out, long long usecs)
+{
+    long long days = usecs / usecs_per_day;
+    long long rest = usecs % usecs_per_day;
+    if (rest < 0) {
+        rest += usecs_per_day;
+        --days;
+    }
+    const bool bc = append_iso_date(out, days);
+    out += ' ';
+    append_time_of_day(out, rest);
+    return bc;
+}
+
+// An interval's three parts as interval_in reads them, each with its sign, so that
+// IntervalStyle sql_standard (where a leading minus applies to the unsigned fields after it)
+// reads the same value: `+14 mons -3 days +14706789000 microseconds`.
+inline void append_interval(std::string& out, std::int64_t months, std::int64_t days, std::int64_t usecs)
+{
+    const auto part = [&out](std::int64_t value, const char* unit) {
+        if (value >= 0)
+            out += '+';
+        out += std::to_string(value);
+        out += unit;
+    };
+    part(months, " mons ");
+    part(days, " days ");
+    part(usecs, " microseconds");
+}
+
 // --- date ---------------------------------------------------------------------------------------
+
+// A finite day count from 1970-01-01 that the server has as a date.
+inline void check_date_days(std::int64_t days_since_1970, std::string_view cpp_type)
+{
+    if (days_since_1970 < date_min + pg_epoch_days || days_since_1970 >= date_end + pg_epoch_days)
+        throw_chrono_error("date", cpp_type, "outside PostgreSQL's dates, 4714-11-24 BC to 5874897-12-31");
+}
 
 // A finite day count from 1970-01-01 as date_send's int4 (days from 2000-01-01).
 inline void encode_date_days(std::int64_t days_since_1970, std::string_view cpp_type, writer& out)
 {
-    if (days_since_1970 < date_min + pg_epoch_days || days_since_1970 >= date_end + pg_epoch_days)
-        throw_chrono_error("date", cpp_type, "outside PostgreSQL's dates, 4714-11-24 BC to 5874897-12-31");
+    check_date_days(days_since_1970, cpp_type);
     out.put_be(static_cast<std::int32_t>(days_since_1970 - pg_epoch_days));
+}
+
+// The same day as date_in reads it: `2024-01-02`, `4714-11-24 BC`.
+inline void encode_date_days_text(std::int64_t days_since_1970, std::string_view cpp_type, std::string& out)
+{
+    check_date_days(days_since_1970, cpp_type);
+    if (append_iso_date(out, days_since_1970))
+        out += " BC";
 }
 
 // date_recv's checks: the int4, then either an infinity or a day within the server's range.
@@ -2621,12 +3107,19 @@ struct date_adapter {
 
 // --- timestamp and timestamptz --------------------------------------------------------------------
 
+// A finite microsecond count from 1970-01-01 that the server has as a timestamp (every count
+// that is not max() is before its last one).
+inline void check_timestamp_usecs(std::int64_t usecs_since_1970, std::string_view sql_type, std::string_view cpp_type)
+{
+    if (usecs_since_1970 < timestamp_min + pg_epoch_usecs)
+        throw_chrono_error(sql_type, cpp_type, "before PostgreSQL's first timestamp, 4714-11-24 00:00:00 BC");
+}
+
 // A finite microsecond count from 1970-01-01 as timestamp_send's int8 (from 2000-01-01).
 inline void encode_timestamp_usecs(std::int64_t usecs_since_1970, std::string_view sql_type, std::string_view cpp_type,
     writer& out)
 {
-    if (usecs_since_1970 < timestamp_min + pg_epoch_usecs)
-        throw_chrono_error(sql_type, cpp_type, "before PostgreSQL's first timestamp, 4714-11-24 00:00:00 BC");
+    check_timestamp_usecs(usecs_since_1970, sql_type, cpp_type);
     out.put_be(usecs_since_1970 - pg_epoch_usecs);
 }
 
@@ -2664,6 +3157,23 @@ struct timestamp_names<std::chrono::local_t> {
     static constexpr std::string_view cpp_type = "std::chrono::local_time";
 };
 
+// What a column cannot be read into: a time point of another precision than microseconds. Named
+// by the adapter (`parameter_only`), so that reading one fails with this message.
+template <class Clock, class Duration>
+struct read_as_microseconds {
+    static_assert(std::same_as<Clock, std::chrono::local_t> || always_false<Duration>,
+        "typq: a timestamptz column is read into typq::timestamptz (std::chrono::sys_time<std::chrono::microseconds>"
+        "), not into a std::chrono::sys_time of another precision (std::chrono::system_clock::time_point is "
+        "sys_time<nanoseconds>): read typq::timestamptz, then convert (a sys_time<nanoseconds> holds it exactly). "
+        "As a parameter, a time point with nanoseconds must be rounded first: "
+        "std::chrono::round<std::chrono::microseconds>(t)");
+    static_assert(std::same_as<Clock, std::chrono::system_clock> || always_false<Duration>,
+        "typq: a timestamp column is read into typq::timestamp (std::chrono::local_time<std::chrono::microseconds>"
+        "), not into a std::chrono::local_time of another precision: read typq::timestamp, then convert. As a "
+        "parameter, a time point with nanoseconds must be rounded first: "
+        "std::chrono::round<std::chrono::microseconds>(t)");
+};
+
 // Any time point of an exact duration as a parameter: max()/min() are ±infinity, others exact.
 template <class Clock, class Duration>
 struct timestamp_encoding : timestamp_names<Clock> {
@@ -2676,16 +3186,48 @@ struct timestamp_encoding : timestamp_names<Clock> {
             return out.put_be(std::numeric_limits<std::int64_t>::max());
         if (value == time_point::min())
             return out.put_be(std::numeric_limits<std::int64_t>::min());
+        encode_timestamp_usecs(exact_usecs(value), names::sql_type, names::cpp_type, out);
+    }
+
+    // timestamp_in's form: `2024-01-02 03:04:05.000006`, with `+00` for a timestamptz (read the
+    // same whatever the session's TimeZone), ` BC` before year 1, or `infinity`.
+    static void encode_text(const time_point& value, std::string& out)
+    {
+        using names = timestamp_names<Clock>;
+        if (value == time_point::max()) {
+            out += "infinity";
+            return;
+        }
+        if (value == time_point::min()) {
+            out += "-infinity";
+            return;
+        }
+        const std::int64_t usecs = exact_usecs(value);
+        check_timestamp_usecs(usecs, names::sql_type, names::cpp_type);
+        const bool bc = append_iso_timestamp(out, usecs);
+        if constexpr (std::same_as<Clock, std::chrono::system_clock>)
+            out += "+00";
+        if (bc)
+            out += " BC";
+    }
+
+private:
+    // A finite value in microseconds from 1970-01-01, exactly.
+    static std::int64_t exact_usecs(const time_point& value)
+    {
+        using names = timestamp_names<Clock>;
         std::int64_t usecs = 0;
         switch (to_microseconds(value.time_since_epoch(), usecs)) {
         case duration_cast_result::exact: break;
         case duration_cast_result::inexact:
-            throw_chrono_error(names::sql_type, names::cpp_type, "it has a part below a microsecond, which "
-                                                                 "PostgreSQL cannot hold (round it first)");
+            throw_chrono_error(names::sql_type, names::cpp_type,
+                "it has a part below a microsecond, which PostgreSQL cannot hold: round it first, "
+                "std::chrono::round<std::chrono::microseconds>(t) (to the nearest microsecond, as the server "
+                "rounds text), or std::chrono::floor<std::chrono::microseconds>(t) to truncate");
         case duration_cast_result::out_of_range:
             throw_chrono_error(names::sql_type, names::cpp_type, "outside PostgreSQL's timestamps");
         }
-        encode_timestamp_usecs(usecs, names::sql_type, names::cpp_type, out);
+        return usecs;
     }
 };
 
@@ -2729,6 +3271,15 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
             return out.put_be(std::numeric_limits<std::int32_t>::min());
         detail::encode_date_days(value.time_since_epoch().count(), "std::chrono::sys_days", out);
     }
+    static void encode_text(const std::chrono::sys_days& value, std::string& out)
+    {
+        if (value == std::chrono::sys_days::max())
+            out += "infinity";
+        else if (value == std::chrono::sys_days::min())
+            out += "-infinity";
+        else
+            detail::encode_date_days_text(value.time_since_epoch().count(), "std::chrono::sys_days", out);
+    }
     static void decode(value_view in, std::chrono::sys_days& out)
     {
         const auto days = detail::decode_date_days(in);
@@ -2747,6 +3298,10 @@ struct type<std::chrono::local_days> : detail::date_adapter {
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
+    }
+    static void encode_text(const std::chrono::local_days& value, std::string& out)
+    {
+        type<std::chrono::sys_days>::encode_text(std::chrono::sys_days{value.time_since_epoch()}, out);
     }
     static void decode(value_view in, std::chrono::local_days& out)
     {
@@ -2767,6 +3322,13 @@ struct type<std::chrono::year_month_day> : detail::date_adapter {
         if (!value.ok())
             detail::throw_chrono_error("date", "std::chrono::year_month_day", "it is not a valid date (ok() is false)");
         detail::encode_date_days(std::chrono::sys_days{value}.time_since_epoch().count(), "std::chrono::year_month_day", out);
+    }
+    static void encode_text(const std::chrono::year_month_day& value, std::string& out)
+    {
+        if (!value.ok())
+            detail::throw_chrono_error("date", "std::chrono::year_month_day", "it is not a valid date (ok() is false)");
+        detail::encode_date_days_text(std::chrono::sys_days{value}.time_since_epoch().count(),
+            "std::chrono::year_month_day", out);
     }
     static void decode(value_view in, std::chrono::year_month_day& out)
     {
@@ -2795,16 +3357,22 @@ struct type<timestamp> : detail::timestamp_adapter<std::chrono::local_t> {};
 
 /// `std::chrono::sys_time<D>` parameters of other exact durations (seconds, milliseconds,
 /// nanoseconds...), as `timestamptz`: sent exactly or refused (see typq::timestamptz).
+/// They are parameters only: a column is read into typq::timestamptz (a `system_clock::now()` is
+/// sent as `std::chrono::round<std::chrono::microseconds>(std::chrono::system_clock::now())`).
 template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::system_clock, Duration>>
-    : detail::timestamp_encoding<std::chrono::system_clock, Duration> {};
+    : detail::timestamp_encoding<std::chrono::system_clock, Duration> {
+    using parameter_only = detail::read_as_microseconds<std::chrono::system_clock, Duration>;
+};
 
 /// `std::chrono::local_time<D>` parameters of other exact durations, as `timestamp`.
 template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::local_t, Duration>>
-    : detail::timestamp_encoding<std::chrono::local_t, Duration> {};
+    : detail::timestamp_encoding<std::chrono::local_t, Duration> {
+    using parameter_only = detail::read_as_microseconds<std::chrono::local_t, Duration>;
+};
 
 // --- time -------------------------------------------------------------------------------------------
 
@@ -2891,6 +3459,10 @@ struct type<time_of_day> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::time; }
     static void encode(const time_of_day& value, writer& out) { out.put_be(value.since_midnight().count()); }
+    static void encode_text(const time_of_day& value, std::string& out)
+    {
+        detail::append_time_of_day(out, value.since_midnight().count());
+    }
     static void decode(value_view in, time_of_day& out) { out = detail::decode_time_of_day(in); }
 };
 
@@ -2923,6 +3495,21 @@ struct type<time_of_day_tz> {
         out.put_be(value.time.since_midnight().count());
         // timetz_send's zone is in seconds west of UTC: the offset's opposite.
         out.put_be(static_cast<std::int32_t>(-offset));
+    }
+    // timetz_in's form: the time, then the offset east of UTC, `12:00:00+05:30:00`.
+    static void encode_text(const time_of_day_tz& value, std::string& out)
+    {
+        const auto offset = value.utc_offset.count();
+        if (offset <= -detail::zone_limit || offset >= detail::zone_limit)
+            detail::throw_chrono_error("timetz", "typq::time_of_day_tz", "its UTC offset is 16 hours or more");
+        detail::append_time_of_day(out, value.time.since_midnight().count());
+        const long long east = offset < 0 ? -offset : offset;
+        out += offset < 0 ? '-' : '+';
+        detail::append_digits(out, east / 3600, 2);
+        out += ':';
+        detail::append_digits(out, east / 60 % 60, 2);
+        out += ':';
+        detail::append_digits(out, east % 60, 2);
     }
     static void decode(value_view in, time_of_day_tz& out)
     {
@@ -2964,6 +3551,10 @@ struct type<interval> {
         out.put_be(value.days);
         out.put_be(value.months);
     }
+    static void encode_text(const interval& value, std::string& out)
+    {
+        detail::append_interval(out, value.months, value.days, value.microseconds);
+    }
     static void decode(value_view in, interval& out)
     {
         // interval_send: time (int8), day (int4), month (int4).
@@ -2989,16 +3580,11 @@ struct type<Duration> {
     static constexpr bool accepts(oid column) noexcept { return column == oid::interval; }
     static void encode(const Duration& value, writer& out)
     {
-        std::int64_t usecs = 0;
-        switch (detail::to_microseconds(value, usecs)) {
-        case detail::duration_cast_result::exact: break;
-        case detail::duration_cast_result::inexact:
-            detail::throw_chrono_error("interval", "std::chrono::duration", "it has a part below a microsecond, "
-                                                                            "which PostgreSQL cannot hold");
-        case detail::duration_cast_result::out_of_range:
-            detail::throw_chrono_error("interval", "std::chrono::duration", "it is too long for an interval");
-        }
-        type<interval>::encode(interval{0, 0, usecs}, out);
+        type<interval>::encode(interval{0, 0, exact_usecs(value)}, out);
+    }
+    static void encode_text(const Duration& value, std::string& out)
+    {
+        type<interval>::encode_text(interval{0, 0, exact_usecs(value)}, out);
     }
     static void decode(value_view in, Duration& out)
     {
@@ -3013,6 +3599,21 @@ struct type<Duration> {
         case detail::duration_cast_result::out_of_range:
             in.fail("interval is outside the std::chrono::duration's range");
         }
+    }
+
+private:
+    static std::int64_t exact_usecs(const Duration& value)
+    {
+        std::int64_t usecs = 0;
+        switch (detail::to_microseconds(value, usecs)) {
+        case detail::duration_cast_result::exact: break;
+        case detail::duration_cast_result::inexact:
+            detail::throw_chrono_error("interval", "std::chrono::duration", "it has a part below a microsecond, "
+                                                                            "which PostgreSQL cannot hold");
+        case detail::duration_cast_result::out_of_range:
+            detail::throw_chrono_error("interval", "std::chrono::duration", "it is too long for an interval");
+        }
+        return usecs;
     }
 };
 
@@ -3129,7 +3730,7 @@ struct type_name_of<std::tuple<T...>> {
 #include <cstdint>           // std::int32_t, std::uint64_t
 #include <initializer_list>  // typq::array::at
 #include <optional>          // std::optional elements
-#include <string>            // messages
+#include <string>            // messages, text forms
 #include <string_view>       // sql_type
 #include <type_traits>       // std::is_same_v
 #include <utility>           // std::move
@@ -3671,6 +4272,62 @@ void encode_nested_array(const C& value, writer& out)
     for_each_array_scalar(value, put);
 }
 
+// One element in an array's text form: NULL, or its text form, quoted as array_out quotes.
+template <class Scalar>
+void append_array_scalar_text(const Scalar& value, std::string& out)
+{
+    using base = array_null_base_t<Scalar>;
+    std::string text;
+    if constexpr (std::same_as<Scalar, base>)
+        type<base>::encode_text(value, text);
+    else if (!value) {
+        out += "NULL";
+        return;
+    }
+    else
+        type<base>::encode_text(*value, text);
+    append_array_element(out, text);
+}
+
+// One level of nested containers as array_in reads it: `{a,b}`, `{{1,2},{3,4}}`.
+template <class C>
+void append_array_level_text(const C& value, std::string& out)
+{
+    using value_type = typename array_shape<C>::value_type;
+    out += '{';
+    bool first = true;
+    for (const auto& inner : value) {
+        if (!first)
+            out += ',';
+        first = false;
+        if constexpr (array_shape<value_type>::rank > 0)
+            append_array_level_text(inner, out);
+        else
+            append_array_scalar_text<value_type>(static_cast<const value_type&>(inner), out);
+    }
+    out += '}';
+}
+
+/// Nested std::vector / std::array levels in array_in's text form; rectangular (checked), and
+/// `{}` when there are no elements, as for the binary form.
+template <class C>
+void encode_nested_array_text(const C& value, std::string& out)
+{
+    using base = array_null_base_t<typename array_shape<C>::scalar>;
+    constexpr std::string_view sql_type = array_sql_type<base>::value;
+    std::array<std::size_t, array_max_dimensions> lengths{};
+    measure_array(value, lengths, 0);
+    std::array<std::size_t, array_max_dimensions> path{};
+    check_rectangular(value, lengths, 0, path, sql_type);
+    std::size_t count = 1;
+    for (std::size_t d = 0; d < static_cast<std::size_t>(array_shape<C>::rank); ++d)
+        count *= lengths[d];
+    if (count == 0)
+        out += "{}";
+    else
+        append_array_level_text(value, out);
+}
+
 // The parts of an array adapter that exist when the element can be sent / read.
 template <class C, class Scalar>
 struct array_encoding {};
@@ -3739,6 +4396,11 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
         requires encodable<Scalar>
     {
         encode_nested_array(value, out);
+    }
+    static void encode_text(const C& value, std::string& out)
+        requires text_encodable<array_null_base_t<Scalar>>
+    {
+        encode_nested_array_text(value, out);
     }
     static void decode(value_view in, C& out)
         requires decodable<Scalar>
@@ -3890,6 +4552,44 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
         encode_array_element<T>(element, out, index++, header);
 }
 
+// typq::array<T> in array_in's text form, with its bounds first (`[0:2]={1,2,3}`) unless every
+// lower bound is 1.
+template <class T>
+void encode_typq_array_text(const typq::array<T>& value, std::string& out)
+{
+    if (value.empty()) {
+        out += "{}";
+        return;
+    }
+    bool default_bounds = true;
+    for (const array_dimension& dimension : value.dimensions())
+        default_bounds = default_bounds && dimension.lower_bound == 1;
+    if (!default_bounds) {
+        for (const array_dimension& dimension : value.dimensions()) {
+            out += '[';
+            out += std::to_string(dimension.lower_bound);
+            out += ':';
+            out += std::to_string(static_cast<std::int64_t>(dimension.lower_bound) + dimension.length - 1);
+            out += ']';
+        }
+        out += '=';
+    }
+    std::size_t next = 0;
+    const auto level = [&](const auto& self, std::size_t d) -> void {
+        out += '{';
+        for (std::int32_t i = 0; i < value.dimensions()[d].length; ++i) {
+            if (i > 0)
+                out += ',';
+            if (d + 1 < value.ndims())
+                self(self, d + 1);
+            else
+                append_array_scalar_text<T>(value.elements()[next++], out);
+        }
+        out += '}';
+    };
+    level(level, 0);
+}
+
 template <class T>
 void decode_typq_array(value_view in, typq::array<T>& out)
 {
@@ -3912,6 +4612,11 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
         requires encodable<T>
     {
         encode_typq_array(value, out);
+    }
+    static void encode_text(const typq::array<T>& value, std::string& out)
+        requires text_encodable<array_null_base_t<T>>
+    {
+        encode_typq_array_text(value, out);
     }
     static void decode(value_view in, typq::array<T>& out)
         requires decodable<T>
@@ -4093,64 +4798,6 @@ inline std::string range_bound_escape(const std::string& text)
         out += c;
     }
     return out + '"';
-}
-
-inline void append_digits(std::string& out, long long value, int width)
-{
-    std::string digits = std::to_string(value);
-    if (digits.size() < static_cast<std::size_t>(width))
-        out.append(static_cast<std::size_t>(width) - digits.size(), '0');
-    out += digits;
-}
-
-// `days` from 1970-01-01 as ISO `YYYY-MM-DD`, with the year of the proleptic Gregorian calendar
-// (H. Hinnant's civil_from_days, on 64 bits: the server's dates reach the year 5874897).
-// Returns whether the date is BC, which the server prints after the whole value.
-inline bool append_iso_date(std::string& out, long long days)
-{
-    days += 719468;
-    const long long era = (days >= 0 ? days : days - 146096) / 146097;
-    const long long doe = days - era * 146097;
-    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const long long mp = (5 * doy + 2) / 153;
-    const long long day = doy - (153 * mp + 2) / 5 + 1;
-    const long long month = mp < 10 ? mp + 3 : mp - 9;
-    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    append_digits(out, year > 0 ? year : 1 - year, 4);
-    out += '-';
-    append_digits(out, month, 2);
-    out += '-';
-    append_digits(out, day, 2);
-    return year <= 0;
-}
-
-// Microseconds from 1970-01-01 as `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing zeros dropped.
-inline bool append_iso_timestamp(std::string& out, long long usecs)
-{
-    long long days = usecs / usecs_per_day;
-    long long rest = usecs % usecs_per_day;
-    if (rest < 0) {
-        rest += usecs_per_day;
-        --days;
-    }
-    const bool bc = append_iso_date(out, days);
-    out += ' ';
-    append_digits(out, rest / 3'600'000'000, 2);
-    out += ':';
-    append_digits(out, rest / 60'000'000 % 60, 2);
-    out += ':';
-    append_digits(out, rest / 1'000'000 % 60, 2);
-    if (long long fraction = rest % 1'000'000; fraction != 0) {
-        int width = 6;
-        while (fraction % 10 == 0) {
-            fraction /= 10;
-            --width;
-        }
-        out += '.';
-        append_digits(out, fraction, width);
-    }
-    return bc;
 }
 
 inline std::string range_bound_text(std::int32_t value) { return std::to_string(value); }
@@ -4408,16 +5055,22 @@ struct type<range<T>> {
         return element != oid::unspecified && type<T>::accepts(element);
     }
 
+    // range_in reads what range_out prints (see range::to_string).
+    static void encode_text(const range<T>& value, std::string& out) { out += value.to_string(); }
+
     static void encode(const range<T>& value, writer& out)
     {
         std::uint8_t flags = 0;
         if (value.empty())
             flags = detail::range_empty;
         else {
-            flags |= value.lower_inclusive() ? detail::range_lb_inc : 0;
-            flags |= value.upper_inclusive() ? detail::range_ub_inc : 0;
-            flags |= value.lower() ? 0 : detail::range_lb_inf;
-            flags |= value.upper() ? 0 : detail::range_ub_inf;
+            const auto add = [&flags](bool set, std::uint8_t flag) {
+                flags = static_cast<std::uint8_t>(set ? flags | flag : flags);
+            };
+            add(value.lower_inclusive(), detail::range_lb_inc);
+            add(value.upper_inclusive(), detail::range_ub_inc);
+            add(!value.lower(), detail::range_lb_inf);
+            add(!value.upper(), detail::range_ub_inf);
         }
         out.put_be(flags);
         if (value.lower())
@@ -4499,6 +5152,8 @@ struct type<multirange<T>> {
         const oid element = detail::multirange_element_type(column);
         return element != oid::unspecified && type<range<T>>::accepts(element);
     }
+
+    static void encode_text(const multirange<T>& value, std::string& out) { out += value.to_string(); }
 
     static void encode(const multirange<T>& value, writer& out)
     {
@@ -4657,6 +5312,7 @@ struct type<uuid> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::uuid; }
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const uuid& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
 };
 
@@ -4743,6 +5399,7 @@ struct type<json> {
 
     static constexpr bool accepts(oid column) noexcept { return detail::is_json_column(column); }
     static void encode(const json& value, writer& out) { out.put_text(value.text()); }
+    static void encode_text(const json& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, json& out) { out = json(std::string(detail::json_document_text(in))); }
 };
 
@@ -4758,6 +5415,7 @@ struct type<jsonb> {
         out.put_be(detail::jsonb_version);
         out.put_text(value.text());
     }
+    static void encode_text(const jsonb& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, jsonb& out) { out = jsonb(std::string(detail::json_document_text(in))); }
 };
 
@@ -5020,7 +5678,7 @@ inline std::string format_ip(const ip_value& v, bool cidr)
         append_ipv4(0);
     else {
         unsigned words[8] = {};
-        for (int i = 0; i < 8; ++i)
+        for (std::size_t i = 0; i < 8; ++i)
             words[i] = byte_value(v.bytes[2 * i]) << 8 | byte_value(v.bytes[2 * i + 1]);
         int best = -1;
         int best_len = 0;
@@ -5412,6 +6070,7 @@ struct ip_adapter {
             v.bytes[i] = address[i];
         encode_ip(v, IsCidr, out);
     }
+    static void encode_text(const Address& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, Address& out)
     {
         const ip_value v = decode_ip(in, IsCidr);
@@ -5451,6 +6110,7 @@ struct type<macaddr> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr; }
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const macaddr& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
 };
 
@@ -5462,6 +6122,7 @@ struct type<macaddr8> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr8; }
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const macaddr8& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
 };
 
@@ -5480,6 +6141,7 @@ struct type<macaddr8> {
 
 
 #include <cstdint>      // std::uint8_t, std::uint32_t
+#include <string>       // text forms
 #include <string_view>  // sql_type
 
 namespace typq {
@@ -5522,6 +6184,7 @@ struct type<oid> {
         return column == oid::oid || detail::is_oid_alias_column(column);
     }
     static void encode(oid value, writer& out) { out.put_be(static_cast<std::uint32_t>(value)); }
+    static void encode_text(oid value, std::string& out) { detail::append_integer(out, static_cast<std::uint32_t>(value)); }
     static void decode(value_view in, oid& out) { out = static_cast<oid>(in.read_be<std::uint32_t>()); }
 };
 
@@ -5538,6 +6201,22 @@ struct type<char> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::char_; }
     static void encode(char value, writer& out) { out.put_be(static_cast<std::uint8_t>(value)); }
+    // charin's forms: the byte itself, '' for 0, and \ooo (octal) for a byte past ASCII, which
+    // alone would not be UTF-8.
+    static void encode_text(char value, std::string& out)
+    {
+        const auto byte = static_cast<unsigned char>(value);
+        if (byte == 0)
+            return;
+        if (byte < 0x80) {
+            out += value;
+            return;
+        }
+        out += '\\';
+        out += static_cast<char>('0' + (byte >> 6));
+        out += static_cast<char>('0' + ((byte >> 3) & 7));
+        out += static_cast<char>('0' + (byte & 7));
+    }
     static void decode(value_view in, char& out)
     {
         // charsend always sends exactly one byte (0 for the empty "char"); charrecv refuses fewer.
@@ -5616,6 +6295,18 @@ struct type<money> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::money; }
     static void encode(const money& value, writer& out) { out.put_be(value.cents); }
+    // cash_in's plainest form, `-1234.56`: no currency symbol or group separators, two
+    // fractional digits (as typq assumes everywhere: lc_monetary's C locale).
+    static void encode_text(const money& value, std::string& out)
+    {
+        const auto magnitude = value.cents < 0 ? 0 - static_cast<std::uint64_t>(value.cents) : static_cast<std::uint64_t>(value.cents);
+        if (value.cents < 0)
+            out += '-';
+        detail::append_integer(out, magnitude / 100);
+        out += '.';
+        out += static_cast<char>('0' + magnitude / 10 % 10);
+        out += static_cast<char>('0' + magnitude % 10);
+    }
     static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
 };
 
@@ -5763,6 +6454,8 @@ struct type<bit_string> {
         out.put_bytes(value.bytes().data(), value.bytes().size());
     }
 
+    static void encode_text(const bit_string& value, std::string& out) { out += value.to_string(); }
+
     static void decode(value_view in, bit_string& out)
     {
         // bit_recv / varbit_recv: an int4 bit count, never negative, then exactly the bytes it needs.
@@ -5908,7 +6601,7 @@ consteval std::size_t count_enumerators()
 {
     std::size_t count = 0;
     for (const std::string_view name : probed_enumerators<E>)
-        count += name.empty() ? 0 : 1;
+        count += name.empty() ? 0U : 1U;
     return count;
 }
 
@@ -5978,6 +6671,13 @@ struct enum_type {
                 + std::to_string(static_cast<long long>(static_cast<std::underlying_type_t<E>>(value)))
                 + " has no label in enum " + std::string(sql_type),
             conversion_site{{}, std::string(sql_type), {}, detail::type_name<E>()});
+    }
+
+    // enum_in reads the label.
+    static void encode_text(E value, std::string& out)
+    {
+        writer to(out);
+        encode(value, to);
     }
 
     static void decode(value_view in, E& out)
@@ -6174,6 +6874,16 @@ struct by_position {
     using type = T;
 };
 
+/// A row type that maps columns to `T`'s fields by name, as `T` alone does, but ignores columns
+/// that no field names: `conn.query<typq::ignoring_extra<user>>("SELECT * FROM users")` reads a
+/// table's rows into a struct of some of its columns. A field without its column, two columns of
+/// one field's name, and a column that does not fit its field are still errors. (`T` alone is
+/// strict: a column without a field is an error too, so that a renamed or added column is seen.)
+template <class T>
+struct ignoring_extra {
+    using type = T;
+};
+
 namespace detail {
 
 template <class T>
@@ -6185,13 +6895,19 @@ template <class T>
 inline constexpr bool is_by_position = false;
 template <class T>
 inline constexpr bool is_by_position<by_position<T>> = true;
+template <class T>
+inline constexpr bool is_ignoring_extra = false;
+template <class T>
+inline constexpr bool is_ignoring_extra<ignoring_extra<T>> = true;
 
 /// A struct whose fields typq reflects: an aggregate class with no typq::type of its own.
 template <class T>
 concept reflected_struct = std::is_class_v<T> && std::is_aggregate_v<T> && !has_type<T> && !is_tuple<T>
-    && !is_by_position<T>;
+    && !is_by_position<T> && !is_ignoring_extra<T>;
 
-enum class row_shape { scalar, tuple, by_position, by_name };
+/// `dynamic`: a row whose columns are known only at run time (typq::row); its traits make its
+/// plan (`plan`) and its values (`decode`) themselves, and it has no fields (size 0).
+enum class row_shape { scalar, tuple, by_position, by_name, dynamic };
 
 /// What a row type `Row` means: the value each row becomes, its fields, and how columns map.
 template <class Row>
@@ -6241,6 +6957,16 @@ template <reflected_struct T>
 struct row_traits<T> : reflected_fields<T> {
     static constexpr row_shape shape = row_shape::by_name;
 };
+
+template <reflected_struct T>
+struct row_traits<ignoring_extra<T>> : reflected_fields<T> {
+    static constexpr row_shape shape = row_shape::by_name;
+    static constexpr bool ignores_extra_columns = true;
+};
+
+/// Columns that no field names are ignored (typq::ignoring_extra), not an error.
+template <class Row>
+inline constexpr bool ignores_extra_columns = requires { requires row_traits<Row>::ignores_extra_columns; };
 
 /// A row type typq can decode: one of the four shapes, whatever its field types.
 template <class Row>
@@ -6639,6 +7365,23 @@ struct type<M> {
         }
     }
 
+    // hstore_out's form: "key"=>"value" or "key"=>NULL, pairs separated by ", ".
+    static void encode_text(const M& value, std::string& out)
+    {
+        bool first = true;
+        for (const auto& [key, mapped] : value) {
+            if (!first)
+                out += ", ";
+            first = false;
+            detail::append_double_quoted(out, key);
+            out += "=>";
+            if (mapped)
+                detail::append_double_quoted(out, *mapped);
+            else
+                out += "NULL";
+        }
+    }
+
     static void decode(value_view in, M& out)
     {
         const std::int32_t count = in.subview(0, 4, in.type()).read_be<std::int32_t>();
@@ -6671,7 +7414,9 @@ struct type<M> {
 // ----- begin <typq/sql.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/sql.hpp: SQL statements checked at compile time against their arguments, in the style of
-// fmt::format_string; typq::runtime() for SQL built at run time, checked the same way at run time.
+// fmt::format_string; typq::runtime() for SQL built at run time, checked the same way at run time;
+// typq::script, what execute() runs without arguments; and safe composition of SQL text at run
+// time (typq::sql_fragment, typq::identifier, typq::literal, typq::format_sql, typq::join).
 
 #ifndef TYPQ_SQL_HPP
 #define TYPQ_SQL_HPP
@@ -6980,7 +7725,8 @@ constexpr std::size_t skip_dollar_quote(std::string_view sql, std::size_t i,
 //
 // `standard_strings` is the server's standard_conforming_strings: off, a backslash escapes the
 // next byte in '...' (and N'...') strings too, as in E'...'. `word` is called with every
-// identifier or keyword outside quotes and comments, and with ";" at each semicolon there.
+// identifier or keyword outside quotes and comments, and with ";", "{" or "}" at each of those
+// characters there.
 template <class Visit, class Word>
 [[nodiscard]] constexpr sql_lex_result scan_sql(std::string_view sql, Visit&& visit, Word&& word,
                                                 bool standard_strings = true)
@@ -7083,7 +7829,9 @@ template <class Visit, class Word>
                 i = end;
             }
         } else {
-            if (c == ';')
+            // No SQL token contains '{' or '}' (the server rejects them outside quotes): they
+            // are reported for typq::format_sql's slots.
+            if (c == ';' || c == '{' || c == '}')
                 word(sql.substr(i, 1));
             ++i;
         }
@@ -7117,13 +7865,17 @@ template <class Visit>
 #endif  // TYPQ_DETAIL_SQL_LEXER_HPP
 // ----- end <typq/detail/sql_lexer.hpp> -----
 
-#include <array>        // parameter order of named statements
+#include <array>        // parameter order of named statements, a format's parts
+#include <concepts>     // std::same_as, std::integral
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
-#include <string>       // runtime SQL, rewritten statements
+#include <iterator>     // std::begin, std::end: join()'s parts
+#include <optional>     // a fragment's own text
+#include <string>       // runtime SQL, rewritten statements, composed text
 #include <string_view>  // the statement text
 #include <type_traits>  // std::is_constant_evaluated, std::type_identity_t
 #include <utility>      // std::move
+#include <vector>       // the placeholders a typq::params statement uses
 
 namespace typq {
 
@@ -7144,6 +7896,13 @@ private:
     return runtime_sql(std::move(text));
 }
 
+class params;
+class sql_fragment;
+namespace detail {
+struct fragment_access;
+}  // namespace detail
+
+
 namespace detail {
 
 // A failed compile-time check calls one of these: they are not constexpr, so the compiler stops
@@ -7161,6 +7920,11 @@ inline void sql_error_unterminated_quoted_identifier() {}
 inline void sql_error_unterminated_dollar_quote() {}
 inline void sql_error_unterminated_block_comment() {}
 inline void sql_error_placeholder_number_too_large() {}
+inline void sql_error_format_unmatched_brace() {}
+inline void sql_error_format_more_slots_than_parts() {}
+inline void sql_error_format_more_parts_than_slots() {}
+inline void sql_error_format_mixes_automatic_and_numbered_slots() {}
+inline void sql_error_format_part_never_used() {}
 
 enum class sql_problem : unsigned char {
     placeholder_zero,
@@ -7176,20 +7940,47 @@ enum class sql_problem : unsigned char {
     unterminated_dollar_quote,
     unterminated_block_comment,
     placeholder_number_too_large,
+    format_unmatched_brace,
+    format_more_slots_than_parts,
+    format_more_parts_than_slots,
+    format_mixes_automatic_and_numbered_slots,
+    format_part_never_used,
 };
 
-// One sentence for a run-time SQL check that failed; `where` is the offset of the offending
-// text, or for the argument problems the argument's number.
-inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
+// What a problem is about, for its run-time message: `offset` of the offending text; `number`,
+// the N of the $N (or the argument, or the part) concerned; `given`, how many arguments (or
+// parts) there are.
+struct sql_problem_site {
+    std::size_t offset = 0;
+    std::size_t number = 0;
+    std::size_t given = 0;
+};
+
+// "1 argument", "no arguments", "3 parts".
+inline std::string count_of(std::size_t n, const char* noun)
 {
-    const std::string at = " at offset " + std::to_string(where);
+    if (n == 0)
+        return std::string("no ") + noun + "s";
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+// One sentence for a run-time SQL check that failed.
+inline std::string describe_sql_problem(sql_problem problem, const sql_problem_site& site)
+{
+    const std::string at = " at offset " + std::to_string(site.offset);
+    const std::string n = std::to_string(site.number);
     switch (problem) {
     case sql_problem::placeholder_zero: return "$0" + at + " is not a placeholder: they start at $1";
-    case sql_problem::more_placeholders_than_arguments: return "the placeholder" + at + " has no argument";
+    case sql_problem::more_placeholders_than_arguments:
+        return "the statement uses $" + n + " (" + at.substr(1) + "), but " + count_of(site.given, "argument")
+            + (site.given == 1 ? " was" : " were") + " given";
     case sql_problem::more_arguments_than_placeholders:
-        return "argument " + std::to_string(where) + " has no placeholder $" + std::to_string(where);
+        return count_of(site.given, "argument") + (site.given == 1 ? " was" : " were") + " given, but "
+            + (site.number == 1 ? std::string("the statement has no placeholders")
+                                : "the statement's placeholders end at $" + std::to_string(site.number - 1))
+            + ": argument " + n + " has no placeholder $" + n;
     case sql_problem::gap_in_placeholders:
-        return "the placeholders skip $" + std::to_string(where) + ", so argument " + std::to_string(where)
+        return "the placeholders skip $" + n + ", so argument " + n + " of " + std::to_string(site.given)
             + " is never used";
     case sql_problem::positional_placeholder_with_named_arguments:
         return "the $N placeholder" + at + " cannot be bound: a struct argument binds :name placeholders";
@@ -7201,12 +7992,26 @@ inline std::string describe_sql_problem(sql_problem problem, std::size_t where)
     case sql_problem::unterminated_dollar_quote: return "the dollar-quoted string" + at + " is not closed";
     case sql_problem::unterminated_block_comment: return "the /* comment" + at + " is not closed";
     case sql_problem::placeholder_number_too_large: return "the placeholder" + at + " is above $65535";
+    case sql_problem::format_unmatched_brace:
+        return "the brace" + at + " is neither {} nor {N}: in a format, braces outside quotes and comments mark "
+            + "where a part goes";
+    case sql_problem::format_more_slots_than_parts:
+        return "the slot" + at + " takes part {" + n + "} (parts count from {0}), but " + count_of(site.given, "part")
+            + (site.given == 1 ? " was" : " were") + " given";
+    case sql_problem::format_more_parts_than_slots:
+        return count_of(site.given, "part") + (site.given == 1 ? " was" : " were") + " given, but the format has "
+            + (site.number == 0 ? std::string("no {} or {N}") : "only " + count_of(site.number, "slot") + " for them");
+    case sql_problem::format_mixes_automatic_and_numbered_slots:
+        return "the format mixes {} and {N}" + at + ": use one or the other";
+    case sql_problem::format_part_never_used:
+        return "part {" + n + "} of the " + count_of(site.given, "part") + " is never used: the format has no {"
+            + n + "}";
     }
     return "the statement is invalid";
 }
 
 // At compile time: stop the build with the problem's name. At run time: a usage_error.
-constexpr void report_sql_problem(sql_problem problem, std::size_t where)
+constexpr void report_sql_problem(sql_problem problem, const sql_problem_site& site)
 {
     if (std::is_constant_evaluated()) {
         switch (problem) {
@@ -7225,10 +8030,24 @@ constexpr void report_sql_problem(sql_problem problem, std::size_t where)
         case sql_problem::unterminated_dollar_quote: sql_error_unterminated_dollar_quote(); break;
         case sql_problem::unterminated_block_comment: sql_error_unterminated_block_comment(); break;
         case sql_problem::placeholder_number_too_large: sql_error_placeholder_number_too_large(); break;
+        case sql_problem::format_unmatched_brace: sql_error_format_unmatched_brace(); break;
+        case sql_problem::format_more_slots_than_parts: sql_error_format_more_slots_than_parts(); break;
+        case sql_problem::format_more_parts_than_slots: sql_error_format_more_parts_than_slots(); break;
+        case sql_problem::format_mixes_automatic_and_numbered_slots:
+            sql_error_format_mixes_automatic_and_numbered_slots();
+            break;
+        case sql_problem::format_part_never_used: sql_error_format_part_never_used(); break;
         }
     }
     else
-        throw usage_error("invalid SQL statement: " + describe_sql_problem(problem, where));
+        throw usage_error((problem >= sql_problem::format_unmatched_brace ? "invalid SQL format: "
+                                                                           : "invalid SQL statement: ")
+            + describe_sql_problem(problem, site));
+}
+
+constexpr void report_sql_problem(sql_problem problem, std::size_t offset)
+{
+    report_sql_problem(problem, sql_problem_site{offset, 0, 0});
 }
 
 constexpr sql_problem lex_problem(sql_lex_error error) noexcept
@@ -7240,6 +8059,50 @@ constexpr sql_problem lex_problem(sql_lex_error error) noexcept
     case sql_lex_error::placeholder_number_too_large: return sql_problem::placeholder_number_too_large;
     default: return sql_problem::unterminated_quoted_string;
     }
+}
+
+// FNV-1a, 64 bits: a statement's hash, what a connection's statement cache finds it by.
+constexpr std::size_t sql_hash(std::string_view text) noexcept
+{
+    std::uint64_t h = 14695981039346656037ull;
+    for (const char c : text) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 1099511628211ull;
+    }
+    return static_cast<std::size_t>(h);
+}
+
+// Scans a statement once: its placeholders go to `visit`; a lexical error (an unclosed quote or
+// comment, a NUL byte) is reported (report_sql_problem); the result says whether the statement
+// is a COPY ... FROM STDIN or TO STDOUT, which needs COPY's own protocol.
+template <class Visit>
+constexpr bool scan_statement(std::string_view text, Visit&& visit)
+{
+    // find() is memchr at run time, where runtime statements are checked on every call.
+    if (const std::size_t at = text.find('\0'); at != std::string_view::npos)
+        report_sql_problem(sql_problem::nul_in_statement, at);
+    // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
+    bool first = true;
+    bool copy = false;
+    bool copies = false;
+    const auto word = [&](std::string_view w) {
+        if (w == ";") {
+            first = true;
+            copy = false;
+            return;
+        }
+        if (w == "{" || w == "}")  // no SQL token; a format's slot
+            return;
+        if (first)
+            copy = is_keyword(w, "copy");
+        else if (copy && (is_keyword(w, "stdin") || is_keyword(w, "stdout")))
+            copies = true;
+        first = false;
+    };
+    const auto lexed = scan_sql(text, visit, word);
+    if (lexed.error != sql_lex_error::none)
+        report_sql_problem(lex_problem(lexed.error), lexed.offset);
+    return copies;
 }
 
 /// A lone aggregate argument binds `:name` placeholders from its fields.
@@ -7266,10 +8129,18 @@ constexpr int field_index(std::string_view name) noexcept
     return -1;
 }
 
+/// The only argument is a typq::params: a parameter list whose length is known at run time.
+template <class... Args>
+inline constexpr bool is_params = false;
+template <>
+inline constexpr bool is_params<params> = true;
+
 template <class... Args>
 consteval bool require_arguments_encodable()
 {
-    if constexpr (binds_by_name<Args...>) {
+    if constexpr (is_params<Args...>)
+        return true;  // each value was checked as it was added
+    else if constexpr (binds_by_name<Args...>) {
         using row = row_traits<Args...>;
         return []<std::size_t... I>(std::index_sequence<I...>) {
             return (require_encodable<std::remove_cv_t<typename row::template field_type<I>>>() && ...);
@@ -7281,15 +8152,92 @@ consteval bool require_arguments_encodable()
 
 }  // namespace detail
 
+/// A piece of SQL text that is safe to put into a statement: a string literal from the program
+/// (checked at compile time to be whole tokens: no quote or comment left open), text the program
+/// vouches for (`typq::sql_fragment(typq::runtime(text))`), or what typq composes
+/// (typq::identifier, typq::literal, typq::placeholder, typq::join, typq::format_sql). A fragment
+/// can be run wherever `typq::runtime(text)` can (`conn.query<T>(fragment, args...)`, checked
+/// against the arguments when it runs), or go into a larger fragment with format_sql.
+///
+/// typq's text is UTF-8 (the client encoding is always UTF8) and follows
+/// `standard_conforming_strings = on` (PostgreSQL's default since 9.1): identifiers and literals
+/// are quoted for exactly that, and need no connection.
+class sql_fragment {
+public:
+    /// No text.
+    constexpr sql_fragment() noexcept = default;
+
+    /// SQL written in the program, checked at compile time: no quoted string, quoted identifier,
+    /// dollar quote or comment may be left open, and no NUL byte may appear.
+    template <std::size_t N>
+    consteval sql_fragment(const char (&text)[N]) : literal_(text, N - 1)
+    {
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        (void)detail::scan_statement(literal_, [](const detail::placeholder&) {});
+    }
+
+    /// SQL built at run time that the program vouches for, checked as a literal is.
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    explicit sql_fragment(const runtime_sql& sql) : owned_(sql.text())
+    {
+        (void)detail::scan_statement(*owned_, [](const detail::placeholder&) {});
+    }
+
+    [[nodiscard]] std::string_view text() const noexcept { return owned_ ? std::string_view(*owned_) : literal_; }
+    /// The text, NUL-terminated.
+    [[nodiscard]] const char* c_str() const noexcept { return owned_ ? owned_->c_str() : literal_.data(); }
+    [[nodiscard]] bool empty() const noexcept { return text().empty(); }
+
+    /// Appends `other`'s text.
+    sql_fragment& operator+=(const sql_fragment& other)
+    {
+        if (!owned_)
+            owned_.emplace(literal_);
+        owned_->append(other.text());
+        return *this;
+    }
+    [[nodiscard]] friend sql_fragment operator+(sql_fragment a, const sql_fragment& b)
+    {
+        a += b;
+        return a;
+    }
+    [[nodiscard]] friend bool operator==(const sql_fragment& a, const sql_fragment& b) noexcept
+    {
+        return a.text() == b.text();
+    }
+
+private:
+    friend struct detail::fragment_access;
+
+    // Text typq composed itself (quoted identifiers and literals, formats filled in).
+    struct trusted_t {};
+    sql_fragment(trusted_t, std::string text) : owned_(std::move(text)) {}
+
+    std::string_view literal_ = "";    // a literal's text, which lives as long as the program
+    std::optional<std::string> owned_;  // else the fragment's own text
+};
+
+namespace detail {
+// What typq's own composers use to make fragments of text they quoted themselves.
+struct fragment_access {
+    static sql_fragment trusted(std::string text) { return sql_fragment(sql_fragment::trusted_t{}, std::move(text)); }
+};
+}  // namespace detail
+
 /// A SQL statement whose placeholders have been checked against the argument types `Args`:
 /// `$1..$N` must be exactly the N arguments, with no gap and no extra; or, when the only argument
 /// is a struct, every `:name` must be one of its fields (bound in order of first appearance).
 /// Placeholders inside comments, quoted strings, quoted identifiers and dollar quotes don't count,
 /// and `::` casts are not names; nor is a `:` glued to the end of a word (`arr[lo:hi]` is a slice).
+/// With a typq::params as the only argument, the number of values is known only when the
+/// statement runs, so `$1..$N` are checked then, against its size.
 template <class... Args>
 class basic_sql {
 public:
     static constexpr bool named = detail::binds_by_name<Args...>;
+    /// The arguments are one typq::params, counted when the statement runs.
+    static constexpr bool counted_at_run_time = detail::is_params<Args...>;
 
     /// Checks a string literal at compile time; a mismatch does not compile.
     template <std::size_t N>
@@ -7313,11 +8261,31 @@ public:
         check();
     }
 
+    /// Checks a composed fragment (typq::format_sql...) as runtime SQL.
+    /// @par Lifetime  As for runtime SQL: the statement points into the fragment's text.
+    basic_sql(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size())
+    {
+        static_assert(detail::require_arguments_encodable<Args...>());
+        check();
+    }
+
+    /// Not a statement: a string that is not a literal. SQL built at run time is marked with
+    /// typq::runtime(text) (or composed with typq::format_sql), and then checked when it runs.
+    template <class S>
+        requires(!std::is_array_v<std::remove_cvref_t<S>> && std::is_convertible_v<const S&, std::string_view>)
+    basic_sql(const S&)
+    {
+        static_assert(detail::always_false<S>, "typq: the statement must be a string literal (checked at compile "
+                                               "time); for SQL built at run time write typq::runtime(text), or "
+                                               "compose it with typq::format_sql (both checked when they run)");
+    }
+
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
 
-    /// The number of parameters the statement binds.
+    /// The number of parameters the statement binds (for a typq::params, that of the statement
+    /// as written is known only when it runs: see check_count).
     [[nodiscard]] constexpr std::size_t parameter_count() const noexcept { return named ? count_ : sizeof...(Args); }
 
     /// True for a string literal, whose text lives (unchanged) as long as the program.
@@ -7329,6 +8297,28 @@ public:
 
     /// Named statements: the field that parameter `$k+1` takes its value from.
     [[nodiscard]] constexpr std::size_t parameter_field(std::size_t k) const noexcept { return fields_[k]; }
+
+    /// A typq::params statement: checks that its placeholders are exactly $1..$`arguments`, by
+    /// the rules for runtime SQL.
+    /// @throws typq::usage_error when they are not.
+    void check_count(std::size_t arguments) const
+        requires counted_at_run_time
+    {
+        std::vector<bool> seen(arguments + 1);
+        const auto visit = [&](const detail::placeholder& p) {
+            if (p.kind != detail::placeholder_kind::positional)
+                return;  // without a struct argument a ':' word is SQL (an array slice)
+            if (p.number == 0)
+                detail::report_sql_problem(detail::sql_problem::placeholder_zero, p.offset);
+            else if (p.number > arguments)
+                detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments,
+                    {p.offset, p.number, arguments});
+            else
+                seen[p.number] = true;
+        };
+        (void)detail::scan_sql(text(), visit, [](std::string_view) {});
+        report_unused(seen, arguments);
+    }
 
     /// Named statements: the statement with each `:name` replaced by its `$k`, appended to `out`.
     ///
@@ -7380,27 +8370,20 @@ private:
 
     constexpr void check()
     {
-        // FNV-1a, 64 bits.
-        std::uint64_t h = 14695981039346656037ull;
-        for (const char c : text()) {
-            h ^= static_cast<unsigned char>(c);
-            h *= 1099511628211ull;
-        }
-        hash_ = static_cast<std::size_t>(h);
-
-        // find() is memchr at run time, where typq::runtime statements are checked on every call.
-        if (const std::size_t at = text().find('\0'); at != std::string_view::npos)
-            detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
-
+        hash_ = detail::sql_hash(text());
         std::array<bool, max_parameters + 1> seen{};
         const auto visit = [&](const detail::placeholder& p) {
-            if (p.kind == detail::placeholder_kind::positional) {
+            if constexpr (counted_at_run_time) {
+                (void)p;  // checked against the values when the statement runs (check_count)
+            }
+            else if (p.kind == detail::placeholder_kind::positional) {
                 if constexpr (named)
                     detail::report_sql_problem(detail::sql_problem::positional_placeholder_with_named_arguments, p.offset);
                 else if (p.number == 0)
                     detail::report_sql_problem(detail::sql_problem::placeholder_zero, p.offset);
                 else if (p.number > max_parameters)
-                    detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments, p.offset);
+                    detail::report_sql_problem(detail::sql_problem::more_placeholders_than_arguments,
+                        {p.offset, p.number, max_parameters});
                 else
                     seen[p.number] = true;
             }
@@ -7415,42 +8398,31 @@ private:
             }
             // Without a struct argument a ':' word is SQL (an array slice), not a placeholder.
         };
-        // The first word of each statement, and whether a COPY statement names STDIN or STDOUT.
-        bool first = true;
-        bool copy = false;
-        const auto word = [&](std::string_view w) {
-            if (w == ";") {
-                first = true;
-                copy = false;
-                return;
-            }
-            if (first)
-                copy = detail::is_keyword(w, "copy");
-            else if (copy && (detail::is_keyword(w, "stdin") || detail::is_keyword(w, "stdout")))
-                copy_ = true;
-            first = false;
-        };
-        const auto lexed = detail::scan_sql(text(), visit, word);
-        if (lexed.error != detail::sql_lex_error::none)
-            detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
+        copy_ = detail::scan_statement(text(), visit);
+        if constexpr (!named && !counted_at_run_time)
+            report_unused(seen, max_parameters);
+    }
 
-        if constexpr (!named) {
-            for (std::size_t i = 1; i <= max_parameters; ++i) {
-                if (seen[i])
-                    continue;
-                bool later = false;
-                for (std::size_t j = i + 1; j <= max_parameters; ++j)
-                    later = later || seen[j];
-                detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
-                                                 : detail::sql_problem::more_arguments_than_placeholders,
-                    i);
-                return;
-            }
+    // Reports the first argument (1..`arguments`) whose $N the statement lacks: a gap when a
+    // later one is used, else an argument too many.
+    template <class Seen>
+    static constexpr void report_unused(const Seen& seen, std::size_t arguments)
+    {
+        for (std::size_t i = 1; i <= arguments; ++i) {
+            if (seen[i])
+                continue;
+            bool later = false;
+            for (std::size_t j = i + 1; j <= arguments && !later; ++j)
+                later = seen[j];
+            detail::report_sql_problem(later ? detail::sql_problem::gap_in_placeholders
+                                             : detail::sql_problem::more_arguments_than_placeholders,
+                {0, i, arguments});
+            return;
         }
     }
 
-    const char* text_;
-    std::size_t size_;
+    const char* text_ = nullptr;
+    std::size_t size_ = 0;
     std::size_t hash_ = 0;
     bool literal_ = false;
     bool copy_ = false;
@@ -7463,10 +8435,727 @@ private:
 template <class... Args>
 using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
 
+/// What `execute()` runs when it has no arguments: a script, sent as it is by the simple query
+/// protocol. It may hold several statements separated by `;`, and any SQL at all: `$1` in a
+/// function body or in `PREPARE q(int8) AS SELECT $1` is SQL there, not a placeholder of typq's.
+/// A literal is still checked at compile time for what would make it unreadable (a quote or
+/// comment left open, a NUL byte), runtime SQL when it runs. (`query()` without arguments, by
+/// contrast, runs one statement by the extended protocol, where `$1` needs a value: it does not
+/// compile, or throws typq::usage_error at run time.)
+class script {
+public:
+    template <std::size_t N>
+    consteval script(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
+    {
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        check();
+    }
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    /// @par Lifetime  As for basic_sql: the script points into `sql`'s text.
+    script(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    script(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size()) { check(); }
+    /// A statement checked for no arguments is a script too.
+    script(const basic_sql<>& statement) : text_(statement.c_str()), size_(statement.text().size()),
+        literal_(statement.is_literal())
+    {
+        check();
+    }
+
+    /// Not a script: see basic_sql's constructor from a string.
+    template <class S>
+        requires(!std::is_array_v<std::remove_cvref_t<S>> && std::is_convertible_v<const S&, std::string_view>)
+    script(const S&)
+    {
+        static_assert(detail::always_false<S>, "typq: the statement must be a string literal (checked at compile "
+                                               "time); for SQL built at run time write typq::runtime(text), or "
+                                               "compose it with typq::format_sql (both checked when they run)");
+    }
+
+    [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
+    [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+    [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
+    /// True when a statement of the script is a COPY ... FROM STDIN or TO STDOUT.
+    [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
+
+private:
+    constexpr void check()
+    {
+        hash_ = detail::sql_hash(text());
+        copy_ = detail::scan_statement(text(), [](const detail::placeholder&) {});
+    }
+
+    const char* text_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t hash_ = 0;
+    bool literal_ = false;
+    bool copy_ = false;
+};
+
+/// The statement parameter of `execute`: with arguments a checked statement (see typq::sql),
+/// without any a typq::script.
+template <class... Args>
+using execute_sql = std::type_identity_t<
+    std::conditional_t<sizeof...(Args) == 0, script, basic_sql<std::remove_cvref_t<Args>...>>>;
+
+// --- safe composition -------------------------------------------------------------------------------
+
+/// `name` as a quoted identifier: `"users"`, `"Order Items"`, `"select"`, `"a""b"`. Always
+/// quoted, so that it means exactly that name: case is kept (`identifier("Users")` is not the
+/// table `users`), and a reserved word or any character is fine. Names longer than 63 bytes are
+/// cut by the server (with a NOTICE), as for any identifier.
+/// @throws typq::usage_error for an empty name, a NUL byte, or bytes that are not UTF-8.
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view name);
+
+/// A qualified name, each part quoted: `identifier("app", "users")` is `"app"."users"`, and
+/// `identifier("app", "users", "id")` a column of it.
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name);
+[[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name);
+
+/// `$n`, the placeholder of the `n`th parameter, for composing a statement whose parameters are
+/// counted at run time (see typq::params).
+/// @throws typq::usage_error unless 1 <= n <= 65535.
+[[nodiscard]] TYPQ_DECL sql_fragment placeholder(std::size_t n);
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_std_optional = false;
+template <class T>
+inline constexpr bool is_std_optional<std::optional<T>> = true;
+
+// Appends `value` as a SQL literal (see typq::literal).
+template <class T>
+void append_literal(const T& value, std::string& out)
+{
+    if constexpr (sends_null<T>) {
+        if (type<T>::is_null(value)) {
+            out += "NULL";
+            return;
+        }
+    }
+    if constexpr (std::same_as<T, std::nullopt_t>)
+        return;  // is_null above
+    else if constexpr (is_std_optional<T>)
+        append_literal(*value, out);
+    else if constexpr (std::same_as<T, bool>)
+        out += value ? "true" : "false";
+    else if constexpr (std::integral<T> && !std::same_as<T, char> && requires { type<T>::param_oid; }) {
+        // A space before the minus, so that no `-` in front of it makes a `--` comment.
+        if (value < 0)
+            out += ' ';
+        append_integer(out, value);
+    }
+    else {
+        static_assert(text_encodable<T>,
+            "typq::literal: this type has no text form (its typq::type<T> has no encode_text). A composite has "
+            "none: the order of its attributes is known only to the server. Send such a value as a parameter ($N)");
+        std::string text;
+        type<T>::encode_text(value, text);
+        append_quoted_literal(out, text, type<T>::sql_type);
+        // Strings stay untyped, as string parameters are: the server gives them the type the
+        // place needs (SET, NOTIFY and COPY options take no casts).
+        if constexpr (!(param_format_of<T>() == format::text && requires { type<T>::param_oid; }
+                          && type<T>::param_oid == oid::unspecified)) {
+            out += "::";
+            out += type<T>::sql_type;
+        }
+    }
+}
+
+// The parts format_sql takes: composed fragments, and runtime SQL the program vouches for.
+template <class T>
+concept sql_part = std::same_as<T, sql_fragment> || std::same_as<T, runtime_sql>;
+
+inline std::string_view sql_part_text(const sql_fragment& part) noexcept { return part.text(); }
+inline std::string_view sql_part_text(const runtime_sql& part)
+{
+    (void)scan_statement(part.text(), [](const placeholder&) {});  // whole tokens, as a fragment's
+    return part.text();
+}
+
+}  // namespace detail
+
+/// `value` as a SQL literal, for the places where the server takes no parameter: DDL (`DEFAULT`,
+/// `CHECK`), `SET`, `NOTIFY`'s payload, COPY's options, `CREATE ... AS` bodies. Strings become
+/// `'...'` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
+/// is on: a backslash is an ordinary character, so no `E''` is needed, and no connection is);
+/// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
+/// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
+/// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its
+/// text form with a cast, `'2024-01-02'::date`, `'{1,2}'::int4[]`, `'happy'::mood`, read back by
+/// the server as exactly the same value. Prefer parameters wherever the server takes them.
+/// @throws typq::conversion_error when the value's text has a NUL byte or is not UTF-8, or when
+///         the value has no SQL value (as for a parameter: a date past the server's, a time
+///         point with nanoseconds).
+template <class T>
+[[nodiscard]] sql_fragment literal(const T& value)
+{
+    static_assert(detail::require_encodable<T>());
+    std::string out;
+    detail::append_literal(value, out);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+/// `parts` one after another with `separator` between them: `typq::join(columns, ", ")` for a
+/// column list. Each part must be a typq::sql_fragment (typq::identifier, typq::literal...).
+template <class Range>
+[[nodiscard]] sql_fragment join(const Range& parts, const sql_fragment& separator)
+{
+    std::string out;
+    bool first = true;
+    for (const auto& part : parts) {
+        static_assert(std::is_convertible_v<decltype(part), const sql_fragment&>,
+            "typq::join: the parts must be typq::sql_fragment (typq::identifier(name), typq::literal(value), ...)");
+        if (!first)
+            out += separator.text();
+        first = false;
+        out += static_cast<const sql_fragment&>(part).text();
+    }
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+/// The format of typq::format_sql: SQL with `{}` (or `{0}`, `{1}`...) where each part goes,
+/// checked at compile time against the parts given (or, from typq::runtime(text), when it runs).
+/// Braces count only outside quoted strings, quoted identifiers, dollar quotes and comments,
+/// where SQL has no use for them: `'{1,2}'::int[]` is an array literal, not a slot, and a format
+/// needs no escapes. `{}` and `{N}` do not mix; with `{N}` a part may be used more than once,
+/// and each must be used.
+template <class... Parts>
+class basic_sql_format {
+public:
+    template <std::size_t N>
+    consteval basic_sql_format(const char (&text)[N]) : text_(text, N - 1)
+    {
+        static_assert((detail::sql_part<Parts> && ...),
+            "typq::format_sql: each part must be a typq::sql_fragment (typq::identifier(name), typq::literal(value), "
+            "typq::join(...), typq::sql_fragment(\"SQL\")) or typq::runtime(text): a value belongs in a $N "
+            "parameter, or in typq::literal, never in the text as it is");
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        scan([](std::size_t, std::size_t, std::size_t) {});
+    }
+
+    /// A format built at run time. @throws typq::usage_error when it does not fit the parts.
+    basic_sql_format(const runtime_sql& format) : text_(format.text())
+    {
+        static_assert((detail::sql_part<Parts> && ...),
+            "typq::format_sql: each part must be a typq::sql_fragment or typq::runtime(text)");
+        scan([](std::size_t, std::size_t, std::size_t) {});
+    }
+
+    [[nodiscard]] constexpr std::string_view text() const noexcept { return text_; }
+
+    /// Calls `slot(offset, length, part)` for each slot, in order of the text.
+    template <class Slot>
+    constexpr void scan(Slot&& slot) const
+    {
+        constexpr std::size_t parts = sizeof...(Parts);
+        std::array<bool, parts + 1> used{};
+        std::size_t automatic = 0;
+        bool numbered = false;
+        std::size_t closes_at = std::string_view::npos;  // the '}' of the slot just read
+        const auto brace = [&](std::string_view w) {
+            if (w != "{" && w != "}")
+                return;
+            const auto at = static_cast<std::size_t>(w.data() - text_.data());
+            if (w == "}") {
+                if (at != closes_at)
+                    detail::report_sql_problem(detail::sql_problem::format_unmatched_brace, at);
+                return;
+            }
+            std::size_t end = at + 1;
+            std::size_t number = 0;
+            while (end < text_.size() && detail::sql_lexer::is_digit(text_[end]) && number <= parts) {
+                number = number * 10 + static_cast<std::size_t>(text_[end] - '0');
+                ++end;
+            }
+            if (end == text_.size() || text_[end] != '}') {
+                detail::report_sql_problem(detail::sql_problem::format_unmatched_brace, at);
+                return;
+            }
+            closes_at = end;
+            const bool digits = end > at + 1;
+            if (digits ? automatic > 0 : numbered)
+                detail::report_sql_problem(detail::sql_problem::format_mixes_automatic_and_numbered_slots, at);
+            numbered = digits;
+            const std::size_t part = digits ? number : automatic++;
+            if (part >= parts)
+                detail::report_sql_problem(detail::sql_problem::format_more_slots_than_parts, {at, part, parts});
+            else {
+                used[part] = true;
+                slot(at, end + 1 - at, part);
+            }
+        };
+        if (const std::size_t at = text_.find('\0'); at != std::string_view::npos)
+            detail::report_sql_problem(detail::sql_problem::nul_in_statement, at);
+        const auto lexed = detail::scan_sql(text_, [](const detail::placeholder&) {}, brace);
+        if (lexed.error != detail::sql_lex_error::none)
+            detail::report_sql_problem(detail::lex_problem(lexed.error), lexed.offset);
+        if (!numbered && automatic < parts)
+            detail::report_sql_problem(detail::sql_problem::format_more_parts_than_slots, {0, automatic, parts});
+        for (std::size_t i = 0; numbered && i < parts; ++i)
+            if (!used[i])
+                detail::report_sql_problem(detail::sql_problem::format_part_never_used, {0, i, parts});
+    }
+
+private:
+    std::string_view text_;
+};
+
+/// The format parameter of typq::format_sql: `Parts` are deduced from the parts alone.
+template <class... Parts>
+using sql_format = std::type_identity_t<basic_sql_format<std::remove_cvref_t<Parts>...>>;
+
+/// SQL composed at run time, safely: `format`'s `{}` slots filled with `parts`, each a
+/// typq::sql_fragment (typq::identifier, typq::literal, typq::placeholder, typq::join, another
+/// format_sql) or typq::runtime(text) that the program vouches for. The result runs wherever
+/// typq::runtime(text) does, checked against its arguments when it runs, or goes into a larger
+/// format. The format is checked at compile time (see basic_sql_format).
+/// @par Example
+/// ```
+/// auto q = typq::format_sql("SELECT id, name FROM {} ORDER BY {} LIMIT $1",
+///                           typq::identifier("app", "users"), typq::identifier(column));
+/// for (const user& u : conn.query<user>(q, 10)) ...
+/// ```
+template <class... Parts>
+[[nodiscard]] sql_fragment format_sql(sql_format<Parts...> format, const Parts&... parts)
+{
+    const std::array<std::string_view, sizeof...(Parts)> texts{detail::sql_part_text(parts)...};
+    const std::string_view text = format.text();
+    std::string out;
+    std::size_t copied = 0;
+    format.scan([&](std::size_t at, std::size_t length, std::size_t part) {
+        out.append(text.substr(copied, at - copied));
+        out.append(texts[part]);
+        copied = at + length;
+    });
+    out.append(text.substr(copied));
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL sql_fragment identifier(std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, schema);
+    out += '.';
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name)
+{
+    std::string out;
+    detail::append_quoted_identifier(out, schema);
+    out += '.';
+    detail::append_quoted_identifier(out, table);
+    out += '.';
+    detail::append_quoted_identifier(out, name);
+    return detail::fragment_access::trusted(std::move(out));
+}
+
+TYPQ_DECL sql_fragment placeholder(std::size_t n)
+{
+    if (n == 0 || n > detail::sql_lexer::max_parameter_number)
+        throw usage_error("typq::placeholder(" + std::to_string(n) + "): placeholders are $1 to $65535");
+    return detail::fragment_access::trusted("$" + std::to_string(n));
+}
+
+#endif  // TYPQ_DEFINITIONS
+
 }  // namespace typq
 
 #endif  // TYPQ_SQL_HPP
 // ----- end <typq/sql.hpp> -----
+// ----- begin <typq/params.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/params.hpp: typq::params, a list of parameter values whose number is known only at run
+// time (a filter built from a form, an IN-list), bound through the same encoders as a variadic
+// argument list.
+
+#ifndef TYPQ_PARAMS_HPP
+#define TYPQ_PARAMS_HPP
+
+// ----- begin <typq/engine/bind.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/bind.hpp: a statement's parameters, encoded once into one reusable byte buffer,
+// with the arrays of OIDs, lengths and formats that libpq's PQsend* functions take.
+
+#ifndef TYPQ_ENGINE_BIND_HPP
+#define TYPQ_ENGINE_BIND_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <string>       // the byte buffer, messages
+#include <string_view>  // field names in messages
+#include <vector>       // the per-parameter arrays
+
+namespace typq::engine {
+
+/// The largest message the server reads (PQ_LARGE_MESSAGE_LIMIT in its pqcomm.h: 1 GiB - 2,
+/// length word included). A longer Bind or Parse message makes it drop the session, so typq
+/// refuses such a statement before anything is sent.
+inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
+
+/// The Bind protocol message counts parameters in an int16.
+inline constexpr std::size_t max_parameters = 65535;
+
+/// A statement's parameters, encoded: each value's bytes in one buffer (writer::put_bare), its
+/// length in the array libpq reads lengths from, with the other arrays libpq reads. Reused from
+/// statement to statement, so that a statement allocates nothing once the buffers have grown.
+class bind_buffer {
+public:
+    /// Starts a statement of `count` parameters, each then set once, in order.
+    void start(std::size_t count)
+    {
+        bytes_.clear();
+        oids_.resize(count);
+        lengths_.resize(count);
+        formats_.resize(count);
+        offsets_.resize(count);
+        text_values_ = 0;
+    }
+
+    /// Encodes `value` as parameter `index` with its typq::type; `types` resolves types only the
+    /// server knows, and `field` names the struct field a named statement took it from.
+    /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
+    template <class T>
+    TYPQ_ALWAYS_INLINE void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
+    {
+        const std::size_t start = bytes_.size();
+        std::int32_t length = -1;
+        try {
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
+            writer out(bytes_, &types);
+            length = out.put_bare(value);
+        }
+        catch (const conversion_error& e) {
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
+        }
+        lengths_[index] = length;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = start;
+        // libpq reads a text-format parameter up to its NUL.
+        if constexpr (detail::param_format_of<T>() == format::text) {
+            if (length >= 0) {
+                bytes_.push_back('\0');
+                ++text_values_;
+            }
+        }
+    }
+
+    /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
+    template <class T>
+    void set_null(std::size_t index, const server_types& types, std::string_view field = {})
+    {
+        try {
+            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
+        }
+        catch (const conversion_error& e) {
+            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
+        }
+        lengths_[index] = -1;
+        formats_[index] = static_cast<int>(detail::param_format_of<T>());
+        offsets_[index] = bytes_.size();
+    }
+
+    [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
+    [[nodiscard]] const Oid* types() const noexcept { return oids_.data(); }
+    [[nodiscard]] const int* lengths() const noexcept { return lengths_.data(); }
+    [[nodiscard]] const int* formats() const noexcept { return formats_.data(); }
+
+    /// Each value's address in the buffer (null for NULL), once no value will be added.
+    [[nodiscard]] const char* const* values()
+    {
+        values_.resize(offsets_.size());
+        for (std::size_t i = 0; i < offsets_.size(); ++i)
+            values_[i] = lengths_[i] < 0 ? nullptr : bytes_.data() + offsets_[i];
+        return values_.data();
+    }
+
+    /// The size of the Bind message these parameters make for a statement name of
+    /// `statement_name_size` bytes, as the server counts it: each value is its int4 length and
+    /// its bytes (the buffer's, less the NULs after text values); one result format code.
+    [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
+    {
+        return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
+            + (bytes_.size() - text_values_) + 2 + 2;
+    }
+
+    /// Keeps the buffers for the next statement, but not one-off huge ones.
+    void trim() noexcept
+    {
+        if (bytes_.capacity() > (std::size_t{1} << 20))
+            std::string().swap(bytes_);
+    }
+
+private:
+    [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
+        std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
+
+    std::string bytes_;
+    std::vector<Oid> oids_;
+    std::vector<int> lengths_;
+    std::vector<int> formats_;
+    std::vector<std::size_t> offsets_;
+    std::vector<const char*> values_;
+    std::size_t text_values_ = 0;  // NULs after text values, which the message does not carry
+};
+
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size);
+
+/// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
+/// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
+/// 1 GiB or more.
+/// @throws typq::usage_error saying which limit and by how much.
+inline void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
+{
+    const auto count = static_cast<std::size_t>(params.count());
+    if (count > max_parameters || params.bind_message_size(name_size) > max_message_size
+        || 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * count > max_message_size) [[unlikely]]
+        throw_message_too_large(params, statement_size, name_size);
+}
+
+#if TYPQ_DEFINITIONS
+
+[[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
+    std::string_view field, std::string (*cpp_type)(), std::string_view sql_type)
+{
+    // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
+    std::string where = "parameter $" + std::to_string(index + 1) + " (";
+    if (!field.empty()) {
+        where += "field \"";
+        where += field;
+        where += "\", ";
+    }
+    const std::string type = cpp_type();
+    where += type + ")";
+    // The adapter's SQL type when the error does not name one (a value too large to frame).
+    throw conversion_error(where + ": " + e.what(),
+        conversion_site{{}, e.sql_type().empty() ? std::string(sql_type) : e.sql_type(), std::string(field), type});
+}
+
+[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
+    std::size_t name_size)
+{
+    if (static_cast<std::size_t>(params.count()) > max_parameters)
+        throw usage_error("the statement has " + std::to_string(params.count())
+            + " parameters; PostgreSQL's protocol carries at most 65535: nothing was sent");
+    if (const std::size_t bind = params.bind_message_size(name_size); bind > max_message_size)
+        throw usage_error("the statement's parameters take " + std::to_string(bind)
+            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
+              "nothing was sent");
+    throw usage_error("the statement's text takes " + std::to_string(statement_size + name_size)
+        + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_BIND_HPP
+// ----- end <typq/engine/bind.hpp> -----
+
+#include <cstddef>      // std::size_t, std::byte
+#include <memory>       // std::unique_ptr: each value
+#include <optional>     // std::nullopt_t
+#include <span>         // byte views, stored as vectors
+#include <string>       // strings and views of them, stored as std::string
+#include <string_view>  // stored as std::string
+#include <type_traits>  // std::decay_t
+#include <utility>      // std::move, std::forward
+#include <vector>       // the values
+
+namespace typq {
+
+class params;
+
+namespace detail {
+
+// What a params keeps of a value of type T: its own copy, so that nothing it was given can
+// dangle. Views and pointers to text become std::string, views of bytes std::vector<std::byte>.
+template <class T>
+struct param_storage {
+    using type = T;
+};
+template <>
+struct param_storage<const char*> {
+    using type = std::string;
+};
+template <>
+struct param_storage<char*> {
+    using type = std::string;
+};
+template <>
+struct param_storage<std::string_view> {
+    using type = std::string;
+};
+template <>
+struct param_storage<std::span<const std::byte>> {
+    using type = std::vector<std::byte>;
+};
+template <>
+struct param_storage<std::span<std::byte>> {
+    using type = std::vector<std::byte>;
+};
+template <class T>
+using param_storage_t = typename param_storage<std::decay_t<T>>::type;  // decay: char[N] is const char*
+
+}  // namespace detail
+
+/// Parameter values collected at run time, for a statement whose number of placeholders is known
+/// only then: pass one as the only argument, `conn.query<T>(typq::runtime(text), ps)` (or with a
+/// typq::format_sql fragment, or a literal), and its values bind `$1..$N` in order. The statement
+/// is checked when it runs: its placeholders must be exactly `$1..$size()`, by the same rules as
+/// runtime SQL (typq::usage_error otherwise), and more than 65,535 values (the protocol's limit)
+/// are refused before anything is sent.
+///
+/// Any type that can be a parameter can be added, NULLs included (`std::nullopt`, an empty
+/// `std::optional`); each value is encoded as it would be as an argument of its own. A params
+/// owns copies of its values: strings and byte views are copied into `std::string` and
+/// `std::vector<std::byte>`. Copyable and movable.
+///
+/// @par Example
+/// ```
+/// typq::params ps;
+/// std::string in;
+/// for (std::int64_t id : ids) {
+///     ps.push_back(id);
+///     in += (in.empty() ? "$" : ", $") + std::to_string(ps.size());
+/// }
+/// auto rows = conn.query<user>(typq::runtime("SELECT * FROM users WHERE id IN (" + in + ")"), ps);
+/// ```
+class params {
+public:
+    params() = default;
+
+    /// A list of `values`, in order.
+    template <class... T>
+        requires(sizeof...(T) > 0 && (!std::is_same_v<std::remove_cvref_t<T>, params> && ...))
+    explicit params(T&&... values)
+    {
+        values_.reserve(sizeof...(T));
+        (push_back(std::forward<T>(values)), ...);
+    }
+
+    params(const params& other) : needs_types_(other.needs_types_)
+    {
+        values_.reserve(other.values_.size());
+        for (const auto& value : other.values_)
+            values_.push_back(value->clone());
+    }
+    params& operator=(const params& other)
+    {
+        if (this != &other)
+            *this = params(other);
+        return *this;
+    }
+    params(params&&) noexcept = default;
+    params& operator=(params&&) noexcept = default;
+    ~params() = default;
+
+    /// Appends `value` as the next parameter (`$size()` once added).
+    template <class T>
+    void push_back(T&& value)
+    {
+        using stored = detail::param_storage_t<T>;
+        static_assert(!std::is_same_v<stored, params>, "typq: a typq::params cannot hold another typq::params");
+        static_assert(detail::require_encodable<stored>());
+        values_.push_back(std::make_unique<holder<stored>>(store(std::forward<T>(value))));
+        needs_types_ = needs_types_ || looked_up<stored>;
+    }
+
+    /// The number of values: the statement's placeholders must be `$1..$size()`.
+    [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return values_.empty(); }
+    void reserve(std::size_t count) { values_.reserve(count); }
+    void clear() noexcept
+    {
+        values_.clear();
+        needs_types_ = false;
+    }
+
+    /// Encodes every value into `out`, in order (engine code: see engine::bind_arguments).
+    /// @throws typq::conversion_error naming the parameter ($N) that cannot be encoded.
+    void bind(engine::bind_buffer& out, const server_types& types) const
+    {
+        out.start(values_.size());
+        for (std::size_t i = 0; i < values_.size(); ++i)
+            values_[i]->set(out, i, types);
+    }
+
+    /// Whether a value's type is one only the server knows (an enum, a composite...), whose OID
+    /// binding looks up.
+    [[nodiscard]] bool needs_types() const noexcept { return needs_types_; }
+
+private:
+    // The copy a params keeps of `v` (see detail::param_storage).
+    template <class T>
+    static detail::param_storage_t<T> store(T&& v)
+    {
+        using given = std::remove_cvref_t<T>;
+        if constexpr (std::is_array_v<given>) {
+            // A character array as its adapter sends it: up to its unused end of NULs (a NUL
+            // before other text stays, and is refused when the statement is bound).
+            std::string text(v, std::extent_v<given>);
+            text.erase(text.find_last_not_of('\0') + 1);
+            return text;
+        }
+        else if constexpr (std::is_pointer_v<given>) {
+            if (!v)
+                throw conversion_error("null const char* (use std::nullopt to send NULL)",
+                    conversion_site{{}, "text", {}, {}});
+            return std::string(v);
+        }
+        else if constexpr (std::is_same_v<detail::param_storage_t<T>, given>)
+            return std::forward<T>(v);
+        else if constexpr (std::is_same_v<given, std::string_view>)
+            return std::string(v);
+        else
+            return std::vector<std::byte>(v.begin(), v.end());
+    }
+
+    struct entry {
+        entry() = default;
+        entry(const entry&) = delete;
+        entry& operator=(const entry&) = delete;
+        virtual ~entry() = default;
+        virtual void set(engine::bind_buffer& out, std::size_t index, const server_types& types) const = 0;
+        [[nodiscard]] virtual std::unique_ptr<entry> clone() const = 0;
+    };
+    template <class T>
+    struct holder final : entry {
+        explicit holder(T v) : stored(std::move(v)) {}
+        void set(engine::bind_buffer& out, std::size_t index, const server_types& types) const override
+        {
+            out.set(index, stored, types);
+        }
+        [[nodiscard]] std::unique_ptr<entry> clone() const override { return std::make_unique<holder>(stored); }
+        T stored;
+    };
+
+    std::vector<std::unique_ptr<entry>> values_;
+    bool needs_types_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_PARAMS_HPP
+// ----- end <typq/params.hpp> -----
 // ----- begin <typq/result.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/result.hpp: typed results. A result<Row> owns one PGresult and is a random-access range
@@ -7509,6 +9198,7 @@ using detail::describe_column;
 using detail::describe_field;
 using detail::describe_sql_type;
 using detail::field_names;
+using detail::ignores_extra_columns;
 using detail::load_be;
 using detail::make_conversion_site;
 using detail::receives_null;
@@ -7532,6 +9222,15 @@ struct column_plan {
     static constexpr std::size_t size = row_traits<Row>::size;
     std::array<int, size> columns{};
     std::array<decode_site, size> sites{};
+};
+
+/// For a row whose shape is known only at run time (typq::row): what its traits made of the
+/// columns.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+struct column_plan<Row> {
+    static constexpr std::size_t size = 0;
+    typename row_traits<Row>::plan_type columns{};
 };
 
 template <class Row>
@@ -7795,6 +9494,7 @@ TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& pr
 /// column types only the server knows (enums, composites, citext...).
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
 column_plan<Row> plan_columns(const PGresult* result, const plan_source& source = {},
     const server_types& types = detail::no_server_types)
 {
@@ -7812,7 +9512,7 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     const int columns = PQnfields(result);
     if constexpr (traits::shape == row_shape::by_name) {
         constexpr auto& names = field_names<typename traits::value_type>;
-        for (int c = 0; !in_order && c < columns; ++c) {  // in field order, every column has its field
+        for (int c = 0; !in_order && !ignores_extra_columns<Row> && c < columns; ++c) {  // in field order, every column has its field
             const std::string_view column = PQfname(result, c);
             bool used = false;
             for (std::string_view name : names)
@@ -7829,6 +9529,15 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     }
     problems.throw_if_any(&row_type_name<Row>);
     return plan;
+}
+
+/// The plan of a row of run-time shape: its traits' own.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+column_plan<Row> plan_columns(const PGresult* result, const plan_source& source = {},
+    const server_types& types = detail::no_server_types)
+{
+    return {row_traits<Row>::plan(result, source, types)};
 }
 
 [[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
@@ -7861,12 +9570,22 @@ TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const col
 /// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
 /// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
 TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
     const column_plan<Row>& plan, const server_types* types = nullptr)
 {
     typename row_traits<Row>::value_type out{};
     decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
     return out;
+}
+
+/// Row `row` of a row type of run-time shape: its traits' own.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
+    const server_types* = nullptr)
+{
+    return row_traits<Row>::decode(result, row, plan.columns);
 }
 
 }  // namespace typq::engine
@@ -7917,6 +9636,7 @@ using cancel_handle = std::unique_ptr<PGcancel, pq_cancel_deleter>;
 #include <optional>     // optional_row
 #include <string>       // messages
 #include <utility>      // std::move
+#include <vector>       // to_vector()
 
 namespace typq {
 
@@ -7985,9 +9705,18 @@ std::optional<typename row_traits<Row>::value_type> optional_row(const PGresult*
 }  // namespace detail
 
 /// The rows of one statement, each decoded into `Row`'s value type on access: a struct mapped by
-/// field name, `typq::by_position<T>`, a `std::tuple` (by position), or one scalar column.
-/// Iterable any number of times. Moving it keeps borrowed views valid but not iterators;
-/// destroying it ends both.
+/// field name, `typq::by_position<T>`, a `std::tuple` (by position), one scalar column, or a
+/// typq::row. Iterable any number of times. Moving it keeps borrowed views valid but not
+/// iterators; destroying it ends both.
+///
+/// A result holds the rows as the server sent them and decodes a row each time it is read, so
+/// that a million rows are not held twice; `*it` and `r[i]` therefore return a new value, not a
+/// reference into the result. Write `for (const user& u : conn.query<user>(...))` (or
+/// `const auto&`, `auto&&`, `auto`): `for (auto& u : ...)` does not compile, because a
+/// non-const reference cannot bind to that value. `std::vector<user> v(r.begin(), r.end())`
+/// allocates once: the iterator's category is random access (as `std::vector<bool>`'s is,
+/// with a value for a reference), so the vector takes the size first; `to_vector()` says the
+/// same thing in one call.
 /// @par Lifetime  Rows are decoded on each access and own their data, except borrowed fields
 ///      (`std::string_view`, `std::span<const std::byte>`), which point into this result.
 template <class Row>
@@ -8001,10 +9730,15 @@ public:
     class iterator {
     public:
         using iterator_concept = std::random_access_iterator_tag;
-        using iterator_category = std::input_iterator_tag;  // operator* returns a value
+        // Random access although operator* returns a value, as std::vector<bool>'s iterator does:
+        // so that algorithms and containers that take an iterator pair (std::vector's
+        // constructor) measure the distance and allocate once. Algorithms that assign through
+        // `*it` (std::sort) do not compile, as for any read-only range.
+        using iterator_category = std::random_access_iterator_tag;
         using value_type = typename traits::value_type;
         using difference_type = std::ptrdiff_t;
         using reference = value_type;
+        using pointer = void;
 
         iterator() = default;
         [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
@@ -8062,6 +9796,16 @@ public:
         return row(static_cast<int>(index));
     }
 
+    /// Every row, decoded, in one vector allocated once.
+    [[nodiscard]] std::vector<value_type> to_vector() const
+    {
+        std::vector<value_type> rows;
+        rows.reserve(size());
+        for (int i = 0; i < rows_; ++i)
+            rows.push_back(row(i));
+        return rows;
+    }
+
     /// The count in the command tag: rows returned, or rows changed by INSERT/UPDATE/DELETE ... RETURNING.
     [[nodiscard]] std::uint64_t affected_rows() const noexcept { return detail::affected_rows(handle_.get()); }
 
@@ -8087,6 +9831,321 @@ private:
 
 #endif  // TYPQ_RESULT_HPP
 // ----- end <typq/result.hpp> -----
+// ----- begin <typq/row.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/row.hpp: typq::row, a row of any shape (conn.query<typq::row>(...)), read column by
+// column with get<T>(index) or get<T>("name"), each checked as a struct's field would be: the
+// equivalent of psycopg's dict_row, for tools, migrations and admin code.
+
+#ifndef TYPQ_ROW_HPP
+#define TYPQ_ROW_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int32_t
+#include <memory>       // std::shared_ptr: the columns, shared by every row of a result
+#include <optional>     // find()
+#include <string>       // the row's bytes, names, messages
+#include <string_view>  // column names
+#include <vector>       // columns and cells
+
+namespace typq {
+
+class row;
+
+namespace detail {
+
+/// What every row of one result shares: its columns, and what the connection knew of the types
+/// only the server knows when the rows were planned (a copy: the rows outlive the connection's
+/// snapshot).
+struct row_columns {
+    struct column {
+        std::string name;
+        oid type = oid::unspecified;
+        format results = format::binary;
+    };
+    std::vector<column> columns;
+    std::shared_ptr<const type_registry> registry;
+};
+
+/// The columns of `result` (or of a prepared statement's description), for typq::row. Looks up
+/// what the server defines about each column's type (and its name, which adapters of enums and
+/// extension types find their OID by), so that get<T> can check and decode later without asking.
+TYPQ_DECL std::shared_ptr<const row_columns> plan_row_columns(const PGresult* result, const engine::plan_source& source,
+    const server_types& types);
+
+[[noreturn]] TYPQ_DECL void throw_row_usage(const std::string& message);
+[[noreturn]] TYPQ_DECL void throw_row_mistyped(const decode_site& site, const server_types& types);
+[[noreturn]] TYPQ_DECL void throw_row_text_only(const decode_site& site);
+
+}  // namespace detail
+
+/// One row of a result whose columns are known only at run time: `conn.query<typq::row>(sql)`,
+/// also with query_one, query_opt, stream, cursor and pipelines, and with typq::text_results.
+/// Read a column with `get<T>(index)` or `get<T>("name")`: its type is checked against T by the
+/// rule a struct's field follows (an `int4` column reads into `std::int64_t`, not into
+/// `std::int16_t`; NULL only into a `std::optional`), with the same typq::conversion_error.
+///
+/// A row owns a copy of its values and shares its column names with the other rows of its
+/// result: it stays valid after the result and the connection are gone. Default-constructed, it
+/// has no columns.
+///
+/// @par Example
+/// ```
+/// for (const typq::row& r : conn.query<typq::row>("SELECT * FROM users"))
+///     std::cout << r.get<std::int64_t>("id") << ' ' << r.get<std::optional<std::string>>("email").value_or("-");
+/// ```
+class row {
+public:
+    row() = default;
+
+    /// The number of columns.
+    [[nodiscard]] std::size_t size() const noexcept { return cells_.size(); }
+    [[nodiscard]] bool empty() const noexcept { return cells_.empty(); }
+
+    /// Column `index`'s name, as the server sent it (`?column?` for an unnamed expression).
+    /// @throws typq::usage_error when `index >= size()`.
+    [[nodiscard]] std::string_view name(std::size_t index) const { return column(index).name; }
+
+    /// Column `index`'s SQL type: `int4`, `text[]`, or for a type the server defines its name
+    /// (`mood`).
+    [[nodiscard]] std::string sql_type(std::size_t index) const
+    {
+        const server_types types(columns_->registry.get());
+        return detail::describe_sql_type(column(index).type, &types);
+    }
+
+    /// Column `index`'s type OID, as the server described it.
+    [[nodiscard]] oid type_oid(std::size_t index) const { return column(index).type; }
+
+    /// The index of the column named `name`, or std::nullopt when there is none.
+    /// @throws typq::usage_error when several columns have that name.
+    [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
+
+    /// Whether column `index` (or the column `name`) is NULL.
+    [[nodiscard]] bool is_null(std::size_t index) const
+    {
+        (void)column(index);
+        return cells_[index].length < 0;
+    }
+    [[nodiscard]] bool is_null(std::string_view name) const { return is_null(index_of(name)); }
+
+    /// Column `index` as a T, checked as a struct's field of type T would be.
+    /// @throws typq::conversion_error when the column's type does not fit T, when it is NULL and
+    ///         T is no std::optional, or when its value does not fit T; typq::usage_error when
+    ///         `index >= size()`.
+    /// @par Lifetime  A T that borrows (`std::string_view`) points into this row.
+    template <class T>
+    [[nodiscard]] T get(std::size_t index) const
+    {
+        static_assert(detail::require_decodable<T>());
+        const detail::row_columns::column& c = column(index);
+        const detail::decode_site site{c.name, static_cast<int>(index), c.type, {}, -1, &detail::type_name<T>, nullptr};
+        const server_types types(columns_->registry.get());
+        if (c.results == format::text) {
+            if constexpr (!engine::reads_text<T>)
+                detail::throw_row_text_only(site);
+        }
+        else if (!detail::accepts<T>(c.type, types))
+            detail::throw_row_mistyped(site, types);
+        T out{};
+        const cell& value = cells_[index];
+        if (value.length < 0) {
+            if constexpr (detail::receives_null<T>)
+                type<T>::set_null(out);
+            else
+                engine::throw_null_error(site, row_);
+            return out;
+        }
+        type<T>::decode(value_view(data_.data() + value.offset, static_cast<std::size_t>(value.length), c.type, &site,
+                            static_cast<std::size_t>(row_), &types),
+            out);
+        return out;
+    }
+
+    /// The column named `name` as a T (see get(index)).
+    /// @throws typq::usage_error when no column, or more than one, has that name.
+    template <class T>
+    [[nodiscard]] T get(std::string_view name) const
+    {
+        return get<T>(index_of(name));
+    }
+
+private:
+    friend struct detail::row_traits<row>;
+
+    struct cell {
+        std::size_t offset = 0;
+        std::int32_t length = -1;  // -1: NULL
+    };
+
+    const detail::row_columns::column& column(std::size_t index) const
+    {
+        if (index >= cells_.size())
+            detail::throw_row_usage("typq::row: column " + std::to_string(index) + " of a row of "
+                + std::to_string(cells_.size()) + " columns");
+        return columns_->columns[index];
+    }
+
+    TYPQ_DECL std::size_t index_of(std::string_view name) const;
+
+    // Row `index` of `result`: its values copied.
+    TYPQ_DECL static row make(const PGresult* result, int index, const std::shared_ptr<const detail::row_columns>& columns);
+
+    std::shared_ptr<const detail::row_columns> columns_;
+    std::string data_;         // every non-NULL value's bytes, one after the other
+    std::vector<cell> cells_;  // where each column's value is in data_
+    int row_ = 0;              // its number in the result, for messages
+};
+
+namespace detail {
+
+/// typq::row as a row type: its plan is its columns, its values are copied out of the result.
+template <>
+struct row_traits<row> {
+    using value_type = row;
+    static constexpr row_shape shape = row_shape::dynamic;
+    static constexpr std::size_t size = 0;
+    template <std::size_t I>
+    using field_type = void;
+    using plan_type = std::shared_ptr<const row_columns>;
+
+    static plan_type plan(const PGresult* result, const engine::plan_source& source, const server_types& types)
+    {
+        return plan_row_columns(result, source, types);
+    }
+    static row decode(const PGresult* result, int index, const plan_type& columns)
+    {
+        return row::make(result, index, columns);
+    }
+};
+
+}  // namespace detail
+
+#if TYPQ_DEFINITIONS
+namespace detail {
+
+// Looks up what the server says about type `id` and what it is made of (array elements, domain
+// bases, composite attributes), and by name those that adapters find by name (enums, extension
+// types): what get<T> may need, since nothing is looked up once rows are read.
+inline void learn_row_type(oid id, const server_types& types, int depth)
+{
+    if (depth > 16)
+        return;
+    const type_info* info = types.find(id);  // nullptr for a built-in type
+    if (!info)
+        return;
+    if (info->element != oid::unspecified)
+        learn_row_type(info->element, types, depth + 1);
+    else if (info->kind != type_kind::composite)
+        (void)types.find(std::string_view(info->name));
+    if (info->base != oid::unspecified)
+        learn_row_type(info->base, types, depth + 1);
+    for (const type_attribute& attribute : info->attributes)
+        learn_row_type(attribute.type, types, depth + 1);
+}
+
+TYPQ_DECL std::shared_ptr<const row_columns> plan_row_columns(const PGresult* result, const engine::plan_source& source,
+    const server_types& types)
+{
+    auto planned = std::make_shared<row_columns>();
+    const int count = PQnfields(result);
+    planned->columns.reserve(static_cast<std::size_t>(count));
+    for (int c = 0; c < count; ++c) {
+        row_columns::column column;
+        column.name = PQfname(result, c);
+        column.type = static_cast<oid>(PQftype(result, c));
+        // A description says nothing of the format: it is the one the statement runs with.
+        column.results = source.described ? source.results : (PQfformat(result, c) == 0 ? format::text : format::binary);
+        if (column.results == format::binary) {
+            learn_row_type(column.type, types, 0);
+            if (column.type == oid::record || column.type == oid::record_array)
+                engine::look_up_record_column_types(result, c, types);
+        }
+        planned->columns.push_back(std::move(column));
+    }
+    if (const type_registry* known = types.registry())
+        planned->registry = std::make_shared<const type_registry>(*known);
+    return planned;
+}
+
+[[noreturn]] TYPQ_DECL void throw_row_usage(const std::string& message)
+{
+    throw usage_error(message);
+}
+
+[[noreturn]] TYPQ_DECL void throw_row_mistyped(const decode_site& site, const server_types& types)
+{
+    throw conversion_error("typq::row: " + describe_column(site.column, site.column_index, site.column_type, &types)
+            + " cannot become " + describe_field(site),
+        make_conversion_site(site, &types));
+}
+
+[[noreturn]] TYPQ_DECL void throw_row_text_only(const decode_site& site)
+{
+    throw conversion_error("typq::row: " + describe_column(site.column, site.column_index, site.column_type)
+            + " was read with typq::text_results, as text: it reads into std::string or std::string_view, not "
+            + describe_field(site),
+        make_conversion_site(site));
+}
+
+}  // namespace detail
+
+TYPQ_DECL std::optional<std::size_t> row::find(std::string_view name) const
+{
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < cells_.size(); ++i) {
+        if (columns_->columns[i].name != name)
+            continue;
+        if (found)
+            detail::throw_row_usage("typq::row: columns " + std::to_string(*found + 1) + " and " + std::to_string(i + 1)
+                + " are both named \"" + std::string(name) + "\": read them by index");
+        found = i;
+    }
+    return found;
+}
+
+TYPQ_DECL std::size_t row::index_of(std::string_view name) const
+{
+    if (const std::optional<std::size_t> found = find(name))
+        return *found;
+    std::string names;
+    for (std::size_t i = 0; i < cells_.size(); ++i)
+        names += (i == 0 ? "\"" : ", \"") + columns_->columns[i].name + "\"";
+    detail::throw_row_usage("typq::row: no column is named \"" + std::string(name) + "\" (the columns: "
+        + (names.empty() ? std::string("none") : names) + ")");
+}
+
+TYPQ_DECL row row::make(const PGresult* result, int index, const std::shared_ptr<const detail::row_columns>& columns)
+{
+    row made;
+    made.columns_ = columns;
+    made.row_ = index;
+    const int count = PQnfields(result);
+    std::size_t bytes = 0;
+    for (int c = 0; c < count; ++c)
+        bytes += static_cast<std::size_t>(PQgetlength(result, index, c));
+    made.data_.reserve(bytes);
+    made.cells_.resize(static_cast<std::size_t>(count));
+    for (int c = 0; c < count; ++c) {
+        cell& value = made.cells_[static_cast<std::size_t>(c)];
+        if (PQgetisnull(result, index, c))
+            continue;
+        value.offset = made.data_.size();
+        value.length = PQgetlength(result, index, c);
+        made.data_.append(PQgetvalue(result, index, c), static_cast<std::size_t>(value.length));
+    }
+    return made;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq
+
+#endif  // TYPQ_ROW_HPP
+// ----- end <typq/row.hpp> -----
 // ----- begin <typq/connection_options.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/connection_options.hpp: typq::connection_options, what a connection does beyond what its
@@ -8140,189 +10199,6 @@ struct connection_options {
 #ifndef TYPQ_ENGINE_STATEMENT_HPP
 #define TYPQ_ENGINE_STATEMENT_HPP
 
-// ----- begin <typq/engine/bind.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/engine/bind.hpp: a statement's parameters, encoded once into one reusable byte buffer,
-// with the arrays of OIDs, lengths and formats that libpq's PQsend* functions take.
-
-#ifndef TYPQ_ENGINE_BIND_HPP
-#define TYPQ_ENGINE_BIND_HPP
-
-
-#include <libpq-fe.h>
-
-#include <cstddef>      // std::size_t
-#include <cstdint>      // std::int32_t
-#include <string>       // the byte buffer, messages
-#include <string_view>  // field names in messages
-#include <vector>       // the per-parameter arrays
-
-namespace typq::engine {
-
-/// The largest message the server reads (PQ_LARGE_MESSAGE_LIMIT in its pqcomm.h: 1 GiB - 2,
-/// length word included). A longer Bind or Parse message makes it drop the session, so typq
-/// refuses such a statement before anything is sent.
-inline constexpr std::size_t max_message_size = 0x3FFFFFFE;
-
-/// The Bind protocol message counts parameters in an int16.
-inline constexpr std::size_t max_parameters = 65535;
-
-/// A statement's parameters, encoded: each value's bytes in one buffer (writer::put_bare), its
-/// length in the array libpq reads lengths from, with the other arrays libpq reads. Reused from
-/// statement to statement, so that a statement allocates nothing once the buffers have grown.
-class bind_buffer {
-public:
-    /// Starts a statement of `count` parameters, each then set once, in order.
-    void start(std::size_t count)
-    {
-        bytes_.clear();
-        oids_.resize(count);
-        lengths_.resize(count);
-        formats_.resize(count);
-        offsets_.resize(count);
-        text_values_ = 0;
-    }
-
-    /// Encodes `value` as parameter `index` with its typq::type; `types` resolves types only the
-    /// server knows, and `field` names the struct field a named statement took it from.
-    /// @throws typq::conversion_error naming the parameter when the value cannot be encoded.
-    template <class T>
-    TYPQ_ALWAYS_INLINE void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
-    {
-        const std::size_t start = bytes_.size();
-        std::int32_t length = -1;
-        try {
-            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
-            writer out(bytes_, &types);
-            length = out.put_bare(value);
-        }
-        catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
-        }
-        lengths_[index] = length;
-        formats_[index] = static_cast<int>(detail::param_format_of<T>());
-        offsets_[index] = start;
-        // libpq reads a text-format parameter up to its NUL.
-        if constexpr (detail::param_format_of<T>() == format::text) {
-            if (length >= 0) {
-                bytes_.push_back('\0');
-                ++text_values_;
-            }
-        }
-    }
-
-    /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
-    template <class T>
-    void set_null(std::size_t index, const server_types& types, std::string_view field = {})
-    {
-        try {
-            oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
-        }
-        catch (const conversion_error& e) {
-            throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
-        }
-        lengths_[index] = -1;
-        formats_[index] = static_cast<int>(detail::param_format_of<T>());
-        offsets_[index] = bytes_.size();
-    }
-
-    [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
-    [[nodiscard]] const Oid* types() const noexcept { return oids_.data(); }
-    [[nodiscard]] const int* lengths() const noexcept { return lengths_.data(); }
-    [[nodiscard]] const int* formats() const noexcept { return formats_.data(); }
-
-    /// Each value's address in the buffer (null for NULL), once no value will be added.
-    [[nodiscard]] const char* const* values()
-    {
-        values_.resize(offsets_.size());
-        for (std::size_t i = 0; i < offsets_.size(); ++i)
-            values_[i] = lengths_[i] < 0 ? nullptr : bytes_.data() + offsets_[i];
-        return values_.data();
-    }
-
-    /// The size of the Bind message these parameters make for a statement name of
-    /// `statement_name_size` bytes, as the server counts it: each value is its int4 length and
-    /// its bytes (the buffer's, less the NULs after text values); one result format code.
-    [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
-    {
-        return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
-            + (bytes_.size() - text_values_) + 2 + 2;
-    }
-
-    /// Keeps the buffers for the next statement, but not one-off huge ones.
-    void trim() noexcept
-    {
-        if (bytes_.capacity() > (std::size_t{1} << 20))
-            std::string().swap(bytes_);
-    }
-
-private:
-    [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
-        std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
-
-    std::string bytes_;
-    std::vector<Oid> oids_;
-    std::vector<int> lengths_;
-    std::vector<int> formats_;
-    std::vector<std::size_t> offsets_;
-    std::vector<const char*> values_;
-    std::size_t text_values_ = 0;  // NULs after text values, which the message does not carry
-};
-
-[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
-    std::size_t name_size);
-
-/// Refuses, before anything is sent, a statement that the protocol cannot carry or the server
-/// would drop the connection for: more than 65,535 parameters, or a Bind or Parse message of
-/// 1 GiB or more.
-/// @throws typq::usage_error saying which limit and by how much.
-inline void check_message_sizes(const bind_buffer& params, std::size_t statement_size, std::size_t name_size)
-{
-    const auto count = static_cast<std::size_t>(params.count());
-    if (count > max_parameters || params.bind_message_size(name_size) > max_message_size
-        || 4 + (name_size + 1) + (statement_size + 1) + 2 + 4 * count > max_message_size) [[unlikely]]
-        throw_message_too_large(params, statement_size, name_size);
-}
-
-#if TYPQ_DEFINITIONS
-
-[[noreturn]] TYPQ_DECL void bind_buffer::throw_parameter_error(const conversion_error& e, std::size_t index,
-    std::string_view field, std::string (*cpp_type)(), std::string_view sql_type)
-{
-    // "parameter $2 (std::string)" or "parameter $1 (field "email", std::string)".
-    std::string where = "parameter $" + std::to_string(index + 1) + " (";
-    if (!field.empty()) {
-        where += "field \"";
-        where += field;
-        where += "\", ";
-    }
-    const std::string type = cpp_type();
-    where += type + ")";
-    // The adapter's SQL type when the error does not name one (a value too large to frame).
-    throw conversion_error(where + ": " + e.what(),
-        conversion_site{{}, e.sql_type().empty() ? std::string(sql_type) : e.sql_type(), std::string(field), type});
-}
-
-[[noreturn]] TYPQ_DECL void throw_message_too_large(const bind_buffer& params, std::size_t statement_size,
-    std::size_t name_size)
-{
-    if (static_cast<std::size_t>(params.count()) > max_parameters)
-        throw usage_error("the statement has " + std::to_string(params.count())
-            + " parameters; PostgreSQL's protocol carries at most 65535: nothing was sent");
-    if (const std::size_t bind = params.bind_message_size(name_size); bind > max_message_size)
-        throw usage_error("the statement's parameters take " + std::to_string(bind)
-            + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more (and drops the connection): "
-              "nothing was sent");
-    throw usage_error("the statement's text takes " + std::to_string(statement_size + name_size)
-        + " bytes in one message; PostgreSQL refuses a message of 1 GiB or more: nothing was sent");
-}
-
-#endif  // TYPQ_DEFINITIONS
-
-}  // namespace typq::engine
-
-#endif  // TYPQ_ENGINE_BIND_HPP
-// ----- end <typq/engine/bind.hpp> -----
 // ----- begin <typq/engine/catalog.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/catalog.hpp: types looked up in the server's catalog, between statements. Encoding a
@@ -8335,195 +10211,6 @@ inline void check_message_sizes(const bind_buffer& params, std::size_t statement
 #ifndef TYPQ_ENGINE_CATALOG_HPP
 #define TYPQ_ENGINE_CATALOG_HPP
 
-// ----- begin <typq/detail/sql_type_name.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/detail/sql_type_name.hpp: a SQL type's name (`mood`, `shop."Mood"`, `int4[]`, `double
-// precision`) read as the server reads one, into a spelling that to_regtype() cannot fail on:
-// every identifier quoted, SQL's keyword names replaced by the catalog's. to_regtype() answers
-// NULL for a type it does not find, but raises an error (which would abort the transaction) for
-// a name it cannot parse; typq looks names up only in this spelling, and refuses the others.
-
-#ifndef TYPQ_DETAIL_SQL_TYPE_NAME_HPP
-#define TYPQ_DETAIL_SQL_TYPE_NAME_HPP
-
-#include <optional>     // no spelling for a malformed name
-#include <string>       // the spelling
-#include <string_view>  // the name
-
-namespace typq::detail {
-
-// SQL's type names that are keywords (several words, or words that are no catalog name), and the
-// catalog's name for each (PostgreSQL's gram.y, SimpleTypename).
-struct sql_type_alias {
-    std::string_view sql;
-    std::string_view catalog;
-};
-inline constexpr sql_type_alias sql_type_aliases[] = {
-    {"int", "int4"}, {"integer", "int4"}, {"smallint", "int2"}, {"bigint", "int8"}, {"real", "float4"},
-    {"float", "float8"}, {"double precision", "float8"}, {"boolean", "bool"}, {"decimal", "numeric"},
-    {"dec", "numeric"}, {"char", "bpchar"}, {"character", "bpchar"}, {"nchar", "bpchar"},
-    {"national char", "bpchar"}, {"national character", "bpchar"}, {"char varying", "varchar"},
-    {"character varying", "varchar"}, {"nchar varying", "varchar"}, {"national char varying", "varchar"},
-    {"national character varying", "varchar"}, {"bit varying", "varbit"},
-    {"timestamp without time zone", "timestamp"}, {"timestamp with time zone", "timestamptz"},
-    {"time without time zone", "time"}, {"time with time zone", "timetz"},
-};
-
-// `a` equals `b` (lower case, single spaces) ignoring ASCII case, with any run of spaces in `a`
-// matching one space.
-inline bool same_words(std::string_view a, std::string_view b) noexcept
-{
-    std::size_t i = 0;
-    for (std::size_t k = 0; k < b.size(); ++k) {
-        if (b[k] == ' ') {
-            if (i == a.size() || a[i] != ' ')
-                return false;
-            while (i < a.size() && a[i] == ' ')
-                ++i;
-            continue;
-        }
-        if (i == a.size())
-            return false;
-        const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-        if (c != b[k])
-            return false;
-        ++i;
-    }
-    return i == a.size();
-}
-
-// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
-inline bool is_utf8(std::string_view text) noexcept
-{
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        unsigned min = 0;
-        unsigned code = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if ((c & 0xE0) == 0xC0) {
-            length = 2;
-            min = 0x80;
-            code = c & 0x1Fu;
-        }
-        else if ((c & 0xF0) == 0xE0) {
-            length = 3;
-            min = 0x800;
-            code = c & 0x0Fu;
-        }
-        else if ((c & 0xF8) == 0xF0) {
-            length = 4;
-            min = 0x10000;
-            code = c & 0x07u;
-        }
-        else
-            return false;
-        if (text.size() - i < length)
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80)
-                return false;
-            code = (code << 6) | (next & 0x3Fu);
-        }
-        if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            return false;
-        i += length;
-    }
-    return true;
-}
-
-// One identifier at `i`: "quoted" (with "" for a quote) as it is, or unquoted folded to lower case
-// (ASCII letters only, as the server folds in UTF-8). Appends it quoted to `out`; false when there
-// is none.
-inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
-{
-    out += '"';
-    if (i < name.size() && name[i] == '"') {
-        const std::size_t start = out.size();
-        for (++i; i < name.size(); ++i) {
-            if (name[i] != '"') {
-                out += name[i];
-                continue;
-            }
-            if (i + 1 < name.size() && name[i + 1] == '"') {
-                out += "\"\"";
-                ++i;
-                continue;
-            }
-            ++i;
-            out += '"';
-            return out.size() - 1 > start;  // "" is no identifier
-        }
-        return false;  // unterminated
-    }
-    const auto start_char = [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u == '_' || u >= 0x80;
-    };
-    if (i == name.size() || !start_char(name[i]))
-        return false;
-    for (; i < name.size() && (start_char(name[i]) || (name[i] >= '0' && name[i] <= '9') || name[i] == '$'); ++i)
-        out += name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    out += '"';
-    return true;
-}
-
-/// `name` in a spelling to_regtype() reads without error, or std::nullopt when `name` is not a
-/// type name: `[schema.]type` (identifiers quoted or not) or one of SQL's keyword names such as
-/// `double precision`, then any number of `[]` (or `[N]`). Type modifiers (`varchar(10)`) are
-/// refused: they are no part of a type's OID.
-inline std::optional<std::string> regtype_spelling(std::string_view name)
-{
-    if (name.empty() || name.size() > 1024 || name.find('\0') != std::string_view::npos || !is_utf8(name))
-        return std::nullopt;
-    // The array suffixes, from the end.
-    std::size_t end = name.size();
-    std::size_t dimensions = 0;
-    while (end > 0 && name[end - 1] == ']') {
-        std::size_t open = end - 1;
-        while (open > 0 && name[open - 1] >= '0' && name[open - 1] <= '9')
-            --open;
-        if (open == 0 || name[open - 1] != '[')
-            return std::nullopt;
-        end = open - 1;
-        ++dimensions;
-    }
-    const std::string_view base = name.substr(0, end);
-    std::string out;
-    bool alias = false;
-    for (const sql_type_alias& a : sql_type_aliases) {
-        if (same_words(base, a.sql)) {
-            out = "\"pg_catalog\".\"" + std::string(a.catalog) + "\"";
-            alias = true;
-            break;
-        }
-    }
-    if (!alias) {
-        std::size_t i = 0;
-        if (!read_identifier(base, i, out))
-            return std::nullopt;
-        if (i < base.size() && base[i] == '.') {
-            ++i;
-            out += '.';
-            if (!read_identifier(base, i, out))
-                return std::nullopt;
-        }
-        if (i != base.size())
-            return std::nullopt;
-    }
-    for (std::size_t d = 0; d < dimensions; ++d)
-        out += "[]";
-    return out;
-}
-
-}  // namespace typq::detail
-
-#endif  // TYPQ_DETAIL_SQL_TYPE_NAME_HPP
-// ----- end <typq/detail/sql_type_name.hpp> -----
 // ----- begin <typq/engine/collect.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/collect.hpp: the results of one command sent outside pipeline mode, read without
@@ -10520,6 +12207,19 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
     return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
 }
 
+/// Binds a typq::params to its statement: first checks that the statement's placeholders are
+/// `$1..$N` for its N values (unless N is past the protocol's limit, which check_message_sizes
+/// reports), then encodes the values in order.
+inline auto bind_arguments(const basic_sql<params>& statement, const params& values)
+{
+    auto bind = [&statement, &values](bind_buffer& out, const server_types& types) {
+        if (values.size() <= max_parameters)
+            statement.check_count(values.size());
+        values.bind(out, types);
+    };
+    return bound_arguments<decltype(bind)>{bind, values.needs_types()};
+}
+
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).
 template <class... Args>
 auto bind_types(const basic_sql<Args...>& statement)
@@ -11996,6 +13696,31 @@ public:
     /// The process ID of the server process serving this connection.
     [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
 
+    /// The host this connection reached (libpq's PQhost): of a conninfo that names several
+    /// (`host=db1,db2`), the one it connected to; a directory for a unix socket (`/run/postgresql`).
+    /// @throws typq::connection_error when the connection is closed or broken.
+    [[nodiscard]] std::string host() const { return libpq_text(PQhost(open_handle())); }
+
+    /// The IP address this connection reached (PQhostaddr), or empty for a unix socket.
+    [[nodiscard]] std::string hostaddr() const { return libpq_text(PQhostaddr(open_handle())); }
+
+    /// The port of the server this connection reached (PQport): of several in the conninfo, the one
+    /// it connected to.
+    [[nodiscard]] int port() const;
+
+    /// The database this connection is to (PQdb).
+    [[nodiscard]] std::string dbname() const { return libpq_text(PQdb(open_handle())); }
+
+    /// The role this connection logged in as (PQuser). `SET ROLE` does not change it: ask the
+    /// server (`SELECT current_user`) for the role statements run as.
+    [[nodiscard]] std::string user() const { return libpq_text(PQuser(open_handle())); }
+
+    /// Whether the server is a hot standby (read-only, in recovery), as it reports it now
+    /// (the `in_hot_standby` parameter, PostgreSQL 14 and later; libpq's `target_session_attrs`
+    /// chooses a server by it). It changes when a standby is promoted.
+    /// @throws typq::usage_error when the server does not report it (before PostgreSQL 14).
+    [[nodiscard]] bool in_hot_standby() const;
+
     /// A parameter the server reports (`"server_version"`, `"TimeZone"`, `"client_encoding"`,
     /// `"standard_conforming_strings"`...), or std::nullopt when it reports no such parameter.
     [[nodiscard]] std::optional<std::string> parameter_status(std::string_view name) const
@@ -12035,14 +13760,22 @@ public:
     [[nodiscard]] prepared<Args...> prepare(std::type_identity_t<basic_sql<Args...>> statement);
 
     /// Runs `statement` with `args` and returns the number of rows it affected (0 for commands
-    /// without a count). Without arguments the text may hold several statements (a script), run
-    /// by the simple query protocol; the count is then the last statement's.
+    /// without a count).
+    ///
+    /// Without arguments the statement is a typq::script, sent as it is by the simple query
+    /// protocol: it may hold several statements, and any SQL (`$1` in a function body or a
+    /// `PREPARE ... AS` is the server's, not a placeholder); the count is the last statement's.
+    /// A `$1` meant for an argument that was forgotten is then the server's error
+    /// (typq::undefined_parameter), where with arguments it would not have compiled.
     /// @throws typq::server_error (or a subclass for its SQLSTATE), typq::connection_error,
     ///         typq::conversion_error when an argument cannot be encoded.
     template <class... Args>
-    std::uint64_t execute(sql<Args...> statement, Args&&... args)
+    std::uint64_t execute(execute_sql<Args...> statement, Args&&... args)
     {
-        return affected(statement, args...);
+        if constexpr (sizeof...(Args) == 0)
+            return run_script(statement);
+        else
+            return affected(statement, args...);
     }
 
     /// Runs `statement` and returns its rows as a range of `Row` (a struct mapped by field name,
@@ -12213,6 +13946,7 @@ private:
     }
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
+    static std::string libpq_text(const char* text) { return text ? std::string(text) : std::string(); }
 
     template <class Row>
     static constexpr void check_text_row()
@@ -12272,7 +14006,20 @@ private:
         engine::lease hold(usable_session(), "a statement");
         const auto bind = binding(statement, args...);
         engine::statement_request request = request_for(statement, engine::make_binder(bind), format::binary);
-        request.script = !detail::is_prepared<Statement> && sizeof...(Args) == 0;
+        return detail::affected_rows(run(request).result.get());
+    }
+
+    std::uint64_t run_script(const script& statement)
+    {
+        engine::lease hold(usable_session(), "a statement");
+        if (statement.copies_through_client())
+            engine::throw_copy_refused();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+        request.text_hash = statement.hash();
+        request.source = statement.is_literal() ? statement.c_str() : nullptr;
+        request.script = true;
         return detail::affected_rows(run(request).result.get());
     }
 
@@ -12436,6 +14183,24 @@ TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name
     const server_types types(session_->registry.get());
     const type_info* info = types.find(name);
     return info ? std::optional<type_info>(*info) : std::nullopt;
+}
+
+TYPQ_DECL int connection::port() const
+{
+    const char* text = PQport(open_handle());
+    int port = 0;
+    for (const char* digit = text; digit && *digit >= '0' && *digit <= '9' && port < 65536; ++digit)
+        port = port * 10 + (*digit - '0');
+    return port;
+}
+
+TYPQ_DECL bool connection::in_hot_standby() const
+{
+    const char* value = PQparameterStatus(open_handle(), "in_hot_standby");
+    if (!value)
+        throw usage_error("the server does not report whether it is a hot standby (in_hot_standby, PostgreSQL 14 "
+                          "and later): ask it with SELECT pg_is_in_recovery()");
+    return std::string_view(value) == "on";
 }
 
 TYPQ_DECL bool connection::cancel() const

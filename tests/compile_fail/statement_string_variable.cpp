@@ -1,4 +1,4 @@
-// expect: conver[a-z]* .*std::string.* to .*basic_sql<int>
+// expect: statement must be a string literal.*typq::runtime\(text\)
 // SPDX-License-Identifier: BSL-1.0
 // A std::string variable is not a statement: only a literal (checked at compile time) or
 // typq::runtime(text) (checked at run time) is. Control: statement_string_variable_ok.cpp.

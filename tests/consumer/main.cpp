@@ -7,5 +7,6 @@ static_assert(TYPQ_VERSION_MAJOR >= 0);
 
 int main()
 {
-    return 0;
+    // A libpq function: the program must link libpq as well as compile typq's headers.
+    return PQlibVersion() >= 150000 ? 0 : 1;
 }

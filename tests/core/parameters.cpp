@@ -113,23 +113,31 @@ TEST_CASE("typq::runtime runs SQL built at run time, checking its placeholders a
         == "one");
     CHECK(conn.query_value<std::int64_t>(typq::runtime("SELECT count(*) FROM " + table)) == 1);
 
-    SECTION("too few arguments")
+    SECTION("too few arguments: the message names the $N and how many arguments were given")
     {
         REQUIRE_THROWS_AS(conn.execute(typq::runtime(insert), std::int32_t{2}), typq::usage_error);
         REQUIRE_THROWS_WITH(conn.execute(typq::runtime(insert), std::int32_t{2}),
-            Catch::Contains("the placeholder at offset 26 has no argument"));
+            Catch::Equals("invalid SQL statement: the statement uses $2 (at offset 26), but 1 argument was given"));
     }
-    SECTION("no argument for a statement with placeholders")
+    SECTION("no argument for a query with placeholders")
     {
-        REQUIRE_THROWS_AS(conn.execute(typq::runtime("INSERT INTO t VALUES ($1, 'x')")), typq::usage_error);
-        REQUIRE_THROWS_WITH(conn.execute(typq::runtime("INSERT INTO t VALUES ($1, 'x')")),
-            Catch::Contains("the placeholder at offset 22 has no argument"));
+        REQUIRE_THROWS_AS((void)conn.query<std::int32_t>(typq::runtime("SELECT id FROM t WHERE id = $1")),
+            typq::usage_error);
+        REQUIRE_THROWS_WITH((void)conn.query<std::int32_t>(typq::runtime("SELECT id FROM t WHERE id = $1")),
+            Catch::Contains("the statement uses $1 (at offset 28), but no arguments were given"));
+    }
+    SECTION("execute without arguments is a script: a $1 in it is the server's to refuse")
+    {
+        REQUIRE_THROWS_AS(conn.execute(typq::runtime("INSERT INTO t VALUES ($1, 'x')")), typq::undefined_parameter);
     }
     SECTION("too many arguments")
     {
         REQUIRE_THROWS_AS(conn.execute(typq::runtime(insert), std::int32_t{2}, "two", std::int32_t{3}), typq::usage_error);
         REQUIRE_THROWS_WITH(conn.execute(typq::runtime(insert), std::int32_t{2}, "two", std::int32_t{3}),
-            Catch::Contains("argument 3 has no placeholder $3"));
+            Catch::Equals("invalid SQL statement: 3 arguments were given, but the statement's placeholders end at "
+                          "$2: argument 3 has no placeholder $3"));
+        REQUIRE_THROWS_WITH((void)conn.query<std::int32_t>(typq::runtime("SELECT 1"), std::int32_t{1}),
+            Catch::Contains("1 argument was given, but the statement has no placeholders"));
     }
     SECTION("a gap the server would accept is refused before anything is sent")
     {
@@ -137,7 +145,7 @@ TEST_CASE("typq::runtime runs SQL built at run time, checking its placeholders a
         REQUIRE_THROWS_AS(conn.execute(typq::runtime("INSERT INTO t SELECT $2, 'gap'"), std::int32_t{0}, std::int32_t{2}),
             typq::usage_error);
         REQUIRE_THROWS_WITH(conn.execute(typq::runtime("INSERT INTO t SELECT $2, 'gap'"), std::int32_t{0}, std::int32_t{2}),
-            Catch::Contains("the placeholders skip $1"));
+            Catch::Contains("the placeholders skip $1, so argument 1 of 2 is never used"));
     }
     SECTION("an unterminated string")
     {

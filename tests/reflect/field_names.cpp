@@ -60,7 +60,7 @@ struct two_params {
 
 template <int N>
 struct sized {
-    std::array<int, N> values;
+    std::array<int, static_cast<std::size_t>(N)> values;
     int n;
 };
 

@@ -481,11 +481,11 @@ TEST_CASE("array columns widen as their elements do, and narrowing is refused", 
     CHECK(conn.query_value<typq::array<std::int64_t>>("SELECT '[0:0]={3}'::int2[]") == typq::array<std::int64_t>({3}, 0));
 
     REQUIRE_THROWS_AS((void)conn.query_value<std::vector<std::int32_t>>("SELECT '{1}'::int8[]"), typq::conversion_error);
-    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int32_t>>("SELECT '{1}'::int8[]"), Contains("_int8"));
-    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int16_t>>("SELECT '{1}'::int4[]"), Contains("_int4"));
-    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int32_t>>("SELECT '{a}'::text[]"), Contains("_text"));
+    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int32_t>>("SELECT '{1}'::int8[]"), Contains("(int8[])"));
+    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int16_t>>("SELECT '{1}'::int4[]"), Contains("(int4[])"));
+    REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int32_t>>("SELECT '{a}'::text[]"), Contains("(text[])"));
     REQUIRE_THROWS_WITH((void)conn.query_value<std::vector<std::int32_t>>("SELECT 1"), Contains("int4"));
-    REQUIRE_THROWS_WITH((void)conn.query_value<std::int32_t>("SELECT '{1}'::int4[]"), Contains("_int4"));
+    REQUIRE_THROWS_WITH((void)conn.query_value<std::int32_t>("SELECT '{1}'::int4[]"), Contains("int4[]"));
 }
 
 // --- size, text content -----------------------------------------------------------------------------

@@ -301,7 +301,8 @@ constexpr std::size_t skip_dollar_quote(std::string_view sql, std::size_t i,
 //
 // `standard_strings` is the server's standard_conforming_strings: off, a backslash escapes the
 // next byte in '...' (and N'...') strings too, as in E'...'. `word` is called with every
-// identifier or keyword outside quotes and comments, and with ";" at each semicolon there.
+// identifier or keyword outside quotes and comments, and with ";", "{" or "}" at each of those
+// characters there.
 template <class Visit, class Word>
 [[nodiscard]] constexpr sql_lex_result scan_sql(std::string_view sql, Visit&& visit, Word&& word,
                                                 bool standard_strings = true)
@@ -404,7 +405,9 @@ template <class Visit, class Word>
                 i = end;
             }
         } else {
-            if (c == ';')
+            // No SQL token contains '{' or '}' (the server rejects them outside quotes): they
+            // are reported for typq::format_sql's slots.
+            if (c == ';' || c == '{' || c == '}')
                 word(sql.substr(i, 1));
             ++i;
         }

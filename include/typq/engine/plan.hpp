@@ -36,6 +36,7 @@ using detail::describe_column;
 using detail::describe_field;
 using detail::describe_sql_type;
 using detail::field_names;
+using detail::ignores_extra_columns;
 using detail::load_be;
 using detail::make_conversion_site;
 using detail::receives_null;
@@ -59,6 +60,15 @@ struct column_plan {
     static constexpr std::size_t size = row_traits<Row>::size;
     std::array<int, size> columns{};
     std::array<decode_site, size> sites{};
+};
+
+/// For a row whose shape is known only at run time (typq::row): what its traits made of the
+/// columns.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+struct column_plan<Row> {
+    static constexpr std::size_t size = 0;
+    typename row_traits<Row>::plan_type columns{};
 };
 
 template <class Row>
@@ -322,6 +332,7 @@ TYPQ_DECL void report_mistyped_column(const decode_site& site, plan_problems& pr
 /// column types only the server knows (enums, composites, citext...).
 /// @throws conversion_error naming every missing, extra, ambiguous or mistyped column.
 template <class Row>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
 column_plan<Row> plan_columns(const PGresult* result, const plan_source& source = {},
     const server_types& types = detail::no_server_types)
 {
@@ -339,7 +350,7 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     const int columns = PQnfields(result);
     if constexpr (traits::shape == row_shape::by_name) {
         constexpr auto& names = field_names<typename traits::value_type>;
-        for (int c = 0; !in_order && c < columns; ++c) {  // in field order, every column has its field
+        for (int c = 0; !in_order && !ignores_extra_columns<Row> && c < columns; ++c) {  // in field order, every column has its field
             const std::string_view column = PQfname(result, c);
             bool used = false;
             for (std::string_view name : names)
@@ -356,6 +367,15 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     }
     problems.throw_if_any(&row_type_name<Row>);
     return plan;
+}
+
+/// The plan of a row of run-time shape: its traits' own.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+column_plan<Row> plan_columns(const PGresult* result, const plan_source& source = {},
+    const server_types& types = detail::no_server_types)
+{
+    return {row_traits<Row>::plan(result, source, types)};
 }
 
 [[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
@@ -388,12 +408,22 @@ TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const col
 /// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
 /// plan learnt about server-defined types (may be null when it learnt nothing).
 template <class Row>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
 TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
     const column_plan<Row>& plan, const server_types* types = nullptr)
 {
     typename row_traits<Row>::value_type out{};
     decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
     return out;
+}
+
+/// Row `row` of a row type of run-time shape: its traits' own.
+template <class Row>
+    requires(row_traits<Row>::shape == row_shape::dynamic)
+typename row_traits<Row>::value_type decode_row(const PGresult* result, int row, const column_plan<Row>& plan,
+    const server_types* = nullptr)
+{
+    return row_traits<Row>::decode(result, row, plan.columns);
 }
 
 }  // namespace typq::engine

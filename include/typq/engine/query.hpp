@@ -8,6 +8,7 @@
 #ifndef TYPQ_ENGINE_QUERY_HPP
 #define TYPQ_ENGINE_QUERY_HPP
 
+#include <typq/params.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
 #include <typq/server_types.hpp>
@@ -92,6 +93,19 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
         }
     };
     return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
+}
+
+/// Binds a typq::params to its statement: first checks that the statement's placeholders are
+/// `$1..$N` for its N values (unless N is past the protocol's limit, which check_message_sizes
+/// reports), then encodes the values in order.
+inline auto bind_arguments(const basic_sql<params>& statement, const params& values)
+{
+    auto bind = [&statement, &values](bind_buffer& out, const server_types& types) {
+        if (values.size() <= max_parameters)
+            statement.check_count(values.size());
+        values.bind(out, types);
+    };
+    return bound_arguments<decltype(bind)>{bind, values.needs_types()};
 }
 
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).

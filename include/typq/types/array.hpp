@@ -9,6 +9,7 @@
 #include <typq/error.hpp>
 #include <typq/type.hpp>
 #include <typq/types/optional.hpp>
+#include <typq/detail/sql_text.hpp>
 #include <typq/detail/type_name.hpp>
 
 #include <array>             // std::array adapter, fixed-size header fields
@@ -17,7 +18,7 @@
 #include <cstdint>           // std::int32_t, std::uint64_t
 #include <initializer_list>  // typq::array::at
 #include <optional>          // std::optional elements
-#include <string>            // messages
+#include <string>            // messages, text forms
 #include <string_view>       // sql_type
 #include <type_traits>       // std::is_same_v
 #include <utility>           // std::move
@@ -559,6 +560,62 @@ void encode_nested_array(const C& value, writer& out)
     for_each_array_scalar(value, put);
 }
 
+// One element in an array's text form: NULL, or its text form, quoted as array_out quotes.
+template <class Scalar>
+void append_array_scalar_text(const Scalar& value, std::string& out)
+{
+    using base = array_null_base_t<Scalar>;
+    std::string text;
+    if constexpr (std::same_as<Scalar, base>)
+        type<base>::encode_text(value, text);
+    else if (!value) {
+        out += "NULL";
+        return;
+    }
+    else
+        type<base>::encode_text(*value, text);
+    append_array_element(out, text);
+}
+
+// One level of nested containers as array_in reads it: `{a,b}`, `{{1,2},{3,4}}`.
+template <class C>
+void append_array_level_text(const C& value, std::string& out)
+{
+    using value_type = typename array_shape<C>::value_type;
+    out += '{';
+    bool first = true;
+    for (const auto& inner : value) {
+        if (!first)
+            out += ',';
+        first = false;
+        if constexpr (array_shape<value_type>::rank > 0)
+            append_array_level_text(inner, out);
+        else
+            append_array_scalar_text<value_type>(static_cast<const value_type&>(inner), out);
+    }
+    out += '}';
+}
+
+/// Nested std::vector / std::array levels in array_in's text form; rectangular (checked), and
+/// `{}` when there are no elements, as for the binary form.
+template <class C>
+void encode_nested_array_text(const C& value, std::string& out)
+{
+    using base = array_null_base_t<typename array_shape<C>::scalar>;
+    constexpr std::string_view sql_type = array_sql_type<base>::value;
+    std::array<std::size_t, array_max_dimensions> lengths{};
+    measure_array(value, lengths, 0);
+    std::array<std::size_t, array_max_dimensions> path{};
+    check_rectangular(value, lengths, 0, path, sql_type);
+    std::size_t count = 1;
+    for (std::size_t d = 0; d < static_cast<std::size_t>(array_shape<C>::rank); ++d)
+        count *= lengths[d];
+    if (count == 0)
+        out += "{}";
+    else
+        append_array_level_text(value, out);
+}
+
 // The parts of an array adapter that exist when the element can be sent / read.
 template <class C, class Scalar>
 struct array_encoding {};
@@ -627,6 +684,11 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
         requires encodable<Scalar>
     {
         encode_nested_array(value, out);
+    }
+    static void encode_text(const C& value, std::string& out)
+        requires text_encodable<array_null_base_t<Scalar>>
+    {
+        encode_nested_array_text(value, out);
     }
     static void decode(value_view in, C& out)
         requires decodable<Scalar>
@@ -778,6 +840,44 @@ void encode_typq_array(const typq::array<T>& value, writer& out)
         encode_array_element<T>(element, out, index++, header);
 }
 
+// typq::array<T> in array_in's text form, with its bounds first (`[0:2]={1,2,3}`) unless every
+// lower bound is 1.
+template <class T>
+void encode_typq_array_text(const typq::array<T>& value, std::string& out)
+{
+    if (value.empty()) {
+        out += "{}";
+        return;
+    }
+    bool default_bounds = true;
+    for (const array_dimension& dimension : value.dimensions())
+        default_bounds = default_bounds && dimension.lower_bound == 1;
+    if (!default_bounds) {
+        for (const array_dimension& dimension : value.dimensions()) {
+            out += '[';
+            out += std::to_string(dimension.lower_bound);
+            out += ':';
+            out += std::to_string(static_cast<std::int64_t>(dimension.lower_bound) + dimension.length - 1);
+            out += ']';
+        }
+        out += '=';
+    }
+    std::size_t next = 0;
+    const auto level = [&](const auto& self, std::size_t d) -> void {
+        out += '{';
+        for (std::int32_t i = 0; i < value.dimensions()[d].length; ++i) {
+            if (i > 0)
+                out += ',';
+            if (d + 1 < value.ndims())
+                self(self, d + 1);
+            else
+                append_array_scalar_text<T>(value.elements()[next++], out);
+        }
+        out += '}';
+    };
+    level(level, 0);
+}
+
 template <class T>
 void decode_typq_array(value_view in, typq::array<T>& out)
 {
@@ -800,6 +900,11 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
         requires encodable<T>
     {
         encode_typq_array(value, out);
+    }
+    static void encode_text(const typq::array<T>& value, std::string& out)
+        requires text_encodable<array_null_base_t<T>>
+    {
+        encode_typq_array_text(value, out);
     }
     static void decode(value_view in, typq::array<T>& out)
         requires decodable<T>

@@ -139,6 +139,8 @@ struct type<bit_string> {
         out.put_bytes(value.bytes().data(), value.bytes().size());
     }
 
+    static void encode_text(const bit_string& value, std::string& out) { out += value.to_string(); }
+
     static void decode(value_view in, bit_string& out)
     {
         // bit_recv / varbit_recv: an int4 bit count, never negative, then exactly the bytes it needs.

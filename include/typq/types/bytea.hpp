@@ -6,9 +6,11 @@
 #define TYPQ_TYPES_BYTEA_HPP
 
 #include <typq/type.hpp>
+#include <typq/detail/hex.hpp>
 
 #include <cstddef>      // std::byte
 #include <span>         // std::span
+#include <string>       // the text form
 #include <string_view>  // sql_type
 #include <vector>       // std::vector
 
@@ -21,6 +23,14 @@ struct bytea_parameter {
     static constexpr oid array_oid = oid::bytea_array;
     static constexpr bool accepts(oid column) noexcept { return column == oid::bytea; }
     static void encode(std::span<const std::byte> value, writer& out) { out.put_bytes(value.data(), value.size()); }
+    // byteaout's hex form: \x and two lower-case digits a byte.
+    static void encode_text(std::span<const std::byte> value, std::string& out)
+    {
+        out.reserve(out.size() + 2 + 2 * value.size());
+        out += "\\x";
+        for (const std::byte b : value)
+            append_hex(out, static_cast<unsigned>(b), 2);
+    }
 };
 
 }  // namespace detail

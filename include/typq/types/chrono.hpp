@@ -140,14 +140,110 @@ constexpr duration_cast_result from_microseconds(std::int64_t usecs, D& out) noe
         conversion_site{{}, std::string(sql_type), {}, std::string(cpp_type)});
 }
 
+// --- text, as the server prints it with DateStyle ISO (and reads it whatever the DateStyle) -----
+
+inline void append_digits(std::string& out, long long value, int width)
+{
+    std::string digits = std::to_string(value);
+    if (digits.size() < static_cast<std::size_t>(width))
+        out.append(static_cast<std::size_t>(width) - digits.size(), '0');
+    out += digits;
+}
+
+// `days` from 1970-01-01 as ISO `YYYY-MM-DD`, with the year of the proleptic Gregorian calendar
+// (H. Hinnant's civil_from_days, on 64 bits: the server's dates reach the year 5874897).
+// Returns whether the date is BC, which the server prints after the whole value.
+inline bool append_iso_date(std::string& out, long long days)
+{
+    days += 719468;
+    const long long era = (days >= 0 ? days : days - 146096) / 146097;
+    const long long doe = days - era * 146097;
+    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long long mp = (5 * doy + 2) / 153;
+    const long long day = doy - (153 * mp + 2) / 5 + 1;
+    const long long month = mp < 10 ? mp + 3 : mp - 9;
+    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    append_digits(out, year > 0 ? year : 1 - year, 4);
+    out += '-';
+    append_digits(out, month, 2);
+    out += '-';
+    append_digits(out, day, 2);
+    return year <= 0;
+}
+
+// `usecs` (0 to 24 hours) as `HH:MM:SS[.ffffff]`.
+inline void append_time_of_day(std::string& out, long long usecs)
+{
+    append_digits(out, usecs / 3'600'000'000, 2);
+    out += ':';
+    append_digits(out, usecs / 60'000'000 % 60, 2);
+    out += ':';
+    append_digits(out, usecs / 1'000'000 % 60, 2);
+    if (long long fraction = usecs % 1'000'000; fraction != 0) {
+        int width = 6;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            --width;
+        }
+        out += '.';
+        append_digits(out, fraction, width);
+    }
+}
+
+// Microseconds from 1970-01-01 as `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing zeros dropped.
+inline bool append_iso_timestamp(std::string& out, long long usecs)
+{
+    long long days = usecs / usecs_per_day;
+    long long rest = usecs % usecs_per_day;
+    if (rest < 0) {
+        rest += usecs_per_day;
+        --days;
+    }
+    const bool bc = append_iso_date(out, days);
+    out += ' ';
+    append_time_of_day(out, rest);
+    return bc;
+}
+
+// An interval's three parts as interval_in reads them, each with its sign, so that
+// IntervalStyle sql_standard (where a leading minus applies to the unsigned fields after it)
+// reads the same value: `+14 mons -3 days +14706789000 microseconds`.
+inline void append_interval(std::string& out, std::int64_t months, std::int64_t days, std::int64_t usecs)
+{
+    const auto part = [&out](std::int64_t value, const char* unit) {
+        if (value >= 0)
+            out += '+';
+        out += std::to_string(value);
+        out += unit;
+    };
+    part(months, " mons ");
+    part(days, " days ");
+    part(usecs, " microseconds");
+}
+
 // --- date ---------------------------------------------------------------------------------------
+
+// A finite day count from 1970-01-01 that the server has as a date.
+inline void check_date_days(std::int64_t days_since_1970, std::string_view cpp_type)
+{
+    if (days_since_1970 < date_min + pg_epoch_days || days_since_1970 >= date_end + pg_epoch_days)
+        throw_chrono_error("date", cpp_type, "outside PostgreSQL's dates, 4714-11-24 BC to 5874897-12-31");
+}
 
 // A finite day count from 1970-01-01 as date_send's int4 (days from 2000-01-01).
 inline void encode_date_days(std::int64_t days_since_1970, std::string_view cpp_type, writer& out)
 {
-    if (days_since_1970 < date_min + pg_epoch_days || days_since_1970 >= date_end + pg_epoch_days)
-        throw_chrono_error("date", cpp_type, "outside PostgreSQL's dates, 4714-11-24 BC to 5874897-12-31");
+    check_date_days(days_since_1970, cpp_type);
     out.put_be(static_cast<std::int32_t>(days_since_1970 - pg_epoch_days));
+}
+
+// The same day as date_in reads it: `2024-01-02`, `4714-11-24 BC`.
+inline void encode_date_days_text(std::int64_t days_since_1970, std::string_view cpp_type, std::string& out)
+{
+    check_date_days(days_since_1970, cpp_type);
+    if (append_iso_date(out, days_since_1970))
+        out += " BC";
 }
 
 // date_recv's checks: the int4, then either an infinity or a day within the server's range.
@@ -171,12 +267,19 @@ struct date_adapter {
 
 // --- timestamp and timestamptz --------------------------------------------------------------------
 
+// A finite microsecond count from 1970-01-01 that the server has as a timestamp (every count
+// that is not max() is before its last one).
+inline void check_timestamp_usecs(std::int64_t usecs_since_1970, std::string_view sql_type, std::string_view cpp_type)
+{
+    if (usecs_since_1970 < timestamp_min + pg_epoch_usecs)
+        throw_chrono_error(sql_type, cpp_type, "before PostgreSQL's first timestamp, 4714-11-24 00:00:00 BC");
+}
+
 // A finite microsecond count from 1970-01-01 as timestamp_send's int8 (from 2000-01-01).
 inline void encode_timestamp_usecs(std::int64_t usecs_since_1970, std::string_view sql_type, std::string_view cpp_type,
     writer& out)
 {
-    if (usecs_since_1970 < timestamp_min + pg_epoch_usecs)
-        throw_chrono_error(sql_type, cpp_type, "before PostgreSQL's first timestamp, 4714-11-24 00:00:00 BC");
+    check_timestamp_usecs(usecs_since_1970, sql_type, cpp_type);
     out.put_be(usecs_since_1970 - pg_epoch_usecs);
 }
 
@@ -214,6 +317,23 @@ struct timestamp_names<std::chrono::local_t> {
     static constexpr std::string_view cpp_type = "std::chrono::local_time";
 };
 
+// What a column cannot be read into: a time point of another precision than microseconds. Named
+// by the adapter (`parameter_only`), so that reading one fails with this message.
+template <class Clock, class Duration>
+struct read_as_microseconds {
+    static_assert(std::same_as<Clock, std::chrono::local_t> || always_false<Duration>,
+        "typq: a timestamptz column is read into typq::timestamptz (std::chrono::sys_time<std::chrono::microseconds>"
+        "), not into a std::chrono::sys_time of another precision (std::chrono::system_clock::time_point is "
+        "sys_time<nanoseconds>): read typq::timestamptz, then convert (a sys_time<nanoseconds> holds it exactly). "
+        "As a parameter, a time point with nanoseconds must be rounded first: "
+        "std::chrono::round<std::chrono::microseconds>(t)");
+    static_assert(std::same_as<Clock, std::chrono::system_clock> || always_false<Duration>,
+        "typq: a timestamp column is read into typq::timestamp (std::chrono::local_time<std::chrono::microseconds>"
+        "), not into a std::chrono::local_time of another precision: read typq::timestamp, then convert. As a "
+        "parameter, a time point with nanoseconds must be rounded first: "
+        "std::chrono::round<std::chrono::microseconds>(t)");
+};
+
 // Any time point of an exact duration as a parameter: max()/min() are ±infinity, others exact.
 template <class Clock, class Duration>
 struct timestamp_encoding : timestamp_names<Clock> {
@@ -226,16 +346,48 @@ struct timestamp_encoding : timestamp_names<Clock> {
             return out.put_be(std::numeric_limits<std::int64_t>::max());
         if (value == time_point::min())
             return out.put_be(std::numeric_limits<std::int64_t>::min());
+        encode_timestamp_usecs(exact_usecs(value), names::sql_type, names::cpp_type, out);
+    }
+
+    // timestamp_in's form: `2024-01-02 03:04:05.000006`, with `+00` for a timestamptz (read the
+    // same whatever the session's TimeZone), ` BC` before year 1, or `infinity`.
+    static void encode_text(const time_point& value, std::string& out)
+    {
+        using names = timestamp_names<Clock>;
+        if (value == time_point::max()) {
+            out += "infinity";
+            return;
+        }
+        if (value == time_point::min()) {
+            out += "-infinity";
+            return;
+        }
+        const std::int64_t usecs = exact_usecs(value);
+        check_timestamp_usecs(usecs, names::sql_type, names::cpp_type);
+        const bool bc = append_iso_timestamp(out, usecs);
+        if constexpr (std::same_as<Clock, std::chrono::system_clock>)
+            out += "+00";
+        if (bc)
+            out += " BC";
+    }
+
+private:
+    // A finite value in microseconds from 1970-01-01, exactly.
+    static std::int64_t exact_usecs(const time_point& value)
+    {
+        using names = timestamp_names<Clock>;
         std::int64_t usecs = 0;
         switch (to_microseconds(value.time_since_epoch(), usecs)) {
         case duration_cast_result::exact: break;
         case duration_cast_result::inexact:
-            throw_chrono_error(names::sql_type, names::cpp_type, "it has a part below a microsecond, which "
-                                                                 "PostgreSQL cannot hold (round it first)");
+            throw_chrono_error(names::sql_type, names::cpp_type,
+                "it has a part below a microsecond, which PostgreSQL cannot hold: round it first, "
+                "std::chrono::round<std::chrono::microseconds>(t) (to the nearest microsecond, as the server "
+                "rounds text), or std::chrono::floor<std::chrono::microseconds>(t) to truncate");
         case duration_cast_result::out_of_range:
             throw_chrono_error(names::sql_type, names::cpp_type, "outside PostgreSQL's timestamps");
         }
-        encode_timestamp_usecs(usecs, names::sql_type, names::cpp_type, out);
+        return usecs;
     }
 };
 
@@ -279,6 +431,15 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
             return out.put_be(std::numeric_limits<std::int32_t>::min());
         detail::encode_date_days(value.time_since_epoch().count(), "std::chrono::sys_days", out);
     }
+    static void encode_text(const std::chrono::sys_days& value, std::string& out)
+    {
+        if (value == std::chrono::sys_days::max())
+            out += "infinity";
+        else if (value == std::chrono::sys_days::min())
+            out += "-infinity";
+        else
+            detail::encode_date_days_text(value.time_since_epoch().count(), "std::chrono::sys_days", out);
+    }
     static void decode(value_view in, std::chrono::sys_days& out)
     {
         const auto days = detail::decode_date_days(in);
@@ -297,6 +458,10 @@ struct type<std::chrono::local_days> : detail::date_adapter {
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
+    }
+    static void encode_text(const std::chrono::local_days& value, std::string& out)
+    {
+        type<std::chrono::sys_days>::encode_text(std::chrono::sys_days{value.time_since_epoch()}, out);
     }
     static void decode(value_view in, std::chrono::local_days& out)
     {
@@ -317,6 +482,13 @@ struct type<std::chrono::year_month_day> : detail::date_adapter {
         if (!value.ok())
             detail::throw_chrono_error("date", "std::chrono::year_month_day", "it is not a valid date (ok() is false)");
         detail::encode_date_days(std::chrono::sys_days{value}.time_since_epoch().count(), "std::chrono::year_month_day", out);
+    }
+    static void encode_text(const std::chrono::year_month_day& value, std::string& out)
+    {
+        if (!value.ok())
+            detail::throw_chrono_error("date", "std::chrono::year_month_day", "it is not a valid date (ok() is false)");
+        detail::encode_date_days_text(std::chrono::sys_days{value}.time_since_epoch().count(),
+            "std::chrono::year_month_day", out);
     }
     static void decode(value_view in, std::chrono::year_month_day& out)
     {
@@ -345,16 +517,22 @@ struct type<timestamp> : detail::timestamp_adapter<std::chrono::local_t> {};
 
 /// `std::chrono::sys_time<D>` parameters of other exact durations (seconds, milliseconds,
 /// nanoseconds...), as `timestamptz`: sent exactly or refused (see typq::timestamptz).
+/// They are parameters only: a column is read into typq::timestamptz (a `system_clock::now()` is
+/// sent as `std::chrono::round<std::chrono::microseconds>(std::chrono::system_clock::now())`).
 template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::system_clock, Duration>>
-    : detail::timestamp_encoding<std::chrono::system_clock, Duration> {};
+    : detail::timestamp_encoding<std::chrono::system_clock, Duration> {
+    using parameter_only = detail::read_as_microseconds<std::chrono::system_clock, Duration>;
+};
 
 /// `std::chrono::local_time<D>` parameters of other exact durations, as `timestamp`.
 template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::local_t, Duration>>
-    : detail::timestamp_encoding<std::chrono::local_t, Duration> {};
+    : detail::timestamp_encoding<std::chrono::local_t, Duration> {
+    using parameter_only = detail::read_as_microseconds<std::chrono::local_t, Duration>;
+};
 
 // --- time -------------------------------------------------------------------------------------------
 
@@ -441,6 +619,10 @@ struct type<time_of_day> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::time; }
     static void encode(const time_of_day& value, writer& out) { out.put_be(value.since_midnight().count()); }
+    static void encode_text(const time_of_day& value, std::string& out)
+    {
+        detail::append_time_of_day(out, value.since_midnight().count());
+    }
     static void decode(value_view in, time_of_day& out) { out = detail::decode_time_of_day(in); }
 };
 
@@ -473,6 +655,21 @@ struct type<time_of_day_tz> {
         out.put_be(value.time.since_midnight().count());
         // timetz_send's zone is in seconds west of UTC: the offset's opposite.
         out.put_be(static_cast<std::int32_t>(-offset));
+    }
+    // timetz_in's form: the time, then the offset east of UTC, `12:00:00+05:30:00`.
+    static void encode_text(const time_of_day_tz& value, std::string& out)
+    {
+        const auto offset = value.utc_offset.count();
+        if (offset <= -detail::zone_limit || offset >= detail::zone_limit)
+            detail::throw_chrono_error("timetz", "typq::time_of_day_tz", "its UTC offset is 16 hours or more");
+        detail::append_time_of_day(out, value.time.since_midnight().count());
+        const long long east = offset < 0 ? -offset : offset;
+        out += offset < 0 ? '-' : '+';
+        detail::append_digits(out, east / 3600, 2);
+        out += ':';
+        detail::append_digits(out, east / 60 % 60, 2);
+        out += ':';
+        detail::append_digits(out, east % 60, 2);
     }
     static void decode(value_view in, time_of_day_tz& out)
     {
@@ -514,6 +711,10 @@ struct type<interval> {
         out.put_be(value.days);
         out.put_be(value.months);
     }
+    static void encode_text(const interval& value, std::string& out)
+    {
+        detail::append_interval(out, value.months, value.days, value.microseconds);
+    }
     static void decode(value_view in, interval& out)
     {
         // interval_send: time (int8), day (int4), month (int4).
@@ -539,16 +740,11 @@ struct type<Duration> {
     static constexpr bool accepts(oid column) noexcept { return column == oid::interval; }
     static void encode(const Duration& value, writer& out)
     {
-        std::int64_t usecs = 0;
-        switch (detail::to_microseconds(value, usecs)) {
-        case detail::duration_cast_result::exact: break;
-        case detail::duration_cast_result::inexact:
-            detail::throw_chrono_error("interval", "std::chrono::duration", "it has a part below a microsecond, "
-                                                                            "which PostgreSQL cannot hold");
-        case detail::duration_cast_result::out_of_range:
-            detail::throw_chrono_error("interval", "std::chrono::duration", "it is too long for an interval");
-        }
-        type<interval>::encode(interval{0, 0, usecs}, out);
+        type<interval>::encode(interval{0, 0, exact_usecs(value)}, out);
+    }
+    static void encode_text(const Duration& value, std::string& out)
+    {
+        type<interval>::encode_text(interval{0, 0, exact_usecs(value)}, out);
     }
     static void decode(value_view in, Duration& out)
     {
@@ -563,6 +759,21 @@ struct type<Duration> {
         case detail::duration_cast_result::out_of_range:
             in.fail("interval is outside the std::chrono::duration's range");
         }
+    }
+
+private:
+    static std::int64_t exact_usecs(const Duration& value)
+    {
+        std::int64_t usecs = 0;
+        switch (detail::to_microseconds(value, usecs)) {
+        case detail::duration_cast_result::exact: break;
+        case detail::duration_cast_result::inexact:
+            detail::throw_chrono_error("interval", "std::chrono::duration", "it has a part below a microsecond, "
+                                                                            "which PostgreSQL cannot hold");
+        case detail::duration_cast_result::out_of_range:
+            detail::throw_chrono_error("interval", "std::chrono::duration", "it is too long for an interval");
+        }
+        return usecs;
     }
 };
 

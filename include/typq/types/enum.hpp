@@ -94,7 +94,7 @@ consteval std::size_t count_enumerators()
 {
     std::size_t count = 0;
     for (const std::string_view name : probed_enumerators<E>)
-        count += name.empty() ? 0 : 1;
+        count += name.empty() ? 0U : 1U;
     return count;
 }
 
@@ -164,6 +164,13 @@ struct enum_type {
                 + std::to_string(static_cast<long long>(static_cast<std::underlying_type_t<E>>(value)))
                 + " has no label in enum " + std::string(sql_type),
             conversion_site{{}, std::string(sql_type), {}, detail::type_name<E>()});
+    }
+
+    // enum_in reads the label.
+    static void encode_text(E value, std::string& out)
+    {
+        writer to(out);
+        encode(value, to);
     }
 
     static void decode(value_view in, E& out)

@@ -9,6 +9,7 @@
 
 #include <typq/error.hpp>
 #include <typq/type.hpp>
+#include <typq/detail/sql_text.hpp>
 
 #include <climits>      // INT32_MAX
 #include <concepts>     // std::same_as
@@ -84,6 +85,23 @@ struct type<M> {
                 detail::put_hstore_text(out, *mapped, "value");
             else
                 out.put_be(std::int32_t{-1});
+        }
+    }
+
+    // hstore_out's form: "key"=>"value" or "key"=>NULL, pairs separated by ", ".
+    static void encode_text(const M& value, std::string& out)
+    {
+        bool first = true;
+        for (const auto& [key, mapped] : value) {
+            if (!first)
+                out += ", ";
+            first = false;
+            detail::append_double_quoted(out, key);
+            out += "=>";
+            if (mapped)
+                detail::append_double_quoted(out, *mapped);
+            else
+                out += "NULL";
         }
     }
 

@@ -77,6 +77,7 @@ struct type<json> {
 
     static constexpr bool accepts(oid column) noexcept { return detail::is_json_column(column); }
     static void encode(const json& value, writer& out) { out.put_text(value.text()); }
+    static void encode_text(const json& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, json& out) { out = json(std::string(detail::json_document_text(in))); }
 };
 
@@ -92,6 +93,7 @@ struct type<jsonb> {
         out.put_be(detail::jsonb_version);
         out.put_text(value.text());
     }
+    static void encode_text(const jsonb& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, jsonb& out) { out = jsonb(std::string(detail::json_document_text(in))); }
 };
 

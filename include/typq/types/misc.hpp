@@ -7,8 +7,10 @@
 #define TYPQ_TYPES_MISC_HPP
 
 #include <typq/type.hpp>
+#include <typq/detail/sql_text.hpp>
 
 #include <cstdint>      // std::uint8_t, std::uint32_t
+#include <string>       // text forms
 #include <string_view>  // sql_type
 
 namespace typq {
@@ -51,6 +53,7 @@ struct type<oid> {
         return column == oid::oid || detail::is_oid_alias_column(column);
     }
     static void encode(oid value, writer& out) { out.put_be(static_cast<std::uint32_t>(value)); }
+    static void encode_text(oid value, std::string& out) { detail::append_integer(out, static_cast<std::uint32_t>(value)); }
     static void decode(value_view in, oid& out) { out = static_cast<oid>(in.read_be<std::uint32_t>()); }
 };
 
@@ -67,6 +70,22 @@ struct type<char> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::char_; }
     static void encode(char value, writer& out) { out.put_be(static_cast<std::uint8_t>(value)); }
+    // charin's forms: the byte itself, '' for 0, and \ooo (octal) for a byte past ASCII, which
+    // alone would not be UTF-8.
+    static void encode_text(char value, std::string& out)
+    {
+        const auto byte = static_cast<unsigned char>(value);
+        if (byte == 0)
+            return;
+        if (byte < 0x80) {
+            out += value;
+            return;
+        }
+        out += '\\';
+        out += static_cast<char>('0' + (byte >> 6));
+        out += static_cast<char>('0' + ((byte >> 3) & 7));
+        out += static_cast<char>('0' + (byte & 7));
+    }
     static void decode(value_view in, char& out)
     {
         // charsend always sends exactly one byte (0 for the empty "char"); charrecv refuses fewer.

@@ -6,6 +6,7 @@
 #define TYPQ_TYPES_MONEY_HPP
 
 #include <typq/type.hpp>
+#include <typq/detail/sql_text.hpp>
 
 #include <compare>      // operator<=>
 #include <cstddef>      // std::size_t
@@ -65,6 +66,18 @@ struct type<money> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::money; }
     static void encode(const money& value, writer& out) { out.put_be(value.cents); }
+    // cash_in's plainest form, `-1234.56`: no currency symbol or group separators, two
+    // fractional digits (as typq assumes everywhere: lc_monetary's C locale).
+    static void encode_text(const money& value, std::string& out)
+    {
+        const auto magnitude = value.cents < 0 ? 0 - static_cast<std::uint64_t>(value.cents) : static_cast<std::uint64_t>(value.cents);
+        if (value.cents < 0)
+            out += '-';
+        detail::append_integer(out, magnitude / 100);
+        out += '.';
+        out += static_cast<char>('0' + magnitude / 10 % 10);
+        out += static_cast<char>('0' + magnitude % 10);
+    }
     static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
 };
 

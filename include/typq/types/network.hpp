@@ -255,7 +255,7 @@ inline std::string format_ip(const ip_value& v, bool cidr)
         append_ipv4(0);
     else {
         unsigned words[8] = {};
-        for (int i = 0; i < 8; ++i)
+        for (std::size_t i = 0; i < 8; ++i)
             words[i] = byte_value(v.bytes[2 * i]) << 8 | byte_value(v.bytes[2 * i + 1]);
         int best = -1;
         int best_len = 0;
@@ -647,6 +647,7 @@ struct ip_adapter {
             v.bytes[i] = address[i];
         encode_ip(v, IsCidr, out);
     }
+    static void encode_text(const Address& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, Address& out)
     {
         const ip_value v = decode_ip(in, IsCidr);
@@ -686,6 +687,7 @@ struct type<macaddr> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr; }
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const macaddr& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
 };
 
@@ -697,6 +699,7 @@ struct type<macaddr8> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::macaddr8; }
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const macaddr8& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
 };
 

@@ -560,6 +560,8 @@ struct type<numeric> {
             out.put_be(digit);
     }
 
+    static void encode_text(const numeric& value, std::string& out) { out += value.to_string(); }
+
     // numeric_recv: every field checked, as the server checks it; digits the display scale hides
     // are dropped (trunc_var), and leading and trailing zero digits stripped.
     static void decode(value_view in, numeric& out)

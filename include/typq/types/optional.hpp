@@ -8,6 +8,7 @@
 #include <typq/type.hpp>
 
 #include <optional>     // std::optional, std::nullopt_t
+#include <string>       // text forms
 #include <string_view>  // sql_type
 #include <utility>      // std::move
 
@@ -21,10 +22,20 @@ template <encodable T>
 struct optional_encoding<T> : param_oid_like<T>, element_oid_like<T> {
     static constexpr format param_format = param_format_of<T>();
     static void encode(const std::optional<T>& value, writer& out) { type<T>::encode(*value, out); }
+    static void encode_text(const std::optional<T>& value, std::string& out)
+        requires text_encodable<T>
+    {
+        type<T>::encode_text(*value, out);
+    }
 };
 
 template <class T>
 struct optional_decoding {};
+template <class T>
+    requires requires { typename type<T>::parameter_only; }
+struct optional_decoding<T> {
+    using parameter_only = typename type<T>::parameter_only;  // its message, for std::optional<T> too
+};
 
 template <decodable T>
 struct optional_decoding<T> {

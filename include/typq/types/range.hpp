@@ -150,64 +150,6 @@ inline std::string range_bound_escape(const std::string& text)
     return out + '"';
 }
 
-inline void append_digits(std::string& out, long long value, int width)
-{
-    std::string digits = std::to_string(value);
-    if (digits.size() < static_cast<std::size_t>(width))
-        out.append(static_cast<std::size_t>(width) - digits.size(), '0');
-    out += digits;
-}
-
-// `days` from 1970-01-01 as ISO `YYYY-MM-DD`, with the year of the proleptic Gregorian calendar
-// (H. Hinnant's civil_from_days, on 64 bits: the server's dates reach the year 5874897).
-// Returns whether the date is BC, which the server prints after the whole value.
-inline bool append_iso_date(std::string& out, long long days)
-{
-    days += 719468;
-    const long long era = (days >= 0 ? days : days - 146096) / 146097;
-    const long long doe = days - era * 146097;
-    const long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const long long mp = (5 * doy + 2) / 153;
-    const long long day = doy - (153 * mp + 2) / 5 + 1;
-    const long long month = mp < 10 ? mp + 3 : mp - 9;
-    const long long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    append_digits(out, year > 0 ? year : 1 - year, 4);
-    out += '-';
-    append_digits(out, month, 2);
-    out += '-';
-    append_digits(out, day, 2);
-    return year <= 0;
-}
-
-// Microseconds from 1970-01-01 as `YYYY-MM-DD HH:MM:SS[.ffffff]`, trailing zeros dropped.
-inline bool append_iso_timestamp(std::string& out, long long usecs)
-{
-    long long days = usecs / usecs_per_day;
-    long long rest = usecs % usecs_per_day;
-    if (rest < 0) {
-        rest += usecs_per_day;
-        --days;
-    }
-    const bool bc = append_iso_date(out, days);
-    out += ' ';
-    append_digits(out, rest / 3'600'000'000, 2);
-    out += ':';
-    append_digits(out, rest / 60'000'000 % 60, 2);
-    out += ':';
-    append_digits(out, rest / 1'000'000 % 60, 2);
-    if (long long fraction = rest % 1'000'000; fraction != 0) {
-        int width = 6;
-        while (fraction % 10 == 0) {
-            fraction /= 10;
-            --width;
-        }
-        out += '.';
-        append_digits(out, fraction, width);
-    }
-    return bc;
-}
-
 inline std::string range_bound_text(std::int32_t value) { return std::to_string(value); }
 inline std::string range_bound_text(std::int64_t value) { return std::to_string(value); }
 inline std::string range_bound_text(const numeric& value) { return value.to_string(); }
@@ -463,16 +405,22 @@ struct type<range<T>> {
         return element != oid::unspecified && type<T>::accepts(element);
     }
 
+    // range_in reads what range_out prints (see range::to_string).
+    static void encode_text(const range<T>& value, std::string& out) { out += value.to_string(); }
+
     static void encode(const range<T>& value, writer& out)
     {
         std::uint8_t flags = 0;
         if (value.empty())
             flags = detail::range_empty;
         else {
-            flags |= value.lower_inclusive() ? detail::range_lb_inc : 0;
-            flags |= value.upper_inclusive() ? detail::range_ub_inc : 0;
-            flags |= value.lower() ? 0 : detail::range_lb_inf;
-            flags |= value.upper() ? 0 : detail::range_ub_inf;
+            const auto add = [&flags](bool set, std::uint8_t flag) {
+                flags = static_cast<std::uint8_t>(set ? flags | flag : flags);
+            };
+            add(value.lower_inclusive(), detail::range_lb_inc);
+            add(value.upper_inclusive(), detail::range_ub_inc);
+            add(!value.lower(), detail::range_lb_inf);
+            add(!value.upper(), detail::range_ub_inf);
         }
         out.put_be(flags);
         if (value.lower())
@@ -554,6 +502,8 @@ struct type<multirange<T>> {
         const oid element = detail::multirange_element_type(column);
         return element != oid::unspecified && type<range<T>>::accepts(element);
     }
+
+    static void encode_text(const multirange<T>& value, std::string& out) { out += value.to_string(); }
 
     static void encode(const multirange<T>& value, writer& out)
     {

@@ -6,9 +6,11 @@
 #define TYPQ_TYPES_SCALAR_HPP
 
 #include <typq/type.hpp>
+#include <typq/detail/sql_text.hpp>
 
 #include <concepts>     // std::signed_integral, std::same_as
 #include <cstdint>      // std::int16_t...
+#include <string>       // text forms
 #include <string_view>  // sql_type
 
 namespace typq {
@@ -21,6 +23,7 @@ struct type<bool> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::boolean; }
     static void encode(bool value, writer& out) { out.put_be(static_cast<std::uint8_t>(value ? 1 : 0)); }
+    static void encode_text(bool value, std::string& out) { out += value ? "true" : "false"; }
     static void decode(value_view in, bool& out)
     {
         // boolrecv accepts any non-zero byte, but boolsend only ever sends 0 or 1.
@@ -62,6 +65,7 @@ struct type<T> {
         }
     }
     static void encode(T value, writer& out) { out.put_be(value); }
+    static void encode_text(T value, std::string& out) { detail::append_integer(out, value); }
     static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
 };
 
@@ -73,6 +77,7 @@ struct type<float> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float4; }
     static void encode(float value, writer& out) { out.put_be(value); }
+    static void encode_text(float value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, float& out) { out = in.read_be<float>(); }
 };
 
@@ -85,6 +90,7 @@ struct type<double> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::float8 || column == oid::float4; }
     static void encode(double value, writer& out) { out.put_be(value); }
+    static void encode_text(double value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, double& out)
     {
         out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();

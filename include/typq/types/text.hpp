@@ -58,6 +58,7 @@ struct type<std::string> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
+    static void encode_text(const std::string& value, std::string& out) { out += value; }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
 };
 
@@ -69,6 +70,7 @@ struct type<std::string_view> : detail::text_parameter {
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
+    static void encode_text(std::string_view value, std::string& out) { out += value; }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
 };
 
@@ -80,6 +82,13 @@ struct type<const char*> : detail::text_parameter {
         if (!value)
             throw conversion_error("null const char* (use std::nullopt to send NULL)", conversion_site{{}, "text", {}, {}});
         out.put_text(value);
+    }
+    static void encode_text(const char* value, std::string& out)
+    {
+        std::string text;
+        writer to(text);
+        encode(value, to);
+        out += text;
     }
 };
 
@@ -100,6 +109,13 @@ struct type<char[N]> : detail::text_parameter {
             if (value[rest] != '\0')
                 detail::encode_text(std::string_view(value, N), out);  // throws: names the NUL's offset
         out.put_text(std::string_view(value, size));
+    }
+    static void encode_text(const char (&value)[N], std::string& out)
+    {
+        std::string text;
+        writer to(text);
+        encode(value, to);
+        out += text;
     }
 };
 

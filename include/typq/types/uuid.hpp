@@ -110,6 +110,7 @@ struct type<uuid> {
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::uuid; }
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
+    static void encode_text(const uuid& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
 };
 

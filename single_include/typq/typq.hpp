@@ -8525,6 +8525,10 @@ inline constexpr bool is_std_optional = false;
 template <class T>
 inline constexpr bool is_std_optional<std::optional<T>> = true;
 
+// A type sent as text with no type (strings): the server gives it the type the place needs.
+template <class T>
+concept untyped_text = param_format_of<T>() == format::text && requires { requires type<T>::param_oid == oid::unspecified; };
+
 // Appends `value` as a SQL literal (see typq::literal).
 template <class T>
 void append_literal(const T& value, std::string& out)
@@ -8556,8 +8560,7 @@ void append_literal(const T& value, std::string& out)
         append_quoted_literal(out, text, type<T>::sql_type);
         // Strings stay untyped, as string parameters are: the server gives them the type the
         // place needs (SET, NOTIFY and COPY options take no casts).
-        if constexpr (!(param_format_of<T>() == format::text && requires { type<T>::param_oid; }
-                          && type<T>::param_oid == oid::unspecified)) {
+        if constexpr (!untyped_text<T>) {
             out += "::";
             out += type<T>::sql_type;
         }

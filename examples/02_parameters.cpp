@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // 02_parameters: execute() with $1..$N parameters, NULL, the count of affected rows, and SQL built
-// at run time with typq::runtime().
+// at run time with typq::format_sql() and typq::runtime().
 //
 // Run:  example_02_parameters [conninfo]   (else TYPQ_DSN, else libpq's PG* variables)
 
@@ -38,12 +38,14 @@ int main(int argc, char** argv)
         const auto nulls = conn.query_value<std::int64_t>("SELECT count(*) FROM notes WHERE stars IS NULL");
         std::cout << nulls << " note(s) without stars\n";
 
-        // SQL built at run time is not checked when compiling: typq::runtime() says so, and the
-        // placeholders are then checked against the arguments when it runs.
+        // SQL built at run time is not checked when compiling: typq::format_sql composes it with
+        // names quoted as identifiers (never pasted in), and its placeholders are checked against
+        // the arguments when it runs, as those of typq::runtime(text) are.
         for (const std::string column : {"title", "stars"}) {
-            const std::string statement = "SELECT title FROM notes WHERE stars > 0 ORDER BY " + column;
+            const auto statement = typq::format_sql("SELECT title FROM notes WHERE stars > $1 ORDER BY {}",
+                                                    typq::identifier(column));
             std::cout << "by " << column << ':';
-            for (const std::string& title : conn.query<std::string>(typq::runtime(statement)))
+            for (const std::string& title : conn.query<std::string>(statement, 0))
                 std::cout << ' ' << title;
             std::cout << '\n';
         }

@@ -1702,11 +1702,10 @@ inline std::optional<std::string> regtype_spelling(std::string_view name)
 // ----- end <typq/detail/sql_type_name.hpp> -----
 
 #include <charconv>     // std::to_chars: exact and shortest
-#include <cmath>        // std::isnan, std::isinf
 #include <concepts>     // std::integral, std::floating_point
+#include <limits>       // infinity
 #include <string>       // the text
 #include <string_view>  // what is quoted
-#include <system_error>  // std::errc
 
 namespace typq::detail {
 
@@ -1724,11 +1723,11 @@ void append_integer(std::string& out, I value)
 template <std::floating_point F>
 void append_float(std::string& out, F value)
 {
-    if (std::isnan(value)) {
+    if (value != value) {  // NaN
         out += "NaN";
         return;
     }
-    if (std::isinf(value)) {
+    if (value == std::numeric_limits<F>::infinity() || value == -std::numeric_limits<F>::infinity()) {
         out += value < 0 ? "-Infinity" : "Infinity";
         return;
     }
@@ -12180,12 +12179,33 @@ binder make_binder(const Bind& bind) noexcept
         needs_types};
 }
 
-/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
+/// Whether binding `args` may ask for types the server defines: known at compile time, except
+/// for a typq::params, whose values say.
+template <class... Args>
+bool arguments_need_types(const Args&... args)
+{
+    if constexpr (basic_sql<std::remove_cvref_t<Args>...>::counted_at_run_time)
+        return (args.needs_types(), ...);
+    else {
+        ((void)args, ...);
+        return binds_server_types<std::remove_cvref_t<Args>...>();
+    }
+}
+
+/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name, or the values
+/// of a typq::params (after checking that the statement's placeholders are `$1..$N` for its N
+/// values; past the protocol's limit, check_message_sizes reports the count instead).
 template <class... Args>
 auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
 {
     auto bind = [&statement, &args...](bind_buffer& out, const server_types& types) {
-        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
+        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::counted_at_run_time) {
+            const auto& values = (args, ...);
+            if (values.size() <= max_parameters)
+                statement.check_count(values.size());
+            values.bind(out, types);
+        }
+        else if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
             using row_type = typename traits::value_type;
             const auto& row = (args, ...);
@@ -12207,20 +12227,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             (out.set(k++, args, types), ...);
         }
     };
-    return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
-}
-
-/// Binds a typq::params to its statement: first checks that the statement's placeholders are
-/// `$1..$N` for its N values (unless N is past the protocol's limit, which check_message_sizes
-/// reports), then encodes the values in order.
-inline auto bind_arguments(const basic_sql<params>& statement, const params& values)
-{
-    auto bind = [&statement, &values](bind_buffer& out, const server_types& types) {
-        if (values.size() <= max_parameters)
-            statement.check_count(values.size());
-        values.bind(out, types);
-    };
-    return bound_arguments<decltype(bind)>{bind, values.needs_types()};
+    return bound_arguments<decltype(bind)>{bind, arguments_need_types(args...)};
 }
 
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).

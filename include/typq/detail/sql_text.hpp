@@ -12,11 +12,10 @@
 #include <typq/detail/sql_type_name.hpp>
 
 #include <charconv>     // std::to_chars: exact and shortest
-#include <cmath>        // std::isnan, std::isinf
 #include <concepts>     // std::integral, std::floating_point
+#include <limits>       // infinity
 #include <string>       // the text
 #include <string_view>  // what is quoted
-#include <system_error>  // std::errc
 
 namespace typq::detail {
 
@@ -34,11 +33,11 @@ void append_integer(std::string& out, I value)
 template <std::floating_point F>
 void append_float(std::string& out, F value)
 {
-    if (std::isnan(value)) {
+    if (value != value) {  // NaN
         out += "NaN";
         return;
     }
-    if (std::isinf(value)) {
+    if (value == std::numeric_limits<F>::infinity() || value == -std::numeric_limits<F>::infinity()) {
         out += value < 0 ? "-Infinity" : "Infinity";
         return;
     }

@@ -8,7 +8,6 @@
 #ifndef TYPQ_ENGINE_QUERY_HPP
 #define TYPQ_ENGINE_QUERY_HPP
 
-#include <typq/params.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
 #include <typq/server_types.hpp>
@@ -65,12 +64,33 @@ binder make_binder(const Bind& bind) noexcept
         needs_types};
 }
 
-/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name.
+/// Whether binding `args` may ask for types the server defines: known at compile time, except
+/// for a typq::params, whose values say.
+template <class... Args>
+bool arguments_need_types(const Args&... args)
+{
+    if constexpr (basic_sql<std::remove_cvref_t<Args>...>::counted_at_run_time)
+        return (args.needs_types(), ...);
+    else {
+        ((void)args, ...);
+        return binds_server_types<std::remove_cvref_t<Args>...>();
+    }
+}
+
+/// Binds `args` to `statement`: in order for $N, or a struct's fields for :name, or the values
+/// of a typq::params (after checking that the statement's placeholders are `$1..$N` for its N
+/// values; past the protocol's limit, check_message_sizes reports the count instead).
 template <class... Args>
 auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, const Args&... args)
 {
     auto bind = [&statement, &args...](bind_buffer& out, const server_types& types) {
-        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
+        if constexpr (basic_sql<std::remove_cvref_t<Args>...>::counted_at_run_time) {
+            const auto& values = (args, ...);
+            if (values.size() <= max_parameters)
+                statement.check_count(values.size());
+            values.bind(out, types);
+        }
+        else if constexpr (basic_sql<std::remove_cvref_t<Args>...>::named) {
             using traits = detail::row_traits<std::remove_cvref_t<Args>...>;
             using row_type = typename traits::value_type;
             const auto& row = (args, ...);
@@ -92,20 +112,7 @@ auto bind_arguments(const basic_sql<std::remove_cvref_t<Args>...>& statement, co
             (out.set(k++, args, types), ...);
         }
     };
-    return bound_arguments<decltype(bind)>{bind, binds_server_types<std::remove_cvref_t<Args>...>()};
-}
-
-/// Binds a typq::params to its statement: first checks that the statement's placeholders are
-/// `$1..$N` for its N values (unless N is past the protocol's limit, which check_message_sizes
-/// reports), then encodes the values in order.
-inline auto bind_arguments(const basic_sql<params>& statement, const params& values)
-{
-    auto bind = [&statement, &values](bind_buffer& out, const server_types& types) {
-        if (values.size() <= max_parameters)
-            statement.check_count(values.size());
-        values.bind(out, types);
-    };
-    return bound_arguments<decltype(bind)>{bind, values.needs_types()};
+    return bound_arguments<decltype(bind)>{bind, arguments_need_types(args...)};
 }
 
 /// Binds NULLs of the types a statement's parameters have (see bind_arguments).

@@ -7865,9 +7865,11 @@ template <class Visit>
 // ----- end <typq/detail/sql_lexer.hpp> -----
 
 #include <array>        // parameter order of named statements, a format's parts
+#include <bit>          // std::endian: the statement hash's words
 #include <concepts>     // std::same_as, std::integral
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint16_t
+#include <cstring>      // std::memcpy: the statement hash's words
 #include <iterator>     // std::begin, std::end: join()'s parts
 #include <optional>     // a fragment's own text
 #include <string>       // runtime SQL, rewritten statements, composed text
@@ -8060,14 +8062,37 @@ constexpr sql_problem lex_problem(sql_lex_error error) noexcept
     }
 }
 
-// FNV-1a, 64 bits: a statement's hash, what a connection's statement cache finds it by.
+// A statement's hash, what a connection's statement cache finds it by (the cache compares the
+// text on a hit, so the hash needs to spread, not to resist an adversary). Eight bytes per step:
+// a runtime statement is hashed on every call, and a bulk INSERT's text runs to kilobytes, where
+// FNV-1a's byte at a time cost 7% of the whole statement. A word is one memcpy at run time on a
+// little-endian machine and the same bytes assembled by shifts at compile time, so that a literal
+// and typq::runtime of the same text hash alike.
 constexpr std::size_t sql_hash(std::string_view text) noexcept
 {
-    std::uint64_t h = 14695981039346656037ull;
-    for (const char c : text) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ull;
-    }
+    constexpr std::uint64_t multiplier = 0x9E3779B97F4A7C15ull;
+    const auto mix = [](std::uint64_t h, std::uint64_t word) noexcept {
+        h = (h ^ word) * multiplier;
+        return h ^ (h >> 29);
+    };
+    const auto word_at = [&](std::size_t at, std::size_t bytes) noexcept {
+        std::uint64_t word = 0;
+        if constexpr (std::endian::native == std::endian::little) {
+            if (!std::is_constant_evaluated()) {
+                std::memcpy(&word, text.data() + at, bytes);
+                return word;
+            }
+        }
+        for (std::size_t i = 0; i < bytes; ++i)
+            word |= std::uint64_t{static_cast<unsigned char>(text[at + i])} << (8 * i);
+        return word;
+    };
+    std::uint64_t h = mix(0xCBF29CE484222325ull, text.size());
+    std::size_t at = 0;
+    for (; text.size() - at >= 8; at += 8)
+        h = mix(h, word_at(at, 8));
+    if (at < text.size())
+        h = mix(h, word_at(at, text.size() - at));
     return static_cast<std::size_t>(h);
 }
 

@@ -11,6 +11,8 @@
 #include <typq/connection_options.hpp>
 #include <typq/cursor.hpp>
 #include <typq/error.hpp>
+#include <typq/notice.hpp>
+#include <typq/notification.hpp>
 #include <typq/prepared.hpp>
 #include <typq/reflect.hpp>
 #include <typq/result.hpp>
@@ -24,6 +26,7 @@
 #include <typq/types/text.hpp>
 #include <typq/detail/sql_type_name.hpp>
 #include <typq/engine/catalog.hpp>
+#include <typq/engine/notify.hpp>
 #include <typq/engine/pipeline.hpp>
 #include <typq/engine/plan.hpp>
 #include <typq/engine/poll.hpp>
@@ -34,6 +37,7 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>       // wait_notification's timeout
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <memory>       // std::shared_ptr: the session
@@ -44,6 +48,7 @@
 #include <tuple>        // tuple rows of execute_many
 #include <type_traits>  // std::type_identity_t
 #include <utility>      // std::move
+#include <vector>       // notifications()
 
 namespace typq {
 
@@ -244,6 +249,83 @@ public:
     {
         if (session_)
             session_->registry.reset();
+    }
+
+    // --- LISTEN/NOTIFY and notices ---------------------------------------------------------------
+    // Channel names are exact strings: listen("Jobs") and notify("Jobs", ...) meet, and neither
+    // meets "jobs". libpq queues what arrives during other statements; typq takes notifications
+    // off that queue only in wait_notification() and notifications(), so none is dropped.
+
+    /// LISTEN on `channel` (quoted as an identifier: any name, case kept). Inside a transaction
+    /// block it takes effect at COMMIT. Listening twice is harmless.
+    /// @throws typq::usage_error for an empty name or a NUL byte; as execute().
+    void listen(std::string_view channel) { (void)execute(sql_fragment("LISTEN ") + identifier(channel)); }
+
+    /// UNLISTEN `channel` (quoted likewise: "*" is a channel named `*`, not every channel).
+    /// Notifications already queued stay queued.
+    void unlisten(std::string_view channel) { (void)execute(sql_fragment("UNLISTEN ") + identifier(channel)); }
+
+    /// UNLISTEN *: stops listening on every channel.
+    void unlisten_all() { (void)execute("UNLISTEN *"); }
+
+    /// Sends `payload` to `channel` (pg_notify, with both as parameters: any text is safe). Inside
+    /// a transaction block it is delivered at COMMIT, and never after a rollback; the server
+    /// drops a notification equal to one already sent in the same transaction. A connection that
+    /// listens on `channel` receives its own notifications too.
+    /// @throws typq::server_error (invalid_parameter_value) for an empty channel, a channel name
+    ///         longer than 63 bytes or a payload of 8000 bytes or more; as execute().
+    void notify(std::string_view channel, std::string_view payload = {})
+    {
+        (void)execute("SELECT pg_notify($1, $2)", channel, payload);
+    }
+
+    /// The next notification: first those libpq queued while other statements ran, oldest first;
+    /// else the first to arrive within `timeout` (poll() on the socket with a monotonic deadline;
+    /// other messages from the server and signals (EINTR) do not end the wait early). A timeout
+    /// of zero only reads what has already arrived. std::nullopt when the timeout passes, or when
+    /// cancel() is called from another thread (or through a canceller()) during the wait: the way
+    /// to stop a waiting thread. The connection is busy meanwhile, like during a statement.
+    /// @throws typq::usage_error when another thread or an open stream or pipeline holds the
+    ///         connection; typq::connection_error when it is closed or lost (terminated by the
+    ///         server: sqlstate() 57P01); what the notice handler threw while the wait read input
+    ///         (a notification read with it stays queued for the next call).
+    template <class Rep, class Period>
+    [[nodiscard]] std::optional<notification> wait_notification(std::chrono::duration<Rep, Period> timeout)
+    {
+        return engine::wait_notification(usable_session(), engine::deadline_after(timeout));
+    }
+
+    /// As above, with no timeout: waits until a notification arrives, or until cancel() ends the
+    /// wait (then std::nullopt).
+    [[nodiscard]] std::optional<notification> wait_notification()
+    {
+        return engine::wait_notification(usable_session(), -1);
+    }
+
+    /// Every notification that has arrived, oldest first, without waiting: those libpq queued
+    /// during other statements and those the socket already holds. Empty when there are none.
+    /// @throws as wait_notification().
+    [[nodiscard]] std::vector<notification> notifications() { return engine::take_notifications(usable_session()); }
+
+    /// Sends the server's notices for this connection (NOTICE, WARNING, and INFO, DEBUG, LOG when
+    /// the server is set to send them: client_min_messages) to `handler`, replacing the previous
+    /// one; an empty handler (`nullptr`) clears it. Without a handler notices are dropped: nothing
+    /// is printed (libpq's default would print them to stderr).
+    ///
+    /// The handler runs in the thread that runs the statement, inside libpq, while the connection
+    /// is busy: it must not run statements on this connection (typq::usage_error), but may call
+    /// on_notice(). When it throws, libpq (C code) cannot pass the exception on: typq keeps the
+    /// first one, lets the statement run to its end, and throws it from the call that ran the
+    /// statement; the statement's effects stand (committed, if it was outside a transaction
+    /// block), and the connection stays usable. A statement that fails with its own error throws
+    /// that error instead. Streams throw it when their end is reached, pipelines from the next
+    /// pending::get().
+    /// @throws typq::connection_error when the connection was moved from.
+    void on_notice(notice_handler handler)
+    {
+        if (!session_)
+            throw connection_error("the connection is closed", true);
+        session_->set_notice_handler(std::move(handler));
     }
 
 #ifdef TYPQ_TEST_FAULTS
@@ -651,6 +733,7 @@ std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& sta
         std::rethrow_exception(unencodable);
     if (counted->error())
         std::rethrow_exception(counted->error());
+    session_->rethrow_notice_failure();
     return counted->total;
 }
 

@@ -98,7 +98,9 @@ public:
     /// The statement's value (moved out: once).
     /// @throws the statement's error: a typq::server_error, typq::pipeline_aborted when an earlier
     ///         statement before the same sync point failed, typq::conversion_error when the rows
-    ///         do not fit; typq::usage_error when get() already returned the value.
+    ///         do not fit; typq::usage_error when get() already returned the value. Else what
+    ///         the connection's notice handler threw while results were read (the statements
+    ///         read so far have ended; this one's value stays, for the next get()).
     [[nodiscard]] T get();
 
     /// True once the outcome has arrived (get() then does not wait).
@@ -125,6 +127,8 @@ private:
 /// after the sync point. Leaving the scope, by an exception too, adds a sync point, reads every
 /// result (errors of statements whose handles were dropped are not reported) and leaves
 /// pipeline mode. While the pipeline is open, the connection's own execute/query refuse to run.
+/// An exception thrown by the connection's notice handler is thrown by the next pending::get();
+/// when none comes, the pipeline's end drops it (a destructor does not throw).
 ///
 /// @par Example
 /// ```
@@ -233,6 +237,8 @@ T pending<T>::get()
     }
     if (state_->error())
         std::rethrow_exception(state_->error());
+    if (token_->owner)
+        token_->owner->session_->rethrow_notice_failure();
     if (!state_->value)
         throw usage_error("pending::get() returns the value once, and it was already taken");
     T value = std::move(*state_->value);

@@ -34,7 +34,8 @@ class connection;
 /// the rows before it. Destroying the stream before its end cancels the statement and drops its
 /// remaining rows; inside a transaction block the statement ran under a savepoint, which is
 /// rolled back, so the transaction goes on. Outside one, a statement that had already finished
-/// when it was cancelled stays done.
+/// when it was cancelled stays done. An exception thrown by the connection's notice handler
+/// (conn.on_notice) while the rows arrive is thrown from the iteration that reaches the end.
 ///
 /// @par Example
 /// ```
@@ -141,6 +142,7 @@ private:
         }
         if (!state_->op->row()) {
             state_->hold.reset();  // the statement has ended: the connection is free again
+            state_->session->rethrow_notice_failure();
             return;
         }
         if (!state_->registry)  // what the plan knew: planning is over once a row arrives

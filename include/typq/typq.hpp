@@ -37,6 +37,8 @@
 #include <typq/prepared.hpp>
 #include <typq/stream.hpp>
 #include <typq/cursor.hpp>
+#include <typq/notification.hpp>
+#include <typq/notice.hpp>
 #include <typq/connection.hpp>
 #include <typq/pipeline.hpp>
 #include <typq/transaction.hpp>

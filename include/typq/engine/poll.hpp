@@ -30,9 +30,12 @@ inline long long monotonic_ms() noexcept
 
 /// Waits until the connection's socket is ready for `what`, or until `deadline_ms` (a
 /// monotonic_ms() value; negative: no deadline). Returns what became ready; io::none when the
-/// deadline passed. An error or hang-up on the socket counts as readable: reading then finds it.
+/// deadline passed, or when `wake_fd` (if not negative) became readable: someone wants the wait
+/// to end (session::cancel() during a wait for notifications). An error or hang-up on the socket
+/// counts as readable: reading then finds it. Interrupted by a signal (EINTR), it goes on waiting
+/// for what is left until the deadline.
 /// @throws typq::connection_error when the connection has no socket or poll() fails.
-TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms = -1);
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms = -1, int wake_fd = -1);
 
 /// Steps `op` to its end on `conn`, waiting with poll() whenever it waits for the socket.
 template <class Op>
@@ -45,14 +48,18 @@ void run(PGconn* conn, Op& op)
 
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms, int wake_fd)
 {
     const int socket = PQsocket(conn);
     if (socket < 0)
         throw connection_error("connection to the server was lost: " + libpq_message(conn), true);
-    pollfd fd{};
+    pollfd fds[2]{};
+    pollfd& fd = fds[0];
     fd.fd = socket;
     fd.events = static_cast<short>((includes(what, io::read) ? POLLIN : 0) | (includes(what, io::write) ? POLLOUT : 0));
+    fds[1].fd = wake_fd;
+    fds[1].events = POLLIN;
+    const nfds_t count = wake_fd >= 0 ? 2 : 1;
     for (;;) {
         int timeout = -1;
         if (deadline_ms >= 0) {
@@ -61,7 +68,9 @@ TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
                 return io::none;
             timeout = left > 1000000000 ? 1000000000 : static_cast<int>(left);
         }
-        const int ready = ::poll(&fd, 1, timeout);
+        const int ready = ::poll(fds, count, timeout);
+        if (ready > 0 && fds[1].revents != 0)
+            return io::none;
         if (ready > 0) {
             unsigned got = 0;
             if ((fd.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0)

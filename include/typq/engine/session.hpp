@@ -11,6 +11,7 @@
 #include <typq/config.hpp>
 #include <typq/connection_options.hpp>
 #include <typq/error.hpp>
+#include <typq/notice.hpp>
 #include <typq/server_types.hpp>
 #include <typq/engine/bind.hpp>
 #include <typq/engine/check.hpp>
@@ -22,12 +23,18 @@
 #include <libpq-fe.h>
 
 #include <atomic>       // the busy state, shared with cancel() in other threads
+#include <cerrno>       // errno, when the wake pipe cannot be made
 #include <cstddef>      // std::size_t
+#include <cstring>      // std::strerror
+#include <exception>    // the exception a notice handler threw, kept until its statement ends
 #include <memory>       // std::shared_ptr
 #include <string>       // conninfo, statement names, reasons
 #include <string_view>  // conninfo
 #include <thread>       // std::this_thread::yield while a cancel request is sent
 #include <utility>      // std::move
+
+#include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
+#include <unistd.h>     // pipe, read, write, close: the wake pipe
 
 namespace typq::engine {
 
@@ -35,7 +42,8 @@ namespace typq::engine {
 enum class activity : unsigned char {
     idle,        ///< free for the next operation
     busy,        ///< an operation (or a stream, a pipeline) holds the session
-    cancelling,  ///< busy, and cancel() is sending a cancel request for it right now
+    cancelling,  ///< busy, and cancel() is sending a cancel request (or waking a wait) right now
+    waiting,     ///< busy, waiting for a notification: cancel() wakes it instead of asking the server
 };
 
 class session {
@@ -43,7 +51,7 @@ public:
     explicit session(const connection_options& options) : options_(options) {}
     session(const session&) = delete;
     session& operator=(const session&) = delete;
-    ~session() = default;
+    TYPQ_DECL ~session();
 
     /// Connects (blocking, with libpq's connect_timeout), then puts the connection in non-blocking
     /// mode: from here on every operation waits through a driver.
@@ -122,6 +130,44 @@ public:
     /// @throws typq::connection_error when the request cannot be sent.
     TYPQ_DECL bool cancel();
 
+    // --- notices and notifications ----------------------------------------------------------
+
+    /// Replaces the notice handler (an empty one: none). Not while another thread runs a statement
+    /// on the session; from inside the handler itself is fine.
+    void set_notice_handler(notice_handler handler)
+    {
+        notice_handler_ = handler ? std::make_shared<const notice_handler>(std::move(handler)) : nullptr;
+    }
+
+    /// Rethrows (once) the first exception a notice handler threw during the operation that holds
+    /// the lease. Called where an operation has ENDED (run_statement, a stream's or pipeline's end
+    /// points, COPY's end points): libpq is C and calls the handler from inside PQgetResult or
+    /// PQconsumeInput, so the exception cannot leave the handler there; the statement's effects
+    /// stand. A failure an operation never rethrew (it failed with its own error) is dropped when
+    /// the next lease is taken.
+    void rethrow_notice_failure()
+    {
+        if (notice_failure_) [[unlikely]] {
+            std::exception_ptr failure = std::move(notice_failure_);
+            notice_failure_ = nullptr;
+            std::rethrow_exception(failure);
+        }
+    }
+
+    /// For wait_notification: marks the session as waiting (cancel() then wakes the wait instead
+    /// of asking the server) and returns the descriptor that becomes readable when it does. The
+    /// caller holds the lease and calls end_wait() afterwards, whatever happens.
+    /// @throws typq::connection_error when the wake pipe cannot be made.
+    TYPQ_DECL int begin_wait();
+    /// Ends what begin_wait() began; true when cancel() woke the wait.
+    TYPQ_DECL bool end_wait() noexcept;
+
+    /// What the server said as it closed the connection (a FATAL message while nothing ran, which
+    /// libpq hands to the notice receiver): "terminating connection due to administrator command"
+    /// and 57P01. Empty when it said nothing.
+    [[nodiscard]] const std::string& farewell() const noexcept { return farewell_; }
+    [[nodiscard]] const std::string& farewell_sqlstate() const noexcept { return farewell_sqlstate_; }
+
     // The session's state that its operations read and write (engine code only).
     std::shared_ptr<const type_registry> registry;  // server-defined types looked up so far; null: none
     bind_buffer params;                            // every statement's parameters, reused
@@ -136,7 +182,16 @@ private:
     friend class lease;
 
     [[noreturn]] TYPQ_DECL void refuse() const;
+    // libpq's notice receiver; `self` is the session, which never moves (it is owned through a
+    // shared_ptr) and outlives its PGconn.
+    TYPQ_DECL static void receive_notice(void* self, const PGresult* result) noexcept;
 
+    // Declared before conn_, so that they outlive it: libpq may call the receiver until then.
+    std::shared_ptr<const notice_handler> notice_handler_;  // null: notices are dropped
+    std::exception_ptr notice_failure_;                     // the first exception a handler threw
+    std::string farewell_;                                  // see farewell()
+    std::string farewell_sqlstate_;
+    int wake_[2] = {-1, -1};                                // cancel() writes; a wait polls; made at the first wait
     conn_handle conn_;
     cancel_handle cancel_;        // what cancel() sends; made when connecting
     std::string broken_;          // why typq closed the connection; empty unless it did
@@ -187,12 +242,95 @@ TYPQ_DECL void session::connect(std::string_view conninfo)
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
         throw connection_error(libpq_message(conn_.get()), true);
     // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    // Without a handler the receiver drops them.
+    PQsetNoticeReceiver(conn_.get(), &session::receive_notice, this);
     if (PQsetnonblocking(conn_.get(), 1) != 0)
         throw connection_error("cannot put the connection in non-blocking mode: " + libpq_message(conn_.get()), true);
     utf8_ = PQclientEncoding(conn_.get());
     // Made now, while no other thread can be using the connection: cancel() only sends it.
     cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+TYPQ_DECL session::~session()
+{
+    conn_.reset();  // first: libpq may still hand it a notice
+    for (const int fd : wake_)
+        if (fd >= 0)
+            (void)::close(fd);
+}
+
+TYPQ_DECL void session::receive_notice(void* self, const PGresult* result) noexcept
+{
+    session& s = *static_cast<session*>(self);
+    const auto field = [result](int code) {
+        const char* value = PQresultErrorField(result, code);
+        return value ? std::string(value) : std::string();
+    };
+    try {
+        std::string severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity.empty())
+            severity = field(PG_DIAG_SEVERITY);
+        if (severity == "FATAL" || severity == "PANIC") {
+            // The server is closing the connection while nothing ran (pg_terminate_backend, a
+            // shutdown): the next call finds it lost, and says why with this.
+            s.farewell_ = field(PG_DIAG_MESSAGE_PRIMARY);
+            s.farewell_sqlstate_ = field(PG_DIAG_SQLSTATE);
+        }
+        if (!s.notice_handler_)
+            return;
+        // A copy: the handler may replace or clear itself (conn.on_notice) while it runs.
+        const std::shared_ptr<const notice_handler> handler = s.notice_handler_;
+        const notice n{std::move(severity), field(PG_DIAG_SQLSTATE), field(PG_DIAG_MESSAGE_PRIMARY),
+            field(PG_DIAG_MESSAGE_DETAIL), field(PG_DIAG_MESSAGE_HINT)};
+        (*handler)(n);
+    }
+    catch (...) {
+        // libpq is C: nothing may unwind through it. The operation rethrows it once it has ended.
+        if (!s.notice_failure_)
+            s.notice_failure_ = std::current_exception();
+    }
+}
+
+TYPQ_DECL int session::begin_wait()
+{
+    if (wake_[0] < 0) {
+        int fds[2] = {-1, -1};
+        if (::pipe(fds) != 0)
+            throw connection_error(std::string("cannot wait for notifications: pipe() failed: ") + std::strerror(errno),
+                false);
+        for (const int fd : fds) {
+            (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+            (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        wake_[0] = fds[0];
+        wake_[1] = fds[1];
+    }
+    // A wake-up left over from an earlier wait (cancel() raced with its end) is not for this one.
+    char sink[64];
+    while (::read(wake_[0], sink, sizeof sink) > 0) {
+    }
+    // From here cancel() wakes this wait: busy -> waiting, once a cancel being sent is done.
+    activity expected = activity::busy;
+    while (!activity_.compare_exchange_weak(expected, activity::waiting, std::memory_order_acq_rel)) {
+        expected = activity::busy;
+        std::this_thread::yield();
+    }
+    return wake_[0];
+}
+
+TYPQ_DECL bool session::end_wait() noexcept
+{
+    // waiting -> busy, once a wake-up being written is done: it then belongs to this wait.
+    activity expected = activity::waiting;
+    while (!activity_.compare_exchange_weak(expected, activity::busy, std::memory_order_acq_rel)) {
+        expected = activity::waiting;
+        std::this_thread::yield();
+    }
+    char sink[64];
+    bool woken = false;
+    while (::read(wake_[0], sink, sizeof sink) > 0)
+        woken = true;
+    return woken;
 }
 
 TYPQ_DECL void session::close() noexcept
@@ -245,9 +383,19 @@ TYPQ_DECL void session::mark_broken(std::string reason) noexcept
 
 TYPQ_DECL bool session::cancel()
 {
-    activity expected = activity::busy;
-    if (!activity_.compare_exchange_strong(expected, activity::cancelling))
-        return false;  // nothing in progress: a request now could only cancel a later statement
+    activity expected = activity_.load();
+    do {
+        if (expected != activity::busy && expected != activity::waiting)
+            return false;  // nothing in progress: a request now could only cancel a later statement
+    } while (!activity_.compare_exchange_weak(expected, activity::cancelling, std::memory_order_acq_rel));
+    if (expected == activity::waiting) {
+        // A wait for notifications runs nothing on the server: wake the waiting thread instead.
+        // The pipe outlives this call (it is closed with the session, which the caller holds).
+        const char byte = 1;
+        (void)::write(wake_[1], &byte, 1);  // full: a wake-up is already pending
+        activity_.store(activity::waiting, std::memory_order_release);
+        return true;
+    }
     char message[256] = {};
     const bool sent = cancel_ && PQcancel(cancel_.get(), message, static_cast<int>(sizeof message));
     activity_.store(activity::busy);
@@ -270,6 +418,8 @@ TYPQ_DECL lease::lease(session& s, const char* holder) : session_(&s)
                           "by one thread at a time (only cancel() may be called from another thread)");
     }
     s.holder_.store(holder);
+    if (s.notice_failure_) [[unlikely]]
+        s.notice_failure_ = nullptr;  // one an earlier operation never rethrew (it failed on its own)
 }
 
 TYPQ_DECL lease::~lease()

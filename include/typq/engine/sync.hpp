@@ -24,6 +24,8 @@ struct ran {
 };
 
 /// Runs `request` on `s` to its end with the poll() driver. The caller holds the session's lease.
+/// @throws the statement's error; else, once it has ended (its effects stand), what a notice
+///         handler threw while it ran (session::rethrow_notice_failure).
 TYPQ_DECL ran run_statement(session& s, statement_request request);
 
 /// Runs a script (no parameters, the simple query protocol) the same way.
@@ -41,6 +43,7 @@ TYPQ_DECL ran run_statement(session& s, statement_request request)
 {
     statement_op op(s, std::move(request));
     run(s.native(), op);
+    s.rethrow_notice_failure();
     return {std::move(op.result()), std::move(op.plan_keeper())};
 }
 #endif  // TYPQ_DEFINITIONS

@@ -167,8 +167,9 @@ public:
     /// object itself is moved or destroyed: for that, hold a canceller()). A request is sent only
     /// while a statement runs, and the next statement waits until it has been delivered, so a
     /// cancel never lands on a later statement; between statements cancel() does nothing and
-    /// returns false. A statement that ends as the request arrives is not cancelled.
-    /// @returns whether a cancel request was sent.
+    /// returns false. A statement that ends as the request arrives is not cancelled. During
+    /// wait_notification() it sends nothing to the server: it ends the wait (std::nullopt).
+    /// @returns whether a cancel request was sent (or a wait ended).
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
     bool cancel() const;
 

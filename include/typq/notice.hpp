@@ -14,7 +14,8 @@ namespace typq {
 /// `DROP TABLE IF EXISTS`, a WARNING such as "there is no transaction in progress". Absent fields
 /// are empty. Also what libpq itself reports as a notice (its own messages have no SQLSTATE).
 struct notice {
-    std::string severity;  ///< NOTICE, WARNING, INFO, DEBUG, LOG (never localised)
+    std::string severity;  ///< NOTICE, WARNING, INFO, DEBUG, LOG (never localised); FATAL when
+                           ///< the server closes the connection while nothing runs
     std::string sqlstate;  ///< 00000 for a plain RAISE NOTICE, 01xxx for warnings
     std::string message;   ///< the primary message
     std::string detail;    ///< DETAIL, if the server sent one

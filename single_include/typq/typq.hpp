@@ -10479,6 +10479,39 @@ inline io next_result(PGconn* conn, io ready, result_handle& out)
 #ifndef TYPQ_ENGINE_SESSION_HPP
 #define TYPQ_ENGINE_SESSION_HPP
 
+// ----- begin <typq/notice.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/notice.hpp: typq::notice, a message the server sends beside a statement's result (NOTICE,
+// WARNING, INFO, DEBUG, LOG), as a connection's notice handler receives it (conn.on_notice).
+
+#ifndef TYPQ_NOTICE_HPP
+#define TYPQ_NOTICE_HPP
+
+#include <functional>  // notice_handler
+#include <string>      // the fields
+
+namespace typq {
+
+/// A notice from the server: `RAISE NOTICE` in PL/pgSQL, "table does not exist, skipping" from
+/// `DROP TABLE IF EXISTS`, a WARNING such as "there is no transaction in progress". Absent fields
+/// are empty. Also what libpq itself reports as a notice (its own messages have no SQLSTATE).
+struct notice {
+    std::string severity;  ///< NOTICE, WARNING, INFO, DEBUG, LOG (never localised); FATAL when
+                           ///< the server closes the connection while nothing runs
+    std::string sqlstate;  ///< 00000 for a plain RAISE NOTICE, 01xxx for warnings
+    std::string message;   ///< the primary message
+    std::string detail;    ///< DETAIL, if the server sent one
+    std::string hint;      ///< HINT, if the server sent one
+};
+
+/// What conn.on_notice() takes. It runs in the thread that runs the statement, inside libpq,
+/// while the connection is busy with that statement.
+using notice_handler = std::function<void(const notice&)>;
+
+}  // namespace typq
+
+#endif  // TYPQ_NOTICE_HPP
+// ----- end <typq/notice.hpp> -----
 // ----- begin <typq/engine/poll.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/poll.hpp: the synchronous driver. It steps an operation and, whenever the operation
@@ -10508,9 +10541,12 @@ inline long long monotonic_ms() noexcept
 
 /// Waits until the connection's socket is ready for `what`, or until `deadline_ms` (a
 /// monotonic_ms() value; negative: no deadline). Returns what became ready; io::none when the
-/// deadline passed. An error or hang-up on the socket counts as readable: reading then finds it.
+/// deadline passed, or when `wake_fd` (if not negative) became readable: someone wants the wait
+/// to end (session::cancel() during a wait for notifications). An error or hang-up on the socket
+/// counts as readable: reading then finds it. Interrupted by a signal (EINTR), it goes on waiting
+/// for what is left until the deadline.
 /// @throws typq::connection_error when the connection has no socket or poll() fails.
-TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms = -1);
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms = -1, int wake_fd = -1);
 
 /// Steps `op` to its end on `conn`, waiting with poll() whenever it waits for the socket.
 template <class Op>
@@ -10523,14 +10559,18 @@ void run(PGconn* conn, Op& op)
 
 #if TYPQ_DEFINITIONS
 
-TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
+TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms, int wake_fd)
 {
     const int socket = PQsocket(conn);
     if (socket < 0)
         throw connection_error("connection to the server was lost: " + libpq_message(conn), true);
-    pollfd fd{};
+    pollfd fds[2]{};
+    pollfd& fd = fds[0];
     fd.fd = socket;
     fd.events = static_cast<short>((includes(what, io::read) ? POLLIN : 0) | (includes(what, io::write) ? POLLOUT : 0));
+    fds[1].fd = wake_fd;
+    fds[1].events = POLLIN;
+    const nfds_t count = wake_fd >= 0 ? 2 : 1;
     for (;;) {
         int timeout = -1;
         if (deadline_ms >= 0) {
@@ -10539,7 +10579,9 @@ TYPQ_DECL io wait_socket(PGconn* conn, io what, long long deadline_ms)
                 return io::none;
             timeout = left > 1000000000 ? 1000000000 : static_cast<int>(left);
         }
-        const int ready = ::poll(&fd, 1, timeout);
+        const int ready = ::poll(fds, count, timeout);
+        if (ready > 0 && fds[1].revents != 0)
+            return io::none;
         if (ready > 0) {
             unsigned got = 0;
             if ((fd.revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0)
@@ -10852,12 +10894,18 @@ private:
 #include <libpq-fe.h>
 
 #include <atomic>       // the busy state, shared with cancel() in other threads
+#include <cerrno>       // errno, when the wake pipe cannot be made
 #include <cstddef>      // std::size_t
+#include <cstring>      // std::strerror
+#include <exception>    // the exception a notice handler threw, kept until its statement ends
 #include <memory>       // std::shared_ptr
 #include <string>       // conninfo, statement names, reasons
 #include <string_view>  // conninfo
 #include <thread>       // std::this_thread::yield while a cancel request is sent
 #include <utility>      // std::move
+
+#include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
+#include <unistd.h>     // pipe, read, write, close: the wake pipe
 
 namespace typq::engine {
 
@@ -10865,7 +10913,8 @@ namespace typq::engine {
 enum class activity : unsigned char {
     idle,        ///< free for the next operation
     busy,        ///< an operation (or a stream, a pipeline) holds the session
-    cancelling,  ///< busy, and cancel() is sending a cancel request for it right now
+    cancelling,  ///< busy, and cancel() is sending a cancel request (or waking a wait) right now
+    waiting,     ///< busy, waiting for a notification: cancel() wakes it instead of asking the server
 };
 
 class session {
@@ -10873,7 +10922,7 @@ public:
     explicit session(const connection_options& options) : options_(options) {}
     session(const session&) = delete;
     session& operator=(const session&) = delete;
-    ~session() = default;
+    TYPQ_DECL ~session();
 
     /// Connects (blocking, with libpq's connect_timeout), then puts the connection in non-blocking
     /// mode: from here on every operation waits through a driver.
@@ -10952,6 +11001,44 @@ public:
     /// @throws typq::connection_error when the request cannot be sent.
     TYPQ_DECL bool cancel();
 
+    // --- notices and notifications ----------------------------------------------------------
+
+    /// Replaces the notice handler (an empty one: none). Not while another thread runs a statement
+    /// on the session; from inside the handler itself is fine.
+    void set_notice_handler(notice_handler handler)
+    {
+        notice_handler_ = handler ? std::make_shared<const notice_handler>(std::move(handler)) : nullptr;
+    }
+
+    /// Rethrows (once) the first exception a notice handler threw during the operation that holds
+    /// the lease. Called where an operation has ENDED (run_statement, a stream's or pipeline's end
+    /// points, COPY's end points): libpq is C and calls the handler from inside PQgetResult or
+    /// PQconsumeInput, so the exception cannot leave the handler there; the statement's effects
+    /// stand. A failure an operation never rethrew (it failed with its own error) is dropped when
+    /// the next lease is taken.
+    void rethrow_notice_failure()
+    {
+        if (notice_failure_) [[unlikely]] {
+            std::exception_ptr failure = std::move(notice_failure_);
+            notice_failure_ = nullptr;
+            std::rethrow_exception(failure);
+        }
+    }
+
+    /// For wait_notification: marks the session as waiting (cancel() then wakes the wait instead
+    /// of asking the server) and returns the descriptor that becomes readable when it does. The
+    /// caller holds the lease and calls end_wait() afterwards, whatever happens.
+    /// @throws typq::connection_error when the wake pipe cannot be made.
+    TYPQ_DECL int begin_wait();
+    /// Ends what begin_wait() began; true when cancel() woke the wait.
+    TYPQ_DECL bool end_wait() noexcept;
+
+    /// What the server said as it closed the connection (a FATAL message while nothing ran, which
+    /// libpq hands to the notice receiver): "terminating connection due to administrator command"
+    /// and 57P01. Empty when it said nothing.
+    [[nodiscard]] const std::string& farewell() const noexcept { return farewell_; }
+    [[nodiscard]] const std::string& farewell_sqlstate() const noexcept { return farewell_sqlstate_; }
+
     // The session's state that its operations read and write (engine code only).
     std::shared_ptr<const type_registry> registry;  // server-defined types looked up so far; null: none
     bind_buffer params;                            // every statement's parameters, reused
@@ -10966,7 +11053,16 @@ private:
     friend class lease;
 
     [[noreturn]] TYPQ_DECL void refuse() const;
+    // libpq's notice receiver; `self` is the session, which never moves (it is owned through a
+    // shared_ptr) and outlives its PGconn.
+    TYPQ_DECL static void receive_notice(void* self, const PGresult* result) noexcept;
 
+    // Declared before conn_, so that they outlive it: libpq may call the receiver until then.
+    std::shared_ptr<const notice_handler> notice_handler_;  // null: notices are dropped
+    std::exception_ptr notice_failure_;                     // the first exception a handler threw
+    std::string farewell_;                                  // see farewell()
+    std::string farewell_sqlstate_;
+    int wake_[2] = {-1, -1};                                // cancel() writes; a wait polls; made at the first wait
     conn_handle conn_;
     cancel_handle cancel_;        // what cancel() sends; made when connecting
     std::string broken_;          // why typq closed the connection; empty unless it did
@@ -11017,12 +11113,95 @@ TYPQ_DECL void session::connect(std::string_view conninfo)
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
         throw connection_error(libpq_message(conn_.get()), true);
     // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
-    PQsetNoticeReceiver(conn_.get(), [](void*, const PGresult*) {}, nullptr);
+    // Without a handler the receiver drops them.
+    PQsetNoticeReceiver(conn_.get(), &session::receive_notice, this);
     if (PQsetnonblocking(conn_.get(), 1) != 0)
         throw connection_error("cannot put the connection in non-blocking mode: " + libpq_message(conn_.get()), true);
     utf8_ = PQclientEncoding(conn_.get());
     // Made now, while no other thread can be using the connection: cancel() only sends it.
     cancel_.reset(PQgetCancel(conn_.get()));
+}
+
+TYPQ_DECL session::~session()
+{
+    conn_.reset();  // first: libpq may still hand it a notice
+    for (const int fd : wake_)
+        if (fd >= 0)
+            (void)::close(fd);
+}
+
+TYPQ_DECL void session::receive_notice(void* self, const PGresult* result) noexcept
+{
+    session& s = *static_cast<session*>(self);
+    const auto field = [result](int code) {
+        const char* value = PQresultErrorField(result, code);
+        return value ? std::string(value) : std::string();
+    };
+    try {
+        std::string severity = field(PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity.empty())
+            severity = field(PG_DIAG_SEVERITY);
+        if (severity == "FATAL" || severity == "PANIC") {
+            // The server is closing the connection while nothing ran (pg_terminate_backend, a
+            // shutdown): the next call finds it lost, and says why with this.
+            s.farewell_ = field(PG_DIAG_MESSAGE_PRIMARY);
+            s.farewell_sqlstate_ = field(PG_DIAG_SQLSTATE);
+        }
+        if (!s.notice_handler_)
+            return;
+        // A copy: the handler may replace or clear itself (conn.on_notice) while it runs.
+        const std::shared_ptr<const notice_handler> handler = s.notice_handler_;
+        const notice n{std::move(severity), field(PG_DIAG_SQLSTATE), field(PG_DIAG_MESSAGE_PRIMARY),
+            field(PG_DIAG_MESSAGE_DETAIL), field(PG_DIAG_MESSAGE_HINT)};
+        (*handler)(n);
+    }
+    catch (...) {
+        // libpq is C: nothing may unwind through it. The operation rethrows it once it has ended.
+        if (!s.notice_failure_)
+            s.notice_failure_ = std::current_exception();
+    }
+}
+
+TYPQ_DECL int session::begin_wait()
+{
+    if (wake_[0] < 0) {
+        int fds[2] = {-1, -1};
+        if (::pipe(fds) != 0)
+            throw connection_error(std::string("cannot wait for notifications: pipe() failed: ") + std::strerror(errno),
+                false);
+        for (const int fd : fds) {
+            (void)::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+            (void)::fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        wake_[0] = fds[0];
+        wake_[1] = fds[1];
+    }
+    // A wake-up left over from an earlier wait (cancel() raced with its end) is not for this one.
+    char sink[64];
+    while (::read(wake_[0], sink, sizeof sink) > 0) {
+    }
+    // From here cancel() wakes this wait: busy -> waiting, once a cancel being sent is done.
+    activity expected = activity::busy;
+    while (!activity_.compare_exchange_weak(expected, activity::waiting, std::memory_order_acq_rel)) {
+        expected = activity::busy;
+        std::this_thread::yield();
+    }
+    return wake_[0];
+}
+
+TYPQ_DECL bool session::end_wait() noexcept
+{
+    // waiting -> busy, once a wake-up being written is done: it then belongs to this wait.
+    activity expected = activity::waiting;
+    while (!activity_.compare_exchange_weak(expected, activity::busy, std::memory_order_acq_rel)) {
+        expected = activity::waiting;
+        std::this_thread::yield();
+    }
+    char sink[64];
+    bool woken = false;
+    while (::read(wake_[0], sink, sizeof sink) > 0)
+        woken = true;
+    return woken;
 }
 
 TYPQ_DECL void session::close() noexcept
@@ -11075,9 +11254,19 @@ TYPQ_DECL void session::mark_broken(std::string reason) noexcept
 
 TYPQ_DECL bool session::cancel()
 {
-    activity expected = activity::busy;
-    if (!activity_.compare_exchange_strong(expected, activity::cancelling))
-        return false;  // nothing in progress: a request now could only cancel a later statement
+    activity expected = activity_.load();
+    do {
+        if (expected != activity::busy && expected != activity::waiting)
+            return false;  // nothing in progress: a request now could only cancel a later statement
+    } while (!activity_.compare_exchange_weak(expected, activity::cancelling, std::memory_order_acq_rel));
+    if (expected == activity::waiting) {
+        // A wait for notifications runs nothing on the server: wake the waiting thread instead.
+        // The pipe outlives this call (it is closed with the session, which the caller holds).
+        const char byte = 1;
+        (void)::write(wake_[1], &byte, 1);  // full: a wake-up is already pending
+        activity_.store(activity::waiting, std::memory_order_release);
+        return true;
+    }
     char message[256] = {};
     const bool sent = cancel_ && PQcancel(cancel_.get(), message, static_cast<int>(sizeof message));
     activity_.store(activity::busy);
@@ -11100,6 +11289,8 @@ TYPQ_DECL lease::lease(session& s, const char* holder) : session_(&s)
                           "by one thread at a time (only cancel() may be called from another thread)");
     }
     s.holder_.store(holder);
+    if (s.notice_failure_) [[unlikely]]
+        s.notice_failure_ = nullptr;  // one an earlier operation never rethrew (it failed on its own)
 }
 
 TYPQ_DECL lease::~lease()
@@ -12565,7 +12756,8 @@ class connection;
 /// the rows before it. Destroying the stream before its end cancels the statement and drops its
 /// remaining rows; inside a transaction block the statement ran under a savepoint, which is
 /// rolled back, so the transaction goes on. Outside one, a statement that had already finished
-/// when it was cancelled stays done.
+/// when it was cancelled stays done. An exception thrown by the connection's notice handler
+/// (conn.on_notice) while the rows arrive is thrown from the iteration that reaches the end.
 ///
 /// @par Example
 /// ```
@@ -12672,6 +12864,7 @@ private:
         }
         if (!state_->op->row()) {
             state_->hold.reset();  // the statement has ended: the connection is free again
+            state_->session->rethrow_notice_failure();
             return;
         }
         if (!state_->registry)  // what the plan knew: planning is over once a row arrives
@@ -12720,6 +12913,8 @@ struct ran {
 };
 
 /// Runs `request` on `s` to its end with the poll() driver. The caller holds the session's lease.
+/// @throws the statement's error; else, once it has ended (its effects stand), what a notice
+///         handler threw while it ran (session::rethrow_notice_failure).
 TYPQ_DECL ran run_statement(session& s, statement_request request);
 
 /// Runs a script (no parameters, the simple query protocol) the same way.
@@ -12737,6 +12932,7 @@ TYPQ_DECL ran run_statement(session& s, statement_request request)
 {
     statement_op op(s, std::move(request));
     run(s.native(), op);
+    s.rethrow_notice_failure();
     return {std::move(op.result()), std::move(op.plan_keeper())};
 }
 #endif  // TYPQ_DEFINITIONS
@@ -13011,6 +13207,31 @@ private:
 
 #endif  // TYPQ_CURSOR_HPP
 // ----- end <typq/cursor.hpp> -----
+// ----- begin <typq/notification.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/notification.hpp: typq::notification, one message sent with NOTIFY (or pg_notify) to a
+// channel the connection listens on (conn.listen, conn.wait_notification).
+
+#ifndef TYPQ_NOTIFICATION_HPP
+#define TYPQ_NOTIFICATION_HPP
+
+#include <string>  // channel and payload
+
+namespace typq {
+
+/// One notification, as the server delivered it to a listening connection.
+struct notification {
+    std::string channel;  ///< the channel's exact name (case kept, as listen() was given it)
+    std::string payload;  ///< empty when none was sent
+    int backend_pid = 0;  ///< the sending session's server process (connection::backend_pid())
+
+    friend bool operator==(const notification&, const notification&) = default;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_NOTIFICATION_HPP
+// ----- end <typq/notification.hpp> -----
 // ----- begin <typq/connection.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/connection.hpp: typq::connection: opening and closing, its state, and the execute/query
@@ -13021,6 +13242,165 @@ private:
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
+// ----- begin <typq/engine/notify.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/notify.hpp: notifications (LISTEN/NOTIFY) on a session. libpq queues every
+// notification that arrives, during a statement or between statements, until PQnotifies takes
+// it: typq takes them only here, so none is ever dropped, and they come out in arrival order.
+// notification_op reads what has arrived without blocking; the synchronous wait drives it with
+// poll(), a deadline, and a wake pipe through which session::cancel() ends the wait.
+
+#ifndef TYPQ_ENGINE_NOTIFY_HPP
+#define TYPQ_ENGINE_NOTIFY_HPP
+
+
+#include <libpq-fe.h>
+
+#include <chrono>    // timeouts
+#include <optional>  // a wait that ends without a notification
+#include <string>    // the lost connection's message
+#include <vector>    // notifications()
+
+namespace typq::engine {
+
+/// The oldest notification libpq has queued, taken off its queue; std::nullopt when none is.
+TYPQ_DECL std::optional<notification> take_notification(PGconn* conn);
+
+/// Throws for a connection found lost while no statement ran, with what the server said as it
+/// closed it (a terminated backend: 57P01), if it said anything.
+/// @throws typq::connection_error, always.
+[[noreturn]] TYPQ_DECL void throw_lost(session& s);
+
+/// Waits for one notification, without blocking: step() returns io::none once it has one
+/// (result()), else io::read. The first step reads nothing new when libpq has one queued; each
+/// step reads what has arrived (other messages, such as ParameterStatus, are taken in passing).
+/// The caller holds the session's lease.
+class notification_op {
+public:
+    explicit notification_op(session& s) noexcept : session_(s) {}
+
+    /// @throws typq::connection_error when the connection is lost; what a notice handler threw
+    ///         while input was read (session::rethrow_notice_failure: the notification that came
+    ///         with it stays queued).
+    TYPQ_DECL io step(io ready);
+
+    [[nodiscard]] std::optional<notification>& result() noexcept { return got_; }
+
+private:
+    session& session_;
+    std::optional<notification> got_;
+};
+
+/// A monotonic_ms() deadline `timeout` from now, rounded up to a millisecond; -1 (none) for a
+/// timeout of more than about 30 years (duration::max() and the like), now for zero or less.
+template <class Rep, class Period>
+long long deadline_after(std::chrono::duration<Rep, Period> timeout) noexcept
+{
+    // In double: no duration type can overflow it.
+    const double ms = std::chrono::duration<double, std::milli>(timeout).count();
+    const long long now = monotonic_ms();
+    if (!(ms > 0))
+        return now;
+    if (ms > 1e12)
+        return -1;
+    const auto whole = static_cast<long long>(ms);
+    return now + whole + (static_cast<double>(whole) < ms ? 1 : 0);
+}
+
+/// Takes the session's lease and returns the first notification that libpq has queued or that
+/// arrives before `deadline_ms` (a monotonic_ms() value; -1: none). std::nullopt when the
+/// deadline passes first, or when session::cancel() (from another thread) ends the wait.
+/// @throws typq::usage_error when something else holds the session; typq::connection_error
+///         when the connection is closed or lost; what a notice handler threw meanwhile.
+TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms);
+
+/// Takes the session's lease and returns every notification that has arrived, oldest first,
+/// without waiting (it reads what the socket already holds).
+/// @throws as wait_notification.
+TYPQ_DECL std::vector<notification> take_notifications(session& s);
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL std::optional<notification> take_notification(PGconn* conn)
+{
+    PGnotify* got = PQnotifies(conn);
+    if (!got)
+        return std::nullopt;
+    struct freer {
+        PGnotify* p;
+        ~freer() { PQfreemem(p); }
+    } owner{got};
+    return notification{got->relname ? got->relname : "", got->extra ? got->extra : "", got->be_pid};
+}
+
+[[noreturn]] TYPQ_DECL void throw_lost(session& s)
+{
+    PGconn* conn = s.native();
+    if (conn && PQstatus(conn) != CONNECTION_BAD)
+        throw connection_error(libpq_message(conn), false);  // libpq itself failed (out of memory)
+    std::string message = "connection to the server was lost: ";
+    message += s.farewell().empty() ? (conn ? libpq_message(conn) : std::string("closed")) : s.farewell();
+    throw connection_error(message, true, s.farewell_sqlstate());
+}
+
+TYPQ_DECL io notification_op::step(io)
+{
+    PGconn* conn = session_.native();
+    if ((got_ = take_notification(conn)))
+        return io::none;
+    const bool read = PQconsumeInput(conn) != 0;
+    session_.rethrow_notice_failure();
+    if ((got_ = take_notification(conn)))
+        return io::none;
+    if (!read)
+        throw_lost(session_);
+    return io::read;
+}
+
+TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms)
+{
+    PGconn* conn = s.usable();
+    lease hold(s, "a statement");
+    // From here to the end, cancel() wakes this thread (it sends nothing to the server).
+    struct waiting {
+        session& s;
+        int wake;
+        explicit waiting(session& w) : s(w), wake(w.begin_wait()) {}
+        waiting(const waiting&) = delete;
+        waiting& operator=(const waiting&) = delete;
+        ~waiting() { (void)s.end_wait(); }
+    } wait(s);
+    notification_op op(s);
+    io ready = io::none;
+    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+        ready = wait_socket(conn, wanted, deadline_ms, wait.wake);
+        if (ready == io::none)
+            return std::nullopt;  // the deadline passed, or cancel() woke the wait
+    }
+    return std::move(op.result());
+}
+
+TYPQ_DECL std::vector<notification> take_notifications(session& s)
+{
+    PGconn* conn = s.usable();
+    lease hold(s, "a statement");
+    const bool read = PQconsumeInput(conn) != 0;
+    s.rethrow_notice_failure();
+    std::vector<notification> got;
+    while (std::optional<notification> one = take_notification(conn))
+        got.push_back(std::move(*one));
+    // Lost: what arrived before is returned; the next call finds the connection broken.
+    if (!read && got.empty())
+        throw_lost(s);
+    return got;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_NOTIFY_HPP
+// ----- end <typq/engine/notify.hpp> -----
 // ----- begin <typq/engine/pipeline.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/pipeline.hpp: statements in libpq's pipeline mode. Statements are queued without
@@ -13567,6 +13947,7 @@ TYPQ_DECL result_handle pipeline_op::channel::take()
 
 #include <libpq-fe.h>
 
+#include <chrono>       // wait_notification's timeout
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <memory>       // std::shared_ptr: the session
@@ -13577,6 +13958,7 @@ TYPQ_DECL result_handle pipeline_op::channel::take()
 #include <tuple>        // tuple rows of execute_many
 #include <type_traits>  // std::type_identity_t
 #include <utility>      // std::move
+#include <vector>       // notifications()
 
 namespace typq {
 
@@ -13695,8 +14077,9 @@ public:
     /// object itself is moved or destroyed: for that, hold a canceller()). A request is sent only
     /// while a statement runs, and the next statement waits until it has been delivered, so a
     /// cancel never lands on a later statement; between statements cancel() does nothing and
-    /// returns false. A statement that ends as the request arrives is not cancelled.
-    /// @returns whether a cancel request was sent.
+    /// returns false. A statement that ends as the request arrives is not cancelled. During
+    /// wait_notification() it sends nothing to the server: it ends the wait (std::nullopt).
+    /// @returns whether a cancel request was sent (or a wait ended).
     /// @throws typq::connection_error when the connection is closed or the request cannot be sent.
     bool cancel() const;
 
@@ -13777,6 +14160,83 @@ public:
     {
         if (session_)
             session_->registry.reset();
+    }
+
+    // --- LISTEN/NOTIFY and notices ---------------------------------------------------------------
+    // Channel names are exact strings: listen("Jobs") and notify("Jobs", ...) meet, and neither
+    // meets "jobs". libpq queues what arrives during other statements; typq takes notifications
+    // off that queue only in wait_notification() and notifications(), so none is dropped.
+
+    /// LISTEN on `channel` (quoted as an identifier: any name, case kept). Inside a transaction
+    /// block it takes effect at COMMIT. Listening twice is harmless.
+    /// @throws typq::usage_error for an empty name or a NUL byte; as execute().
+    void listen(std::string_view channel) { (void)execute(sql_fragment("LISTEN ") + identifier(channel)); }
+
+    /// UNLISTEN `channel` (quoted likewise: "*" is a channel named `*`, not every channel).
+    /// Notifications already queued stay queued.
+    void unlisten(std::string_view channel) { (void)execute(sql_fragment("UNLISTEN ") + identifier(channel)); }
+
+    /// UNLISTEN *: stops listening on every channel.
+    void unlisten_all() { (void)execute("UNLISTEN *"); }
+
+    /// Sends `payload` to `channel` (pg_notify, with both as parameters: any text is safe). Inside
+    /// a transaction block it is delivered at COMMIT, and never after a rollback; the server
+    /// drops a notification equal to one already sent in the same transaction. A connection that
+    /// listens on `channel` receives its own notifications too.
+    /// @throws typq::server_error (invalid_parameter_value) for an empty channel, a channel name
+    ///         longer than 63 bytes or a payload of 8000 bytes or more; as execute().
+    void notify(std::string_view channel, std::string_view payload = {})
+    {
+        (void)execute("SELECT pg_notify($1, $2)", channel, payload);
+    }
+
+    /// The next notification: first those libpq queued while other statements ran, oldest first;
+    /// else the first to arrive within `timeout` (poll() on the socket with a monotonic deadline;
+    /// other messages from the server and signals (EINTR) do not end the wait early). A timeout
+    /// of zero only reads what has already arrived. std::nullopt when the timeout passes, or when
+    /// cancel() is called from another thread (or through a canceller()) during the wait: the way
+    /// to stop a waiting thread. The connection is busy meanwhile, like during a statement.
+    /// @throws typq::usage_error when another thread or an open stream or pipeline holds the
+    ///         connection; typq::connection_error when it is closed or lost (terminated by the
+    ///         server: sqlstate() 57P01); what the notice handler threw while the wait read input
+    ///         (a notification read with it stays queued for the next call).
+    template <class Rep, class Period>
+    [[nodiscard]] std::optional<notification> wait_notification(std::chrono::duration<Rep, Period> timeout)
+    {
+        return engine::wait_notification(usable_session(), engine::deadline_after(timeout));
+    }
+
+    /// As above, with no timeout: waits until a notification arrives, or until cancel() ends the
+    /// wait (then std::nullopt).
+    [[nodiscard]] std::optional<notification> wait_notification()
+    {
+        return engine::wait_notification(usable_session(), -1);
+    }
+
+    /// Every notification that has arrived, oldest first, without waiting: those libpq queued
+    /// during other statements and those the socket already holds. Empty when there are none.
+    /// @throws as wait_notification().
+    [[nodiscard]] std::vector<notification> notifications() { return engine::take_notifications(usable_session()); }
+
+    /// Sends the server's notices for this connection (NOTICE, WARNING, and INFO, DEBUG, LOG when
+    /// the server is set to send them: client_min_messages) to `handler`, replacing the previous
+    /// one; an empty handler (`nullptr`) clears it. Without a handler notices are dropped: nothing
+    /// is printed (libpq's default would print them to stderr).
+    ///
+    /// The handler runs in the thread that runs the statement, inside libpq, while the connection
+    /// is busy: it must not run statements on this connection (typq::usage_error), but may call
+    /// on_notice(). When it throws, libpq (C code) cannot pass the exception on: typq keeps the
+    /// first one, lets the statement run to its end, and throws it from the call that ran the
+    /// statement; the statement's effects stand (committed, if it was outside a transaction
+    /// block), and the connection stays usable. A statement that fails with its own error throws
+    /// that error instead. Streams throw it when their end is reached, pipelines from the next
+    /// pending::get().
+    /// @throws typq::connection_error when the connection was moved from.
+    void on_notice(notice_handler handler)
+    {
+        if (!session_)
+            throw connection_error("the connection is closed", true);
+        session_->set_notice_handler(std::move(handler));
     }
 
 #ifdef TYPQ_TEST_FAULTS
@@ -14184,6 +14644,7 @@ std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& sta
         std::rethrow_exception(unencodable);
     if (counted->error())
         std::rethrow_exception(counted->error());
+    session_->rethrow_notice_failure();
     return counted->total;
 }
 
@@ -14348,7 +14809,9 @@ public:
     /// The statement's value (moved out: once).
     /// @throws the statement's error: a typq::server_error, typq::pipeline_aborted when an earlier
     ///         statement before the same sync point failed, typq::conversion_error when the rows
-    ///         do not fit; typq::usage_error when get() already returned the value.
+    ///         do not fit; typq::usage_error when get() already returned the value. Else what
+    ///         the connection's notice handler threw while results were read (the statements
+    ///         read so far have ended; this one's value stays, for the next get()).
     [[nodiscard]] T get();
 
     /// True once the outcome has arrived (get() then does not wait).
@@ -14375,6 +14838,8 @@ private:
 /// after the sync point. Leaving the scope, by an exception too, adds a sync point, reads every
 /// result (errors of statements whose handles were dropped are not reported) and leaves
 /// pipeline mode. While the pipeline is open, the connection's own execute/query refuse to run.
+/// An exception thrown by the connection's notice handler is thrown by the next pending::get();
+/// when none comes, the pipeline's end drops it (a destructor does not throw).
 ///
 /// @par Example
 /// ```
@@ -14483,6 +14948,8 @@ T pending<T>::get()
     }
     if (state_->error())
         std::rethrow_exception(state_->error());
+    if (token_->owner)
+        token_->owner->session_->rethrow_notice_failure();
     if (!state_->value)
         throw usage_error("pending::get() returns the value once, and it was already taken");
     T value = std::move(*state_->value);

@@ -77,6 +77,8 @@ struct row_traits<Row> {
     using field_type = Row;
     template <std::size_t I>
     static constexpr Row& field(Row& row) noexcept { return row; }
+    template <std::size_t I>
+    static constexpr const Row& field(const Row& row) noexcept { return row; }
 };
 
 template <class... T>
@@ -88,6 +90,8 @@ struct row_traits<std::tuple<T...>> {
     using field_type = std::tuple_element_t<I, value_type>;
     template <std::size_t I>
     static constexpr auto& field(value_type& row) noexcept { return std::get<I>(row); }
+    template <std::size_t I>
+    static constexpr const auto& field(const value_type& row) noexcept { return std::get<I>(row); }
 };
 
 template <class T>

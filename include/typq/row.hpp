@@ -130,7 +130,7 @@ public:
             if constexpr (detail::receives_null<T>)
                 type<T>::set_null(out);
             else
-                engine::throw_null_error(site, row_);
+                engine::throw_null_error(site, static_cast<std::size_t>(row_));
             return out;
         }
         type<T>::decode(value_view(data_.data() + value.offset, static_cast<std::size_t>(value.length), c.type, &site,

@@ -37,6 +37,7 @@
 #include <typq/prepared.hpp>
 #include <typq/stream.hpp>
 #include <typq/cursor.hpp>
+#include <typq/copy.hpp>
 #include <typq/notification.hpp>
 #include <typq/notice.hpp>
 #include <typq/connection.hpp>

@@ -6922,6 +6922,8 @@ struct row_traits<Row> {
     using field_type = Row;
     template <std::size_t I>
     static constexpr Row& field(Row& row) noexcept { return row; }
+    template <std::size_t I>
+    static constexpr const Row& field(const Row& row) noexcept { return row; }
 };
 
 template <class... T>
@@ -6933,6 +6935,8 @@ struct row_traits<std::tuple<T...>> {
     using field_type = std::tuple_element_t<I, value_type>;
     template <std::size_t I>
     static constexpr auto& field(value_type& row) noexcept { return std::get<I>(row); }
+    template <std::size_t I>
+    static constexpr const auto& field(const value_type& row) noexcept { return std::get<I>(row); }
 };
 
 template <class T>
@@ -9440,7 +9444,7 @@ TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, c
     }
 }
 
-[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row)
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, std::size_t row)
 {
     throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
             + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
@@ -9567,43 +9571,67 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     return {row_traits<Row>::plan(result, source, types)};
 }
 
-[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, std::size_t row);
 
-template <class Row, std::size_t I, class Field>
-TYPQ_ALWAYS_INLINE void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field,
+/// The values of row `row` of a PGresult, as the row decoder reads them.
+struct result_cells {
+    const PGresult* result;
+    int row;
+    [[nodiscard]] bool is_null(int column) const noexcept { return PQgetisnull(result, row, column) != 0; }
+    [[nodiscard]] const char* data(int column) const noexcept { return PQgetvalue(result, row, column); }
+    [[nodiscard]] std::size_t size(int column) const noexcept
+    {
+        return static_cast<std::size_t>(PQgetlength(result, row, column));
+    }
+    [[nodiscard]] std::size_t index() const noexcept { return static_cast<std::size_t>(row); }
+};
+
+/// Decodes the value a plan says feeds field I from `cells` (a result's row, or a binary COPY
+/// tuple: anything with is_null, data and size by column, and the row's index).
+template <class Row, std::size_t I, class Field, class Cells>
+TYPQ_ALWAYS_INLINE void decode_field(const Cells& cells, const column_plan<Row>& plan, Field& field,
     const server_types* types)
 {
     const int column = plan.columns[I];
-    if (PQgetisnull(result, row, column)) {
+    if (cells.is_null(column)) {
         if constexpr (receives_null<Field>)
             type<Field>::set_null(field);
         else
-            throw_null_error(plan.sites[I], row);
+            throw_null_error(plan.sites[I], cells.index());
         return;
     }
-    type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
-                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row), types),
+    type<Field>::decode(
+        value_view(cells.data(column), cells.size(column), plan.sites[I].column_type, &plan.sites[I], cells.index(), types),
         field);
 }
 
 // Every field of `out`, in order (a function, not a lambda, so that it can be forced inline).
-template <class Row, std::size_t... I>
-TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const column_plan<Row>& plan,
+template <class Row, class Cells, std::size_t... I>
+TYPQ_ALWAYS_INLINE void decode_fields(const Cells& cells, const column_plan<Row>& plan,
     typename row_traits<Row>::value_type& out, const server_types* types, std::index_sequence<I...>)
 {
-    (decode_field<Row, I>(result, row, plan, row_traits<Row>::template field<I>(out), types), ...);
+    (decode_field<Row, I>(cells, plan, row_traits<Row>::template field<I>(out), types), ...);
 }
 
-/// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
-/// plan learnt about server-defined types (may be null when it learnt nothing).
+/// Decodes one row from `cells` into a fresh value, following `plan`; `types` is what the plan
+/// learnt about server-defined types (may be null when it learnt nothing).
+template <class Row, class Cells>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
+TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_cells(const Cells& cells, const column_plan<Row>& plan,
+    const server_types* types = nullptr)
+{
+    typename row_traits<Row>::value_type out{};
+    decode_fields<Row>(cells, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
+    return out;
+}
+
+/// Decodes row `row` of `result` into a fresh value, following `plan`.
 template <class Row>
     requires(row_traits<Row>::shape != row_shape::dynamic)
 TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
     const column_plan<Row>& plan, const server_types* types = nullptr)
 {
-    typename row_traits<Row>::value_type out{};
-    decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
-    return out;
+    return decode_cells<Row>(result_cells{result, row}, plan, types);
 }
 
 /// Row `row` of a row type of run-time shape: its traits' own.
@@ -9983,7 +10011,7 @@ public:
             if constexpr (detail::receives_null<T>)
                 type<T>::set_null(out);
             else
-                engine::throw_null_error(site, row_);
+                engine::throw_null_error(site, static_cast<std::size_t>(row_));
             return out;
         }
         type<T>::decode(value_view(data_.data() + value.offset, static_cast<std::size_t>(value.length), c.type, &site,
@@ -10902,12 +10930,15 @@ private:
 #include <string>       // conninfo, statement names, reasons
 #include <string_view>  // conninfo
 #include <thread>       // std::this_thread::yield while a cancel request is sent
+#include <unordered_map>  // copy_in's described tables
 #include <utility>      // std::move
 
 #include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
 #include <unistd.h>     // pipe, read, write, close: the wake pipe
 
 namespace typq::engine {
+
+struct prepared_slot;  // statement.hpp
 
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
 enum class activity : unsigned char {
@@ -11048,6 +11079,9 @@ public:
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
     std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
+    // The tables copy_in has written to, by the probe that describes their columns (SELECT cols
+    // FROM table): each a statement prepared and described once, forgotten when a COPY fails.
+    std::unordered_map<std::string, std::shared_ptr<prepared_slot>> copy_targets;
 
 private:
     friend class lease;
@@ -11390,6 +11424,10 @@ public:
     /// Reads what it can; io::none once the command's results have all arrived.
     TYPQ_DECL io step(PGconn* conn, io ready);
 
+    /// Takes a result of the command that the caller read itself, as step() would have (a COPY
+    /// it started is then ended by the next step()).
+    TYPQ_DECL void adopt(result_handle next);
+
     /// The result that matters: the first error, else the last result (PQexec keeps the last
     /// even after an error, but when the server ends a session the last is libpq's own "server
     /// closed the connection", and the server's reason would be lost).
@@ -11461,29 +11499,34 @@ TYPQ_DECL io collect::step(PGconn* conn, io ready)
         ready = io::none;
         if (!next)
             return io::none;
-        switch (PQresultStatus(next.get())) {
-        case PGRES_COPY_IN:
-            copy_ = copy::in_ended;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_OUT:
-            copy_ = copy::out_discarded;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_BOTH:
-            copy_ = copy::both_refused;
-            in_copy_ = true;
-            continue;
-        case PGRES_COMMAND_OK:
-            if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
-                discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
-            break;
-        default:
-            break;
-        }
-        if (!kept_ || !is_error_result(kept_.get()))
-            kept_ = static_cast<result_handle&&>(next);
+        adopt(static_cast<result_handle&&>(next));
     }
+}
+
+TYPQ_DECL void collect::adopt(result_handle next)
+{
+    switch (PQresultStatus(next.get())) {
+    case PGRES_COPY_IN:
+        copy_ = copy::in_ended;
+        in_copy_ = true;
+        return;
+    case PGRES_COPY_OUT:
+        copy_ = copy::out_discarded;
+        in_copy_ = true;
+        return;
+    case PGRES_COPY_BOTH:
+        copy_ = copy::both_refused;
+        in_copy_ = true;
+        return;
+    case PGRES_COMMAND_OK:
+        if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
+            discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
+        break;
+    default:
+        break;
+    }
+    if (!kept_ || !is_error_result(kept_.get()))
+        kept_ = static_cast<result_handle&&>(next);
 }
 
 // Ends a COPY nobody asked for. COPY FROM STDIN is refused with an error (nothing is copied);
@@ -11877,7 +11920,8 @@ struct statement_request {
     prepared_slot* prepared = nullptr;  // run as this prepared statement
     binder bind;
     planner plan;                // plan.make null: the rows are not read
-    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
+    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing; one
+                                 // prepared already is only planned
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
     bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
@@ -12151,7 +12195,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 switch (r.way) {
                 case routing::how::script: stage_ = stage::script; break;
                 case routing::how::unprepared: stage_ = stage::unprepared; break;
-                case routing::how::prepared: stage_ = stage::execute; break;
+                case routing::how::prepared: stage_ = request_.prepare_only ? stage::plan : stage::execute; break;
                 case routing::how::prepare: stage_ = stage::prepare; break;
                 }
             }
@@ -12481,7 +12525,8 @@ auto bind_types(const basic_sql<Args...>& statement)
 [[noreturn]] TYPQ_DECL void throw_copy_refused()
 {
     throw usage_error("a COPY ... FROM STDIN or TO STDOUT statement needs COPY's own protocol and cannot run through "
-                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent");
+                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent (use conn.copy_in() or "
+                      "conn.copy_out())");
 }
 #endif  // TYPQ_DEFINITIONS
 
@@ -12554,6 +12599,78 @@ struct row_plan {
 #ifndef TYPQ_ENGINE_STREAM_HPP
 #define TYPQ_ENGINE_STREAM_HPP
 
+// ----- begin <typq/engine/savepoint.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/savepoint.hpp: the savepoint an operation that can be abandoned half way runs under
+// inside a transaction block (a stream, a COPY): abandoning it then undoes what it did without
+// aborting the program's transaction. Outside a transaction block none is made: the statement is
+// its own transaction there.
+
+#ifndef TYPQ_ENGINE_SAVEPOINT_HPP
+#define TYPQ_ENGINE_SAVEPOINT_HPP
+
+
+#include <libpq-fe.h>
+
+namespace typq::engine {
+
+/// The three commands of one savepoint's life.
+struct savepoint_commands {
+    const char* make;
+    const char* release;
+    const char* roll_back;  // rolls back to it and releases it
+};
+
+inline constexpr savepoint_commands stream_savepoint{"SAVEPOINT typq_stream", "RELEASE SAVEPOINT typq_stream",
+    "ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream"};
+inline constexpr savepoint_commands copy_savepoint{"SAVEPOINT typq_copy", "RELEASE SAVEPOINT typq_copy",
+    "ROLLBACK TO SAVEPOINT typq_copy; RELEASE SAVEPOINT typq_copy"};
+
+/// An operation's savepoint, as steps: each returns io::none when its command is done (`ready` is
+/// then spent), else what to wait for. release() and roll_back() do nothing when none was made.
+class savepoint_step {
+public:
+    explicit constexpr savepoint_step(const savepoint_commands& commands) noexcept : commands_(&commands) {}
+
+    /// Makes the savepoint when the session is inside a transaction block.
+    /// @throws the server's error for the command (the session is then in an aborted block).
+    io make(session& s, io& ready)
+    {
+        if (!active_) {
+            if (PQtransactionStatus(s.native()) != PQTRANS_INTRANS)
+                return io::none;
+            active_ = true;
+        }
+        return run(s, ready, commands_->make);
+    }
+
+    io release(session& s, io& ready) { return active_ ? run(s, ready, commands_->release) : io::none; }
+    io roll_back(session& s, io& ready) { return active_ ? run(s, ready, commands_->roll_back) : io::none; }
+
+    /// A savepoint was made (the operation runs inside a transaction block).
+    [[nodiscard]] bool active() const noexcept { return active_; }
+
+private:
+    io run(session& s, io& ready, const char* command)
+    {
+        const io wanted = command_.step(s, ready, [&] { return PQsendQuery(s.native(), command); });
+        if (wanted == io::none) {
+            if (command != commands_->make)
+                active_ = false;  // released or rolled back: gone, whatever the result says
+            (void)command_.results().take(s.native());
+        }
+        return wanted;
+    }
+
+    const savepoint_commands* commands_;
+    exchange command_;
+    bool active_ = false;
+};
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_SAVEPOINT_HPP
+// ----- end <typq/engine/savepoint.hpp> -----
 
 #include <libpq-fe.h>
 
@@ -12587,11 +12704,10 @@ private:
     statement_request request_;
     prepared_slot unnamed_;             // the statement, described as the unnamed prepared statement
     std::optional<statement_op> describe_;
-    exchange command_;                   // the savepoint's commands
+    savepoint_step savepoint_{stream_savepoint};
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool savepoint_ = false;             // a savepoint is made (inside a transaction block)
     bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
@@ -12608,17 +12724,8 @@ TYPQ_DECL io stream_op::step(io ready)
     for (;;) {
         switch (stage_) {
         case stage::savepoint:
-            if (!savepoint_) {
-                if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-                    stage_ = stage::describe;
-                    continue;
-                }
-                savepoint_ = true;
-            }
-            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, "SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.make(session_, ready); wanted != io::none)
                 return wanted;
-            (void)command_.results().take(conn);
             stage_ = stage::describe;
             continue;
 
@@ -12673,17 +12780,14 @@ TYPQ_DECL io stream_op::step(io ready)
                 stage_ = stage::done;
                 (void)check_result(conn, std::move(error_));  // throws
             }
-            stage_ = savepoint_ ? stage::release : stage::done;
+            stage_ = stage::release;
             continue;
         }
 
         case stage::release:
-            if (const io wanted = command_.step(session_, ready,
-                    [&] { return PQsendQuery(conn, "RELEASE SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.release(session_, ready); wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            (void)command_.results().take(conn);
             continue;
 
         case stage::abandoned: {
@@ -12693,17 +12797,14 @@ TYPQ_DECL io stream_op::step(io ready)
                 return wanted;
             ready = io::none;
             if (!next)
-                stage_ = savepoint_ ? stage::roll_back : stage::done;
+                stage_ = stage::roll_back;
             continue;
         }
 
         case stage::roll_back:
-            if (const io wanted = command_.step(session_, ready,
-                    [&] { return PQsendQuery(conn, "ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.roll_back(session_, ready); wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            (void)command_.results().take(conn);
             continue;
 
         case stage::done:
@@ -13207,6 +13308,1562 @@ private:
 
 #endif  // TYPQ_CURSOR_HPP
 // ----- end <typq/cursor.hpp> -----
+// ----- begin <typq/copy.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/copy.hpp: COPY in and out. typq::copy_writer<Row> writes structs into a table with binary
+// COPY FROM STDIN, typq::copy_reader<Row> reads them from a query or table with binary COPY TO
+// STDOUT; typq::raw_copy_writer and typq::raw_copy_reader move the bytes of any other COPY (csv,
+// text). Made by conn.copy_in and conn.copy_out. Each value goes through the same encoders and
+// decoders as parameters and results: binary COPY's tuple is a field count, then each field framed
+// as writer::put_value frames a value inside an array or composite.
+
+#ifndef TYPQ_COPY_HPP
+#define TYPQ_COPY_HPP
+
+// ----- begin <typq/detail/copy_binary.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/copy_binary.hpp: PostgreSQL's binary COPY format (the "Binary Format" section of
+// the COPY reference page): a header, then one tuple per row (an int16 field count, then each
+// field as an int32 length, -1 for NULL, and its bytes, as the type's send function makes them),
+// then an int16 -1. Writing a tuple's fields is writer::put_value's framing; this header has the
+// rest, and the reader that splits a stream of bytes from the server back into tuples. Pure: no
+// libpq, so that a fuzzer can feed it anything.
+
+#ifndef TYPQ_DETAIL_COPY_BINARY_HPP
+#define TYPQ_DETAIL_COPY_BINARY_HPP
+
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int16_t, std::int32_t
+#include <string>       // the buffer of a tuple split across chunks, messages
+#include <string_view>  // the signature
+#include <vector>       // a tuple's cells
+
+namespace typq::detail {
+
+/// The 11 bytes a binary COPY stream starts with.
+inline constexpr std::string_view copy_signature{"PGCOPY\n\xff\r\n\0", 11};
+
+/// The header of a binary COPY stream typq writes: the signature, flags 0 (no OIDs), and a header
+/// extension of 0 bytes.
+inline void append_copy_header(std::string& out)
+{
+    out.append(copy_signature);
+    out.append(8, '\0');
+}
+
+/// The int16 -1 that ends a binary COPY stream's tuples.
+inline void append_copy_trailer(std::string& out)
+{
+    out.append(2, '\xff');
+}
+
+/// One field of a tuple: its bytes, or NULL (`length` -1).
+struct copy_cell {
+    const char* data = nullptr;
+    std::int32_t length = -1;
+};
+
+/// One tuple's cells as the row decoder reads them (engine::decode_cells).
+struct copy_tuple {
+    const copy_cell* cells;
+    std::size_t row;  // 0-based, for messages
+    [[nodiscard]] bool is_null(int column) const noexcept { return cells[column].length < 0; }
+    [[nodiscard]] const char* data(int column) const noexcept { return cells[column].data; }
+    [[nodiscard]] std::size_t size(int column) const noexcept { return static_cast<std::size_t>(cells[column].length); }
+    [[nodiscard]] std::size_t index() const noexcept { return row; }
+};
+
+/// Splits a binary COPY stream into tuples, from chunks of any size as they arrive (the server
+/// sends one row per CopyData message, but nothing here relies on it). A tuple that lies whole in
+/// the chunk fed last is read in place; one split across chunks is first gathered in a buffer.
+///
+/// feed() a chunk, then next() until it returns false; the cells of the tuple next() read stay
+/// valid until the next call of next() or feed(). finish() at the end of the stream.
+/// @throws typq::conversion_error for anything that is not a well-formed binary COPY stream
+///         of `columns` fields per tuple, saying what and at which byte of the stream.
+class copy_binary_reader {
+public:
+    /// `columns`: the field count every tuple must have.
+    explicit copy_binary_reader(std::size_t columns) : cells_(columns) {}
+
+    /// Gives the reader the next `size` bytes of the stream, which must stay valid until next()
+    /// has returned false.
+    TYPQ_DECL void feed(const char* data, std::size_t size);
+
+    /// Reads the next whole tuple into cells(): false when the bytes fed so far hold none (or the
+    /// stream's end: see ended()).
+    TYPQ_DECL bool next();
+
+    /// The fields of the tuple next() read last.
+    [[nodiscard]] const copy_cell* cells() const noexcept { return cells_.data(); }
+    [[nodiscard]] std::size_t columns() const noexcept { return cells_.size(); }
+
+    /// The tuples read so far.
+    [[nodiscard]] std::uint64_t tuples() const noexcept { return tuples_; }
+
+    /// True once the trailer (field count -1) was read.
+    [[nodiscard]] bool ended() const noexcept { return stage_ == stage::ended; }
+
+    /// Checks, once the server says the stream is over, that it ended whole: a trailer, and no
+    /// byte left over.
+    TYPQ_DECL void finish() const;
+
+private:
+    enum class stage : unsigned char { header, tuples, ended };
+
+    // Reads what it can from [data, data + size): how many bytes it used, or 0 when the bytes
+    // there do not hold the next whole piece (header or tuple).
+    TYPQ_DECL std::size_t read(const char* data, std::size_t size);
+    [[noreturn]] TYPQ_DECL void malformed(const std::string& what, std::size_t offset) const;
+
+    std::vector<copy_cell> cells_;
+    std::string pending_;             // the start of a piece split across chunks
+    std::size_t pending_used_ = 0;    // bytes of pending_ already read
+    const char* chunk_ = nullptr;     // the chunk fed last, when it is read in place
+    std::size_t chunk_size_ = 0;
+    std::size_t chunk_used_ = 0;
+    std::uint64_t consumed_ = 0;      // bytes of the stream read before the current piece
+    std::uint64_t tuples_ = 0;
+    stage stage_ = stage::header;
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL void copy_binary_reader::feed(const char* data, std::size_t size)
+{
+    if (chunk_used_ < chunk_size_)  // the rest of the last chunk: keep it, it is about to go away
+        pending_.append(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
+    chunk_ = nullptr;
+    chunk_size_ = chunk_used_ = 0;
+    if (stage_ == stage::ended && size > 0)
+        malformed("data after the end of the tuples", consumed_);
+    if (pending_used_ == pending_.size()) {
+        pending_.clear();
+        pending_used_ = 0;
+        chunk_ = data;
+        chunk_size_ = size;
+        return;
+    }
+    // The start of a piece is waiting for its rest: keep only that start, so that the buffer
+    // holds one piece, however long the stream.
+    pending_.erase(0, pending_used_);
+    pending_used_ = 0;
+    pending_.append(data, size);
+}
+
+TYPQ_DECL bool copy_binary_reader::next()
+{
+    for (;;) {
+        if (stage_ == stage::ended)
+            return false;
+        const stage before = stage_;
+        std::size_t used = 0;
+        if (pending_used_ < pending_.size()) {
+            used = read(pending_.data() + pending_used_, pending_.size() - pending_used_);
+            if (used == 0)
+                return false;
+            pending_used_ += used;
+            if (pending_used_ == pending_.size() && before != stage::tuples) {
+                pending_.clear();
+                pending_used_ = 0;
+            }
+        }
+        else {
+            used = read(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
+            if (used == 0)
+                return false;
+            chunk_used_ += used;
+        }
+        consumed_ += used;
+        if (before == stage::tuples && stage_ == stage::tuples)
+            return true;
+    }
+}
+
+TYPQ_DECL std::size_t copy_binary_reader::read(const char* data, std::size_t size)
+{
+    if (stage_ == stage::header) {
+        if (size < copy_signature.size() + 8)
+            return 0;
+        if (std::string_view(data, copy_signature.size()) != copy_signature)
+            malformed("the stream does not start with the binary COPY signature", 0);
+        const auto flags = load_be<std::uint32_t>(data + 11);
+        // Bit 16 says each tuple carries an OID; bits 17 to 31 are critical bits a reader must
+        // refuse when it does not know them. Bits 0 to 15 may be ignored.
+        if ((flags >> 16) != 0)
+            malformed("the header's flags are " + std::to_string(flags) + " (tuples with OIDs, or unknown critical "
+                    "flags)",
+                11);
+        const auto extension = load_be<std::int32_t>(data + 15);
+        if (extension < 0)
+            malformed("the header extension's length is " + std::to_string(extension), 15);
+        const std::size_t whole = 19 + static_cast<std::size_t>(extension);
+        if (size < whole)
+            return 0;
+        stage_ = stage::tuples;
+        return whole;
+    }
+    if (size < 2)
+        return 0;
+    const auto count = load_be<std::int16_t>(data);
+    if (count == -1) {
+        stage_ = stage::ended;
+        return 2;
+    }
+    if (count < 0 || static_cast<std::size_t>(count) != cells_.size())
+        malformed("tuple " + std::to_string(tuples_ + 1) + " has " + std::to_string(count) + " fields, expected "
+                + std::to_string(cells_.size()),
+            0);
+    std::size_t at = 2;
+    for (copy_cell& cell : cells_) {
+        if (size - at < 4)
+            return 0;
+        const auto length = load_be<std::int32_t>(data + at);
+        if (length < -1)
+            malformed("field " + std::to_string(&cell - cells_.data() + 1) + " of tuple " + std::to_string(tuples_ + 1)
+                    + " has length " + std::to_string(length),
+                at);
+        at += 4;
+        cell.length = length;
+        cell.data = data + at;
+        if (length < 0)
+            continue;
+        if (size - at < static_cast<std::size_t>(length))
+            return 0;
+        at += static_cast<std::size_t>(length);
+    }
+    ++tuples_;
+    return at;
+}
+
+TYPQ_DECL void copy_binary_reader::finish() const
+{
+    const std::size_t left = (pending_.size() - pending_used_) + (chunk_size_ - chunk_used_);
+    if (stage_ != stage::ended)
+        malformed(left == 0 ? std::string("the stream ended without its trailer")
+                            : "the stream ended in the middle of " + std::string(stage_ == stage::header ? "the header" : "a tuple")
+                    + " (" + std::to_string(left) + " bytes left over)",
+            0);
+    if (left > 0)
+        malformed(std::to_string(left) + " bytes after the end of the tuples", 0);
+}
+
+[[noreturn]] TYPQ_DECL void copy_binary_reader::malformed(const std::string& what, std::size_t offset) const
+{
+    throw conversion_error("malformed binary COPY data from the server at byte "
+            + std::to_string(consumed_ + offset) + ": " + what,
+        conversion_site{});
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_COPY_BINARY_HPP
+// ----- end <typq/detail/copy_binary.hpp> -----
+// ----- begin <typq/engine/copy.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/copy.hpp: one COPY ... FROM STDIN or TO STDOUT as an operation that never blocks.
+// A typed COPY first describes what it reads or writes (a query, or a probe `SELECT cols FROM
+// table`) as a statement, so that its columns are planned and server types looked up before the
+// COPY starts; then the COPY is sent and its data streamed: bytes the caller hands over are sent
+// with bounded memory (each chunk flushed before the next is taken), chunks the server sends are
+// handed out one at a time. Inside a transaction block it runs under a savepoint, so that an
+// aborted or abandoned COPY leaves the transaction going on; outside one the COPY is its own
+// transaction, and an aborted one lands nothing.
+
+#ifndef TYPQ_ENGINE_COPY_HPP
+#define TYPQ_ENGINE_COPY_HPP
+
+
+#include <libpq-fe.h>
+
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint64_t
+#include <memory>    // the chunk the server sent
+#include <optional>  // the describing statement
+#include <string>    // the COPY statement, messages
+#include <utility>   // std::move
+
+namespace typq::engine {
+
+/// Which way a COPY's data goes.
+enum class copy_direction : unsigned char {
+    in,   ///< COPY ... FROM STDIN: the client sends
+    out,  ///< COPY ... TO STDOUT: the server sends
+};
+
+/// What one COPY is.
+struct copy_request {
+    std::string command;  // the COPY statement, sent as a simple query
+    copy_direction direction = copy_direction::in;
+    // When not empty, a statement described (and planned, by `plan`) first, and never run: the
+    // query a COPY TO STDOUT reads, or a probe `SELECT cols FROM table` that has a COPY FROM
+    // STDIN's columns.
+    std::string describe;
+    planner plan;
+    // Keep the description for the session's later COPYs with the same probe (a table's columns,
+    // prepared as a named statement); forgotten when a COPY fails, for it may have gone stale.
+    bool keep_description = false;
+};
+
+/// The most tables whose columns a session keeps described for copy_in.
+inline constexpr std::size_t max_copy_targets = 256;
+
+/// A chunk of COPY data that libpq allocated.
+struct copy_chunk_free {
+    void operator()(char* p) const noexcept { PQfreemem(p); }
+};
+
+/// One COPY. step() until io::none, then, by what it is doing:
+/// - COPY FROM STDIN: accepting() is true: put() a chunk, or end() or abort(), and step again;
+/// - COPY TO STDOUT: chunk() is the next chunk the server sent, or null at the end;
+/// finished() once it has ended (rows() then says how many rows the server copied).
+class copy_op {
+public:
+    TYPQ_DECL copy_op(session& s, copy_request request);
+
+    TYPQ_DECL io step(io ready);
+
+    /// COPY FROM STDIN: the next steps send `size` bytes at `data`, which must stay valid until a
+    /// step returns io::none; that step returns only once they have left the client.
+    void put(const char* data, std::size_t size) noexcept
+    {
+        data_ = data;
+        size_ = size;
+        stage_ = stage::sending;
+    }
+    /// COPY FROM STDIN: the next steps end it (the server then says whether all went in).
+    void end() noexcept { stage_ = stage::ending; }
+    /// COPY FROM STDIN: the next steps end it with an error (`reason`, static text): nothing it
+    /// sent lands, and inside a transaction block its savepoint is rolled back.
+    TYPQ_DECL void abort(const char* reason) noexcept;
+
+    /// COPY TO STDOUT: from here on step() ends it early: cancelled, the rest of its data dropped,
+    /// and inside a transaction block its savepoint rolled back.
+    TYPQ_DECL void abandon() noexcept;
+
+    /// COPY FROM STDIN: it takes data (or end(), abort()) now.
+    [[nodiscard]] bool accepting() const noexcept { return stage_ == stage::data && request_.direction == copy_direction::in; }
+    /// COPY TO STDOUT: the chunk the last step ended with (one row, in binary and text formats),
+    /// valid until the next step; null at the end.
+    [[nodiscard]] const char* chunk() const noexcept { return chunk_.get(); }
+    [[nodiscard]] std::size_t chunk_size() const noexcept { return chunk_size_; }
+    [[nodiscard]] bool finished() const noexcept { return stage_ == stage::done; }
+    /// The rows the server says it copied (its "COPY n" tag), once finished.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return rows_; }
+    /// What the description's plan's column names point into (the described statement).
+    [[nodiscard]] std::shared_ptr<const void>& plan_keeper() noexcept { return keeper_; }
+
+private:
+    enum class stage : unsigned char {
+        savepoint, describe, send, start, data, sending, ending, aborting, results, release, abandoned, roll_back, done
+    };
+
+    TYPQ_DECL io send_data(io ready);
+    TYPQ_DECL io read_data(io ready);
+    TYPQ_DECL void results_ended();
+    [[noreturn]] TYPQ_DECL void throw_not_a_copy() const;
+
+    TYPQ_DECL void forget_description() noexcept;
+
+    session& session_;
+    copy_request request_;
+    prepared_slot unnamed_;  // a query's description, as the unnamed prepared statement
+    std::shared_ptr<prepared_slot> kept_;  // or a table's, kept by the session
+    std::optional<statement_request> describing_;
+    std::optional<statement_op> describe_;
+    std::shared_ptr<const void> keeper_;
+    savepoint_step savepoint_{copy_savepoint};
+    collect results_;
+    std::unique_ptr<char, copy_chunk_free> chunk_;
+    std::size_t chunk_size_ = 0;
+    const char* data_ = nullptr;
+    std::size_t size_ = 0;
+    std::uint64_t rows_ = 0;
+    const char* abort_reason_ = nullptr;
+    stage stage_ = stage::savepoint;
+    bool flushing_ = false;     // the chunk is queued in libpq: flush it
+    bool failed_start_ = false; // the command did not start the COPY asked for (see throw_not_a_copy)
+    bool ended_early_ = false;  // aborted or abandoned: results are dropped, the savepoint rolled back
+};
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL copy_op::copy_op(session& s, copy_request request) : session_(s), request_(std::move(request))
+{
+    if (request_.describe.empty())
+        return;
+    prepared_slot* slot = &unnamed_;
+    if (request_.keep_description) {
+        if (session_.copy_targets.size() >= max_copy_targets && !session_.copy_targets.count(request_.describe))
+            session_.copy_targets.clear();  // their statements are deallocated before a later statement
+        std::shared_ptr<prepared_slot>& kept = session_.copy_targets[request_.describe];
+        if (!kept) {
+            kept = std::make_shared<prepared_slot>();
+            kept->text = request_.describe;
+        }
+        kept_ = kept;
+        slot = kept_.get();
+    }
+    else
+        unnamed_.text = request_.describe;
+    statement_request& r = describing_.emplace();
+    r.text = slot->text.c_str();
+    r.size = slot->text.size();
+    r.prepared = slot;
+    r.unnamed = !request_.keep_description;
+    r.prepare_only = true;
+    r.never_prepare = true;
+    r.plan = request_.plan;
+}
+
+TYPQ_DECL void copy_op::forget_description() noexcept
+{
+    if (kept_)
+        kept_->statement.reset();
+}
+
+TYPQ_DECL io copy_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    for (;;) {
+        switch (stage_) {
+        case stage::savepoint:
+            if (const io wanted = savepoint_.make(session_, ready); wanted != io::none)
+                return wanted;
+            stage_ = describing_ ? stage::describe : stage::send;
+            continue;
+
+        case stage::describe:
+            if (!describe_)
+                describe_.emplace(session_, *describing_);
+            if (const io wanted = describe_->step(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            keeper_ = std::move(describe_->plan_keeper());
+            describe_.reset();
+            stage_ = stage::send;
+            continue;
+
+        case stage::send:
+            session_.sent(PQsendQuery(conn, request_.command.c_str()));
+            stage_ = stage::start;
+            continue;
+
+        case stage::start: {
+            result_handle first;
+            if (const io wanted = next_result(conn, ready, first); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            const ExecStatusType status = first ? PQresultStatus(first.get()) : PGRES_EMPTY_QUERY;
+            if ((status == PGRES_COPY_IN && request_.direction == copy_direction::in)
+                || (status == PGRES_COPY_OUT && request_.direction == copy_direction::out)) {
+                if (ended_early_)  // aborted or abandoned before it started
+                    stage_ = request_.direction == copy_direction::in ? stage::aborting : stage::abandoned;
+                else
+                    stage_ = stage::data;
+                if (stage_ == stage::data && request_.direction == copy_direction::in)
+                    return io::none;  // ready for data
+                continue;
+            }
+            // An error, a COPY the other way, or no COPY: the collector ends what the command
+            // started, and the results say what happened.
+            failed_start_ = !first || !is_error_result(first.get());
+            if (first)
+                results_.adopt(std::move(first));
+            stage_ = stage::results;
+            continue;
+        }
+
+        case stage::data:
+            if (request_.direction == copy_direction::in)
+                return io::none;  // waits for put(), end() or abort()
+            if (const io wanted = read_data(ready); wanted != io::none)
+                return wanted;
+            if (chunk_)
+                return io::none;
+            ready = io::none;
+            stage_ = stage::results;
+            continue;
+
+        case stage::sending:
+            if (const io wanted = send_data(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (stage_ == stage::sending) {
+                stage_ = stage::data;
+                return io::none;
+            }
+            continue;  // the server ended the COPY: its results say why
+
+        case stage::ending:
+        case stage::aborting: {
+            consume_input(conn, ready);
+            if (!flushing_) {
+                const int ended = PQputCopyEnd(conn, stage_ == stage::aborting ? abort_reason_ : nullptr);
+                if (ended == 0)
+                    return io::write;
+                if (ended < 0 && PQstatus(conn) == CONNECTION_BAD)
+                    throw_libpq_failure(conn);
+                flushing_ = ended > 0;
+                if (!flushing_) {  // the COPY had ended already: its results say why
+                    stage_ = stage::results;
+                    continue;
+                }
+            }
+            if (const io wanted = flush(conn); wanted != io::none)
+                return wanted;
+            flushing_ = false;
+            ready = io::none;
+            stage_ = stage::results;
+            continue;
+        }
+
+        case stage::results:
+            if (const io wanted = results_.step(conn, ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            results_ended();  // throws the COPY's error
+            continue;
+
+        case stage::release:
+            if (const io wanted = savepoint_.release(session_, ready); wanted != io::none)
+                return wanted;
+            stage_ = stage::done;
+            continue;
+
+        case stage::abandoned: {
+            // Cancelled: drop the rest of the data, then the results.
+            if (const io wanted = read_data(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (!chunk_)
+                stage_ = stage::results;
+            continue;
+        }
+
+        case stage::roll_back:
+            if (const io wanted = savepoint_.roll_back(session_, ready); wanted != io::none)
+                return wanted;
+            stage_ = stage::done;
+            continue;
+
+        case stage::done:
+            chunk_.reset();
+            if (failed_start_) {
+                failed_start_ = false;
+                throw_not_a_copy();
+            }
+            return io::none;
+        }
+    }
+}
+
+// Sends the caller's chunk, then waits until libpq has sent it: what the client holds stays one
+// chunk, however slow the server.
+TYPQ_DECL io copy_op::send_data(io ready)
+{
+    PGconn* conn = session_.native();
+    consume_input(conn, ready);
+    if (!flushing_) {
+        const int queued = PQputCopyData(conn, data_, static_cast<int>(size_));
+        if (queued == 0)
+            return io::write;  // libpq's buffer is full: wait until the socket takes some
+        if (queued < 0) {
+            if (PQstatus(conn) == CONNECTION_BAD)
+                throw_libpq_failure(conn);
+            stage_ = stage::results;  // the COPY is over on libpq's side: the results say why
+            return io::none;
+        }
+        flushing_ = true;
+    }
+    if (const io wanted = flush(conn); wanted != io::none)
+        return wanted;
+    flushing_ = false;
+    if (PQstatus(conn) == CONNECTION_BAD)
+        throw_libpq_failure(conn);
+    return io::none;
+}
+
+// The next chunk the server sent into chunk_, or none (null) once the data has ended.
+TYPQ_DECL io copy_op::read_data(io ready)
+{
+    PGconn* conn = session_.native();
+    chunk_.reset();
+    chunk_size_ = 0;
+    for (;;) {
+        char* data = nullptr;
+        const int got = PQgetCopyData(conn, &data, 1);
+        if (got > 0) {
+            chunk_.reset(data);
+            chunk_size_ = static_cast<std::size_t>(got);
+            if (stage_ != stage::abandoned)
+                return io::none;
+            chunk_.reset();
+            continue;
+        }
+        if (got == 0) {
+            if (includes(ready, io::read)) {
+                ready = io::none;
+                if (PQconsumeInput(conn))
+                    continue;
+            }
+            if (PQstatus(conn) == CONNECTION_BAD)
+                return io::none;  // PQgetResult reports it
+            return io::read;
+        }
+        return io::none;  // -1: the data has ended; -2: it failed, and the results say why
+    }
+}
+
+// After the command's results: the COPY's row count, or its error; then the savepoint's end.
+TYPQ_DECL void copy_op::results_ended()
+{
+    result_handle last = results_.take_unchecked();
+    PGconn* conn = session_.native();
+    if (ended_early_ || failed_start_) {
+        // Aborted or abandoned (the error that says so is expected), or not the COPY asked for
+        // (the usage_error comes once the savepoint is rolled back): what it did is undone.
+        if (PQstatus(conn) == CONNECTION_BAD)
+            (void)check_result(conn, std::move(last));  // throws connection_error
+        stage_ = stage::roll_back;
+        return;
+    }
+    if (!last || is_error_result(last.get()) || PQstatus(conn) == CONNECTION_BAD) {
+        stage_ = stage::done;
+        forget_description();  // the table may have changed: described again next time
+        // The transaction block, if any, is aborted, as by any failing statement; its savepoint
+        // goes with it.
+        (void)check_result(conn, std::move(last));  // throws
+    }
+    rows_ = detail::affected_rows(last.get());
+    stage_ = stage::release;
+}
+
+[[noreturn]] TYPQ_DECL void copy_op::throw_not_a_copy() const
+{
+    const char* wanted = request_.direction == copy_direction::in ? "copy_in() runs a COPY ... FROM STDIN"
+                                                                  : "copy_out() runs a COPY ... TO STDOUT";
+    throw usage_error(std::string(wanted) + "; the statement it was given is not one (typq ended whatever it started: "
+        + "a COPY ... FROM STDIN with an error, so nothing was copied; the rows of a COPY ... TO STDOUT were dropped)");
+}
+
+TYPQ_DECL void copy_op::abort(const char* reason) noexcept
+{
+    abort_reason_ = reason;
+    switch (stage_) {
+    case stage::data:
+    case stage::sending:
+        // A chunk is whole in libpq's buffer or not there at all: the end goes after it.
+        flushing_ = false;
+        ended_early_ = true;
+        stage_ = stage::aborting;
+        break;
+    case stage::start:
+        ended_early_ = true;  // ended as soon as it starts
+        break;
+    case stage::savepoint:
+    case stage::describe:
+    case stage::send:
+        stage_ = stage::done;  // the COPY is not sent: the lease ends what a stage left
+        break;
+    default:
+        break;  // ending already: let it end
+    }
+}
+
+TYPQ_DECL void copy_op::abandon() noexcept
+{
+    chunk_.reset();
+    switch (stage_) {
+    case stage::data:
+    case stage::start:
+        try {
+            (void)session_.cancel();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the COPY then runs to its end, and is dropped
+        }
+        ended_early_ = true;
+        if (stage_ == stage::data)
+            stage_ = stage::abandoned;
+        break;
+    case stage::savepoint:
+    case stage::describe:
+    case stage::send:
+        stage_ = stage::done;
+        break;
+    default:
+        break;
+    }
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_COPY_HPP
+// ----- end <typq/engine/copy.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <array>        // the copy plan
+#include <cmath>        // std::isnan: a double that float4 holds exactly
+#include <concepts>     // std::floating_point
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int16_t...
+#include <iterator>     // std::default_sentinel_t
+#include <memory>       // std::unique_ptr, std::shared_ptr
+#include <optional>     // fields that may be NULL; the operation
+#include <ranges>       // write(range)
+#include <string>       // the buffer, names, messages
+#include <string_view>  // chunks
+#include <type_traits>  // std::remove_cv_t
+#include <utility>      // std::move
+
+namespace typq {
+
+class connection;
+
+namespace detail {
+
+/// How a field's values become its column's binary form: as they are (the field's wire type is the
+/// column's), or converted exactly, value by value, to the column's integer or float type.
+enum class copy_conversion : unsigned char { exact, int2, int4, int8, float4, float8 };
+
+template <class T>
+struct copy_value {
+    using type = T;
+};
+template <class T>
+struct copy_value<std::optional<T>> {
+    using type = T;
+};
+/// The type of a field's values: an optional's value type, else the field's.
+template <class T>
+using copy_value_t = typename copy_value<T>::type;
+
+/// The conversion that writes values of T into a column of type `column`, or std::nullopt when
+/// binary COPY cannot take them: it applies no casts, so the bytes must be the column's own
+/// type's (a domain's base type's; text's for varchar, bpchar, name and citext), or an integer or
+/// float the client converts exactly.
+template <class T>
+std::optional<copy_conversion> copy_conversion_for(oid column, const server_types& types)
+{
+    using value = copy_value_t<T>;
+    const oid base = types.strip_domains(column);
+    if (composite_wire_fits(element_oid_of<T>(types), column, types))
+        return copy_conversion::exact;
+    if constexpr (pg_integer<value>) {
+        switch (base) {
+        case oid::int2: return copy_conversion::int2;
+        case oid::int4: return copy_conversion::int4;
+        case oid::int8: return copy_conversion::int8;
+        default: break;
+        }
+    }
+    if constexpr (std::same_as<value, float> || std::same_as<value, double>) {
+        if (base == oid::float4)
+            return copy_conversion::float4;
+        if (base == oid::float8)
+            return copy_conversion::float8;
+    }
+    return std::nullopt;
+}
+
+/// Where each of Row's fields goes: its column (in COPY's column list, which follows the fields),
+/// and the conversion that writes it there.
+template <class Row>
+struct copy_in_plan {
+    static constexpr std::size_t size = row_traits<Row>::size;
+    std::array<copy_conversion, size> conversions{};
+    std::array<oid, size> column_types{};
+    std::array<std::string, size> columns;  // names, for messages
+};
+
+/// `field "id" (std::int64_t) of shop::user into column "id" (int4)`: for COPY's messages.
+TYPQ_DECL std::string describe_copy_target(const engine::decode_site& field, const std::string& column, oid type,
+    const server_types* types);
+
+[[noreturn]] TYPQ_DECL void throw_copy_value_error(const engine::decode_site& field, const std::string& column, oid type,
+    std::uint64_t row, const char* what, const server_types* types);
+
+template <class Row, std::size_t I>
+engine::decode_site copy_field_site()
+{
+    engine::decode_site site;
+    site.field = row_field_name<Row, I>();
+    site.field_index = static_cast<int>(I);
+    site.field_type = &type_name<std::remove_cv_t<row_field_t<Row, I>>>;
+    site.row_type = row_traits<Row>::shape == row_shape::scalar ? nullptr : &engine::row_type_name<Row>;
+    return site;
+}
+
+/// Matches a description of the target columns (a probe `SELECT cols FROM table`, whose columns
+/// are the COPY's, in its order) to Row's fields, by position, and decides each conversion.
+/// @throws typq::conversion_error naming every field whose type its column cannot take.
+template <class Row>
+copy_in_plan<Row> plan_copy_in(const PGresult* description, const server_types& types)
+{
+    copy_in_plan<Row> plan;
+    engine::plan_problems problems;
+    const auto columns = static_cast<std::size_t>(PQnfields(description));
+    if (columns != plan.size) {
+        problems.add("the COPY has " + std::to_string(columns) + " column(s), the row type "
+                + std::to_string(plan.size) + " field(s)",
+            conversion_site{});
+        problems.throw_if_any(&engine::row_type_name<Row>);
+    }
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                using field = std::remove_cv_t<row_field_t<Row, I>>;
+                const auto column_type = static_cast<oid>(PQftype(description, static_cast<int>(I)));
+                plan.columns[I] = PQfname(description, static_cast<int>(I));
+                plan.column_types[I] = column_type;
+                if (const auto conversion = copy_conversion_for<field>(column_type, types))
+                    plan.conversions[I] = *conversion;
+                else {
+                    const engine::decode_site site = copy_field_site<Row, I>();
+                    problems.add(describe_copy_target(site, plan.columns[I], column_type, &types)
+                            + ": the field sends " + describe_sql_type(element_oid_of<field>(types), &types)
+                            + ", and binary COPY applies no casts",
+                        conversion_site{plan.columns[I], describe_sql_type(column_type, &types), std::string(site.field),
+                            type_name<field>()});
+                }
+            }(),
+            ...);
+    }(std::make_index_sequence<copy_in_plan<Row>::size>{});
+    problems.throw_if_any(&engine::row_type_name<Row>);
+    return plan;
+}
+
+template <class To, class From>
+To copy_exact(const From& value, bool& exact)
+{
+    if constexpr (std::integral<From>) {
+        exact = std::in_range<To>(value);
+        return static_cast<To>(value);
+    }
+    else {
+        const To converted = static_cast<To>(value);
+        exact = static_cast<From>(converted) == value || std::isnan(value);
+        return converted;
+    }
+}
+
+/// Writes one field's value as its plan says. False when a conversion would change the value.
+template <class T>
+TYPQ_ALWAYS_INLINE bool put_copy_field(writer& out, const T& value, copy_conversion conversion)
+{
+    using value_type = copy_value_t<T>;
+    if constexpr (pg_integer<value_type> || std::same_as<value_type, float> || std::same_as<value_type, double>) {
+        if (conversion != copy_conversion::exact) {
+            if constexpr (!std::same_as<value_type, T>) {
+                if (!value) {
+                    out.put_be(std::int32_t{-1});
+                    return true;
+                }
+            }
+            const value_type& v = [&]() -> const value_type& {
+                if constexpr (std::same_as<value_type, T>)
+                    return value;
+                else
+                    return *value;
+            }();
+            bool exact = true;
+            if constexpr (pg_integer<value_type>) {
+                switch (conversion) {
+                case copy_conversion::int2: out.put_value(copy_exact<std::int16_t>(v, exact)); break;
+                case copy_conversion::int4: out.put_value(copy_exact<std::int32_t>(v, exact)); break;
+                default: out.put_value(copy_exact<std::int64_t>(v, exact)); break;
+                }
+            }
+            else if (conversion == copy_conversion::float4)
+                out.put_value(copy_exact<float>(v, exact));
+            else
+                out.put_value(copy_exact<double>(v, exact));
+            return exact;
+        }
+    }
+    (void)conversion;
+    out.put_value(value);
+    return true;
+}
+
+[[noreturn]] TYPQ_DECL void throw_copy_encode_error(const conversion_error& e, const engine::decode_site& field,
+    const std::string& column, oid type, std::uint64_t row, const server_types* types);
+
+/// Appends one binary COPY tuple: the field count, then each field as its plan says.
+/// @throws typq::conversion_error naming the row (1-based), field and column when a value cannot
+///         be encoded, or would change on the way.
+template <class Row>
+void append_copy_tuple(std::string& out, const typename row_traits<Row>::value_type& row, const copy_in_plan<Row>& plan,
+    const server_types& types, std::uint64_t row_number)
+{
+    writer w(out, &types);
+    w.put_be(static_cast<std::int16_t>(copy_in_plan<Row>::size));
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (
+            [&] {
+                bool exact = true;
+                try {
+                    exact = put_copy_field(w, row_traits<Row>::template field<I>(row), plan.conversions[I]);
+                }
+                catch (const conversion_error& e) {
+                    throw_copy_encode_error(e, copy_field_site<Row, I>(), plan.columns[I], plan.column_types[I],
+                        row_number, &types);
+                }
+                if (!exact) [[unlikely]]
+                    throw_copy_value_error(copy_field_site<Row, I>(), plan.columns[I], plan.column_types[I], row_number,
+                        "its value does not fit the column's type exactly", &types);
+            }(),
+            ...);
+    }(std::make_index_sequence<copy_in_plan<Row>::size>{});
+}
+
+// An address unique to each row type: the key of its COPY plan in a described table.
+template <class Row>
+inline constexpr char copy_plan_key = 0;
+
+/// Where copy_in's plan for Row is made, as a statement_op planner.
+template <class Row>
+struct copy_in_planner {
+    copy_in_plan<Row> plan;
+
+    engine::planner make() noexcept
+    {
+        engine::planner p;
+        p.key = &copy_plan_key<Row>;
+        p.plan = &plan;
+        p.make = [](void* out, const PGresult* source, const engine::plan_source&, const server_types& types) {
+            *static_cast<copy_in_plan<Row>*>(out) = plan_copy_in<Row>(source, types);
+        };
+        p.share = [](const void* made) -> std::shared_ptr<const void> {
+            return std::make_shared<const copy_in_plan<Row>>(*static_cast<const copy_in_plan<Row>*>(made));
+        };
+        p.assign = [](void* out, const void* shared) {
+            *static_cast<copy_in_plan<Row>*>(out) = *static_cast<const copy_in_plan<Row>*>(shared);
+        };
+        return p;
+    }
+};
+
+/// The COPY statements and probes of a typed copy, from the names the program gave.
+struct copy_target {
+    std::string table;    // quoted: "app"."users"
+    std::string columns;  // quoted, comma-separated; empty: every column
+};
+
+/// `name` (`users`, `app.users`, `"Order Items"`: as in SQL, unquoted names folded to lower case)
+/// quoted part by part.
+/// @throws typq::usage_error when it is not a [schema.]table name.
+TYPQ_DECL std::string quote_table_name(std::string_view name);
+
+/// The quoted table name when `text` is one ([schema.]name, nothing else), else empty.
+TYPQ_DECL std::string table_name_or_empty(std::string_view text);
+
+/// `names` quoted and comma-separated.
+TYPQ_DECL std::string quote_column_list(const std::string_view* names, std::size_t count);
+
+/// COPY's column list for Row's fields: the field names (rows by name), reordered from
+/// `columns` when the program gave them (they must then name the fields); the given columns
+/// (rows by position); or every column (rows by position, none given).
+/// @throws typq::usage_error when the given columns do not fit Row.
+template <class Row>
+std::string copy_column_list(std::initializer_list<std::string_view> columns)
+{
+    using traits = row_traits<Row>;
+    if constexpr (traits::shape == row_shape::by_name) {
+        constexpr auto& names = field_names<typename traits::value_type>;
+        if (columns.size() != 0) {
+            bool same = columns.size() == names.size();
+            for (std::string_view name : names) {
+                std::size_t found = 0;
+                for (std::string_view column : columns)
+                    found += column == name ? 1u : 0u;
+                same = same && found == 1;
+            }
+            if (!same)
+                throw usage_error("copy_in<" + engine::row_type_name<Row>()
+                    + ">: the columns given must be the row type's field names, each once (its fields are written "
+                      "by name); leave them out to write every field");
+        }
+        return quote_column_list(names.data(), names.size());
+    }
+    else {
+        if (columns.size() == 0)
+            return {};
+        if (columns.size() != traits::size)
+            throw usage_error("copy_in<" + engine::row_type_name<Row>() + ">: " + std::to_string(columns.size())
+                + " column(s) given for a row type of " + std::to_string(traits::size) + " field(s)");
+        return quote_column_list(columns.begin(), columns.size());
+    }
+}
+
+/// COPY FROM STDIN's client side, for typed and raw writers: one chunk of rows buffered, sent
+/// when it is full (and then waited for: the client holds one chunk, however slow the server);
+/// ended by finish(), or aborted when destroyed without it.
+class copy_sink {
+public:
+    /// Starts `request` under `hold` (which it keeps until the COPY has ended): after it returns
+    /// the server takes data.
+    TYPQ_DECL copy_sink(std::shared_ptr<engine::session> session, engine::copy_request request, const char* holder);
+    copy_sink(const copy_sink&) = delete;
+    copy_sink& operator=(const copy_sink&) = delete;
+    /// Aborts the COPY when finish() was not called.
+    TYPQ_DECL ~copy_sink();
+
+    std::string buffer;  // what the next send() sends
+
+    /// Sends the buffer when it holds a chunk's worth.
+    void send_if_full()
+    {
+        if (buffer.size() >= chunk_size) [[unlikely]]
+            send();
+    }
+    /// Sends the buffer now.
+    TYPQ_DECL void send();
+    /// Sends the rest, ends the COPY, and returns the server's row count.
+    TYPQ_DECL std::uint64_t finish();
+    /// Ends the COPY with an error (nothing lands), if it is still going on.
+    TYPQ_DECL void abort() noexcept;
+
+    [[nodiscard]] engine::copy_op& op() noexcept { return *op_; }
+    [[nodiscard]] engine::session& session() noexcept { return *session_; }
+    [[nodiscard]] bool open() const noexcept { return op_ && hold_; }
+
+    static constexpr std::size_t chunk_size = 128 * 1024;
+
+private:
+    TYPQ_DECL void check_open() const;
+
+    std::shared_ptr<engine::session> session_;
+    std::optional<engine::lease> hold_;
+    std::optional<engine::copy_op> op_;
+};
+
+/// COPY TO STDOUT's client side, for typed and raw readers: the chunks the server sends, one at
+/// a time; abandoned (cancelled, the rest dropped) when destroyed before the end.
+class copy_source {
+public:
+    TYPQ_DECL copy_source(std::shared_ptr<engine::session> session, engine::copy_request request, const char* holder);
+    copy_source(const copy_source&) = delete;
+    copy_source& operator=(const copy_source&) = delete;
+    TYPQ_DECL ~copy_source();
+
+    /// The next chunk, or false at the end (the COPY has then ended, and the connection is free).
+    /// @throws the COPY's error from the server.
+    TYPQ_DECL bool next(const char*& data, std::size_t& size);
+
+    [[nodiscard]] engine::copy_op& op() noexcept { return *op_; }
+    [[nodiscard]] engine::session& session() noexcept { return *session_; }
+    [[nodiscard]] std::uint64_t rows() const noexcept { return op_ ? op_->rows() : 0; }
+
+private:
+    std::shared_ptr<engine::session> session_;
+    std::optional<engine::lease> hold_;
+    std::optional<engine::copy_op> op_;
+};
+
+}  // namespace detail
+
+/// Rows written into a table with binary COPY FROM STDIN (conn.copy_in<Row>("table")): the
+/// fastest way to load many rows. Each value is encoded by its type's adapter, as a parameter
+/// would be, and framed into large chunks; the target columns' types were checked against Row's
+/// fields before the first byte was sent.
+///
+/// finish() ends the COPY and returns the rows the server took. Destroyed without finish() (an
+/// exception, an early return), the COPY is aborted: no row of it lands, inside a transaction
+/// block the transaction goes on (the COPY ran under a savepoint), and the connection stays
+/// usable. Until then the connection is busy: other calls on it throw typq::usage_error.
+///
+/// @par Example
+/// ```
+/// typq::copy_writer<user> w = conn.copy_in<user>("users");
+/// for (const user& u : users) w.write(u);
+/// std::uint64_t n = w.finish();
+/// ```
+template <class Row>
+class copy_writer {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    copy_writer(copy_writer&&) noexcept = default;
+    copy_writer& operator=(copy_writer&&) = delete;
+
+    /// Writes one row (sent once a chunk's worth of rows is buffered).
+    /// @throws typq::conversion_error naming the row, field and column when a value cannot be
+    ///         encoded (nothing of that row is written; the COPY goes on); typq::usage_error
+    ///         after finish(); the server's error, or typq::connection_error, when a send fails.
+    void write(const value_type& row)
+    {
+        check_open();
+        std::string& buffer = state_->sink->buffer;
+        const std::size_t before = buffer.size();
+        try {
+            detail::append_copy_tuple<Row>(buffer, row, state_->plan.plan, *state_->types, state_->written + 1);
+        }
+        catch (...) {
+            buffer.resize(before);
+            throw;
+        }
+        ++state_->written;
+        state_->sink->send_if_full();
+    }
+
+    /// Writes every row of `rows`, in order.
+    template <std::ranges::input_range Rows>
+        requires std::convertible_to<std::ranges::range_reference_t<Rows>, const value_type&>
+    void write(Rows&& rows)
+    {
+        for (const value_type& row : rows)
+            write(row);
+    }
+
+    /// Ends the COPY: returns the rows the server copied.
+    /// @throws the server's error (typq::server_error's class for its SQLSTATE: a constraint, bad
+    ///         data in a row) with nothing landed, the connection usable.
+    std::uint64_t finish()
+    {
+        check_open();
+        detail::append_copy_trailer(state_->sink->buffer);
+        return state_->sink->finish();
+    }
+
+    /// The rows written so far.
+    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->written : 0; }
+
+private:
+    friend class connection;
+
+    // What a writer holds, at a fixed address: the operation points into it.
+    struct state {
+        detail::copy_in_planner<Row> plan;  // filled while the sink starts
+        std::optional<detail::copy_sink> sink;
+        std::shared_ptr<const type_registry> registry;  // what the plan knew, for encoding
+        std::optional<server_types> types;
+        std::uint64_t written = 0;
+    };
+
+    // Starts `request` (describing the table with this writer's planner) and the binary stream.
+    copy_writer(std::shared_ptr<engine::session> session, engine::copy_request request)
+        : state_(std::make_unique<state>())
+    {
+        request.plan = state_->plan.make();
+        state_->sink.emplace(std::move(session), std::move(request), "a typq::copy_writer");
+        state_->registry = state_->sink->session().registry;
+        state_->types.emplace(state_->registry.get());
+        detail::append_copy_header(state_->sink->buffer);
+    }
+
+    void check_open() const
+    {
+        if (!state_ || !state_->sink->open())
+            throw usage_error("this typq::copy_writer has finished (or was moved from): start another COPY");
+    }
+
+    std::unique_ptr<state> state_;
+};
+
+/// Rows read from a query or table with binary COPY TO STDOUT (conn.copy_out<Row>(...)), as an
+/// input range: decoded into Row by the same decoders as results, one row at a time as they
+/// arrive, in constant memory. The query's columns were checked against Row before it ran.
+/// Destroyed before its end, the COPY is cancelled and the rest dropped (inside a transaction
+/// block, its savepoint rolled back). Until then the connection is busy.
+/// @par Lifetime  `*it` is valid until the iteration moves on.
+template <class Row>
+class copy_reader {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = typename traits::value_type;
+        using difference_type = std::ptrdiff_t;
+        using reference = const value_type&;
+
+        iterator() = default;
+        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
+        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
+        /// Reads the next row. @throws the COPY's error, or a conversion_error for a value.
+        iterator& operator++()
+        {
+            owner_->advance();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class copy_reader;
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
+        explicit iterator(copy_reader* owner) noexcept : owner_(owner) {}
+        copy_reader* owner_ = nullptr;
+    };
+
+    copy_reader(copy_reader&&) noexcept = default;
+    copy_reader& operator=(copy_reader&&) = delete;
+
+    /// Where the rows start: the first row is already read.
+    [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+
+    /// The rows the server says it copied, once the end is reached.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return state_->source->rows(); }
+
+private:
+    friend class connection;
+
+    // What a reader holds, at a fixed address: the operation points into it.
+    struct state {
+        engine::row_plan<Row> plan;  // made when the query is described, at the first row
+        std::optional<detail::copy_source> source;
+        std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
+        std::optional<server_types> types;
+        detail::copy_binary_reader tuples{traits::size};
+    };
+
+    // Starts `request` (describing the query with this reader's planner) and reads the first row.
+    copy_reader(std::shared_ptr<engine::session> session, engine::copy_request request)
+        : state_(std::make_unique<state>())
+    {
+        request.plan = state_->plan.template make_planner<format::binary>();
+        state_->source.emplace(std::move(session), std::move(request), "a typq::copy_reader");
+        advance();
+    }
+
+    void advance()
+    {
+        has_row_ = false;
+        state& s = *state_;
+        while (!s.tuples.next()) {
+            const char* data = nullptr;
+            std::size_t size = 0;
+            if (!s.source->next(data, size)) {
+                s.tuples.finish();  // throws unless the data ended with its trailer, whole
+                return;
+            }
+            s.tuples.feed(data, size);
+        }
+        if (!s.types) {  // what the plan knew: planning is over once a row arrives
+            s.registry = s.source->session().registry;
+            s.types.emplace(s.registry.get());
+        }
+        current_ = engine::decode_cells<Row>(detail::copy_tuple{s.tuples.cells(), s.tuples.tuples() - 1},
+            s.plan.plan, &*s.types);
+        has_row_ = true;
+    }
+
+    std::unique_ptr<state> state_;
+    value_type current_{};
+    bool has_row_ = false;
+};
+
+/// The bytes of any COPY ... FROM STDIN (conn.copy_in(sql)): csv, text, or binary framed by the
+/// program. write() the data in pieces of any size, finish() at the end. Aborted when destroyed
+/// without finish(), as a typq::copy_writer is.
+class raw_copy_writer {
+public:
+    raw_copy_writer(raw_copy_writer&&) noexcept = default;
+    raw_copy_writer& operator=(raw_copy_writer&&) = delete;
+
+    /// Writes `data` (sent once a chunk's worth is buffered).
+    /// @throws typq::usage_error after finish(); the server's error or typq::connection_error
+    ///         when a send fails.
+    void write(std::string_view data)
+    {
+        check_open();
+        while (!data.empty()) {
+            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->buffer.size(), detail::copy_sink::chunk_size);
+            const std::size_t take = std::min(room == 0 ? detail::copy_sink::chunk_size : room, data.size());
+            sink_->buffer.append(data.substr(0, take));
+            data.remove_prefix(take);
+            sink_->send_if_full();
+        }
+    }
+
+    /// Ends the COPY: returns the rows the server copied.
+    /// @throws the server's error (bad data at a line, a constraint): nothing landed.
+    std::uint64_t finish()
+    {
+        check_open();
+        return sink_->finish();
+    }
+
+private:
+    friend class connection;
+    explicit raw_copy_writer(std::unique_ptr<detail::copy_sink> sink) : sink_(std::move(sink)) {}
+    void check_open() const
+    {
+        if (!sink_ || !sink_->open())
+            throw usage_error("this typq::raw_copy_writer has finished (or was moved from): start another COPY");
+    }
+    std::unique_ptr<detail::copy_sink> sink_;
+};
+
+/// The chunks of any COPY ... TO STDOUT (conn.copy_out(sql)), as an input range of
+/// std::string_view: in text and csv formats one line each. A chunk is valid until the iteration
+/// moves on. Destroyed before its end, the COPY is cancelled and the rest dropped.
+class raw_copy_reader {
+public:
+    class iterator {
+    public:
+        using iterator_concept = std::input_iterator_tag;
+        using iterator_category = std::input_iterator_tag;
+        using value_type = std::string_view;
+        using difference_type = std::ptrdiff_t;
+        using reference = std::string_view;
+
+        iterator() = default;
+        [[nodiscard]] std::string_view operator*() const noexcept { return owner_->current_; }
+        iterator& operator++()
+        {
+            owner_->advance();
+            return *this;
+        }
+        void operator++(int) { ++*this; }
+        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+    private:
+        friend class raw_copy_reader;
+        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_chunk_; }
+        explicit iterator(raw_copy_reader* owner) noexcept : owner_(owner) {}
+        raw_copy_reader* owner_ = nullptr;
+    };
+
+    raw_copy_reader(raw_copy_reader&&) noexcept = default;
+    raw_copy_reader& operator=(raw_copy_reader&&) = delete;
+
+    [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
+    /// The rows the server says it copied, once the end is reached.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return source_->rows(); }
+
+private:
+    friend class connection;
+    explicit raw_copy_reader(std::unique_ptr<detail::copy_source> source) : source_(std::move(source)) { advance(); }
+
+    void advance()
+    {
+        const char* data = nullptr;
+        std::size_t size = 0;
+        has_chunk_ = source_->next(data, size);
+        current_ = has_chunk_ ? std::string_view(data, size) : std::string_view();
+    }
+
+    std::unique_ptr<detail::copy_source> source_;
+    std::string_view current_;
+    bool has_chunk_ = false;
+};
+
+#if TYPQ_DEFINITIONS
+namespace detail {
+
+TYPQ_DECL std::string describe_copy_target(const engine::decode_site& field, const std::string& column, oid type,
+    const server_types* types)
+{
+    return describe_field(field) + " into " + describe_column(column, field.field_index, type, types);
+}
+
+[[noreturn]] TYPQ_DECL void throw_copy_value_error(const engine::decode_site& field, const std::string& column, oid type,
+    std::uint64_t row, const char* what, const server_types* types)
+{
+    throw conversion_error("cannot copy row " + std::to_string(row) + ", " + describe_copy_target(field, column, type, types)
+            + ": " + what,
+        conversion_site{column, describe_sql_type(type, types), std::string(field.field),
+            field.field_type ? field.field_type() : std::string()});
+}
+
+[[noreturn]] TYPQ_DECL void throw_copy_encode_error(const conversion_error& e, const engine::decode_site& field,
+    const std::string& column, oid type, std::uint64_t row, const server_types* types)
+{
+    throw_copy_value_error(field, column, type, row, e.what(), types);
+}
+
+TYPQ_DECL std::string quote_table_name(std::string_view name)
+{
+    std::string quoted = table_name_or_empty(name);
+    if (quoted.empty())
+        throw usage_error("\"" + std::string(name)
+            + "\" is not a table name: write it as in SQL, [schema.]table, with double quotes around a name that "
+              "needs them (\"\\\"Order Items\\\"\")");
+    return quoted;
+}
+
+TYPQ_DECL std::string table_name_or_empty(std::string_view text)
+{
+    std::size_t begin = 0;
+    std::size_t end = text.size();
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (begin < end && space(text[begin]))
+        ++begin;
+    while (end > begin && space(text[end - 1]))
+        --end;
+    const std::string_view name = text.substr(begin, end - begin);
+    if (name.empty() || name.find('\0') != std::string_view::npos || !is_utf8(name))
+        return {};
+    std::string out;
+    std::size_t i = 0;
+    if (!read_identifier(name, i, out))
+        return {};
+    if (i < name.size() && name[i] == '.') {
+        ++i;
+        out += '.';
+        if (!read_identifier(name, i, out))
+            return {};
+    }
+    return i == name.size() ? out : std::string();
+}
+
+TYPQ_DECL std::string quote_column_list(const std::string_view* names, std::size_t count)
+{
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (i > 0)
+            out += ", ";
+        out += identifier(names[i]).text();
+    }
+    return out;
+}
+
+TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine::copy_request request,
+    const char* holder)
+    : session_(std::move(session))
+{
+    hold_.emplace(*session_, holder);
+    op_.emplace(*session_, std::move(request));
+    engine::run(session_->native(), *op_);  // to the point where the server takes data
+    buffer.reserve(chunk_size + chunk_size / 4);
+}
+
+TYPQ_DECL copy_sink::~copy_sink()
+{
+    abort();
+}
+
+TYPQ_DECL void copy_sink::check_open() const
+{
+    if (!op_ || !hold_)
+        throw usage_error("this COPY has ended");
+}
+
+TYPQ_DECL void copy_sink::send()
+{
+    check_open();
+    if (buffer.empty())
+        return;
+    try {
+        op_->put(buffer.data(), buffer.size());
+        engine::run(session_->native(), *op_);
+    }
+    catch (...) {
+        if (op_->finished())
+            hold_.reset();
+        throw;
+    }
+    buffer.clear();
+    if (!op_->accepting()) {
+        // The server ended the COPY early (its results say why): end it, and throw its error.
+        (void)finish();
+        throw usage_error("the server ended the COPY before its end");
+    }
+}
+
+TYPQ_DECL std::uint64_t copy_sink::finish()
+{
+    check_open();
+    try {
+        if (!buffer.empty() && op_->accepting()) {
+            op_->put(buffer.data(), buffer.size());
+            engine::run(session_->native(), *op_);
+        }
+        buffer.clear();
+        if (op_->accepting())
+            op_->end();
+        engine::run(session_->native(), *op_);
+    }
+    catch (...) {
+        if (op_->finished())
+            hold_.reset();
+        throw;
+    }
+    hold_.reset();
+    session_->rethrow_notice_failure();
+    return op_->rows();
+}
+
+TYPQ_DECL void copy_sink::abort() noexcept
+{
+    if (!op_ || !hold_)
+        return;
+    if (!op_->finished()) {
+        op_->abort("typq: the COPY was aborted by the client (a typq::copy_writer destroyed without finish())");
+        try {
+            engine::run(session_->native(), *op_);
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the lease, released next, drains or closes the connection
+        }
+    }
+    hold_.reset();
+}
+
+TYPQ_DECL copy_source::copy_source(std::shared_ptr<engine::session> session, engine::copy_request request,
+    const char* holder)
+    : session_(std::move(session))
+{
+    hold_.emplace(*session_, holder);
+    op_.emplace(*session_, std::move(request));
+}
+
+TYPQ_DECL copy_source::~copy_source()
+{
+    if (!op_ || !hold_ || op_->finished())
+        return;
+    op_->abandon();
+    try {
+        engine::run(session_->native(), *op_);
+    }
+    catch (...) {  // NOLINT(bugprone-empty-catch): the lease, released next, drains or closes the connection
+    }
+}
+
+TYPQ_DECL bool copy_source::next(const char*& data, std::size_t& size)
+{
+    if (!hold_)
+        return false;
+    try {
+        engine::run(session_->native(), *op_);
+    }
+    catch (...) {
+        if (op_->finished())
+            hold_.reset();
+        throw;
+    }
+    if (op_->chunk()) {
+        data = op_->chunk();
+        size = op_->chunk_size();
+        return true;
+    }
+    hold_.reset();  // ended: the connection is free again
+    session_->rethrow_notice_failure();
+    return false;
+}
+
+}  // namespace detail
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq
+
+#endif  // TYPQ_COPY_HPP
+// ----- end <typq/copy.hpp> -----
 // ----- begin <typq/notification.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/notification.hpp: typq::notification, one message sent with NOTIFY (or pg_notify) to a
@@ -13954,6 +15611,7 @@ TYPQ_DECL result_handle pipeline_op::channel::take()
 #include <optional>     // query_opt, parameter_status
 #include <string>       // names
 #include <string_view>  // conninfo, names
+#include <initializer_list>  // copy_in's columns
 #include <iterator>     // std::begin, std::end: execute_many's rows
 #include <tuple>        // tuple rows of execute_many
 #include <type_traits>  // std::type_identity_t
@@ -14355,6 +16013,76 @@ public:
         return rows;
     }
 
+    // --- COPY ------------------------------------------------------------------------------
+
+    /// Starts a binary COPY of `Row`s into `table` (`users`, `app.users`, `"Order Items"`: as in
+    /// SQL); see typq::copy_writer. A struct's fields are written by name into the columns of the
+    /// same names (`columns`, if given, must name the same columns); a tuple's or
+    /// typq::by_position's by position into `columns` (every column when none are given). Each
+    /// column's type is looked up once per table and connection and checked against its field
+    /// before anything is sent: binary COPY applies no casts, so a value's type must be its
+    /// column's (or its domain's base type), text for varchar/bpchar/name/citext, or an integer or
+    /// float converted exactly (an out-of-range value is an error for its row).
+    /// @throws typq::conversion_error naming every field whose column cannot take it;
+    ///         typq::usage_error for a malformed table name or column list; the server's error
+    ///         (no such table, column or permission).
+    template <class Row>
+    [[nodiscard]] copy_writer<Row> copy_in(std::string_view table, std::initializer_list<std::string_view> columns = {})
+    {
+        check_copy_row<Row>();
+        static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+            return (detail::require_encodable<std::remove_cv_t<detail::row_field_t<Row, I>>>() && ...);
+        }(std::make_index_sequence<detail::row_traits<Row>::size>{}));
+        const std::string target = detail::quote_table_name(table);
+        const std::string list = detail::copy_column_list<Row>(columns);
+        engine::copy_request request;
+        request.direction = engine::copy_direction::in;
+        request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
+        request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
+        request.keep_description = true;
+        return copy_writer<Row>(usable_shared_session(), std::move(request));
+    }
+
+    /// Reads `Row`s with a binary COPY ... TO STDOUT of a query (`SELECT ...`, `TABLE t`, any
+    /// statement COPY can read) or of a table (a bare `[schema.]name`: its columns named by Row's
+    /// fields for a struct, every column otherwise); see typq::copy_reader. The query is described
+    /// and its columns checked against Row before it runs. COPY takes no parameters: compose
+    /// values in with typq::format_sql and typq::literal.
+    /// @throws typq::conversion_error when the columns do not fit `Row`; the server's error.
+    template <class Row>
+    [[nodiscard]] copy_reader<Row> copy_out(sql<> query_or_table)
+    {
+        check_copy_row<Row>();
+        static_assert(detail::require_row_decodable<Row>());
+        std::string query;
+        if (const std::string table = detail::table_name_or_empty(query_or_table.text()); !table.empty()) {
+            std::string list = "*";
+            if constexpr (detail::row_traits<Row>::shape == detail::row_shape::by_name) {
+                constexpr auto& names = detail::field_names<typename detail::row_traits<Row>::value_type>;
+                list = detail::quote_column_list(names.data(), names.size());
+            }
+            query = "SELECT " + list + " FROM " + table;
+        }
+        else
+            query = copy_query(query_or_table.text());
+        engine::copy_request request;
+        request.direction = engine::copy_direction::out;
+        request.command = "COPY (\n" + query + "\n) TO STDOUT (FORMAT binary)";
+        request.describe = std::move(query);
+        return copy_reader<Row>(usable_shared_session(), std::move(request));
+    }
+
+    /// Starts a COPY ... FROM STDIN of any format (`COPY t FROM STDIN (FORMAT csv)`), whose bytes
+    /// the program writes; see typq::raw_copy_writer.
+    /// @throws typq::usage_error (after ending what it started) when `statement` is not a COPY
+    ///         FROM STDIN; the server's error.
+    [[nodiscard]] raw_copy_writer copy_in(sql<> statement) { return raw_copy_writer(start_raw_copy<detail::copy_sink>(statement, engine::copy_direction::in, "a typq::raw_copy_writer")); }
+
+    /// Starts a COPY ... TO STDOUT of any format (`COPY t TO STDOUT (FORMAT csv, HEADER)`), whose
+    /// bytes the program reads chunk by chunk; see typq::raw_copy_reader.
+    /// @throws as copy_in(sql).
+    [[nodiscard]] raw_copy_reader copy_out(sql<> statement) { return raw_copy_reader(start_raw_copy<detail::copy_source>(statement, engine::copy_direction::out, "a typq::raw_copy_reader")); }
+
     /// Runs `statement` once for each of `rows` and returns the total of rows affected. `rows` is
     /// a range of structs (the statement binds their fields by `:name`) or of std::tuple (by
     /// `$N`). The statement is prepared once, and every run is sent in one pipeline with one
@@ -14442,6 +16170,33 @@ private:
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
     static std::string libpq_text(const char* text) { return text ? std::string(text) : std::string(); }
+
+    template <class Row>
+    static constexpr void check_copy_row()
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        static_assert(detail::row_traits<Row>::shape != detail::row_shape::dynamic,
+            "typq: binary COPY needs the row's types at compile time: copy typq::row with copy_in(sql)/copy_out(sql) "
+            "in text or csv format");
+    }
+
+    // A query for COPY (...) TO STDOUT: without the semicolons that may end it.
+    static std::string copy_query(std::string_view text)
+    {
+        while (!text.empty() && (text.back() == ';' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t' || text.back() == '\r'))
+            text.remove_suffix(1);
+        return std::string(text);
+    }
+
+    template <class Channel>
+    std::unique_ptr<Channel> start_raw_copy(const sql<>& statement, engine::copy_direction direction, const char* holder)
+    {
+        engine::copy_request request;
+        request.direction = direction;
+        request.command.assign(statement.text());
+        return std::make_unique<Channel>(usable_shared_session(), std::move(request), holder);
+    }
 
     template <class Row>
     static constexpr void check_text_row()

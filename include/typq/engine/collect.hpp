@@ -27,6 +27,10 @@ public:
     /// Reads what it can; io::none once the command's results have all arrived.
     TYPQ_DECL io step(PGconn* conn, io ready);
 
+    /// Takes a result of the command that the caller read itself, as step() would have (a COPY
+    /// it started is then ended by the next step()).
+    TYPQ_DECL void adopt(result_handle next);
+
     /// The result that matters: the first error, else the last result (PQexec keeps the last
     /// even after an error, but when the server ends a session the last is libpq's own "server
     /// closed the connection", and the server's reason would be lost).
@@ -98,29 +102,34 @@ TYPQ_DECL io collect::step(PGconn* conn, io ready)
         ready = io::none;
         if (!next)
             return io::none;
-        switch (PQresultStatus(next.get())) {
-        case PGRES_COPY_IN:
-            copy_ = copy::in_ended;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_OUT:
-            copy_ = copy::out_discarded;
-            in_copy_ = true;
-            continue;
-        case PGRES_COPY_BOTH:
-            copy_ = copy::both_refused;
-            in_copy_ = true;
-            continue;
-        case PGRES_COMMAND_OK:
-            if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
-                discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
-            break;
-        default:
-            break;
-        }
-        if (!kept_ || !is_error_result(kept_.get()))
-            kept_ = static_cast<result_handle&&>(next);
+        adopt(static_cast<result_handle&&>(next));
     }
+}
+
+TYPQ_DECL void collect::adopt(result_handle next)
+{
+    switch (PQresultStatus(next.get())) {
+    case PGRES_COPY_IN:
+        copy_ = copy::in_ended;
+        in_copy_ = true;
+        return;
+    case PGRES_COPY_OUT:
+        copy_ = copy::out_discarded;
+        in_copy_ = true;
+        return;
+    case PGRES_COPY_BOTH:
+        copy_ = copy::both_refused;
+        in_copy_ = true;
+        return;
+    case PGRES_COMMAND_OK:
+        if (const char* tag = PQcmdStatus(next.get()); tag[0] == 'D')
+            discarded_ = discarded_ || std::string_view(tag) == "DISCARD ALL" || std::string_view(tag) == "DEALLOCATE ALL";
+        break;
+    default:
+        break;
+    }
+    if (!kept_ || !is_error_result(kept_.get()))
+        kept_ = static_cast<result_handle&&>(next);
 }
 
 // Ends a COPY nobody asked for. COPY FROM STDIN is refused with an error (nothing is copied);

@@ -251,7 +251,7 @@ TYPQ_DECL void look_up_record_column_types(const PGresult* result, int column, c
     }
 }
 
-[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row)
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, std::size_t row)
 {
     throw conversion_error(describe_column(site.column, site.column_index, site.column_type) + " is NULL at row "
             + std::to_string(row) + ", but " + describe_field(site) + " is not a std::optional",
@@ -378,43 +378,67 @@ column_plan<Row> plan_columns(const PGresult* result, const plan_source& source 
     return {row_traits<Row>::plan(result, source, types)};
 }
 
-[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, int row);
+[[noreturn]] TYPQ_DECL void throw_null_error(const decode_site& site, std::size_t row);
 
-template <class Row, std::size_t I, class Field>
-TYPQ_ALWAYS_INLINE void decode_field(const PGresult* result, int row, const column_plan<Row>& plan, Field& field,
+/// The values of row `row` of a PGresult, as the row decoder reads them.
+struct result_cells {
+    const PGresult* result;
+    int row;
+    [[nodiscard]] bool is_null(int column) const noexcept { return PQgetisnull(result, row, column) != 0; }
+    [[nodiscard]] const char* data(int column) const noexcept { return PQgetvalue(result, row, column); }
+    [[nodiscard]] std::size_t size(int column) const noexcept
+    {
+        return static_cast<std::size_t>(PQgetlength(result, row, column));
+    }
+    [[nodiscard]] std::size_t index() const noexcept { return static_cast<std::size_t>(row); }
+};
+
+/// Decodes the value a plan says feeds field I from `cells` (a result's row, or a binary COPY
+/// tuple: anything with is_null, data and size by column, and the row's index).
+template <class Row, std::size_t I, class Field, class Cells>
+TYPQ_ALWAYS_INLINE void decode_field(const Cells& cells, const column_plan<Row>& plan, Field& field,
     const server_types* types)
 {
     const int column = plan.columns[I];
-    if (PQgetisnull(result, row, column)) {
+    if (cells.is_null(column)) {
         if constexpr (receives_null<Field>)
             type<Field>::set_null(field);
         else
-            throw_null_error(plan.sites[I], row);
+            throw_null_error(plan.sites[I], cells.index());
         return;
     }
-    type<Field>::decode(value_view(PQgetvalue(result, row, column), static_cast<std::size_t>(PQgetlength(result, row, column)),
-                            plan.sites[I].column_type, &plan.sites[I], static_cast<std::size_t>(row), types),
+    type<Field>::decode(
+        value_view(cells.data(column), cells.size(column), plan.sites[I].column_type, &plan.sites[I], cells.index(), types),
         field);
 }
 
 // Every field of `out`, in order (a function, not a lambda, so that it can be forced inline).
-template <class Row, std::size_t... I>
-TYPQ_ALWAYS_INLINE void decode_fields(const PGresult* result, int row, const column_plan<Row>& plan,
+template <class Row, class Cells, std::size_t... I>
+TYPQ_ALWAYS_INLINE void decode_fields(const Cells& cells, const column_plan<Row>& plan,
     typename row_traits<Row>::value_type& out, const server_types* types, std::index_sequence<I...>)
 {
-    (decode_field<Row, I>(result, row, plan, row_traits<Row>::template field<I>(out), types), ...);
+    (decode_field<Row, I>(cells, plan, row_traits<Row>::template field<I>(out), types), ...);
 }
 
-/// Decodes row `row` of `result` into a fresh value, following `plan`; `types` is what the
-/// plan learnt about server-defined types (may be null when it learnt nothing).
+/// Decodes one row from `cells` into a fresh value, following `plan`; `types` is what the plan
+/// learnt about server-defined types (may be null when it learnt nothing).
+template <class Row, class Cells>
+    requires(row_traits<Row>::shape != row_shape::dynamic)
+TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_cells(const Cells& cells, const column_plan<Row>& plan,
+    const server_types* types = nullptr)
+{
+    typename row_traits<Row>::value_type out{};
+    decode_fields<Row>(cells, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
+    return out;
+}
+
+/// Decodes row `row` of `result` into a fresh value, following `plan`.
 template <class Row>
     requires(row_traits<Row>::shape != row_shape::dynamic)
 TYPQ_ALWAYS_INLINE typename row_traits<Row>::value_type decode_row(const PGresult* result, int row,
     const column_plan<Row>& plan, const server_types* types = nullptr)
 {
-    typename row_traits<Row>::value_type out{};
-    decode_fields<Row>(result, row, plan, out, types, std::make_index_sequence<row_traits<Row>::size>{});
-    return out;
+    return decode_cells<Row>(result_cells{result, row}, plan, types);
 }
 
 /// Row `row` of a row type of run-time shape: its traits' own.

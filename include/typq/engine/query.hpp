@@ -150,7 +150,8 @@ auto bind_types(const basic_sql<Args...>& statement)
 [[noreturn]] TYPQ_DECL void throw_copy_refused()
 {
     throw usage_error("a COPY ... FROM STDIN or TO STDOUT statement needs COPY's own protocol and cannot run through "
-                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent");
+                      "execute(), query(), stream(), a cursor or a pipeline: nothing was sent (use conn.copy_in() or "
+                      "conn.copy_out())");
 }
 #endif  // TYPQ_DEFINITIONS
 

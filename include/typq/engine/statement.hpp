@@ -72,7 +72,8 @@ struct statement_request {
     prepared_slot* prepared = nullptr;  // run as this prepared statement
     binder bind;
     planner plan;                // plan.make null: the rows are not read
-    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing
+    bool prepare_only = false;   // prepare and describe `prepared` (and plan), run nothing; one
+                                 // prepared already is only planned
     bool unnamed = false;        // prepare it as the unnamed statement, which the next one replaces
     bool never_prepare = false;  // never prepare it automatically (FETCH, MOVE: they cannot be)
     bool prepare_now = false;    // prepare it (and cache it) now, whatever the count (execute_many)
@@ -346,7 +347,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 switch (r.way) {
                 case routing::how::script: stage_ = stage::script; break;
                 case routing::how::unprepared: stage_ = stage::unprepared; break;
-                case routing::how::prepared: stage_ = stage::execute; break;
+                case routing::how::prepared: stage_ = request_.prepare_only ? stage::plan : stage::execute; break;
                 case routing::how::prepare: stage_ = stage::prepare; break;
                 }
             }

@@ -14,6 +14,7 @@
 #include <typq/engine/collect.hpp>
 #include <typq/engine/io.hpp>
 #include <typq/engine/pq_handle.hpp>
+#include <typq/engine/savepoint.hpp>
 #include <typq/engine/session.hpp>
 #include <typq/engine/statement.hpp>
 
@@ -49,11 +50,10 @@ private:
     statement_request request_;
     prepared_slot unnamed_;             // the statement, described as the unnamed prepared statement
     std::optional<statement_op> describe_;
-    exchange command_;                   // the savepoint's commands
+    savepoint_step savepoint_{stream_savepoint};
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool savepoint_ = false;             // a savepoint is made (inside a transaction block)
     bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
@@ -70,17 +70,8 @@ TYPQ_DECL io stream_op::step(io ready)
     for (;;) {
         switch (stage_) {
         case stage::savepoint:
-            if (!savepoint_) {
-                if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-                    stage_ = stage::describe;
-                    continue;
-                }
-                savepoint_ = true;
-            }
-            if (const io wanted = command_.step(session_, ready, [&] { return PQsendQuery(conn, "SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.make(session_, ready); wanted != io::none)
                 return wanted;
-            (void)command_.results().take(conn);
             stage_ = stage::describe;
             continue;
 
@@ -135,17 +126,14 @@ TYPQ_DECL io stream_op::step(io ready)
                 stage_ = stage::done;
                 (void)check_result(conn, std::move(error_));  // throws
             }
-            stage_ = savepoint_ ? stage::release : stage::done;
+            stage_ = stage::release;
             continue;
         }
 
         case stage::release:
-            if (const io wanted = command_.step(session_, ready,
-                    [&] { return PQsendQuery(conn, "RELEASE SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.release(session_, ready); wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            (void)command_.results().take(conn);
             continue;
 
         case stage::abandoned: {
@@ -155,17 +143,14 @@ TYPQ_DECL io stream_op::step(io ready)
                 return wanted;
             ready = io::none;
             if (!next)
-                stage_ = savepoint_ ? stage::roll_back : stage::done;
+                stage_ = stage::roll_back;
             continue;
         }
 
         case stage::roll_back:
-            if (const io wanted = command_.step(session_, ready,
-                    [&] { return PQsendQuery(conn, "ROLLBACK TO SAVEPOINT typq_stream; RELEASE SAVEPOINT typq_stream"); });
-                wanted != io::none)
+            if (const io wanted = savepoint_.roll_back(session_, ready); wanted != io::none)
                 return wanted;
             stage_ = stage::done;
-            (void)command_.results().take(conn);
             continue;
 
         case stage::done:

@@ -13388,7 +13388,7 @@ public:
     explicit copy_binary_reader(std::size_t columns) : cells_(columns) {}
 
     /// Gives the reader the next `size` bytes of the stream, which must stay valid until next()
-    /// has returned false.
+    /// has returned false (what it has not read by then, it keeps).
     TYPQ_DECL void feed(const char* data, std::size_t size);
 
     /// Reads the next whole tuple into cells(): false when the bytes fed so far hold none (or the
@@ -13432,8 +13432,6 @@ private:
 
 TYPQ_DECL void copy_binary_reader::feed(const char* data, std::size_t size)
 {
-    if (chunk_used_ < chunk_size_)  // the rest of the last chunk: keep it, it is about to go away
-        pending_.append(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
     chunk_ = nullptr;
     chunk_size_ = chunk_used_ = 0;
     if (stage_ == stage::ended && size > 0)
@@ -13470,9 +13468,17 @@ TYPQ_DECL bool copy_binary_reader::next()
             }
         }
         else {
-            used = read(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
-            if (used == 0)
+            if (chunk_used_ == chunk_size_)
                 return false;
+            used = read(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
+            if (used == 0) {
+                // The start of a piece whose rest is still to come: kept, for the chunk goes
+                // away once next() has returned false.
+                pending_.assign(chunk_ + chunk_used_, chunk_size_ - chunk_used_);
+                pending_used_ = 0;
+                chunk_used_ = chunk_size_;
+                return false;
+            }
             chunk_used_ += used;
         }
         consumed_ += used;

@@ -273,25 +273,7 @@ public:
         const int formats[1] = {1};
         if (!PQsendQueryParams(conn_, stream_sql, 1, types, values, lengths, formats, 1) || !PQsetSingleRowMode(conn_))
             fail(conn_, "stream");
-        checksum sum;
-        wide_row row;
-        bool failed = false;
-        while (PGresult* r = PQgetResult(conn_)) {
-            const ExecStatusType status = PQresultStatus(r);
-            if (status == PGRES_SINGLE_TUPLE && PQnfields(r) == 5) {
-                row.id = get_int8(r, 0, 0);
-                row.score = get_float8(r, 0, 1);
-                get_text(r, 0, 2, row.name);
-                row.ts_us = get_int8(r, 0, 3);
-                row.flag = get_bool(r, 0, 4);
-                sum.add(row);
-            }
-            else if (status != PGRES_TUPLES_OK)
-                failed = true;
-            PQclear(r);
-        }
-        if (failed)
-            fail(conn_, "stream");
+        const checksum sum = single_rows("stream", 0);
         command("COMMIT");
         return sum;
     }
@@ -340,7 +322,103 @@ public:
         command("COMMIT");
     }
 
+    // Binary COPY written for speed: the rows framed by hand into one large buffer, sent with a
+    // PQputCopyData call per megabyte.
+    void copy_in(std::span<const wide_row> rows) override
+    {
+        command("BEGIN");
+        PGresult* started = PQexec(conn_, "COPY sink (id, score, name, ts, flag) FROM STDIN (FORMAT binary)");
+        const bool in = PQresultStatus(started) == PGRES_COPY_IN;
+        PQclear(started);
+        if (!in)
+            fail(conn_, "COPY FROM STDIN");
+        std::string buffer;
+        buffer.reserve((1 << 20) + 4096);
+        buffer.append("PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0", 19);
+        const auto put32 = [&](std::uint32_t v) {
+            const char bytes[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                static_cast<char>(v)};
+            buffer.append(bytes, 4);
+        };
+        const auto put64 = [&](std::uint64_t v) {
+            char bytes[8];
+            store_u64(bytes, v);
+            buffer.append(bytes, 8);
+        };
+        const auto send = [&] {
+            if (PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1)
+                fail(conn_, "PQputCopyData");
+            buffer.clear();
+        };
+        for (const wide_row& row : rows) {
+            buffer.append("\0\5", 2);
+            put32(8);
+            put64(static_cast<std::uint64_t>(row.id));
+            put32(8);
+            std::uint64_t bits;
+            std::memcpy(&bits, &row.score, 8);
+            put64(bits);
+            put32(static_cast<std::uint32_t>(row.name.size()));
+            buffer.append(row.name);
+            put32(8);
+            put64(static_cast<std::uint64_t>(row.ts_us - unix_to_postgres_epoch_us));
+            put32(1);
+            buffer.push_back(row.flag ? 1 : 0);
+            if (buffer.size() >= (1 << 20))
+                send();
+        }
+        buffer.append("\xff\xff", 2);
+        send();
+        if (PQputCopyEnd(conn_, nullptr) != 1)
+            fail(conn_, "PQputCopyEnd");
+        bool ok = true;
+        while (PGresult* r = PQgetResult(conn_)) {
+            ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+        }
+        if (!ok)
+            fail(conn_, "COPY");
+        command("COMMIT");
+    }
+
+    // libpq has no decoder for COPY's rows: the same rows through single-row mode.
+    checksum copy_out() override
+    {
+        command("BEGIN");
+        if (!PQsendQueryParams(conn_, copy_out_sql, 0, nullptr, nullptr, nullptr, nullptr, 1) || !PQsetSingleRowMode(conn_))
+            fail(conn_, "copy_out");
+        const checksum sum = single_rows("copy_out", unix_to_postgres_epoch_us);
+        command("COMMIT");
+        return sum;
+    }
+
 private:
+    // The rows of a statement sent in single-row mode, wide_row's shape; `ts_offset` is added to
+    // the fourth column (a timestamptz counts from 2000, ts_us from 1970).
+    checksum single_rows(const char* what, std::int64_t ts_offset)
+    {
+        checksum sum;
+        wide_row row;
+        bool failed = false;
+        while (PGresult* r = PQgetResult(conn_)) {
+            const ExecStatusType status = PQresultStatus(r);
+            if (status == PGRES_SINGLE_TUPLE && PQnfields(r) == 5) {
+                row.id = get_int8(r, 0, 0);
+                row.score = get_float8(r, 0, 1);
+                get_text(r, 0, 2, row.name);
+                row.ts_us = get_int8(r, 0, 3) + ts_offset;
+                row.flag = get_bool(r, 0, 4);
+                sum.add(row);
+            }
+            else if (status != PGRES_TUPLES_OK)
+                failed = true;
+            PQclear(r);
+        }
+        if (failed)
+            fail(conn_, what);
+        return sum;
+    }
+
     void command(const char* sql)
     {
         PGresult* r = PQexec(conn_, sql);

@@ -109,7 +109,12 @@ public:
 
     checksum stream(std::int64_t) override { return {}; }
     void many(std::span<const wide_row>) override {}
-    bool runs(const std::string& workload) const override { return workload != "stream" && workload != "many"; }
+    bool runs(const std::string& workload) const override
+    {
+        return workload != "stream" && workload != "many" && workload != "copy_in" && workload != "copy_out";
+    }
+    void copy_in(std::span<const wide_row>) override {}
+    checksum copy_out() override { return {}; }
 
 private:
     pqxx::connection conn_;

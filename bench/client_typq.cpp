@@ -7,14 +7,25 @@
 
 #include <typq/typq.hpp>
 
+#include <chrono>       // timestamptz
 #include <cstddef>      // std::size_t
 #include <span>         // rows to insert
 #include <string>       // the bulk statement
+#include <string_view>  // COPY's text column
 #include <utility>      // std::index_sequence
 #include <vector>       // rows
 
 namespace bench {
 namespace {
+
+// A row of table sink or wide with its timestamptz as typq reads and writes one.
+struct copy_row {
+    std::int64_t id;
+    double score;
+    std::string_view name;
+    typq::timestamptz ts;
+    bool flag;
+};
 
 // One multi-row INSERT of N rows. typq binds parameters from C++ arguments, so N rows become a
 // pack of 5 * N arguments, column by column like the statement's placeholders. The statement is
@@ -95,6 +106,33 @@ public:
         typq::transaction tx{conn_};
         (void)conn_.execute_many(batch_named_sql, rows);
         tx.commit();
+    }
+
+    void copy_in(std::span<const wide_row> rows) override
+    {
+        typq::transaction tx{conn_};
+        typq::copy_writer<copy_row> writer = conn_.copy_in<copy_row>("sink");
+        for (const wide_row& row : rows)
+            writer.write({row.id, row.score, row.name, typq::timestamptz(std::chrono::microseconds(row.ts_us)), row.flag});
+        (void)writer.finish();
+        tx.commit();
+    }
+
+    checksum copy_out() override
+    {
+        typq::transaction tx{conn_};
+        checksum sum;
+        wide_row out;
+        for (const copy_row& row : conn_.copy_out<copy_row>(copy_out_sql)) {
+            out.id = row.id;
+            out.score = row.score;
+            out.name = row.name;
+            out.ts_us = row.ts.time_since_epoch().count();
+            out.flag = row.flag;
+            sum.add(out);
+        }
+        tx.commit();
+        return sum;
     }
 
 private:

@@ -66,6 +66,12 @@ inline constexpr char stream_sql[] =
     "SELECT g AS id, (g % 1000) * 0.25::float8 + (g % 7)::float8 / 1024 AS score, 'row ' || g AS name, "
     "1700000000000000 + g * 1000003 AS ts_us, g % 3 = 0 AS flag FROM generate_series(1::int8, $1::int8) g";
 
+/// The rows of the copy_out workload: table wide, its timestamptz column as it is.
+inline constexpr char copy_out_sql[] = "SELECT id, score, name, ts, flag FROM wide";
+
+/// A timestamptz's binary form counts microseconds from 2000-01-01; ts_us counts them from 1970.
+inline constexpr std::int64_t unix_to_postgres_epoch_us = 946684800000000;
+
 /// The multi-row INSERT for `rows` rows. Parameters are numbered column by column ($1..$N are the
 /// ids, $N+1..$2N the scores, ...), which is how libpqxx 6.4 passes a run-time number of
 /// parameters (one make_dynamic_params per column).
@@ -112,6 +118,13 @@ public:
     virtual checksum stream(std::int64_t rows) = 0;
     /// `rows` into table batch, `batch_sql` each, sent in one pipeline with one sync point.
     virtual void many(std::span<const wide_row> rows) = 0;
+
+    /// `rows` into table sink (whose ts is a timestamptz: ts_us microseconds since 1970) with a
+    /// binary COPY FROM STDIN (libpq: rows framed by hand into large buffers).
+    virtual void copy_in(std::span<const wide_row> rows) = 0;
+    /// Table wide's rows, `copy_out_sql` (ts read as the timestamptz it is), read one at a time:
+    /// typq with a binary COPY TO STDOUT, libpq with a single-row-mode SELECT of the same query.
+    virtual checksum copy_out() = 0;
 
     /// Whether the client has a way to run `workload` (libpqxx 6.4 has no single-row mode or
     /// libpq pipeline).

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
 // bench/main.cpp: typq_bench, typq against raw libpq and libpqxx in one run.
 //
-//   typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many]
+//   typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many,copy_in,copy_out]
 //              [--clients libpq,typq,pqxx,typq-unprepared]
 //              [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]
-//              [--rounds N] [--warmup N] [--callgrind]
+//              [--copy N] [--rounds N] [--warmup N] [--callgrind]
 //
 // The conninfo comes from --dsn, else TYPQ_BENCH_DSN. The program creates schema typq_bench and
 // its tables (items, wide: reused when they already have the requested size; sink, batch), then
@@ -20,6 +20,9 @@
 // inserts in one pipeline (libpq: pipeline mode; typq: execute_many); libpqxx 6.4 runs only the
 // first. At the end the program prints its peak resident set size: run one client alone to read
 // that client's (`--workloads stream --clients typq`).
+// The workloads copy_in and copy_out are issue 12's: --copy rows (1,000,000) into table sink with
+// binary COPY (libpq: framed by hand into 1 MB buffers), and table wide's rows read with binary
+// COPY TO STDOUT (libpq, which has no decoder of COPY's rows: a single-row-mode SELECT of them).
 //
 // --callgrind: run under `valgrind --tool=callgrind --collect-atstart=no`; instrumentation is
 // switched on only around the timed part of each run, so the counts are the workload's alone.
@@ -94,7 +97,7 @@ namespace {
 
 struct options {
     std::string dsn;
-    std::vector<std::string> workloads{"point", "wide", "bulk", "batch", "prepared", "stream", "many"};
+    std::vector<std::string> workloads{"point", "wide", "bulk", "batch", "prepared", "stream", "many", "copy_in", "copy_out"};
     std::vector<std::string> clients{"libpq", "typq", "pqxx"};
     std::int64_t point = 20000;
     std::int64_t items = 10000;
@@ -103,6 +106,7 @@ struct options {
     std::int64_t batch = 20000;
     std::int64_t stream = 5000000;
     std::int64_t many = 20000;
+    std::int64_t copy = 1000000;
     int rounds = 5;
     int warmup = 1;
     bool callgrind = false;
@@ -126,9 +130,10 @@ std::vector<std::string> split(const std::string& list)
 {
     std::fprintf(stderr,
         "typq_bench: %s\n"
-        "usage: typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many]\n"
+        "usage: typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many,copy_in,copy_out]\n"
         "                  [--clients libpq,typq,pqxx,typq-unprepared]\n"
         "                  [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]\n"
+        "                  [--copy N]\n"
         "                  [--rounds N] [--warmup N] [--callgrind]\n",
         why);
     std::exit(2);
@@ -174,6 +179,8 @@ options parse(int argc, char** argv)
             o.stream = number();
         else if (arg == "--many")
             o.many = number();
+        else if (arg == "--copy")
+            o.copy = number();
         else if (arg == "--rounds")
             o.rounds = static_cast<int>(number());
         else if (arg == "--warmup")
@@ -188,7 +195,8 @@ options parse(int argc, char** argv)
     if (o.dsn.empty())
         usage("no server: give --dsn or set TYPQ_BENCH_DSN");
     for (const auto& w : o.workloads)
-        if (w != "point" && w != "wide" && w != "bulk" && w != "batch" && w != "prepared" && w != "stream" && w != "many")
+        if (w != "point" && w != "wide" && w != "bulk" && w != "batch" && w != "prepared" && w != "stream" && w != "many"
+            && w != "copy_in" && w != "copy_out")
             usage(("unknown workload " + w).c_str());
     for (const auto& c : o.clients)
         if (c != "libpq" && c != "typq" && c != "pqxx" && c != "typq-unprepared")
@@ -287,7 +295,7 @@ void setup(admin& db, const options& o)
     }
     const std::string shape = "(id int8 NOT NULL, score float8 NOT NULL, name text NOT NULL, ts timestamptz NOT NULL, "
                               "flag bool NOT NULL)";
-    if (wants("wide") && db.count_or_minus_one("wide") != o.wide) {
+    if ((wants("wide") || wants("copy_out")) && db.count_or_minus_one("wide") != o.wide) {
         std::fprintf(stderr, "typq_bench: creating table wide (%lld rows)\n", static_cast<long long>(o.wide));
         db.run("DROP TABLE IF EXISTS wide");
         db.run("CREATE TABLE wide " + shape);
@@ -296,7 +304,7 @@ void setup(admin& db, const options& o)
                "FROM generate_series(1::int8, " + std::to_string(o.wide) + ") g");
         db.run("VACUUM ANALYZE wide");
     }
-    if (wants("bulk")) {
+    if (wants("bulk") || wants("copy_in")) {
         db.run("DROP TABLE IF EXISTS sink");
         db.run("CREATE TABLE sink " + shape);
     }
@@ -395,9 +403,9 @@ int main(int argc, char** argv)
 
         std::vector<wide_row> insert_rows;
         const auto wants = [&](const char* w) { return std::find(o.workloads.begin(), o.workloads.end(), w) != o.workloads.end(); };
-        if (wants("bulk") || wants("batch") || wants("many"))
-            insert_rows = make_rows(
-                std::max({wants("bulk") ? o.bulk : 0, wants("batch") ? o.batch : 0, wants("many") ? o.many : 0}));
+        if (wants("bulk") || wants("batch") || wants("many") || wants("copy_in"))
+            insert_rows = make_rows(std::max({wants("bulk") ? o.bulk : 0, wants("batch") ? o.batch : 0,
+                wants("many") ? o.many : 0, wants("copy_in") ? o.copy : 0}));
 
         std::printf("typq_bench: server %d, %zu rows per bulk INSERT, %d warmup + %d measured rounds, clients rotate%s\n",
             db.server_version(), rows_per_insert, o.warmup, o.rounds, o.callgrind ? ", callgrind collection on" : "");
@@ -430,6 +438,14 @@ int main(int argc, char** argv)
                 size = std::to_string(o.many) + " rows";
                 expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.many)));
             }
+            else if (workload == "copy_in") {
+                size = std::to_string(o.copy) + " rows";
+                expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.copy)));
+            }
+            else if (workload == "copy_out") {
+                size = std::to_string(o.wide) + " rows";
+                expected = db.server_checksum(std::string("(") + wide_columns + "wide) q");
+            }
             else {
                 size = std::to_string(o.batch) + " rows";
                 expected = checksum_of(std::span(insert_rows).first(static_cast<std::size_t>(o.batch)));
@@ -455,6 +471,15 @@ int main(int argc, char** argv)
                     }
                     else if (workload == "stream") {
                         steps.timed = [&] { got = c.stream(o.stream); };
+                        steps.result = [&] { return got; };
+                    }
+                    else if (workload == "copy_in") {
+                        steps.prepare = [&] { db.run("TRUNCATE sink"); };
+                        steps.timed = [&] { c.copy_in(std::span(insert_rows).first(static_cast<std::size_t>(o.copy))); };
+                        steps.result = [&] { return db.server_checksum(std::string("(") + wide_columns + "sink) q"); };
+                    }
+                    else if (workload == "copy_out") {
+                        steps.timed = [&] { got = c.copy_out(); };
                         steps.result = [&] { return got; };
                     }
                     else if (workload == "many") {

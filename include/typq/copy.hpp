@@ -15,6 +15,7 @@
 #include <typq/server_types.hpp>
 #include <typq/type.hpp>
 #include <typq/detail/copy_binary.hpp>
+#include <typq/detail/pull_iterator.hpp>
 #include <typq/detail/type_name.hpp>
 #include <typq/detail/wire.hpp>
 #include <typq/engine/copy.hpp>
@@ -500,32 +501,8 @@ class copy_reader {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
-        /// Reads the next row. @throws the COPY's error, or a conversion_error for a value.
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class copy_reader;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
-        explicit iterator(copy_reader* owner) noexcept : owner_(owner) {}
-        copy_reader* owner_ = nullptr;
-    };
+    /// Reading the next row throws the COPY's error, or a conversion_error for a value.
+    using iterator = detail::pull_iterator<copy_reader, value_type>;
 
     copy_reader(copy_reader&&) noexcept = default;
     copy_reader& operator=(copy_reader&&) = delete;
@@ -539,6 +516,10 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
 
     // What a reader holds, at a fixed address: the operation points into it.
     struct state {
@@ -632,30 +613,7 @@ private:
 /// moves on. Destroyed before its end, the COPY is cancelled and the rest dropped.
 class raw_copy_reader {
 public:
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = std::string_view;
-        using difference_type = std::ptrdiff_t;
-        using reference = std::string_view;
-
-        iterator() = default;
-        [[nodiscard]] std::string_view operator*() const noexcept { return owner_->current_; }
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class raw_copy_reader;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_chunk_; }
-        explicit iterator(raw_copy_reader* owner) noexcept : owner_(owner) {}
-        raw_copy_reader* owner_ = nullptr;
-    };
+    using iterator = detail::pull_iterator<raw_copy_reader, std::string_view, std::string_view>;
 
     raw_copy_reader(raw_copy_reader&&) noexcept = default;
     raw_copy_reader& operator=(raw_copy_reader&&) = delete;
@@ -667,7 +625,11 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
     explicit raw_copy_reader(std::unique_ptr<detail::copy_source> source) : source_(std::move(source)) { advance(); }
+
+    [[nodiscard]] std::string_view current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_chunk_; }
 
     void advance()
     {

@@ -8,6 +8,7 @@
 #include <typq/config.hpp>
 #include <typq/error.hpp>
 #include <typq/reflect.hpp>
+#include <typq/detail/pull_iterator.hpp>
 #include <typq/result.hpp>
 #include <typq/server_types.hpp>
 #include <typq/engine/plan.hpp>
@@ -68,32 +69,7 @@ class cursor {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
-        iterator& operator++()
-        {
-            ++owner_->next_;
-            owner_->refill();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class cursor;
-        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
-        cursor* owner_ = nullptr;
-    };
+    using iterator = detail::pull_iterator<cursor, value_type>;
 
     cursor(cursor&& other) noexcept = default;
     cursor& operator=(cursor&&) = delete;
@@ -181,6 +157,15 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return batch_[next_]; }
+    [[nodiscard]] bool exhausted() const noexcept { return next_ >= batch_.size(); }
+    void advance()
+    {
+        ++next_;
+        refill();
+    }
 
     cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
         : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))

@@ -6,6 +6,7 @@
 #define TYPQ_STREAM_HPP
 
 #include <typq/reflect.hpp>
+#include <typq/detail/pull_iterator.hpp>
 #include <typq/server_types.hpp>
 #include <typq/engine/plan.hpp>
 #include <typq/engine/poll.hpp>
@@ -13,8 +14,7 @@
 #include <typq/engine/session.hpp>
 #include <typq/engine/stream.hpp>
 
-#include <cstddef>   // std::ptrdiff_t
-#include <iterator>  // std::default_sentinel_t, std::input_iterator_tag
+#include <iterator>  // std::default_sentinel_t
 #include <memory>    // std::unique_ptr, std::shared_ptr
 #include <optional>  // the operation, made once the request is known
 #include <utility>   // std::move
@@ -50,32 +50,8 @@ class stream {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
-        /// Reads the next row. @throws the statement's error, when it fails after the rows so far.
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class stream;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
-        explicit iterator(stream* owner) noexcept : owner_(owner) {}
-        stream* owner_ = nullptr;
-    };
+    /// Reading the next row throws the statement's error, when it fails after the rows so far.
+    using iterator = detail::pull_iterator<stream, value_type>;
 
     stream(stream&&) noexcept = default;
     stream& operator=(stream&&) = delete;
@@ -102,6 +78,10 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {

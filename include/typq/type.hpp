@@ -495,7 +495,7 @@ TYPQ_ALWAYS_INLINE std::int32_t writer::encode_from(const T& value, std::size_t 
 }
 
 template <class T>
-void writer::put_value(const T& value)
+TYPQ_ALWAYS_INLINE void writer::put_value(const T& value)
 {
     if constexpr (detail::sends_null<T>) {
         if (type<T>::is_null(value)) {
@@ -504,7 +504,8 @@ void writer::put_value(const T& value)
         }
     }
     const std::size_t at = out_->size();
-    out_->append(4, '\0');  // the length, filled in once the value is written
+    static constexpr char unknown_length[4] = {};
+    out_->append(unknown_length, 4);  // the length, filled in once the value is written
     const std::int32_t size = encode_from(value, at);
     detail::store_be(out_->data() + at, size);
 }

@@ -904,6 +904,7 @@ inline const server_types no_server_types{};
 #include <concepts>     // std::integral, std::floating_point
 #include <cstddef>      // std::size_t
 #include <cstdint>      // fixed-width unsigned carriers
+#include <cstring>      // std::memcpy
 #include <type_traits>  // std::make_unsigned_t
 #include <utility>      // std::index_sequence
 
@@ -918,9 +919,23 @@ using wire_carrier_t = std::conditional_t<sizeof(T) == 1, std::uint8_t,
     std::conditional_t<sizeof(T) == 2, std::uint16_t,
         std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
 
-// Both are one expression over the bytes (a fold, not a loop), which g++ and clang compile at
-// -O2 to one load or store and one bswap; g++ 12 does not unroll the loop form at -O2 and ran
-// it byte by byte (about 50 instructions per int8).
+// The carrier's bytes in big-endian order (a no-op on a big-endian machine).
+template <class Carrier>
+[[nodiscard]] constexpr Carrier to_big_endian(Carrier bits) noexcept
+{
+    if constexpr (std::endian::native == std::endian::big || sizeof(Carrier) == 1)
+        return bits;
+    else if constexpr (sizeof(Carrier) == 2)
+        return __builtin_bswap16(bits);
+    else if constexpr (sizeof(Carrier) == 4)
+        return __builtin_bswap32(bits);
+    else
+        return __builtin_bswap64(bits);
+}
+
+// At run time one memcpy of the swapped carrier: one load or store and one bswap, inlined
+// wherever it is used (g++ 12 kept the byte-by-byte fold, still used at compile time, as a call
+// of its own in some callers). memcpy, because `out` and `in` need not be aligned.
 
 /// Writes `value` as sizeof(T) big-endian bytes at `out`.
 template <wire_scalar T>
@@ -928,9 +943,14 @@ constexpr void store_be(char* out, T value) noexcept
 {
     static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
     const auto bits = std::bit_cast<wire_carrier_t<T>>(value);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((out[I] = static_cast<char>(static_cast<unsigned char>(bits >> (8 * (sizeof(T) - 1 - I))))), ...);
-    }(std::make_index_sequence<sizeof(T)>{});
+    if (std::is_constant_evaluated()) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((out[I] = static_cast<char>(static_cast<unsigned char>(bits >> (8 * (sizeof(T) - 1 - I))))), ...);
+        }(std::make_index_sequence<sizeof(T)>{});
+        return;
+    }
+    const wire_carrier_t<T> big = to_big_endian(bits);
+    std::memcpy(out, &big, sizeof(T));
 }
 
 /// Reads sizeof(T) big-endian bytes at `in` as a T.
@@ -939,10 +959,15 @@ template <wire_scalar T>
 {
     static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
     using carrier = wire_carrier_t<T>;
-    return [in]<std::size_t... I>(std::index_sequence<I...>) {
-        return std::bit_cast<T>(static_cast<carrier>(
-            ((static_cast<carrier>(static_cast<unsigned char>(in[I])) << (8 * (sizeof(T) - 1 - I))) | ...)));
-    }(std::make_index_sequence<sizeof(T)>{});
+    if (std::is_constant_evaluated()) {
+        return [in]<std::size_t... I>(std::index_sequence<I...>) {
+            return std::bit_cast<T>(static_cast<carrier>(
+                ((static_cast<carrier>(static_cast<unsigned char>(in[I])) << (8 * (sizeof(T) - 1 - I))) | ...)));
+        }(std::make_index_sequence<sizeof(T)>{});
+    }
+    carrier big;
+    std::memcpy(&big, in, sizeof(T));
+    return std::bit_cast<T>(to_big_endian(big));
 }
 
 }  // namespace typq::detail
@@ -1434,7 +1459,7 @@ TYPQ_ALWAYS_INLINE std::int32_t writer::encode_from(const T& value, std::size_t 
 }
 
 template <class T>
-void writer::put_value(const T& value)
+TYPQ_ALWAYS_INLINE void writer::put_value(const T& value)
 {
     if constexpr (detail::sends_null<T>) {
         if (type<T>::is_null(value)) {
@@ -1443,7 +1468,8 @@ void writer::put_value(const T& value)
         }
     }
     const std::size_t at = out_->size();
-    out_->append(4, '\0');  // the length, filled in once the value is written
+    static constexpr char unknown_length[4] = {};
+    out_->append(unknown_length, 4);  // the length, filled in once the value is written
     const std::int32_t size = encode_from(value, at);
     detail::store_be(out_->data() + at, size);
 }
@@ -12381,6 +12407,63 @@ private:
 #ifndef TYPQ_STREAM_HPP
 #define TYPQ_STREAM_HPP
 
+// ----- begin <typq/detail/pull_iterator.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/pull_iterator.hpp: the iterator of every range whose values are read from the server
+// as the iteration reaches them (a stream, a cursor, a COPY reader): an input iterator that asks
+// its range for the current value, to move on, and whether it has ended.
+
+#ifndef TYPQ_DETAIL_PULL_ITERATOR_HPP
+#define TYPQ_DETAIL_PULL_ITERATOR_HPP
+
+#include <cstddef>      // std::ptrdiff_t
+#include <iterator>     // std::default_sentinel_t, std::input_iterator_tag
+#include <memory>       // std::addressof
+#include <type_traits>  // std::is_reference_v
+
+namespace typq::detail {
+
+/// An input iterator over `Range`, which has (accessible to this class) `current()` returning
+/// `Reference`, `advance()`, and `exhausted()`. Ends at std::default_sentinel.
+template <class Range, class Value, class Reference = const Value&>
+class pull_iterator {
+public:
+    using iterator_concept = std::input_iterator_tag;
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Value;
+    using difference_type = std::ptrdiff_t;
+    using reference = Reference;
+
+    pull_iterator() = default;
+    explicit pull_iterator(Range* range) noexcept : range_(range) {}
+
+    [[nodiscard]] reference operator*() const noexcept { return range_->current(); }
+    [[nodiscard]] const Value* operator->() const noexcept
+        requires std::is_reference_v<Reference>
+    {
+        return std::addressof(range_->current());
+    }
+    /// Reads the next value. @throws what reading it throws (the statement's error, a
+    ///         conversion_error for a value).
+    pull_iterator& operator++()
+    {
+        range_->advance();
+        return *this;
+    }
+    void operator++(int) { ++*this; }
+    [[nodiscard]] friend bool operator==(const pull_iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
+
+private:
+    // A member, so that the range's friendship with this class covers it.
+    [[nodiscard]] bool at_end() const noexcept { return !range_ || range_->exhausted(); }
+
+    Range* range_ = nullptr;
+};
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_PULL_ITERATOR_HPP
+// ----- end <typq/detail/pull_iterator.hpp> -----
 // ----- begin <typq/engine/query.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/query.hpp: what the typed front ends (typq::connection, and later the asynchronous
@@ -12836,8 +12919,7 @@ TYPQ_DECL void stream_op::abandon() noexcept
 #endif  // TYPQ_ENGINE_STREAM_HPP
 // ----- end <typq/engine/stream.hpp> -----
 
-#include <cstddef>   // std::ptrdiff_t
-#include <iterator>  // std::default_sentinel_t, std::input_iterator_tag
+#include <iterator>  // std::default_sentinel_t
 #include <memory>    // std::unique_ptr, std::shared_ptr
 #include <optional>  // the operation, made once the request is known
 #include <utility>   // std::move
@@ -12873,32 +12955,8 @@ class stream {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
-        /// Reads the next row. @throws the statement's error, when it fails after the rows so far.
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class stream;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
-        explicit iterator(stream* owner) noexcept : owner_(owner) {}
-        stream* owner_ = nullptr;
-    };
+    /// Reading the next row throws the statement's error, when it fails after the rows so far.
+    using iterator = detail::pull_iterator<stream, value_type>;
 
     stream(stream&&) noexcept = default;
     stream& operator=(stream&&) = delete;
@@ -12925,6 +12983,10 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {
@@ -13096,32 +13158,7 @@ class cursor {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->batch_[owner_->next_]; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &**this; }
-        iterator& operator++()
-        {
-            ++owner_->next_;
-            owner_->refill();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class cursor;
-        explicit iterator(cursor* owner) noexcept : owner_(owner) {}
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || owner_->next_ >= owner_->batch_.size(); }
-        cursor* owner_ = nullptr;
-    };
+    using iterator = detail::pull_iterator<cursor, value_type>;
 
     cursor(cursor&& other) noexcept = default;
     cursor& operator=(cursor&&) = delete;
@@ -13209,6 +13246,15 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return batch_[next_]; }
+    [[nodiscard]] bool exhausted() const noexcept { return next_ >= batch_.size(); }
+    void advance()
+    {
+        ++next_;
+        refill();
+    }
 
     cursor(std::shared_ptr<engine::session> session, const cursor_options& options)
         : session_(std::move(session)), options_(options), name_("typq_cursor_" + std::to_string(++session_->cursors_named))
@@ -14488,32 +14534,8 @@ class copy_reader {
 public:
     using value_type = typename traits::value_type;
 
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = typename traits::value_type;
-        using difference_type = std::ptrdiff_t;
-        using reference = const value_type&;
-
-        iterator() = default;
-        [[nodiscard]] const value_type& operator*() const noexcept { return owner_->current_; }
-        [[nodiscard]] const value_type* operator->() const noexcept { return &owner_->current_; }
-        /// Reads the next row. @throws the COPY's error, or a conversion_error for a value.
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class copy_reader;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_row_; }
-        explicit iterator(copy_reader* owner) noexcept : owner_(owner) {}
-        copy_reader* owner_ = nullptr;
-    };
+    /// Reading the next row throws the COPY's error, or a conversion_error for a value.
+    using iterator = detail::pull_iterator<copy_reader, value_type>;
 
     copy_reader(copy_reader&&) noexcept = default;
     copy_reader& operator=(copy_reader&&) = delete;
@@ -14527,6 +14549,10 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
+
+    [[nodiscard]] const value_type& current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
 
     // What a reader holds, at a fixed address: the operation points into it.
     struct state {
@@ -14620,30 +14646,7 @@ private:
 /// moves on. Destroyed before its end, the COPY is cancelled and the rest dropped.
 class raw_copy_reader {
 public:
-    class iterator {
-    public:
-        using iterator_concept = std::input_iterator_tag;
-        using iterator_category = std::input_iterator_tag;
-        using value_type = std::string_view;
-        using difference_type = std::ptrdiff_t;
-        using reference = std::string_view;
-
-        iterator() = default;
-        [[nodiscard]] std::string_view operator*() const noexcept { return owner_->current_; }
-        iterator& operator++()
-        {
-            owner_->advance();
-            return *this;
-        }
-        void operator++(int) { ++*this; }
-        [[nodiscard]] friend bool operator==(const iterator& it, std::default_sentinel_t) noexcept { return it.at_end(); }
-
-    private:
-        friend class raw_copy_reader;
-        [[nodiscard]] bool at_end() const noexcept { return !owner_ || !owner_->has_chunk_; }
-        explicit iterator(raw_copy_reader* owner) noexcept : owner_(owner) {}
-        raw_copy_reader* owner_ = nullptr;
-    };
+    using iterator = detail::pull_iterator<raw_copy_reader, std::string_view, std::string_view>;
 
     raw_copy_reader(raw_copy_reader&&) noexcept = default;
     raw_copy_reader& operator=(raw_copy_reader&&) = delete;
@@ -14655,7 +14658,11 @@ public:
 
 private:
     friend class connection;
+    friend iterator;
     explicit raw_copy_reader(std::unique_ptr<detail::copy_source> source) : source_(std::move(source)) { advance(); }
+
+    [[nodiscard]] std::string_view current() const noexcept { return current_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_chunk_; }
 
     void advance()
     {

@@ -43,5 +43,6 @@
 #include <typq/connection.hpp>
 #include <typq/pipeline.hpp>
 #include <typq/transaction.hpp>
+#include <typq/large_object.hpp>
 
 #endif  // TYPQ_TYPQ_HPP

@@ -11,6 +11,7 @@
 #include <cstdint>      // field types
 #include <limits>       // integer and float limits
 #include <optional>     // NULLs
+#include <ranges>       // write() of a view
 #include <span>         // write(range) of a part of a vector
 #include <stdexcept>    // std::runtime_error: leaving a writer by an exception
 #include <string>       // names, statements, values
@@ -207,6 +208,16 @@ TEST_CASE("copy_in writes structs into a table and finish() returns the row coun
         REQUIRE_THROWS_AS(w.finish(), typq::usage_error);
         CHECK(w.written() == 1000);
         require_idle_and_usable(conn);
+    }
+
+    SECTION("a view of rows made on the fly")
+    {
+        auto more = conn.copy_in<item>("items");
+        more.write(std::views::iota(1001, 1011)
+            | std::views::transform([](int i) { return item{i, "view " + std::to_string(i), 0.5}; }));
+        CHECK(more.finish() == 10);
+        CHECK(count_rows(conn, "items") == 1010);
+        CHECK(conn.query_value<std::string>("SELECT name FROM items WHERE id = 1005") == "view 1005");
     }
 
     SECTION("a COPY of no rows lands nothing and returns 0")
@@ -594,16 +605,19 @@ TEST_CASE("a constraint violation at the first row of a long COPY ends it with t
     conn.execute(typq::runtime("INSERT INTO " + table.name() + " VALUES (0, 'zero')"));
     // Many chunks after the failing row: the server fails the COPY while the client still sends,
     // so the error may come from write() or from finish(); either way it is the server's.
+    auto w = conn.copy_in<named>(table.name());
     const auto thrown = thrown_by([&] {
-        auto w = conn.copy_in<named>(table.name());
         for (std::int32_t i = 0; i < 400'000; ++i)
             w.write(named{i, "a name long enough to fill chunks quickly"});
         (void)w.finish();
     });
     REQUIRE_THROWS_AS(rethrow(thrown), typq::unique_violation);
     REQUIRE_THROWS_WITH(rethrow(thrown), Contains("(SQLSTATE 23505)"));
-    CHECK(table.committed_ids() == ids{0});
+    // The writer has ended: it refuses more, and the connection is free while it lives.
+    REQUIRE_THROWS_AS(w.write(named{1, "more"}), typq::usage_error);
+    REQUIRE_THROWS_AS(w.finish(), typq::usage_error);
     require_idle_and_usable(conn);
+    CHECK(table.committed_ids() == ids{0});
 }
 
 TEST_CASE("a constraint violation in a COPY inside a transaction aborts the transaction", "[io][copy]")

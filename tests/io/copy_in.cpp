@@ -7,11 +7,11 @@
 
 #include "typq_test.hpp"
 
-#include <cmath>        // NaN and the infinities
 #include <cstdint>      // field types
-#include <limits>       // integer and float limits
+#include <exception>    // std::exception_ptr
+#include <limits>       // integer and float limits, NaN and the infinities
+#include <list>         // write() of a range that is not a vector
 #include <optional>     // NULLs
-#include <ranges>       // write() of a view
 #include <span>         // write(range) of a part of a vector
 #include <stdexcept>    // std::runtime_error: leaving a writer by an exception
 #include <string>       // names, statements, values
@@ -210,11 +210,13 @@ TEST_CASE("copy_in writes structs into a table and finish() returns the row coun
         require_idle_and_usable(conn);
     }
 
-    SECTION("a view of rows made on the fly")
+    SECTION("a range of another container")
     {
+        std::list<item> other;
+        for (std::int32_t i = 1001; i <= 1010; ++i)
+            other.push_back(item{i, "view " + std::to_string(i), 0.5});
         auto more = conn.copy_in<item>("items");
-        more.write(std::views::iota(1001, 1011)
-            | std::views::transform([](int i) { return item{i, "view " + std::to_string(i), 0.5}; }));
+        more.write(other);
         CHECK(more.finish() == 10);
         CHECK(count_rows(conn, "items") == 1010);
         CHECK(conn.query_value<std::string>("SELECT name FROM items WHERE id = 1005") == "view 1005");
@@ -1013,6 +1015,7 @@ TEST_CASE("while a copy_writer is open the connection refuses other work, and ta
     conn.execute("CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)");
     const auto refused = [&] {
         REQUIRE_THROWS_AS(conn.execute("SELECT 1"), typq::usage_error);
+        REQUIRE_THROWS_WITH(conn.execute("SELECT 1"), Contains("copy_writer is still open"));
         REQUIRE_THROWS_AS(conn.query_value<std::int32_t>("SELECT $1::int4", 1), typq::usage_error);
         REQUIRE_THROWS_AS(conn.copy_in<item>("items"), typq::usage_error);
         REQUIRE_THROWS_AS(conn.copy_in("COPY items FROM STDIN"), typq::usage_error);

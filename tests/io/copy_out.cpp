@@ -204,11 +204,14 @@ TEST_CASE("copy_out of columns that do not fit Row is a conversion_error before 
     // A sequence is not transactional: whether the query ran shows in its next value.
     conn.execute("CREATE TEMP SEQUENCE ran");
     // A text column into an int32 field; a column missing; an int8 column into an int32 field.
-    const auto [query, named_column] = GENERATE(table<std::string, std::string>({
+    const auto generated = GENERATE(table<std::string, std::string>({
         {"SELECT nextval('ran')::text AS id, 'x'::text AS name FROM generate_series(1, 3)", "\"id\""},
         {"SELECT nextval('ran')::int4 AS id FROM generate_series(1, 3)", "\"name\""},
         {"SELECT nextval('ran') AS id, 'x'::text AS name FROM generate_series(1, 3)", "\"id\""},
     }));
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& query = std::get<0>(generated);
+    const std::string& named_column = std::get<1>(generated);
     CAPTURE(query);
     // query<Row> refuses the same columns.
     REQUIRE_THROWS_AS(conn.query<named>(typq::runtime("SELECT * FROM (" + query + ") q LIMIT 0")), typq::conversion_error);
@@ -493,6 +496,7 @@ TEST_CASE("while a copy_reader is open the connection refuses other work, and ta
     auto conn = connect_with_people();
     const auto refused = [&] {
         REQUIRE_THROWS_AS(conn.execute("SELECT 1"), typq::usage_error);
+        REQUIRE_THROWS_WITH(conn.execute("SELECT 1"), Contains("copy_reader is still open"));
         REQUIRE_THROWS_AS(conn.query_value<std::int32_t>("SELECT $1::int4", 1), typq::usage_error);
         REQUIRE_THROWS_AS(conn.copy_out<person>("people"), typq::usage_error);
         REQUIRE_THROWS_AS(conn.copy_in<person>("people"), typq::usage_error);

@@ -452,8 +452,8 @@ public:
     /// Starts a binary COPY of `Row`s into `table` (`users`, `app.users`, `"Order Items"`: as in
     /// SQL); see typq::copy_writer. A struct's fields are written by name into the columns of the
     /// same names (`columns`, if given, must name the same columns); a tuple's or
-    /// typq::by_position's by position into `columns` (every column when none are given). Each
-    /// column's type is looked up once per table and connection and checked against its field
+    /// typq::by_position's by position into `columns` (every column when none are given). The
+    /// columns are described (one round trip) and each column's type checked against its field
     /// before anything is sent: binary COPY applies no casts, so a value's type must be its
     /// column's (or its domain's base type), text for varchar/bpchar/name/citext, or an integer or
     /// float converted exactly (an out-of-range value is an error for its row).
@@ -473,7 +473,6 @@ public:
         request.direction = engine::copy_direction::in;
         request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
         request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
-        request.keep_description = true;
         return copy_writer<Row>(usable_shared_session(), std::move(request));
     }
 
@@ -626,6 +625,13 @@ private:
     template <class Channel>
     std::unique_ptr<Channel> start_raw_copy(const sql<>& statement, engine::copy_direction direction, const char* holder)
     {
+        const detail::client_copy wanted =
+            direction == engine::copy_direction::in ? detail::client_copy::from_stdin : detail::client_copy::to_stdout;
+        if (detail::classify_client_copy(statement.text()) != wanted)
+            throw usage_error(std::string(direction == engine::copy_direction::in
+                                      ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
+                                      : "copy_out(sql) runs one COPY ... TO STDOUT statement")
+                + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
         engine::copy_request request;
         request.direction = direction;
         request.command.assign(statement.text());

@@ -24,6 +24,7 @@
 #include <typq/engine/query.hpp>
 #include <typq/engine/session.hpp>
 #include <typq/types/composite.hpp>  // composite_wire_fits: what a value's wire type may fill
+#include <typq/types/scalar.hpp>     // pg_integer: the integers a COPY converts
 
 #include <libpq-fe.h>
 
@@ -218,10 +219,9 @@ TYPQ_ALWAYS_INLINE bool put_copy_field(writer& out, const T& value, copy_convers
 /// @throws typq::conversion_error naming the row (1-based), field and column when a value cannot
 ///         be encoded, or would change on the way.
 template <class Row>
-void append_copy_tuple(std::string& out, const typename row_traits<Row>::value_type& row, const copy_in_plan<Row>& plan,
+void append_copy_tuple(writer& w, const typename row_traits<Row>::value_type& row, const copy_in_plan<Row>& plan,
     const server_types& types, std::uint64_t row_number)
 {
-    writer w(out, &types);
     w.put_be(static_cast<std::int16_t>(copy_in_plan<Row>::size));
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
@@ -334,12 +334,13 @@ public:
     /// Aborts the COPY when finish() was not called.
     TYPQ_DECL ~copy_sink();
 
-    std::string buffer;  // what the next send() sends
+    std::string buffer;       // what the next send() sends, then room for more
+    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
 
     /// Sends the buffer when it holds a chunk's worth.
     void send_if_full()
     {
-        if (buffer.size() >= chunk_size) [[unlikely]]
+        if (written >= chunk_size) [[unlikely]]
             send();
     }
     /// Sends the buffer now.
@@ -421,13 +422,14 @@ public:
     void write(const value_type& row)
     {
         check_open();
-        std::string& buffer = state_->sink->buffer;
-        const std::size_t before = buffer.size();
+        detail::copy_sink& sink = *state_->sink;
+        const std::size_t before = sink.written;
         try {
-            detail::append_copy_tuple<Row>(buffer, row, state_->plan.plan, *state_->types, state_->written + 1);
+            writer out(sink.buffer, sink.written, &*state_->types);
+            detail::append_copy_tuple<Row>(out, row, state_->plan.plan, *state_->types, state_->written + 1);
         }
         catch (...) {
-            buffer.resize(before);
+            sink.written = before;  // nothing of the row
             throw;
         }
         ++state_->written;
@@ -449,7 +451,10 @@ public:
     std::uint64_t finish()
     {
         check_open();
-        detail::append_copy_trailer(state_->sink->buffer);
+        {
+            writer out(state_->sink->buffer, state_->sink->written, nullptr);
+            out.put_text(detail::copy_trailer);
+        }
         return state_->sink->finish();
     }
 
@@ -476,7 +481,8 @@ private:
         state_->sink.emplace(std::move(session), std::move(request), "a typq::copy_writer");
         state_->registry = state_->sink->session().registry;
         state_->types.emplace(state_->registry.get());
-        detail::append_copy_header(state_->sink->buffer);
+        writer out(state_->sink->buffer, state_->sink->written, nullptr);
+        out.put_text(detail::copy_header);
     }
 
     void check_open() const
@@ -581,9 +587,12 @@ public:
     {
         check_open();
         while (!data.empty()) {
-            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->buffer.size(), detail::copy_sink::chunk_size);
+            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->written, detail::copy_sink::chunk_size);
             const std::size_t take = std::min(room == 0 ? detail::copy_sink::chunk_size : room, data.size());
-            sink_->buffer.append(data.substr(0, take));
+            {
+                writer out(sink_->buffer, sink_->written, nullptr);
+                out.put_text(data.substr(0, take));
+            }
             data.remove_prefix(take);
             sink_->send_if_full();
         }
@@ -671,10 +680,22 @@ TYPQ_DECL std::string describe_copy_target(const engine::decode_site& field, con
 TYPQ_DECL std::string quote_table_name(std::string_view name)
 {
     std::string quoted = table_name_or_empty(name);
-    if (quoted.empty())
-        throw usage_error("\"" + std::string(name)
+    if (quoted.empty()) {
+        std::string shown;  // control characters (a NUL) spelt out, so that the message shows them
+        for (const char c : name) {
+            if (static_cast<unsigned char>(c) < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                shown += "\\x";
+                shown += hex[static_cast<unsigned char>(c) >> 4];
+                shown += hex[static_cast<unsigned char>(c) & 0xF];
+            }
+            else
+                shown += c;
+        }
+        throw usage_error("\"" + shown
             + "\" is not a table name: write it as in SQL, [schema.]table, with double quotes around a name that "
               "needs them (\"\\\"Order Items\\\"\")");
+    }
     return quoted;
 }
 
@@ -721,7 +742,7 @@ TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine:
     hold_.emplace(*session_, holder);
     op_.emplace(*session_, std::move(request));
     engine::run(session_->native(), *op_);  // to the point where the server takes data
-    buffer.reserve(chunk_size + chunk_size / 4);
+    buffer.resize(chunk_size + chunk_size / 4);  // room for a chunk, and the row that fills it
 }
 
 TYPQ_DECL copy_sink::~copy_sink()
@@ -738,10 +759,10 @@ TYPQ_DECL void copy_sink::check_open() const
 TYPQ_DECL void copy_sink::send()
 {
     check_open();
-    if (buffer.empty())
+    if (written == 0)
         return;
     try {
-        op_->put(buffer.data(), buffer.size());
+        op_->put(buffer.data(), written);
         engine::run(session_->native(), *op_);
     }
     catch (...) {
@@ -749,7 +770,7 @@ TYPQ_DECL void copy_sink::send()
             hold_.reset();
         throw;
     }
-    buffer.clear();
+    written = 0;
     if (!op_->accepting()) {
         // The server ended the COPY early (its results say why): end it, and throw its error.
         (void)finish();
@@ -761,11 +782,11 @@ TYPQ_DECL std::uint64_t copy_sink::finish()
 {
     check_open();
     try {
-        if (!buffer.empty() && op_->accepting()) {
-            op_->put(buffer.data(), buffer.size());
+        if (written != 0 && op_->accepting()) {
+            op_->put(buffer.data(), written);
             engine::run(session_->native(), *op_);
         }
-        buffer.clear();
+        written = 0;
         if (op_->accepting())
             op_->end();
         engine::run(session_->native(), *op_);

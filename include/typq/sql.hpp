@@ -280,6 +280,44 @@ constexpr bool scan_statement(std::string_view text, Visit&& visit)
     return copies;
 }
 
+/// What a statement given to copy_in(sql) or copy_out(sql) is.
+enum class client_copy : unsigned char {
+    none,        ///< not one COPY ... FROM STDIN or TO STDOUT (another statement, several, a file)
+    from_stdin,  ///< one COPY ... FROM STDIN
+    to_stdout,   ///< one COPY ... TO STDOUT
+};
+
+/// Classifies `text` by its words (outside quotes and comments): one statement that starts with
+/// COPY and names STDIN or STDOUT, else none.
+constexpr client_copy classify_client_copy(std::string_view text)
+{
+    int statements = 0;
+    bool first = true;
+    bool copy = false;
+    bool other = false;
+    client_copy found = client_copy::none;
+    const auto word = [&](std::string_view w) {
+        if (w == ";") {
+            first = true;
+            return;
+        }
+        if (first) {
+            ++statements;
+            copy = is_keyword(w, "copy");
+            other = other || !copy;
+        }
+        else if (copy && is_keyword(w, "stdin"))
+            found = client_copy::from_stdin;
+        else if (copy && is_keyword(w, "stdout"))
+            found = client_copy::to_stdout;
+        first = false;
+    };
+    if (text.find('\0') != std::string_view::npos
+        || scan_sql(text, [](const placeholder&) {}, word).error != sql_lex_error::none || statements != 1 || other)
+        return client_copy::none;
+    return found;
+}
+
 /// A lone aggregate argument binds `:name` placeholders from its fields.
 template <class... Args>
 inline constexpr bool binds_by_name = false;

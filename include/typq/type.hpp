@@ -16,6 +16,7 @@
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
+#include <cstring>      // std::memcpy: the writer's pieces
 #include <string>       // the encode buffer, messages
 #include <string_view>  // value_view::text(), type names
 #include <utility>      // std::in_range
@@ -158,22 +159,45 @@ TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const se
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {
 public:
-    /// Appends to `out`; `types` (when encoding through a connection) resolves server-defined types.
-    explicit writer(std::string& out, const server_types* types = nullptr) noexcept : out_(&out), types_(types) {}
+    /// Appends to `out`, which holds exactly what was written at every moment; `types` (when
+    /// encoding through a connection) resolves server-defined types.
+    explicit writer(std::string& out, const server_types* types = nullptr) noexcept
+        : out_(&out), types_(types), used_(out.size())
+    {
+    }
+
+    /// For typq's own buffers, written in many small pieces (parameters, COPY rows): `out` is
+    /// longer than what is written, whose length is `written` (set when the writer is destroyed),
+    /// so that a piece is a store into room already there rather than a call of
+    /// std::string::append. The owner keeps the room from writer to writer.
+    writer(std::string& out, std::size_t& written, const server_types* types) noexcept
+        : out_(&out), types_(types), used_(written), written_(&written)
+    {
+    }
+
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+    ~writer()
+    {
+        if (written_)
+            *written_ = used_;
+    }
 
     /// The server's types, for adapters of types only the server knows (enums, composites).
     [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
-    void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
-    void put_text(std::string_view text) { out_->append(text); }
+    void put_bytes(const void* data, std::size_t size)
+    {
+        if (size != 0)
+            std::memcpy(extend(size), data, size);
+    }
+    void put_text(std::string_view text) { put_bytes(text.data(), text.size()); }
 
     /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
     template <detail::wire_scalar T>
-    void put_be(T value)
+    TYPQ_ALWAYS_INLINE void put_be(T value)
     {
-        char bytes[sizeof(T)];
-        detail::store_be(bytes, value);
-        out_->append(bytes, sizeof(T));
+        detail::store_be(extend(sizeof(T)), value);
     }
 
     /// Appends `value` framed as binary arrays, composites, ranges and COPY rows frame a value
@@ -192,9 +216,29 @@ public:
     std::int32_t put_bare(const T& value);
 
     /// The bytes written so far: where the next value starts.
-    [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return used_; }
 
 private:
+    // Room for `n` more bytes, counted as written: where to write them.
+    TYPQ_ALWAYS_INLINE char* extend(std::size_t n)
+    {
+        if (out_->size() - used_ < n) [[unlikely]]
+            grow(n);
+        char* at = out_->data() + used_;
+        used_ += n;
+        return at;
+    }
+    // Makes the string at least `n` bytes longer than what is written; a writer with room takes
+    // all that the allocation gave (the string's growth doubles it, so that is amortised).
+    TYPQ_DECL void grow(std::size_t n);
+    // Forgets what was written after `at`.
+    void cut(std::size_t at) noexcept
+    {
+        used_ = at;
+        if (!written_)
+            out_->resize(at);
+    }
+
     // put_value's and put_bare's one way to encode a value: T's adapter appends its bytes from
     // `at`, and what a failing adapter wrote is removed; the length is checked, and returned.
     template <class T>
@@ -203,12 +247,21 @@ private:
 
     std::string* out_;
     const server_types* types_;
+    std::size_t used_;                 // bytes of *out_ written: its size, unless it has room
+    std::size_t* written_ = nullptr;  // the owner's count of them, when it has room
 };
 
 #if TYPQ_DEFINITIONS
+TYPQ_DECL void writer::grow(std::size_t n)
+{
+    out_->resize(used_ + n);
+    if (written_)
+        out_->resize(out_->capacity());
+}
+
 [[noreturn]] TYPQ_DECL void writer::value_too_large(std::size_t at, std::size_t size)
 {
-    out_->resize(at);
+    cut(at);
     throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
         conversion_site{});
 }
@@ -479,15 +532,15 @@ template <class T>
 TYPQ_ALWAYS_INLINE std::int32_t writer::encode_from(const T& value, std::size_t at)
 {
     static_assert(detail::require_encodable<T>());
-    const std::size_t start = out_->size();
+    const std::size_t start = used_;
     try {
         type<T>::encode(value, *this);
     }
     catch (...) {
-        out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
+        cut(at);  // what the value wrote is not a value: leave no half of it behind
         throw;
     }
-    const std::size_t size = out_->size() - start;
+    const std::size_t size = used_ - start;
     // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
     if (size > static_cast<std::size_t>(INT32_MAX)) [[unlikely]]
         value_too_large(at, size);
@@ -503,9 +556,8 @@ TYPQ_ALWAYS_INLINE void writer::put_value(const T& value)
             return;
         }
     }
-    const std::size_t at = out_->size();
-    static constexpr char unknown_length[4] = {};
-    out_->append(unknown_length, 4);  // the length, filled in once the value is written
+    const std::size_t at = used_;
+    (void)extend(4);  // the length, filled in once the value is written
     const std::int32_t size = encode_from(value, at);
     detail::store_be(out_->data() + at, size);
 }
@@ -517,7 +569,7 @@ std::int32_t writer::put_bare(const T& value)
         if (type<T>::is_null(value))
             return -1;
     }
-    return encode_from(value, out_->size());
+    return encode_from(value, used_);
 }
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong

@@ -980,6 +980,7 @@ template <wire_scalar T>
 #include <concepts>     // std::integral, std::same_as
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
+#include <cstring>      // std::memcpy: the writer's pieces
 #include <string>       // the encode buffer, messages
 #include <string_view>  // value_view::text(), type names
 #include <utility>      // std::in_range
@@ -1122,22 +1123,45 @@ TYPQ_DECL conversion_site make_conversion_site(const decode_site& site, const se
 /// Appends a parameter's wire form to the connection's reusable buffer.
 class writer {
 public:
-    /// Appends to `out`; `types` (when encoding through a connection) resolves server-defined types.
-    explicit writer(std::string& out, const server_types* types = nullptr) noexcept : out_(&out), types_(types) {}
+    /// Appends to `out`, which holds exactly what was written at every moment; `types` (when
+    /// encoding through a connection) resolves server-defined types.
+    explicit writer(std::string& out, const server_types* types = nullptr) noexcept
+        : out_(&out), types_(types), used_(out.size())
+    {
+    }
+
+    /// For typq's own buffers, written in many small pieces (parameters, COPY rows): `out` is
+    /// longer than what is written, whose length is `written` (set when the writer is destroyed),
+    /// so that a piece is a store into room already there rather than a call of
+    /// std::string::append. The owner keeps the room from writer to writer.
+    writer(std::string& out, std::size_t& written, const server_types* types) noexcept
+        : out_(&out), types_(types), used_(written), written_(&written)
+    {
+    }
+
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+    ~writer()
+    {
+        if (written_)
+            *written_ = used_;
+    }
 
     /// The server's types, for adapters of types only the server knows (enums, composites).
     [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
-    void put_bytes(const void* data, std::size_t size) { out_->append(static_cast<const char*>(data), size); }
-    void put_text(std::string_view text) { out_->append(text); }
+    void put_bytes(const void* data, std::size_t size)
+    {
+        if (size != 0)
+            std::memcpy(extend(size), data, size);
+    }
+    void put_text(std::string_view text) { put_bytes(text.data(), text.size()); }
 
     /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
     template <detail::wire_scalar T>
-    void put_be(T value)
+    TYPQ_ALWAYS_INLINE void put_be(T value)
     {
-        char bytes[sizeof(T)];
-        detail::store_be(bytes, value);
-        out_->append(bytes, sizeof(T));
+        detail::store_be(extend(sizeof(T)), value);
     }
 
     /// Appends `value` framed as binary arrays, composites, ranges and COPY rows frame a value
@@ -1156,9 +1180,29 @@ public:
     std::int32_t put_bare(const T& value);
 
     /// The bytes written so far: where the next value starts.
-    [[nodiscard]] std::size_t size() const noexcept { return out_->size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return used_; }
 
 private:
+    // Room for `n` more bytes, counted as written: where to write them.
+    TYPQ_ALWAYS_INLINE char* extend(std::size_t n)
+    {
+        if (out_->size() - used_ < n) [[unlikely]]
+            grow(n);
+        char* at = out_->data() + used_;
+        used_ += n;
+        return at;
+    }
+    // Makes the string at least `n` bytes longer than what is written; a writer with room takes
+    // all that the allocation gave (the string's growth doubles it, so that is amortised).
+    TYPQ_DECL void grow(std::size_t n);
+    // Forgets what was written after `at`.
+    void cut(std::size_t at) noexcept
+    {
+        used_ = at;
+        if (!written_)
+            out_->resize(at);
+    }
+
     // put_value's and put_bare's one way to encode a value: T's adapter appends its bytes from
     // `at`, and what a failing adapter wrote is removed; the length is checked, and returned.
     template <class T>
@@ -1167,12 +1211,21 @@ private:
 
     std::string* out_;
     const server_types* types_;
+    std::size_t used_;                 // bytes of *out_ written: its size, unless it has room
+    std::size_t* written_ = nullptr;  // the owner's count of them, when it has room
 };
 
 #if TYPQ_DEFINITIONS
+TYPQ_DECL void writer::grow(std::size_t n)
+{
+    out_->resize(used_ + n);
+    if (written_)
+        out_->resize(out_->capacity());
+}
+
 [[noreturn]] TYPQ_DECL void writer::value_too_large(std::size_t at, std::size_t size)
 {
-    out_->resize(at);
+    cut(at);
     throw conversion_error("a value of " + std::to_string(size) + " bytes is more than an int4 length can count",
         conversion_site{});
 }
@@ -1443,15 +1496,15 @@ template <class T>
 TYPQ_ALWAYS_INLINE std::int32_t writer::encode_from(const T& value, std::size_t at)
 {
     static_assert(detail::require_encodable<T>());
-    const std::size_t start = out_->size();
+    const std::size_t start = used_;
     try {
         type<T>::encode(value, *this);
     }
     catch (...) {
-        out_->resize(at);  // what the value wrote is not a value: leave no half of it behind
+        cut(at);  // what the value wrote is not a value: leave no half of it behind
         throw;
     }
-    const std::size_t size = out_->size() - start;
+    const std::size_t size = used_ - start;
     // int4 counts it; the server's own limit on a value (1 GiB) is lower still.
     if (size > static_cast<std::size_t>(INT32_MAX)) [[unlikely]]
         value_too_large(at, size);
@@ -1467,9 +1520,8 @@ TYPQ_ALWAYS_INLINE void writer::put_value(const T& value)
             return;
         }
     }
-    const std::size_t at = out_->size();
-    static constexpr char unknown_length[4] = {};
-    out_->append(unknown_length, 4);  // the length, filled in once the value is written
+    const std::size_t at = used_;
+    (void)extend(4);  // the length, filled in once the value is written
     const std::int32_t size = encode_from(value, at);
     detail::store_be(out_->data() + at, size);
 }
@@ -1481,7 +1533,7 @@ std::int32_t writer::put_bare(const T& value)
         if (type<T>::is_null(value))
             return -1;
     }
-    return encode_from(value, out_->size());
+    return encode_from(value, used_);
 }
 
 /// Reuses `type<Base>` for a type that converts to and from `Base` with static_cast: a strong
@@ -8159,6 +8211,44 @@ constexpr bool scan_statement(std::string_view text, Visit&& visit)
     return copies;
 }
 
+/// What a statement given to copy_in(sql) or copy_out(sql) is.
+enum class client_copy : unsigned char {
+    none,        ///< not one COPY ... FROM STDIN or TO STDOUT (another statement, several, a file)
+    from_stdin,  ///< one COPY ... FROM STDIN
+    to_stdout,   ///< one COPY ... TO STDOUT
+};
+
+/// Classifies `text` by its words (outside quotes and comments): one statement that starts with
+/// COPY and names STDIN or STDOUT, else none.
+constexpr client_copy classify_client_copy(std::string_view text)
+{
+    int statements = 0;
+    bool first = true;
+    bool copy = false;
+    bool other = false;
+    client_copy found = client_copy::none;
+    const auto word = [&](std::string_view w) {
+        if (w == ";") {
+            first = true;
+            return;
+        }
+        if (first) {
+            ++statements;
+            copy = is_keyword(w, "copy");
+            other = other || !copy;
+        }
+        else if (copy && is_keyword(w, "stdin"))
+            found = client_copy::from_stdin;
+        else if (copy && is_keyword(w, "stdout"))
+            found = client_copy::to_stdout;
+        first = false;
+    };
+    if (text.find('\0') != std::string_view::npos
+        || scan_sql(text, [](const placeholder&) {}, word).error != sql_lex_error::none || statements != 1 || other)
+        return client_copy::none;
+    return found;
+}
+
 /// A lone aggregate argument binds `:name` placeholders from its fields.
 template <class... Args>
 inline constexpr bool binds_by_name = false;
@@ -8878,7 +8968,7 @@ public:
     /// Starts a statement of `count` parameters, each then set once, in order.
     void start(std::size_t count)
     {
-        bytes_.clear();
+        written_ = 0;  // the buffer keeps its length: room for the next values
         oids_.resize(count);
         lengths_.resize(count);
         formats_.resize(count);
@@ -8892,12 +8982,19 @@ public:
     template <class T>
     TYPQ_ALWAYS_INLINE void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
     {
-        const std::size_t start = bytes_.size();
+        const std::size_t start = written_;
         std::int32_t length = -1;
         try {
             oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
-            writer out(bytes_, &types);
+            writer out(bytes_, written_, &types);
             length = out.put_bare(value);
+            // libpq reads a text-format parameter up to its NUL.
+            if constexpr (detail::param_format_of<T>() == format::text) {
+                if (length >= 0) {
+                    out.put_be(char{0});
+                    ++text_values_;
+                }
+            }
         }
         catch (const conversion_error& e) {
             throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
@@ -8905,13 +9002,6 @@ public:
         lengths_[index] = length;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
         offsets_[index] = start;
-        // libpq reads a text-format parameter up to its NUL.
-        if constexpr (detail::param_format_of<T>() == format::text) {
-            if (length >= 0) {
-                bytes_.push_back('\0');
-                ++text_values_;
-            }
-        }
     }
 
     /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
@@ -8926,7 +9016,7 @@ public:
         }
         lengths_[index] = -1;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
-        offsets_[index] = bytes_.size();
+        offsets_[index] = written_;
     }
 
     [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
@@ -8949,21 +9039,24 @@ public:
     [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
     {
         return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
-            + (bytes_.size() - text_values_) + 2 + 2;
+            + (written_ - text_values_) + 2 + 2;
     }
 
     /// Keeps the buffers for the next statement, but not one-off huge ones.
     void trim() noexcept
     {
-        if (bytes_.capacity() > (std::size_t{1} << 20))
+        if (bytes_.capacity() > (std::size_t{1} << 20)) {
             std::string().swap(bytes_);
+            written_ = 0;
+        }
     }
 
 private:
     [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
         std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
 
-    std::string bytes_;
+    std::string bytes_;          // the values, then room for more
+    std::size_t written_ = 0;    // the values' bytes
     std::vector<Oid> oids_;
     std::vector<int> lengths_;
     std::vector<int> formats_;
@@ -10956,15 +11049,12 @@ private:
 #include <string>       // conninfo, statement names, reasons
 #include <string_view>  // conninfo
 #include <thread>       // std::this_thread::yield while a cancel request is sent
-#include <unordered_map>  // copy_in's described tables
 #include <utility>      // std::move
 
 #include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
 #include <unistd.h>     // pipe, read, write, close: the wake pipe
 
 namespace typq::engine {
-
-struct prepared_slot;  // statement.hpp
 
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
 enum class activity : unsigned char {
@@ -11105,9 +11195,6 @@ public:
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
     std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
-    // The tables copy_in has written to, by the probe that describes their columns (SELECT cols
-    // FROM table): each a statement prepared and described once, forgotten when a COPY fails.
-    std::unordered_map<std::string, std::shared_ptr<prepared_slot>> copy_targets;
 
 private:
     friend class lease;
@@ -13372,7 +13459,7 @@ private:
 // the COPY reference page): a header, then one tuple per row (an int16 field count, then each
 // field as an int32 length, -1 for NULL, and its bytes, as the type's send function makes them),
 // then an int16 -1. Writing a tuple's fields is writer::put_value's framing; this header has the
-// rest, and the reader that splits a stream of bytes from the server back into tuples. Pure: no
+// header and trailer, and the reader that splits a stream of bytes from the server back into tuples. Pure: no
 // libpq, so that a fuzzer can feed it anything.
 
 #ifndef TYPQ_DETAIL_COPY_BINARY_HPP
@@ -13392,17 +13479,10 @@ inline constexpr std::string_view copy_signature{"PGCOPY\n\xff\r\n\0", 11};
 
 /// The header of a binary COPY stream typq writes: the signature, flags 0 (no OIDs), and a header
 /// extension of 0 bytes.
-inline void append_copy_header(std::string& out)
-{
-    out.append(copy_signature);
-    out.append(8, '\0');
-}
+inline constexpr std::string_view copy_header{"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0", 19};
 
 /// The int16 -1 that ends a binary COPY stream's tuples.
-inline void append_copy_trailer(std::string& out)
-{
-    out.append(2, '\xff');
-}
+inline constexpr std::string_view copy_trailer{"\xff\xff", 2};
 
 /// One field of a tuple: its bytes, or NULL (`length` -1).
 struct copy_cell {
@@ -13650,18 +13730,15 @@ enum class copy_direction : unsigned char {
 struct copy_request {
     std::string command;  // the COPY statement, sent as a simple query
     copy_direction direction = copy_direction::in;
-    // When not empty, a statement described (and planned, by `plan`) first, and never run: the
-    // query a COPY TO STDOUT reads, or a probe `SELECT cols FROM table` that has a COPY FROM
-    // STDIN's columns.
+    // When not empty, a statement described (and planned, by `plan`) first, as the unnamed
+    // statement, and never run: the query a COPY TO STDOUT reads, or a probe `SELECT cols FROM
+    // table` that has a COPY FROM STDIN's columns. Described anew for every COPY: a description
+    // kept from an earlier one would not see DDL since (a column whose type changed would be
+    // written in its old type's binary form), and asking the server whether it is still good
+    // costs the same round trip as describing it.
     std::string describe;
     planner plan;
-    // Keep the description for the session's later COPYs with the same probe (a table's columns,
-    // prepared as a named statement); forgotten when a COPY fails, for it may have gone stale.
-    bool keep_description = false;
 };
-
-/// The most tables whose columns a session keeps described for copy_in.
-inline constexpr std::size_t max_copy_targets = 256;
 
 /// A chunk of COPY data that libpq allocated.
 struct copy_chunk_free {
@@ -13718,12 +13795,9 @@ private:
     TYPQ_DECL void results_ended();
     [[noreturn]] TYPQ_DECL void throw_not_a_copy() const;
 
-    TYPQ_DECL void forget_description() noexcept;
-
     session& session_;
     copy_request request_;
-    prepared_slot unnamed_;  // a query's description, as the unnamed prepared statement
-    std::shared_ptr<prepared_slot> kept_;  // or a table's, kept by the session
+    prepared_slot unnamed_;  // the description, as the unnamed prepared statement
     std::optional<statement_request> describing_;
     std::optional<statement_op> describe_;
     std::shared_ptr<const void> keeper_;
@@ -13747,35 +13821,17 @@ TYPQ_DECL copy_op::copy_op(session& s, copy_request request) : session_(s), requ
 {
     if (request_.describe.empty())
         return;
-    prepared_slot* slot = &unnamed_;
-    if (request_.keep_description) {
-        if (session_.copy_targets.size() >= max_copy_targets && !session_.copy_targets.count(request_.describe))
-            session_.copy_targets.clear();  // their statements are deallocated before a later statement
-        std::shared_ptr<prepared_slot>& kept = session_.copy_targets[request_.describe];
-        if (!kept) {
-            kept = std::make_shared<prepared_slot>();
-            kept->text = request_.describe;
-        }
-        kept_ = kept;
-        slot = kept_.get();
-    }
-    else
-        unnamed_.text = request_.describe;
+    unnamed_.text = request_.describe;
     statement_request& r = describing_.emplace();
-    r.text = slot->text.c_str();
-    r.size = slot->text.size();
-    r.prepared = slot;
-    r.unnamed = !request_.keep_description;
+    r.text = unnamed_.text.c_str();
+    r.size = unnamed_.text.size();
+    r.prepared = &unnamed_;
+    r.unnamed = true;
     r.prepare_only = true;
     r.never_prepare = true;
     r.plan = request_.plan;
 }
 
-TYPQ_DECL void copy_op::forget_description() noexcept
-{
-    if (kept_)
-        kept_->statement.reset();
-}
 
 TYPQ_DECL io copy_op::step(io ready)
 {
@@ -13985,7 +14041,6 @@ TYPQ_DECL void copy_op::results_ended()
     }
     if (!last || is_error_result(last.get()) || PQstatus(conn) == CONNECTION_BAD) {
         stage_ = stage::done;
-        forget_description();  // the table may have changed: described again next time
         // The transaction block, if any, is aborted, as by any failing statement; its savepoint
         // goes with it.
         (void)check_result(conn, std::move(last));  // throws
@@ -14251,10 +14306,9 @@ TYPQ_ALWAYS_INLINE bool put_copy_field(writer& out, const T& value, copy_convers
 /// @throws typq::conversion_error naming the row (1-based), field and column when a value cannot
 ///         be encoded, or would change on the way.
 template <class Row>
-void append_copy_tuple(std::string& out, const typename row_traits<Row>::value_type& row, const copy_in_plan<Row>& plan,
+void append_copy_tuple(writer& w, const typename row_traits<Row>::value_type& row, const copy_in_plan<Row>& plan,
     const server_types& types, std::uint64_t row_number)
 {
-    writer w(out, &types);
     w.put_be(static_cast<std::int16_t>(copy_in_plan<Row>::size));
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
@@ -14367,12 +14421,13 @@ public:
     /// Aborts the COPY when finish() was not called.
     TYPQ_DECL ~copy_sink();
 
-    std::string buffer;  // what the next send() sends
+    std::string buffer;       // what the next send() sends, then room for more
+    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
 
     /// Sends the buffer when it holds a chunk's worth.
     void send_if_full()
     {
-        if (buffer.size() >= chunk_size) [[unlikely]]
+        if (written >= chunk_size) [[unlikely]]
             send();
     }
     /// Sends the buffer now.
@@ -14454,13 +14509,14 @@ public:
     void write(const value_type& row)
     {
         check_open();
-        std::string& buffer = state_->sink->buffer;
-        const std::size_t before = buffer.size();
+        detail::copy_sink& sink = *state_->sink;
+        const std::size_t before = sink.written;
         try {
-            detail::append_copy_tuple<Row>(buffer, row, state_->plan.plan, *state_->types, state_->written + 1);
+            writer out(sink.buffer, sink.written, &*state_->types);
+            detail::append_copy_tuple<Row>(out, row, state_->plan.plan, *state_->types, state_->written + 1);
         }
         catch (...) {
-            buffer.resize(before);
+            sink.written = before;  // nothing of the row
             throw;
         }
         ++state_->written;
@@ -14482,7 +14538,10 @@ public:
     std::uint64_t finish()
     {
         check_open();
-        detail::append_copy_trailer(state_->sink->buffer);
+        {
+            writer out(state_->sink->buffer, state_->sink->written, nullptr);
+            out.put_text(detail::copy_trailer);
+        }
         return state_->sink->finish();
     }
 
@@ -14509,7 +14568,8 @@ private:
         state_->sink.emplace(std::move(session), std::move(request), "a typq::copy_writer");
         state_->registry = state_->sink->session().registry;
         state_->types.emplace(state_->registry.get());
-        detail::append_copy_header(state_->sink->buffer);
+        writer out(state_->sink->buffer, state_->sink->written, nullptr);
+        out.put_text(detail::copy_header);
     }
 
     void check_open() const
@@ -14614,9 +14674,12 @@ public:
     {
         check_open();
         while (!data.empty()) {
-            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->buffer.size(), detail::copy_sink::chunk_size);
+            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->written, detail::copy_sink::chunk_size);
             const std::size_t take = std::min(room == 0 ? detail::copy_sink::chunk_size : room, data.size());
-            sink_->buffer.append(data.substr(0, take));
+            {
+                writer out(sink_->buffer, sink_->written, nullptr);
+                out.put_text(data.substr(0, take));
+            }
             data.remove_prefix(take);
             sink_->send_if_full();
         }
@@ -14704,10 +14767,22 @@ TYPQ_DECL std::string describe_copy_target(const engine::decode_site& field, con
 TYPQ_DECL std::string quote_table_name(std::string_view name)
 {
     std::string quoted = table_name_or_empty(name);
-    if (quoted.empty())
-        throw usage_error("\"" + std::string(name)
+    if (quoted.empty()) {
+        std::string shown;  // control characters (a NUL) spelt out, so that the message shows them
+        for (const char c : name) {
+            if (static_cast<unsigned char>(c) < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                shown += "\\x";
+                shown += hex[static_cast<unsigned char>(c) >> 4];
+                shown += hex[static_cast<unsigned char>(c) & 0xF];
+            }
+            else
+                shown += c;
+        }
+        throw usage_error("\"" + shown
             + "\" is not a table name: write it as in SQL, [schema.]table, with double quotes around a name that "
               "needs them (\"\\\"Order Items\\\"\")");
+    }
     return quoted;
 }
 
@@ -14754,7 +14829,7 @@ TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine:
     hold_.emplace(*session_, holder);
     op_.emplace(*session_, std::move(request));
     engine::run(session_->native(), *op_);  // to the point where the server takes data
-    buffer.reserve(chunk_size + chunk_size / 4);
+    buffer.resize(chunk_size + chunk_size / 4);  // room for a chunk, and the row that fills it
 }
 
 TYPQ_DECL copy_sink::~copy_sink()
@@ -14771,10 +14846,10 @@ TYPQ_DECL void copy_sink::check_open() const
 TYPQ_DECL void copy_sink::send()
 {
     check_open();
-    if (buffer.empty())
+    if (written == 0)
         return;
     try {
-        op_->put(buffer.data(), buffer.size());
+        op_->put(buffer.data(), written);
         engine::run(session_->native(), *op_);
     }
     catch (...) {
@@ -14782,7 +14857,7 @@ TYPQ_DECL void copy_sink::send()
             hold_.reset();
         throw;
     }
-    buffer.clear();
+    written = 0;
     if (!op_->accepting()) {
         // The server ended the COPY early (its results say why): end it, and throw its error.
         (void)finish();
@@ -14794,11 +14869,11 @@ TYPQ_DECL std::uint64_t copy_sink::finish()
 {
     check_open();
     try {
-        if (!buffer.empty() && op_->accepting()) {
-            op_->put(buffer.data(), buffer.size());
+        if (written != 0 && op_->accepting()) {
+            op_->put(buffer.data(), written);
             engine::run(session_->native(), *op_);
         }
-        buffer.clear();
+        written = 0;
         if (op_->accepting())
             op_->end();
         engine::run(session_->native(), *op_);
@@ -16031,8 +16106,8 @@ public:
     /// Starts a binary COPY of `Row`s into `table` (`users`, `app.users`, `"Order Items"`: as in
     /// SQL); see typq::copy_writer. A struct's fields are written by name into the columns of the
     /// same names (`columns`, if given, must name the same columns); a tuple's or
-    /// typq::by_position's by position into `columns` (every column when none are given). Each
-    /// column's type is looked up once per table and connection and checked against its field
+    /// typq::by_position's by position into `columns` (every column when none are given). The
+    /// columns are described (one round trip) and each column's type checked against its field
     /// before anything is sent: binary COPY applies no casts, so a value's type must be its
     /// column's (or its domain's base type), text for varchar/bpchar/name/citext, or an integer or
     /// float converted exactly (an out-of-range value is an error for its row).
@@ -16052,7 +16127,6 @@ public:
         request.direction = engine::copy_direction::in;
         request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
         request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
-        request.keep_description = true;
         return copy_writer<Row>(usable_shared_session(), std::move(request));
     }
 
@@ -16205,6 +16279,13 @@ private:
     template <class Channel>
     std::unique_ptr<Channel> start_raw_copy(const sql<>& statement, engine::copy_direction direction, const char* holder)
     {
+        const detail::client_copy wanted =
+            direction == engine::copy_direction::in ? detail::client_copy::from_stdin : detail::client_copy::to_stdout;
+        if (detail::classify_client_copy(statement.text()) != wanted)
+            throw usage_error(std::string(direction == engine::copy_direction::in
+                                      ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
+                                      : "copy_out(sql) runs one COPY ... TO STDOUT statement")
+                + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
         engine::copy_request request;
         request.direction = direction;
         request.command.assign(statement.text());

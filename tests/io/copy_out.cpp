@@ -10,6 +10,7 @@
 #include <cstdint>    // field types
 #include <exception>  // std::exception_ptr
 #include <optional>   // NULLs
+#include <stdexcept>  // std::runtime_error: a notice handler that throws
 #include <string>     // names, statements, values
 #include <string_view>  // raw chunks
 #include <tuple>      // rows by position
@@ -603,4 +604,43 @@ TEST_CASE("100,000 rows round-trip through copy_in and copy_out, as the server s
     CHECK(label_bytes == server.label_bytes);
     CHECK(trues == server.trues);
     CHECK(nulls == server.nulls);
+}
+
+TEST_CASE("a notice handler that throws during a COPY throws once the COPY has ended, and the COPY stands",
+    "[io][copy][notice]")
+{
+    typq::connection conn = typq_test::connect();
+    conn.execute("CREATE FUNCTION pg_temp.noisy(v int4) RETURNS int4 LANGUAGE plpgsql AS "
+                 "$$ BEGIN RAISE NOTICE 'value %', v; RETURN v; END $$");
+    int seen = 0;
+    conn.on_notice([&](const typq::notice&) {
+        ++seen;
+        throw std::runtime_error("the handler failed");
+    });
+
+    SECTION("copy_out: every row is read, then the end of the rows throws")
+    {
+        std::vector<std::int32_t> got;
+        auto rows = conn.copy_out<std::int32_t>("SELECT pg_temp.noisy(g) FROM generate_series(1, 3) g");
+        const auto read_all = [&] {
+            for (const std::int32_t v : rows)
+                got.push_back(v);
+        };
+        REQUIRE_THROWS_WITH(read_all(), "the handler failed");
+        CHECK(got == std::vector<std::int32_t>{1, 2, 3});
+        CHECK(seen == 3);
+    }
+    SECTION("copy_in: finish() throws, and the rows are committed")
+    {
+        conn.execute("CREATE TEMPORARY TABLE copy_noisy (id int4 CHECK (pg_temp.noisy(id) = id))");
+        auto writer = conn.copy_in<std::tuple<std::int32_t>>("copy_noisy");
+        writer.write(std::tuple<std::int32_t>{7});
+        writer.write(std::tuple<std::int32_t>{8});
+        REQUIRE_THROWS_WITH(writer.finish(), "the handler failed");
+        CHECK(seen == 2);
+        conn.on_notice(nullptr);
+        CHECK(conn.query_value<std::int64_t>("SELECT count(*) FROM copy_noisy") == 2);
+    }
+    conn.on_notice(nullptr);
+    CHECK(conn.query_value<std::int32_t>("SELECT 1") == 1);  // the connection goes on
 }

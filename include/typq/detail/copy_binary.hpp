@@ -3,7 +3,7 @@
 // the COPY reference page): a header, then one tuple per row (an int16 field count, then each
 // field as an int32 length, -1 for NULL, and its bytes, as the type's send function makes them),
 // then an int16 -1. Writing a tuple's fields is writer::put_value's framing; this header has the
-// rest, and the reader that splits a stream of bytes from the server back into tuples. Pure: no
+// header and trailer, and the reader that splits a stream of bytes from the server back into tuples. Pure: no
 // libpq, so that a fuzzer can feed it anything.
 
 #ifndef TYPQ_DETAIL_COPY_BINARY_HPP
@@ -26,17 +26,10 @@ inline constexpr std::string_view copy_signature{"PGCOPY\n\xff\r\n\0", 11};
 
 /// The header of a binary COPY stream typq writes: the signature, flags 0 (no OIDs), and a header
 /// extension of 0 bytes.
-inline void append_copy_header(std::string& out)
-{
-    out.append(copy_signature);
-    out.append(8, '\0');
-}
+inline constexpr std::string_view copy_header{"PGCOPY\n\xff\r\n\0\0\0\0\0\0\0\0\0", 19};
 
 /// The int16 -1 that ends a binary COPY stream's tuples.
-inline void append_copy_trailer(std::string& out)
-{
-    out.append(2, '\xff');
-}
+inline constexpr std::string_view copy_trailer{"\xff\xff", 2};
 
 /// One field of a tuple: its bytes, or NULL (`length` -1).
 struct copy_cell {

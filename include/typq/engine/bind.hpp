@@ -37,7 +37,7 @@ public:
     /// Starts a statement of `count` parameters, each then set once, in order.
     void start(std::size_t count)
     {
-        bytes_.clear();
+        written_ = 0;  // the buffer keeps its length: room for the next values
         oids_.resize(count);
         lengths_.resize(count);
         formats_.resize(count);
@@ -51,12 +51,19 @@ public:
     template <class T>
     TYPQ_ALWAYS_INLINE void set(std::size_t index, const T& value, const server_types& types, std::string_view field = {})
     {
-        const std::size_t start = bytes_.size();
+        const std::size_t start = written_;
         std::int32_t length = -1;
         try {
             oids_[index] = static_cast<Oid>(detail::param_oid_of<T>(types));
-            writer out(bytes_, &types);
+            writer out(bytes_, written_, &types);
             length = out.put_bare(value);
+            // libpq reads a text-format parameter up to its NUL.
+            if constexpr (detail::param_format_of<T>() == format::text) {
+                if (length >= 0) {
+                    out.put_be(char{0});
+                    ++text_values_;
+                }
+            }
         }
         catch (const conversion_error& e) {
             throw_parameter_error(e, index, field, &detail::type_name<T>, type<T>::sql_type);
@@ -64,13 +71,6 @@ public:
         lengths_[index] = length;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
         offsets_[index] = start;
-        // libpq reads a text-format parameter up to its NUL.
-        if constexpr (detail::param_format_of<T>() == format::text) {
-            if (length >= 0) {
-                bytes_.push_back('\0');
-                ++text_values_;
-            }
-        }
     }
 
     /// Sets parameter `index` to a NULL of type T: all that preparing a statement for T needs.
@@ -85,7 +85,7 @@ public:
         }
         lengths_[index] = -1;
         formats_[index] = static_cast<int>(detail::param_format_of<T>());
-        offsets_[index] = bytes_.size();
+        offsets_[index] = written_;
     }
 
     [[nodiscard]] int count() const noexcept { return static_cast<int>(oids_.size()); }
@@ -108,21 +108,24 @@ public:
     [[nodiscard]] std::size_t bind_message_size(std::size_t statement_name_size) const noexcept
     {
         return 4 + 1 + (statement_name_size + 1) + 2 + 2 * formats_.size() + 2 + 4 * lengths_.size()
-            + (bytes_.size() - text_values_) + 2 + 2;
+            + (written_ - text_values_) + 2 + 2;
     }
 
     /// Keeps the buffers for the next statement, but not one-off huge ones.
     void trim() noexcept
     {
-        if (bytes_.capacity() > (std::size_t{1} << 20))
+        if (bytes_.capacity() > (std::size_t{1} << 20)) {
             std::string().swap(bytes_);
+            written_ = 0;
+        }
     }
 
 private:
     [[noreturn]] TYPQ_DECL static void throw_parameter_error(const conversion_error& e, std::size_t index,
         std::string_view field, std::string (*cpp_type)(), std::string_view sql_type);
 
-    std::string bytes_;
+    std::string bytes_;          // the values, then room for more
+    std::size_t written_ = 0;    // the values' bytes
     std::vector<Oid> oids_;
     std::vector<int> lengths_;
     std::vector<int> formats_;

@@ -43,18 +43,15 @@ enum class copy_direction : unsigned char {
 struct copy_request {
     std::string command;  // the COPY statement, sent as a simple query
     copy_direction direction = copy_direction::in;
-    // When not empty, a statement described (and planned, by `plan`) first, and never run: the
-    // query a COPY TO STDOUT reads, or a probe `SELECT cols FROM table` that has a COPY FROM
-    // STDIN's columns.
+    // When not empty, a statement described (and planned, by `plan`) first, as the unnamed
+    // statement, and never run: the query a COPY TO STDOUT reads, or a probe `SELECT cols FROM
+    // table` that has a COPY FROM STDIN's columns. Described anew for every COPY: a description
+    // kept from an earlier one would not see DDL since (a column whose type changed would be
+    // written in its old type's binary form), and asking the server whether it is still good
+    // costs the same round trip as describing it.
     std::string describe;
     planner plan;
-    // Keep the description for the session's later COPYs with the same probe (a table's columns,
-    // prepared as a named statement); forgotten when a COPY fails, for it may have gone stale.
-    bool keep_description = false;
 };
-
-/// The most tables whose columns a session keeps described for copy_in.
-inline constexpr std::size_t max_copy_targets = 256;
 
 /// A chunk of COPY data that libpq allocated.
 struct copy_chunk_free {
@@ -111,12 +108,9 @@ private:
     TYPQ_DECL void results_ended();
     [[noreturn]] TYPQ_DECL void throw_not_a_copy() const;
 
-    TYPQ_DECL void forget_description() noexcept;
-
     session& session_;
     copy_request request_;
-    prepared_slot unnamed_;  // a query's description, as the unnamed prepared statement
-    std::shared_ptr<prepared_slot> kept_;  // or a table's, kept by the session
+    prepared_slot unnamed_;  // the description, as the unnamed prepared statement
     std::optional<statement_request> describing_;
     std::optional<statement_op> describe_;
     std::shared_ptr<const void> keeper_;
@@ -140,35 +134,17 @@ TYPQ_DECL copy_op::copy_op(session& s, copy_request request) : session_(s), requ
 {
     if (request_.describe.empty())
         return;
-    prepared_slot* slot = &unnamed_;
-    if (request_.keep_description) {
-        if (session_.copy_targets.size() >= max_copy_targets && !session_.copy_targets.count(request_.describe))
-            session_.copy_targets.clear();  // their statements are deallocated before a later statement
-        std::shared_ptr<prepared_slot>& kept = session_.copy_targets[request_.describe];
-        if (!kept) {
-            kept = std::make_shared<prepared_slot>();
-            kept->text = request_.describe;
-        }
-        kept_ = kept;
-        slot = kept_.get();
-    }
-    else
-        unnamed_.text = request_.describe;
+    unnamed_.text = request_.describe;
     statement_request& r = describing_.emplace();
-    r.text = slot->text.c_str();
-    r.size = slot->text.size();
-    r.prepared = slot;
-    r.unnamed = !request_.keep_description;
+    r.text = unnamed_.text.c_str();
+    r.size = unnamed_.text.size();
+    r.prepared = &unnamed_;
+    r.unnamed = true;
     r.prepare_only = true;
     r.never_prepare = true;
     r.plan = request_.plan;
 }
 
-TYPQ_DECL void copy_op::forget_description() noexcept
-{
-    if (kept_)
-        kept_->statement.reset();
-}
 
 TYPQ_DECL io copy_op::step(io ready)
 {
@@ -378,7 +354,6 @@ TYPQ_DECL void copy_op::results_ended()
     }
     if (!last || is_error_result(last.get()) || PQstatus(conn) == CONNECTION_BAD) {
         stage_ = stage::done;
-        forget_description();  // the table may have changed: described again next time
         // The transaction block, if any, is aborted, as by any failing statement; its savepoint
         // goes with it.
         (void)check_result(conn, std::move(last));  // throws

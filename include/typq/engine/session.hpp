@@ -31,15 +31,12 @@
 #include <string>       // conninfo, statement names, reasons
 #include <string_view>  // conninfo
 #include <thread>       // std::this_thread::yield while a cancel request is sent
-#include <unordered_map>  // copy_in's described tables
 #include <utility>      // std::move
 
 #include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
 #include <unistd.h>     // pipe, read, write, close: the wake pipe
 
 namespace typq::engine {
-
-struct prepared_slot;  // statement.hpp
 
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
 enum class activity : unsigned char {
@@ -180,9 +177,6 @@ public:
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
     std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
-    // The tables copy_in has written to, by the probe that describes their columns (SELECT cols
-    // FROM table): each a statement prepared and described once, forgotten when a COPY fails.
-    std::unordered_map<std::string, std::shared_ptr<prepared_slot>> copy_targets;
 
 private:
     friend class lease;

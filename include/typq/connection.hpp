@@ -147,14 +147,20 @@ public:
     connection& operator=(connection&& other) noexcept
     {
         if (this != &other) {
-            close();
+            if (!alias_)
+                close();
             session_ = std::move(other.session_);
+            alias_ = other.alias_;
         }
         return *this;
     }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
-    ~connection() { close(); }
+    ~connection()
+    {
+        if (!alias_)
+            close();
+    }
 
     /// Closes the connection; a closed connection refuses further work. Closing twice is harmless.
     void close() noexcept
@@ -586,6 +592,19 @@ public:
 private:
     friend class transaction;
     friend class pipeline;
+    friend class large_object;
+
+    // Another connection object for this one's session, which does not close it when destroyed:
+    // for what runs statements through the connection's own interface and must follow the
+    // connection when it moves (a typq::large_object). Once the session is closed, its calls
+    // throw typq::connection_error.
+    [[nodiscard]] connection alias() const
+    {
+        connection other(session_);
+        other.alias_ = true;
+        return other;
+    }
+    explicit connection(std::shared_ptr<engine::session> session) noexcept : session_(std::move(session)) {}
 
     // The session, connected and able to run a statement. @throws as session::usable().
     engine::session& usable_session() const
@@ -756,6 +775,7 @@ private:
     }
 
     std::shared_ptr<engine::session> session_;  // null once moved from
+    bool alias_ = false;                         // see alias()
 };
 
 template <class... Args>

@@ -31,6 +31,7 @@
 #include <string_view>   // write(text)
 #include <system_error>  // std::error_code: file_error
 #include <tuple>         // create()'s one row: the OID and the descriptor
+#include <optional>      // the connection, until closed
 #include <utility>       // std::exchange
 #include <vector>        // read()'s bytes
 
@@ -71,9 +72,9 @@ private:
 /// Each operation is one statement (one round trip); a read or write larger than 1 MiB is split
 /// into statements of 1 MiB, so that no message comes near the protocol's 1 GB limit.
 ///
-/// @par Lifetime  The object refers to the connection object (not its session), which must
-///      outlive it; once the connection has been moved from, its calls throw
-///      typq::connection_error. Move-only. Do not use it after its transaction has ended and a
+/// @par Lifetime  The object refers to the connection's session, as a typq::transaction does: it
+///      follows the connection when it moves, and once the connection is closed (or destroyed)
+///      its calls throw typq::connection_error and its destructor sends nothing. Move-only. Do not use it after its transaction has ended and a
 ///      new one has begun on the connection: the descriptor's number may by then belong to a
 ///      large object opened in the new transaction (typq cannot tell the two transactions apart;
 ///      it catches only the time in between, when no transaction is open).
@@ -150,7 +151,7 @@ public:
     static void export_file(connection& conn, typq::oid id, const std::string& path);
 
     large_object(large_object&& other) noexcept
-        : conn_(std::exchange(other.conn_, nullptr)), id_(other.id_), descriptor_(other.descriptor_)
+        : conn_(std::exchange(other.conn_, std::nullopt)), id_(other.id_), descriptor_(other.descriptor_)
     {
     }
     /// Closes this object (quietly, as the destructor does), then takes `other`'s.
@@ -158,7 +159,7 @@ public:
     {
         if (this != &other) {
             close_quietly();
-            conn_ = std::exchange(other.conn_, nullptr);
+            conn_ = std::exchange(other.conn_, std::nullopt);
             id_ = other.id_;
             descriptor_ = other.descriptor_;
         }
@@ -177,7 +178,7 @@ public:
 
     /// Whether the descriptor is open: false after close(), after moving from, and once an
     /// operation has found that its transaction ended.
-    [[nodiscard]] bool is_open() const noexcept { return conn_ != nullptr; }
+    [[nodiscard]] bool is_open() const noexcept { return conn_.has_value(); }
 
     /// Reads up to `max` bytes from the current position, which moves past them: fewer at the
     /// end of the object, none once there. A `max` beyond the end reads the rest: the vector
@@ -227,8 +228,8 @@ private:
     static constexpr std::size_t transfer_size = std::size_t{1} << 20;
     static_assert(transfer_size <= 0x7fffffff, "loread's count is an int4");
 
-    large_object(connection& conn, typq::oid id, std::int32_t descriptor) noexcept
-        : conn_(&conn), id_(id), descriptor_(descriptor)
+    large_object(const connection& conn, typq::oid id, std::int32_t descriptor) noexcept
+        : conn_(conn.alias()), id_(id), descriptor_(descriptor)
     {
     }
 
@@ -249,7 +250,9 @@ private:
     static typq::oid import_in_transaction(connection& conn, std::FILE* file, const std::string& path);
     static void export_in_transaction(connection& conn, typq::oid id, const std::string& path);
 
-    connection* conn_ = nullptr;  // null once closed
+    // The connection's session, through a connection object of its own (connection::alias()),
+    // so that the object follows the connection when it moves; empty once closed.
+    std::optional<connection> conn_;
     typq::oid id_ = typq::oid::unspecified;
     std::int32_t descriptor_ = -1;
 };
@@ -308,7 +311,7 @@ TYPQ_DECL connection& large_object::usable(const char* function)
         throw usage_error(std::string("large_object::") + function + ": the large object "
                           + std::to_string(static_cast<std::uint32_t>(id_)) + " is not open");
     if (conn_->transaction_status() == typq::transaction_status::idle) {
-        conn_ = nullptr;  // its descriptor is gone with the transaction
+        conn_.reset();  // its descriptor is gone with the transaction
         throw usage_error(std::string("large_object::") + function + ": the transaction in which large object "
                           + std::to_string(static_cast<std::uint32_t>(id_))
                           + " was opened has ended, and its descriptor with it: open it again in a new transaction");
@@ -433,7 +436,7 @@ TYPQ_DECL void large_object::truncate(std::int64_t size)
 
 TYPQ_DECL void large_object::close()
 {
-    connection* conn = std::exchange(conn_, nullptr);  // whatever lo_close says, it is not used again
+    std::optional<connection> conn = std::exchange(conn_, std::nullopt);  // whatever lo_close says, it is not used again
     if (conn && conn->transaction_status() != typq::transaction_status::idle
         && conn->transaction_status() != typq::transaction_status::in_error)
         (void)conn->query_value<std::int32_t>("SELECT lo_close($1)", descriptor_);
@@ -441,7 +444,7 @@ TYPQ_DECL void large_object::close()
 
 TYPQ_DECL void large_object::close_quietly() noexcept
 {
-    connection* conn = std::exchange(conn_, nullptr);
+    std::optional<connection> conn = std::exchange(conn_, std::nullopt);
     if (!conn || conn->state() != connection_state::open
         || conn->transaction_status() != typq::transaction_status::in_transaction)
         return;

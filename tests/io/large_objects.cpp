@@ -332,15 +332,25 @@ TEST_CASE("the destructor closes the descriptor on the server, and a moved-from 
     CHECK(assigned.is_open());
 }
 
-TEST_CASE("an object whose connection was moved from throws connection_error", "[io][large_object]")
+TEST_CASE("an object follows its connection when it moves, and a closed connection is a connection_error",
+    "[io][large_object]")
 {
-    auto conn = typq_test::connect();
-    typq::transaction tx{conn};
-    lo object = lo::create(conn);
-    object.write("x");
-    typq::connection moved = std::move(conn);
+    std::vector<typq::connection> connections;
+    connections.push_back(typq_test::connect());
+    typq::transaction tx{connections.back()};
+    lo object = lo::create(connections.back());
+    object.write("xyz");
+    // Reallocating the vector moves the connection and destroys the object it was in.
+    for (int i = 0; i < 8; ++i)
+        connections.push_back(typq_test::connect());
+    CHECK(object.tell() == 3);
+    CHECK(object.seek(0) == 0);
+    CHECK(object.read(10) == bytes_of("xyz"));
+    CHECK(connections.front().transaction_status() == typq::transaction_status::in_transaction);
+
+    connections.front().close();
     REQUIRE_THROWS_AS(object.tell(), typq::connection_error);
-    CHECK(moved.transaction_status() == typq::transaction_status::in_transaction);
+    CHECK(object.is_open());  // its destructor sends nothing: the connection is closed
 }
 
 TEST_CASE("create with a wanted OID uses it, and one already taken is the server's error", "[io][large_object]")

@@ -81,7 +81,7 @@ private:
     friend iterator;
 
     [[nodiscard]] const value_type& current() const noexcept { return current_; }
-    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_ || !state_; }  // a moved-from range is empty
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {

@@ -13073,7 +13073,7 @@ private:
     friend iterator;
 
     [[nodiscard]] const value_type& current() const noexcept { return current_; }
-    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_ || !state_; }  // a moved-from range is empty
 
     // What a stream holds, at a fixed address: its operation points into it.
     struct state {
@@ -14605,14 +14605,14 @@ public:
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
     /// The rows the server says it copied, once the end is reached.
-    [[nodiscard]] std::uint64_t rows() const noexcept { return state_->source->rows(); }
+    [[nodiscard]] std::uint64_t rows() const noexcept { return state_ && state_->source ? state_->source->rows() : 0; }
 
 private:
     friend class connection;
     friend iterator;
 
     [[nodiscard]] const value_type& current() const noexcept { return current_; }
-    [[nodiscard]] bool exhausted() const noexcept { return !has_row_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_row_ || !state_; }  // a moved-from range is empty
 
     // What a reader holds, at a fixed address: the operation points into it.
     struct state {
@@ -14717,7 +14717,7 @@ public:
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
     /// The rows the server says it copied, once the end is reached.
-    [[nodiscard]] std::uint64_t rows() const noexcept { return source_->rows(); }
+    [[nodiscard]] std::uint64_t rows() const noexcept { return source_ ? source_->rows() : 0; }
 
 private:
     friend class connection;
@@ -14725,7 +14725,7 @@ private:
     explicit raw_copy_reader(std::unique_ptr<detail::copy_source> source) : source_(std::move(source)) { advance(); }
 
     [[nodiscard]] std::string_view current() const noexcept { return current_; }
-    [[nodiscard]] bool exhausted() const noexcept { return !has_chunk_; }
+    [[nodiscard]] bool exhausted() const noexcept { return !has_chunk_ || !source_; }  // a moved-from range is empty
 
     void advance()
     {

@@ -27,6 +27,8 @@
 #include <typq/types/text.hpp>
 #include <typq/detail/sql_type_name.hpp>
 #include <typq/engine/catalog.hpp>
+#include <typq/engine/front.hpp>
+#include <typq/engine/many.hpp>
 #include <typq/engine/notify.hpp>
 #include <typq/engine/pipeline.hpp>
 #include <typq/engine/plan.hpp>
@@ -57,38 +59,6 @@ namespace typq {
 class transaction;
 
 class pipeline;
-
-namespace detail {
-template <class Statement>
-inline constexpr bool is_prepared = false;
-template <class... P>
-inline constexpr bool is_prepared<prepared<P...>> = true;
-
-// The statement execute_many takes for rows of type Row: bound by :name from a struct's fields,
-// or by $N from a tuple's elements.
-template <class Row>
-struct statement_for_rows {
-    using type = basic_sql<Row>;
-};
-template <class... T>
-struct statement_for_rows<std::tuple<T...>> {
-    using type = basic_sql<std::remove_cvref_t<T>...>;
-};
-template <class Rows>
-using statement_for_rows_t =
-    typename statement_for_rows<std::remove_cvref_t<decltype(*std::begin(std::declval<const Rows&>()))>>::type;
-
-// execute_many's outcome: the rows every statement affected, and the first error.
-class many_count final : public engine::pending_state {
-public:
-    void complete(engine::result_handle&& result, const std::shared_ptr<const type_registry>&,
-        const std::shared_ptr<const void>&) override
-    {
-        total += affected_rows(result.get());
-    }
-    std::uint64_t total = 0;
-};
-}  // namespace detail
 
 /// Cancels the statement a connection is running, from any thread (connection::canceller()).
 /// Copyable; holds no connection alive.
@@ -125,6 +95,29 @@ enum class transaction_status {
     in_error,        ///< inside a failed transaction block: only ROLLBACK will work
     unknown,         ///< the connection is closed or broken
 };
+
+namespace detail {
+// What state() and transaction_status() say, for both connections (and the pools).
+inline connection_state state_of(const engine::session* s) noexcept
+{
+    if (!s || s->closed())
+        return connection_state::closed;
+    return s->broken() ? connection_state::broken : connection_state::open;
+}
+
+inline transaction_status transaction_status_of(PGconn* conn) noexcept
+{
+    if (!conn)
+        return transaction_status::unknown;
+    switch (PQtransactionStatus(conn)) {
+    case PQTRANS_IDLE: return transaction_status::idle;
+    case PQTRANS_ACTIVE: return transaction_status::active;
+    case PQTRANS_INTRANS: return transaction_status::in_transaction;
+    case PQTRANS_INERROR: return transaction_status::in_error;
+    default: return transaction_status::unknown;
+    }
+}
+}  // namespace detail
 
 /// One connection to a PostgreSQL server. Move-only; closes in its destructor. Used by one thread
 /// at a time (a second thread's statement is refused with typq::usage_error); only cancel() may
@@ -185,25 +178,11 @@ public:
     /// connection object (moved, reassigned, destroyed: then it does nothing).
     [[nodiscard]] typq::canceller canceller() const noexcept;
 
-    [[nodiscard]] connection_state state() const noexcept
-    {
-        if (!session_ || session_->closed())
-            return connection_state::closed;
-        return session_->broken() ? connection_state::broken : connection_state::open;
-    }
+    [[nodiscard]] connection_state state() const noexcept { return detail::state_of(session_.get()); }
 
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
-        PGconn* conn = native_handle();
-        if (!conn)
-            return typq::transaction_status::unknown;
-        switch (PQtransactionStatus(conn)) {
-        case PQTRANS_IDLE: return typq::transaction_status::idle;
-        case PQTRANS_ACTIVE: return typq::transaction_status::active;
-        case PQTRANS_INTRANS: return typq::transaction_status::in_transaction;
-        case PQTRANS_INERROR: return typq::transaction_status::in_error;
-        default: return typq::transaction_status::unknown;
-        }
+        return detail::transaction_status_of(native_handle());
     }
 
     /// The server's version as a number: 150018 for 15.18.
@@ -673,40 +652,20 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    // execute_many's one attempt: every row in one pipeline. The caller holds the session's lease.
-    template <class Rows>
-    std::uint64_t run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows);
-
     // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
     engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
 
     // The request for a checked statement with its arguments, or for a prepared statement.
-    template <class... Args>
-    engine::statement_request request_for(const basic_sql<Args...>& statement, const engine::binder& bind, format results)
+    template <class Statement>
+    engine::statement_request request_for(const Statement& statement, const engine::binder& bind, format results)
     {
-        return engine::make_request(*session_, statement, bind, results);
-    }
-    template <class... P>
-    engine::statement_request request_for(const prepared<P...>& statement, const engine::binder& bind, format results)
-    {
-        if (statement.slot_->owner.lock() != session_)
-            throw usage_error("a typq::prepared statement runs only on the connection that prepared it");
-        engine::statement_request request;
-        request.text = statement.slot_->text.c_str();
-        request.size = statement.slot_->text.size();
-        request.prepared = statement.slot_.get();
-        request.bind = bind;
-        request.results = results;
-        return request;
+        return engine::front::request(session_, statement, bind, results);
     }
 
     template <class Statement, class... Args>
     static auto binding(const Statement& statement, const Args&... args)
     {
-        if constexpr (detail::is_prepared<Statement>)
-            return engine::bind_arguments(statement.statement_, args...);
-        else
-            return engine::bind_arguments(statement, args...);
+        return engine::front::binding(statement, args...);
     }
 
     template <class Statement, class... Args>
@@ -782,15 +741,11 @@ template <class... Args>
 prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> statement)
 {
     engine::lease hold(usable_session(), "a statement");
-    auto slot = std::make_shared<engine::prepared_slot>();
+    std::shared_ptr<engine::prepared_slot> slot;
     const auto bind = engine::bind_types(statement);
-    engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind), format::binary);
-    slot->text.assign(request.text, request.size);
-    slot->owner = session_;
-    request.prepared = slot.get();
-    request.prepare_only = true;
+    engine::statement_request request = engine::front::preparing(session_, statement, engine::make_binder(bind), slot);
     (void)run(request);
-    return prepared<Args...>(statement, std::move(slot));
+    return engine::front::made(statement, std::move(slot));
 }
 
 template <class Rows>
@@ -802,65 +757,16 @@ std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_fo
     for (int attempt = 0;; ++attempt) {
         const bool idle = PQtransactionStatus(session_->native()) == PQTRANS_IDLE;
         try {
-            return run_many(statement, rows);
+            engine::many_op<Rows> op(*session_, statement, rows);
+            engine::run(session_->native(), op);
+            return op.total();
         }
         catch (const server_error& e) {
-            const bool stale = e.sqlstate() == "26000"
-                || (e.sqlstate() == "0A000" && e.diag().source_function == "RevalidateCachedQuery");
-            if (!stale || !idle || attempt > 0
+            if (!engine::stale_statement(e) || !idle || attempt > 0
                 || PQtransactionStatus(session_->native()) != PQTRANS_IDLE)
                 throw;
         }
     }
-}
-
-template <class Rows>
-std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows)
-{
-    // The statement's text (a named one rewritten) once; each row only binds its values.
-    engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
-    request.prepare_now = true;
-    engine::pipeline_op op(*session_);
-    const auto counted = std::make_shared<detail::many_count>();
-    std::exception_ptr unencodable;
-    for (const auto& row : rows) {
-        const auto queue = [&](const auto&... values) {
-            const auto bind = engine::bind_arguments(statement, values...);
-            request.bind = engine::make_binder(bind);
-            op.queue(request, counted);
-            engine::run(session_->native(), op);
-            request.same_as_last = true;
-        };
-        try {
-            if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
-                std::apply(queue, row);
-            else
-                queue(row);
-        }
-        catch (const conversion_error&) {
-            unencodable = std::current_exception();
-            break;
-        }
-    }
-    if (unencodable) {
-        // What is already queued must not land: a statement that fails makes the server skip
-        // the rest and roll the implicit transaction back (or abort the transaction block).
-        static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
-        engine::statement_request failing;
-        failing.text = abandon;
-        failing.size = sizeof abandon - 1;
-        failing.never_prepare = true;
-        op.queue(std::move(failing), std::make_shared<detail::many_count>());
-        engine::run(session_->native(), op);
-    }
-    op.finish();
-    engine::run(session_->native(), op);
-    if (unencodable)
-        std::rethrow_exception(unencodable);
-    if (counted->error())
-        std::rethrow_exception(counted->error());
-    session_->rethrow_notice_failure();
-    return counted->total;
 }
 
 // Compiled once under TYPQ_SEPARATE_COMPILATION.

@@ -14,6 +14,9 @@
 namespace typq {
 
 class connection;
+namespace engine {
+struct front;
+}
 
 /// A statement prepared on the server by `conn.prepare<Args...>(sql)`: the server has parsed it
 /// and described its result once, and runs it with `Args` (converted from the arguments given)
@@ -41,6 +44,7 @@ public:
 
 private:
     friend class connection;
+    friend struct engine::front;
     prepared(const basic_sql<Args...>& statement, std::shared_ptr<engine::prepared_slot> slot)
         : statement_(statement), slot_(std::move(slot))
     {

@@ -29,6 +29,62 @@ struct transaction_options {
     bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
 };
 
+namespace detail {
+// What typq::transaction and typq::async_transaction share: the statements they run and the
+// rules they keep.
+
+// BEGIN with the options' characteristics.
+inline std::string begin_statement(const transaction_options& options)
+{
+    std::string statement = "BEGIN";
+    const char* separator = " ";
+    if (options.isolation) {
+        statement += separator;
+        statement += "ISOLATION LEVEL ";
+        switch (*options.isolation) {
+        case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
+        case isolation_level::read_committed: statement += "READ COMMITTED"; break;
+        case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
+        case isolation_level::serializable: statement += "SERIALIZABLE"; break;
+        }
+        separator = ", ";
+    }
+    if (options.read_only) {
+        statement += separator;
+        statement += "READ ONLY";
+        separator = ", ";
+    }
+    if (options.deferrable) {
+        statement += separator;
+        statement += "DEFERRABLE";
+    }
+    return statement;
+}
+
+inline constexpr const char* transaction_ended_by_hand =
+    "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+
+// The savepoint of the transaction at `depth` (2 and deeper).
+inline std::string savepoint_name(std::size_t depth) { return "typq_savepoint_" + std::to_string(depth - 1); }
+
+// A nested transaction sets nothing of its own.
+inline void check_nested_options(const transaction_options& options)
+{
+    if (options.isolation || options.read_only || options.deferrable)
+        throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+}
+
+// COMMIT answered ROLLBACK: the transaction had failed, and nothing was committed.
+[[noreturn]] inline void throw_commit_rolled_back()
+{
+    diagnostic d;
+    d.sqlstate = "25P02";
+    d.severity = "ERROR";
+    d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
+    raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
+}
+}  // namespace detail
+
 /// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
 /// destructor unless committed or rolled back. Constructed while another typq::transaction is open
 /// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
@@ -57,8 +113,7 @@ public:
             run(begin_statement(options));
         }
         else {
-            if (options.isolation || options.read_only || options.deferrable)
-                throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            detail::check_nested_options(options);
             if (PQtransactionStatus(handle) == PQTRANS_IDLE)
                 throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
@@ -116,13 +171,8 @@ public:
             close_on_server();
             throw;
         }
-        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
-            diagnostic d;
-            d.sqlstate = "25P02";
-            d.severity = "ERROR";
-            d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
-            detail::raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
-        }
+        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK")
+            detail::throw_commit_rolled_back();
     }
 
     /// Rolls back (for a savepoint, everything since it; the enclosing transaction goes on).
@@ -141,37 +191,11 @@ public:
     [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
 
 private:
-    static std::string begin_statement(const transaction_options& options)
-    {
-        std::string statement = "BEGIN";
-        const char* separator = " ";
-        if (options.isolation) {
-            statement += separator;
-            statement += "ISOLATION LEVEL ";
-            switch (*options.isolation) {
-            case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
-            case isolation_level::read_committed: statement += "READ COMMITTED"; break;
-            case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
-            case isolation_level::serializable: statement += "SERIALIZABLE"; break;
-            }
-            separator = ", ";
-        }
-        if (options.read_only) {
-            statement += separator;
-            statement += "READ ONLY";
-            separator = ", ";
-        }
-        if (options.deferrable) {
-            statement += separator;
-            statement += "DEFERRABLE";
-        }
-        return statement;
-    }
+    static std::string begin_statement(const transaction_options& options) { return detail::begin_statement(options); }
 
-    static constexpr const char* ended_by_hand =
-        "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+    static constexpr const char* ended_by_hand = detail::transaction_ended_by_hand;
 
-    std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+    std::string savepoint_name() const { return detail::savepoint_name(depth_); }
 
     void roll_back_to_start()
     {

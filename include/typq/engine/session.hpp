@@ -58,6 +58,15 @@ public:
     /// @throws typq::connection_error when the connection cannot be made.
     TYPQ_DECL void connect(std::string_view conninfo);
 
+    /// The non-blocking way to connect, for an asynchronous driver: start_connect() begins
+    /// (PQconnectStartParams), then connect_step() until it returns io::none, waiting on native()'s
+    /// socket (which may change between steps: libpq tries host after host) for what it returns.
+    /// The session is then connected as by connect(). libpq does not apply connect_timeout here:
+    /// the driver does.
+    /// @throws typq::connection_error when the connection cannot be made.
+    TYPQ_DECL void start_connect(std::string_view conninfo);
+    TYPQ_DECL io connect_step();
+
     /// Closes the connection; what still refers to the session then finds it closed.
     TYPQ_DECL void close() noexcept;
 
@@ -177,11 +186,21 @@ public:
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
     std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
+    // Driven by an asynchronous driver (typq::async_connection), whose thread must never wait for a
+    // round trip: a lease released while a command is still in progress then leaves it for the
+    // next operation to cancel and drain (`abandoned`), instead of draining it with poll().
+    bool drain_later = false;
+    bool abandoned = false;                        // see drain_later
+    // Asynchronous too: the depth of a transaction whose coroutine let it go without ending it
+    // (0: none), which the next operation rolls back before anything else (typq::async_transaction).
+    std::size_t abandoned_transaction = 0;
 
 private:
     friend class lease;
 
     [[noreturn]] TYPQ_DECL void refuse() const;
+    // What connect() and connect_step() do once libpq has connected.
+    TYPQ_DECL void connected();
     // libpq's notice receiver; `self` is the session, which never moves (it is owned through a
     // shared_ptr) and outlives its PGconn.
     TYPQ_DECL static void receive_notice(void* self, const PGresult* result) noexcept;
@@ -224,23 +243,75 @@ private:
     session* session_;
 };
 
-/// Waits for a cancelled or abandoned command's results and drops them, with poll() and a
-/// deadline; false when the connection could not be brought back to idle in time (then it is
-/// marked broken).
+/// What is left of a cancelled or abandoned command, read and dropped, as an operation: a COPY
+/// that was receiving data is ended (CopyFail), one that was sending it read to its end, a pipeline
+/// closed with one more sync point. It finishes (io::none) once libpq is idle again, or the
+/// connection is lost: drained() then says which. Both drivers run it after a cancel request.
+class drain_op {
+public:
+    explicit drain_op(session& s) noexcept : session_(s) {}
+    TYPQ_DECL io step(io ready);
+    /// The connection is usable and no command is in progress.
+    [[nodiscard]] TYPQ_DECL bool drained() const noexcept;
+
+private:
+    session& session_;
+    bool started_ = false;
+    bool copying_out_ = false;  // reading and dropping a COPY TO STDOUT's data
+};
+
+// How long an abandoned command may take to end once cancelled, before the connection is closed.
+inline constexpr long long drain_timeout_ms = 30000;
+
+/// Cancels a command abandoned half way and runs drain_op with poll() and a deadline; false when
+/// the connection could not be brought back to idle in time (then it is marked broken).
 TYPQ_DECL bool drain(session& s) noexcept;
 
 #if TYPQ_DEFINITIONS
 
+namespace detail_connect {
+// libpq's parameters for a conninfo string or URI. expand_dbname=1: the "dbname" value is parsed as
+// a whole conninfo string or URI; the client_encoding after it overrides any the string names.
+inline constexpr const char* keywords[] = {"dbname", "client_encoding", nullptr};
+}  // namespace detail_connect
+
 TYPQ_DECL void session::connect(std::string_view conninfo)
 {
     const std::string info(conninfo);
-    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-    // client_encoding after it overrides any the string names.
-    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
     const char* const values[] = {info.c_str(), "UTF8", nullptr};
-    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    conn_.reset(PQconnectdbParams(detail_connect::keywords, values, 1));
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
         throw connection_error(libpq_message(conn_.get()), true);
+    connected();
+}
+
+TYPQ_DECL void session::start_connect(std::string_view conninfo)
+{
+    const std::string info(conninfo);
+    const char* const values[] = {info.c_str(), "UTF8", nullptr};
+    conn_.reset(PQconnectStartParams(detail_connect::keywords, values, 1));
+    if (!conn_ || PQstatus(conn_.get()) == CONNECTION_BAD)
+        throw connection_error(libpq_message(conn_.get()), true);
+}
+
+TYPQ_DECL io session::connect_step()
+{
+    switch (PQconnectPoll(conn_.get())) {
+    case PGRES_POLLING_READING: return io::read;
+    case PGRES_POLLING_WRITING: return io::write;
+    case PGRES_POLLING_OK:
+        connected();
+        return io::none;
+    default: {
+        const std::string message = libpq_message(conn_.get());
+        conn_.reset();
+        throw connection_error(message, true);
+    }
+    }
+}
+
+TYPQ_DECL void session::connected()
+{
     // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
     // Without a handler the receiver drops them.
     PQsetNoticeReceiver(conn_.get(), &session::receive_notice, this);
@@ -426,8 +497,12 @@ TYPQ_DECL lease::~lease()
 {
     session& s = *session_;
     // PQTRANS_ACTIVE: libpq is not idle, so a command was abandoned before its results were read.
-    if (PGconn* conn = s.native(); conn && PQtransactionStatus(conn) == PQTRANS_ACTIVE)
-        (void)drain(s);
+    if (PGconn* conn = s.native(); conn && PQtransactionStatus(conn) == PQTRANS_ACTIVE) {
+        if (s.drain_later)
+            s.abandoned = true;  // the asynchronous driver's next operation drains it
+        else
+            (void)drain(s);
+    }
     s.holder_.store(nullptr);
     // A cancel request being sent for this operation must be delivered before the next one starts.
     activity expected = activity::busy;
@@ -437,8 +512,60 @@ TYPQ_DECL lease::~lease()
     }
 }
 
-// How long an abandoned command may take to end once cancelled, before the connection is closed.
-inline constexpr long long drain_timeout_ms = 30000;
+TYPQ_DECL io drain_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    if (!conn)
+        return io::none;
+    if (!started_) {
+        started_ = true;
+        // A pipeline ends only at a sync point: one more makes sure there is one after the last
+        // statement queued.
+        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
+            (void)PQpipelineSync(conn);
+    }
+    for (;;) {
+        if (copying_out_) {
+            consume_input(conn, ready);
+            ready = io::none;
+            char* row = nullptr;
+            const int got = PQgetCopyData(conn, &row, 1);
+            if (got > 0) {
+                PQfreemem(row);
+                continue;
+            }
+            if (got == 0)
+                return io::read;
+            copying_out_ = false;  // the end (or a failure): the COPY's results follow
+            continue;
+        }
+        result_handle result;
+        if (const io wanted = next_result(conn, ready, result); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (result) {
+            const ExecStatusType status = PQresultStatus(result.get());
+            if (status == PGRES_COPY_IN)
+                (void)PQputCopyEnd(conn, "abandoned by the client");
+            else if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH)
+                copying_out_ = true;
+            continue;
+        }
+        if (PQstatus(conn) == CONNECTION_BAD)
+            return io::none;
+        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn))
+            continue;
+        if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
+            return io::none;
+    }
+}
+
+TYPQ_DECL bool drain_op::drained() const noexcept
+{
+    PGconn* conn = session_.native();
+    return conn && PQstatus(conn) == CONNECTION_OK && PQpipelineStatus(conn) == PQ_PIPELINE_OFF
+        && PQtransactionStatus(conn) != PQTRANS_ACTIVE;
+}
 
 TYPQ_DECL bool drain(session& s) noexcept
 {
@@ -449,46 +576,17 @@ TYPQ_DECL bool drain(session& s) noexcept
     try {
         const long long deadline = monotonic_ms() + drain_timeout_ms;
         (void)s.cancel();
-        // A pipeline ends only at a sync point: one more makes sure there is one after the last
-        // statement queued.
-        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
-            (void)PQpipelineSync(conn);
+        drain_op op(s);
         io ready = io::none;
-        for (;;) {
-            result_handle result;
-            if (const io wanted = next_result(conn, ready, result); wanted != io::none) {
-                ready = wait_socket(conn, wanted, deadline);
-                if (ready == io::none) {
-                    why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
-                    break;
-                }
-                continue;
-            }
-            ready = io::none;
-            if (result) {
-                if (PQresultStatus(result.get()) == PGRES_COPY_IN)
-                    (void)PQputCopyEnd(conn, "abandoned by the client");
-                else if (PQresultStatus(result.get()) == PGRES_COPY_OUT || PQresultStatus(result.get()) == PGRES_COPY_BOTH) {
-                    for (char* row = nullptr;;) {
-                        const int got = PQgetCopyData(conn, &row, 1);
-                        if (got > 0) {
-                            PQfreemem(row);
-                            continue;
-                        }
-                        if (got == 0 && wait_socket(conn, io::read, deadline) == io::read && PQconsumeInput(conn))
-                            continue;
-                        break;
-                    }
-                }
-                continue;
-            }
-            if (PQstatus(conn) == CONNECTION_BAD)
+        for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+            ready = wait_socket(conn, wanted, deadline);
+            if (ready == io::none) {
+                why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
                 break;
-            if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn))
-                continue;
-            if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
-                return true;
+            }
         }
+        if (op.drained())
+            return true;
     }
     catch (const std::exception& e) {
         why += std::string(": ") + e.what();

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/connection.hpp: typq::async_connection, a connection whose every statement is a
+// Boost.Asio awaitable: `user u = co_await conn.query_one<user>("SELECT ... WHERE id = $1", 1);`.
+// It runs the engine's operations, the same as typq::connection, with the asynchronous driver
+// (typq/asio/driver.hpp) instead of poll(): binding, routing, automatic preparation, the checks of
+// a result's columns and the decoding of its rows are the engine's, not this file's.
+
+#ifndef TYPQ_ASIO_CONNECTION_HPP
+#define TYPQ_ASIO_CONNECTION_HPP
+
+#include <typq/connection.hpp>
+#include <typq/transaction.hpp>
+#include <typq/asio/driver.hpp>
+#include <typq/asio/state.hpp>
+#include <typq/asio/transaction.hpp>
+#include <typq/engine/front.hpp>
+#include <typq/engine/many.hpp>
+#include <typq/engine/notify.hpp>
+#include <typq/engine/pipeline.hpp>
+#include <typq/engine/query.hpp>
+#include <typq/engine/session.hpp>
+#include <typq/engine/statement.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <cstdint>   // std::uint64_t
+#include <iterator>  // std::begin: execute_many's rows
+#include <memory>    // std::shared_ptr
+#include <optional>  // query_opt, notifications
+#include <string>    // conninfo
+#include <tuple>     // execute_many's tuple rows
+#include <utility>   // std::move
+
+namespace typq {
+
+
+/// A connection to a PostgreSQL server for programs built on Boost.Asio (C++20 coroutines). Every
+/// statement form of typq::connection is here with the same name, the same compile-time and
+/// run-time checks and the same exceptions, returning a `boost::asio::awaitable`; the thread that
+/// runs the io_context never waits for the server, so one thread serves many connections.
+///
+/// One operation at a time: a second coroutine that starts a statement while one runs gets
+/// typq::usage_error (use a typq::async_pool to share connections between coroutines). The
+/// connection is bound to the executor it was connected with; use it from that executor's thread
+/// (or strand).
+///
+/// Cancellation: an operation cancelled through Asio (a timer raced with
+/// `boost::asio::experimental::awaitable_operators::operator||`, a parallel group, a
+/// cancellation_signal bound to the completion token) sends the server a cancel request from a
+/// thread of its own and reads the statement's end: it throws typq::query_canceled, and the
+/// connection is idle and usable afterwards. Abandoned (its coroutine destroyed mid-statement), the
+/// statement is cancelled and drained by the connection's next operation.
+class async_connection {
+public:
+    using executor_type = boost::asio::any_io_executor;
+
+    /// Connects without blocking, on the executor of the coroutine that awaits it: conninfo and
+    /// environment as typq::connection's. libpq applies no connect_timeout to a non-blocking
+    /// connection: race a timer against it (or the pool's timeout) to bound the wait.
+    /// @throws typq::connection_error when the connection cannot be made.
+    static boost::asio::awaitable<async_connection> connect(std::string conninfo, connection_options options = {})
+    {
+        co_return co_await connect(co_await boost::asio::this_coro::executor, std::move(conninfo), options);
+    }
+
+    /// As above, with the connection bound to `executor`.
+    static boost::asio::awaitable<async_connection> connect(executor_type executor, std::string conninfo,
+        connection_options options = {})
+    {
+        auto state = std::make_shared<detail::async_state>(executor, options);
+        co_await engine::async_connect(*state->session, state->waiter, conninfo);
+        co_return async_connection(std::move(state));
+    }
+
+    async_connection(async_connection&&) noexcept = default;
+    /// Closes this connection, then takes `other`'s.
+    async_connection& operator=(async_connection&& other) noexcept
+    {
+        if (this != &other) {
+            close();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    async_connection(const async_connection&) = delete;
+    async_connection& operator=(const async_connection&) = delete;
+    ~async_connection() { close(); }
+
+    /// Closes the connection (not while an operation on it is suspended). Closing twice is harmless.
+    void close() noexcept
+    {
+        if (state_) {
+            state_->waiter.forget();
+            state_->session->close();
+        }
+    }
+
+    [[nodiscard]] executor_type get_executor() noexcept { return state_->waiter.get_executor(); }
+
+    [[nodiscard]] connection_state state() const noexcept
+    {
+        return detail::state_of(state_ ? state_->session.get() : nullptr);
+    }
+    [[nodiscard]] typq::transaction_status transaction_status() const noexcept
+    {
+        return detail::transaction_status_of(native_handle());
+    }
+    /// The server process serving this connection.
+    /// @throws typq::connection_error when the connection is closed or broken.
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable().native()); }
+    /// The server's version as a number: 150018 for 15.18.
+    [[nodiscard]] int server_version() const { return PQserverVersion(usable().native()); }
+    /// The libpq connection (non-blocking), for what typq does not wrap; owned by this object.
+    [[nodiscard]] PGconn* native_handle() const noexcept { return state_ ? state_->session->native() : nullptr; }
+
+    /// Sends a cancel request for the operation in progress, from any thread, as
+    /// connection::cancel() (it blocks the calling thread for a round trip: from a coroutine,
+    /// cancel the operation through Asio instead).
+    bool cancel() const
+    {
+        if (!state_ || state_->session->closed())
+            throw connection_error("cannot cancel: the connection is closed", true);
+        return state_->session->cancel();
+    }
+
+    /// As connection::on_notice(); the handler runs on the thread that runs the statement.
+    void on_notice(notice_handler handler) { usable().set_notice_handler(std::move(handler)); }
+
+    /// Forgets the server-defined types looked up so far (see connection::clear_type_cache()).
+    void clear_type_cache() noexcept
+    {
+        if (state_)
+            state_->session->registry.reset();
+    }
+
+    // --- statements: the forms of typq::connection, awaited --------------------------------------
+    // Arguments are taken by value: the awaitable owns them until it has run.
+
+    /// As connection::execute(): the rows affected.
+    template <class... Args>
+    boost::asio::awaitable<std::uint64_t> execute(execute_sql<Args...> statement, Args... args)
+    {
+        if constexpr (sizeof...(Args) == 0)
+            return run_script(statement);
+        else
+            return affected(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query(): every row, as a typq::result<Row>.
+    template <class Row, class... Args>
+    boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
+    {
+        return rows<Row>(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_one(): the only row.
+    template <class Row, class... Args>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
+    {
+        return one<Row>("query_one", std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_opt(): the row, or std::nullopt.
+    template <class Row, class... Args>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
+        sql<Args...> statement, Args... args)
+    {
+        return optional<Row>(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_value(): the only column of the only row.
+    template <class T, class... Args>
+    boost::asio::awaitable<T> query_value(sql<Args...> statement, Args... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
+                                           "use query_one<T> for a row");
+        return one<T>("query_value", std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::prepare(): a typq::prepared for this connection.
+    template <class... Args>
+    boost::asio::awaitable<prepared<Args...>> prepare(std::type_identity_t<basic_sql<Args...>> statement)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        std::shared_ptr<engine::prepared_slot> slot;
+        const auto bind = engine::bind_types(statement);
+        engine::statement_request request =
+            engine::front::preparing(state_->session, statement, engine::make_binder(bind), slot);
+        (void)co_await run(request);
+        co_return engine::front::made(statement, std::move(slot));
+    }
+
+    /// The forms above, running a statement this connection prepared.
+    template <class... P>
+    boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return affected(statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<result<Row>> query(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return rows<Row>(statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
+        std::type_identity_t<P>... args)
+    {
+        return one<Row>("query_one", statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
+        const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return optional<Row>(statement, std::move(args)...);
+    }
+    template <class T, class... P>
+    boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return one<T>("query_value", statement, std::move(args)...);
+    }
+
+    /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
+    /// `rows` must stay alive until the awaitable has run (it is not copied).
+    template <class Rows>
+    boost::asio::awaitable<std::uint64_t> execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement,
+        const Rows& rows);
+
+    // --- LISTEN/NOTIFY --------------------------------------------------------------------------
+
+    /// As connection::listen(): LISTEN on `channel`, quoted as an identifier.
+    boost::asio::awaitable<void> listen(std::string channel)
+    {
+        (void)co_await execute(sql_fragment("LISTEN ") + identifier(channel));
+    }
+    /// As connection::unlisten().
+    boost::asio::awaitable<void> unlisten(std::string channel)
+    {
+        (void)co_await execute(sql_fragment("UNLISTEN ") + identifier(channel));
+    }
+    /// As connection::notify(): pg_notify with both as parameters.
+    boost::asio::awaitable<void> notify(std::string channel, std::string payload = {})
+    {
+        (void)co_await execute("SELECT pg_notify($1, $2)", std::move(channel), std::move(payload));
+    }
+
+    /// The next notification: one libpq queued during other statements, else the first to arrive.
+    /// It waits as long as it takes: race a timer against it to bound the wait (a cancelled wait
+    /// sends nothing to the server and ends with std::nullopt).
+    /// @throws typq::connection_error when the connection is closed or lost.
+    boost::asio::awaitable<std::optional<notification>> wait_notification()
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        engine::notification_op op(s);
+        engine::io ready = engine::io::none;
+        for (engine::io wanted = op.step(ready); wanted != engine::io::none; wanted = op.step(ready)) {
+            boost::system::error_code failed;
+            ready = co_await state_->waiter.wait(wanted, failed);
+            if (failed == boost::asio::error::operation_aborted)
+                co_return std::nullopt;  // nothing runs on the server: the wait just ends
+            if (failed)
+                throw connection_error("waiting for the server failed: " + failed.message(), false);
+        }
+        co_return std::move(op.result());
+    }
+
+    /// Every notification that has arrived, without waiting.
+    [[nodiscard]] std::vector<notification> notifications() { return engine::take_notifications(usable()); }
+
+    // --- transactions ---------------------------------------------------------------------------
+
+    /// Begins a transaction (a savepoint inside one); see typq::async_transaction.
+    boost::asio::awaitable<async_transaction> begin(transaction_options options = {});
+
+    /// Runs `body` (a callable returning awaitable<T>) inside a transaction: committed when it
+    /// returns, rolled back (awaited) when it throws, and the exception passed on. The way to
+    /// write a transaction that leaves nothing behind whatever happens.
+    template <class Body>
+    auto transaction(Body body, transaction_options options = {}) -> decltype(body());
+
+private:
+    friend class async_transaction;
+
+    explicit async_connection(std::shared_ptr<detail::async_state> state) noexcept : state_(std::move(state)) {}
+
+    engine::session& usable() const
+    {
+        if (!state_)
+            throw connection_error("the connection is closed", true);
+        (void)state_->session->usable();
+        return *state_->session;
+    }
+
+    // Before an operation, under its lease: what an earlier one left is settled (async_settle).
+    // Checked here, so that the common case costs no coroutine.
+    [[nodiscard]] bool unsettled(const engine::session& s) const noexcept
+    {
+        return s.abandoned || s.abandoned_transaction != 0;
+    }
+
+    boost::asio::awaitable<engine::ran> run(engine::statement_request& request)
+    {
+        return detail::async_statement(*state_, request);
+    }
+
+    boost::asio::awaitable<std::uint64_t> run_script(script statement)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        if (statement.copies_through_client())
+            engine::throw_copy_refused();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+        request.text_hash = statement.hash();
+        request.source = statement.is_literal() ? statement.c_str() : nullptr;
+        request.script = true;
+        const engine::ran done = co_await run(request);
+        co_return detail::affected_rows(done.result.get());
+    }
+
+    template <class Statement, class... Args>
+    boost::asio::awaitable<std::uint64_t> affected(Statement statement, Args... args)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        const engine::ran done = co_await run(request);
+        co_return detail::affected_rows(done.result.get());
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<result<Row>> rows(Statement statement, Args... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        engine::ran done = co_await run(request);
+        co_return result<Row>(std::move(done.result), plan.plan, s.registry, std::move(done.keeper));
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, Statement statement,
+        Args... args)
+    {
+        static_assert(!detail::row_borrows<Row>(),
+            "typq: this row type has a std::string_view or std::span field, which would point into a result "
+            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        const engine::ran done = co_await run(request);
+        const server_types types(s.registry.get());
+        co_return detail::one_row<Row>(done.result.get(), plan.plan, types, function);
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(Statement statement,
+        Args... args)
+    {
+        static_assert(!detail::row_borrows<Row>(),
+            "typq: this row type has a std::string_view or std::span field, which would point into a result "
+            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        const engine::ran done = co_await run(request);
+        const server_types types(s.registry.get());
+        co_return detail::optional_row<Row>(done.result.get(), plan.plan, types);
+    }
+
+    std::shared_ptr<detail::async_state> state_;  // null once moved from
+};
+
+inline boost::asio::awaitable<async_transaction> async_connection::begin(transaction_options options)
+{
+    (void)usable();
+    async_transaction tx(state_);
+    co_await tx.start(options);
+    co_return tx;
+}
+
+template <class Body>
+auto async_connection::transaction(Body body, transaction_options options) -> decltype(body())
+{
+    async_transaction tx = co_await begin(options);
+    std::exception_ptr failure;
+    try {
+        if constexpr (std::is_void_v<typename decltype(body())::value_type>) {
+            co_await body();
+            co_await tx.commit();
+            co_return;
+        }
+        else {
+            auto value = co_await body();
+            co_await tx.commit();
+            co_return value;
+        }
+    }
+    catch (...) {
+        failure = std::current_exception();
+    }
+    if (tx.active()) {
+        try {
+            co_await tx.rollback();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
+        }
+    }
+    std::rethrow_exception(failure);
+}
+
+template <class Rows>
+boost::asio::awaitable<std::uint64_t> async_connection::execute_many(
+    std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
+{
+    engine::session& s = usable();
+    engine::lease hold(s, "a statement");
+    if (unsettled(s))
+        co_await detail::async_settle(*state_);
+    // As connection::execute_many: a run that found its prepared statement stale after DDL is
+    // retried once outside a transaction block (nothing of the first attempt landed).
+    for (int attempt = 0;; ++attempt) {
+        const bool idle = PQtransactionStatus(s.native()) == PQTRANS_IDLE;
+        std::exception_ptr failure;
+        try {
+            engine::many_op<Rows> op(s, statement, rows);
+            co_await engine::async_run(s, state_->waiter, op);
+            co_return op.total();
+        }
+        catch (const server_error& e) {
+            if (!engine::stale_statement(e) || !idle || attempt > 0 || PQtransactionStatus(s.native()) != PQTRANS_IDLE)
+                failure = std::current_exception();
+        }
+        if (failure)
+            std::rethrow_exception(failure);
+    }
+}
+
+}  // namespace typq
+
+#endif  // TYPQ_ASIO_CONNECTION_HPP

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/driver.hpp: the asynchronous driver. It steps the engine's operations, the same ones
+// typq::connection runs with poll(), and waits with Boost.Asio between steps: a coroutine that
+// co_awaits async_run() suspends while the server works, and its io_context thread runs others.
+//
+// Two things only an asynchronous driver has to deal with:
+// - Cancellation. Asio cancels an operation through its cancellation slot (a timer raced with
+//   awaitable_operators' ||, a parallel group, a cancellation_signal). The wait it cancels ends
+//   early; the driver then sends the server a cancel request and goes on stepping, so that the
+//   statement ends as cancelled (typq::query_canceled) and the connection is left idle. libpq 15's
+//   PQcancel blocks for a round trip, so the request is sent on a thread of its own, never on the
+//   thread that runs the io_context.
+// - Abandonment. A coroutine destroyed while its statement runs (its io_context destroyed, say)
+//   cannot wait in a destructor. The session then remembers the command was abandoned, and the next
+//   operation cancels and drains it first (drain_op), asynchronously (session::drain_later).
+
+#ifndef TYPQ_ASIO_DRIVER_HPP
+#define TYPQ_ASIO_DRIVER_HPP
+
+#include <typq/error.hpp>
+#include <typq/engine/io.hpp>
+#include <typq/engine/session.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <libpq-fe.h>
+
+#include <cerrno>    // errno, when dup fails
+#include <chrono>    // the drain's deadline
+#include <cstring>   // std::strerror
+#include <string>    // messages
+#include <utility>   // std::move
+
+#include <fcntl.h>     // fcntl(F_DUPFD_CLOEXEC)
+#include <sys/stat.h>  // fstat: is libpq's socket still the one we wait on?
+
+namespace typq::engine {
+
+/// Waits on a libpq connection's socket with Asio. It waits on a duplicate of the socket (dup()),
+/// never on libpq's own descriptor: libpq closes its descriptor whenever it likes (a connection
+/// lost, the next host tried while connecting), and Asio's reactor must never be left referring to
+/// a descriptor number that a new socket may then get.
+class socket_waiter {
+public:
+    explicit socket_waiter(const boost::asio::any_io_executor& executor) : descriptor_(executor) {}
+
+    [[nodiscard]] boost::asio::any_io_executor get_executor() noexcept { return descriptor_.get_executor(); }
+
+    /// Waits on `conn`'s socket from now on (a no-op when it already does).
+    /// @throws typq::connection_error when the connection has no socket or it cannot be duplicated.
+    void follow(PGconn* conn)
+    {
+        const int socket = PQsocket(conn);
+        if (socket < 0)
+            throw connection_error("connection to the server was lost: " + libpq_message(conn), true);
+        struct stat now {};
+        if (::fstat(socket, &now) != 0)
+            throw connection_error(std::string("cannot wait for the server: fstat() failed: ") + std::strerror(errno), true);
+        if (descriptor_.is_open() && now.st_ino == followed_.st_ino && now.st_dev == followed_.st_dev)
+            return;
+        forget();
+        const int copy = ::fcntl(socket, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+            throw connection_error(std::string("cannot wait for the server: dup() failed: ") + std::strerror(errno), true);
+        boost::system::error_code failed;
+        descriptor_.assign(copy, failed);
+        if (failed) {
+            (void)::close(copy);
+            throw connection_error("cannot wait for the server: " + failed.message(), true);
+        }
+        followed_ = now;
+    }
+
+    /// Stops waiting on the socket (and closes the duplicate).
+    void forget() noexcept
+    {
+        boost::system::error_code ignored;
+        descriptor_.close(ignored);
+    }
+
+    /// Waits until the socket is ready for `what`: io::read, io::write, or io::read_write (either).
+    /// Returns what became ready; `failed` is set when the wait did not end that way (cancelled:
+    /// boost::asio::error::operation_aborted).
+    boost::asio::awaitable<io> wait(io what, boost::system::error_code& failed)
+    {
+        using boost::asio::posix::descriptor_base;
+        if (what != io::read_write) {
+            const auto kind = what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write;
+            co_await descriptor_.async_wait(kind, boost::asio::redirect_error(boost::asio::use_awaitable, failed));
+            co_return what;
+        }
+        // Output is pending and input must be read meanwhile (a server blocked writing to us reads
+        // nothing more): whichever the socket allows first.
+        auto [order, read_failed, write_failed] =
+            co_await boost::asio::experimental::make_parallel_group(
+                descriptor_.async_wait(descriptor_base::wait_read, boost::asio::deferred),
+                descriptor_.async_wait(descriptor_base::wait_write, boost::asio::deferred))
+                .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+        const bool read_first = order[0] == 0;
+        failed = read_first ? read_failed : write_failed;
+        co_return read_first ? io::read : io::write;
+    }
+
+private:
+    boost::asio::posix::stream_descriptor descriptor_;
+    struct stat followed_ {};  // the socket the duplicate is of
+};
+
+/// The thread that sends cancel requests (PQcancel blocks for a round trip); made at first use.
+inline boost::asio::thread_pool& cancel_thread()
+{
+    static boost::asio::thread_pool pool(1);
+    return pool;
+}
+
+/// Sends a cancel request for what `s` is running, on cancel_thread(), and resumes once it has
+/// been delivered: the statement then ends as cancelled, and the next one cannot be.
+/// @throws typq::connection_error when the request cannot be sent.
+inline boost::asio::awaitable<void> send_cancel(session& s)
+{
+    co_await boost::asio::co_spawn(
+        cancel_thread(), [&s]() -> boost::asio::awaitable<void> {
+            (void)s.cancel();
+            co_return;
+        },
+        boost::asio::use_awaitable);
+}
+
+/// After a wait that ended with `failed`: when the program cancelled the operation, asks the
+/// server to cancel the statement, so that the operation ends as the server's cancellation does.
+/// @throws typq::connection_error for any other failure of the wait.
+inline boost::asio::awaitable<void> interrupted(session& s, const boost::system::error_code& failed)
+{
+    if (failed != boost::asio::error::operation_aborted)
+        throw connection_error("waiting for the server failed: " + failed.message(), false);
+    // The operation goes on (to read the server's answer): waits after this one must not end at once.
+    co_await boost::asio::this_coro::reset_cancellation_state();
+    co_await send_cancel(s);
+}
+
+/// Steps `op` to its end on `s`, waiting on `waiter` whenever it waits for the socket.
+template <class Op>
+boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op)
+{
+    io ready = io::none;
+    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+        boost::system::error_code failed;
+        ready = co_await waiter.wait(wanted, failed);
+        if (failed) {
+            co_await interrupted(s, failed);
+            ready = io::none;
+        }
+    }
+}
+
+/// What a command abandoned by an earlier operation left (session::abandoned): cancelled, read
+/// and dropped, within drain_timeout_ms; past that, or when it fails, the connection is closed.
+/// The caller holds the lease.
+inline boost::asio::awaitable<void> async_drain(session& s, socket_waiter& waiter)
+{
+    using namespace boost::asio::experimental::awaitable_operators;
+    s.abandoned = false;
+    std::string why = "a statement abandoned half way could not be ended";
+    bool drained = false;
+    try {
+        co_await send_cancel(s);
+        drain_op op(s);
+        boost::asio::steady_timer deadline(waiter.get_executor(), std::chrono::milliseconds(drain_timeout_ms));
+        const auto ended = co_await (async_run(s, waiter, op) || deadline.async_wait(boost::asio::use_awaitable));
+        drained = ended.index() == 0 && op.drained();
+        if (ended.index() != 0)
+            why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
+    }
+    catch (const std::exception& e) {
+        why += std::string(": ") + e.what();
+    }
+    if (!drained) {
+        waiter.forget();
+        s.mark_broken(why);
+    }
+}
+
+/// Connects `s` to `conninfo` without blocking: PQconnectStartParams, then PQconnectPoll steps
+/// with waits on `waiter` (following the socket as libpq tries host after host). libpq applies
+/// no connect_timeout here: the program races a timer (cancellation abandons the attempt).
+/// @throws typq::connection_error when the connection cannot be made.
+inline boost::asio::awaitable<void> async_connect(session& s, socket_waiter& waiter, const std::string& conninfo)
+{
+    s.start_connect(conninfo);
+    // PQconnectPoll's first call waits for the socket to be writable (the connect under way).
+    for (io wanted = io::write; wanted != io::none; wanted = s.connect_step()) {
+        waiter.follow(s.native());
+        boost::system::error_code failed;
+        (void)co_await waiter.wait(wanted, failed);
+        if (failed) {
+            waiter.forget();
+            s.close();
+            throw connection_error(failed == boost::asio::error::operation_aborted
+                    ? std::string("connecting was cancelled")
+                    : "waiting for the server failed while connecting: " + failed.message(),
+                true);
+        }
+    }
+    waiter.follow(s.native());
+    s.drain_later = true;
+}
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ASIO_DRIVER_HPP

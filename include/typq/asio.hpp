@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio.hpp: typq on Boost.Asio (C++20 coroutines): typq::async_connection and
+// typq::async_transaction, with everything of <typq/typq.hpp>. The synchronous headers never
+// include this one: a program that does not want Asio never compiles it.
+
+#ifndef TYPQ_ASIO_HPP
+#define TYPQ_ASIO_HPP
+
+#include <typq/typq.hpp>
+#include <typq/asio/driver.hpp>
+#include <typq/asio/state.hpp>
+#include <typq/asio/transaction.hpp>
+#include <typq/asio/connection.hpp>
+
+#endif  // TYPQ_ASIO_HPP

@@ -136,6 +136,8 @@ std::unique_ptr<client> make_typq_client(const std::string& dsn);
 /// typq with automatic preparation off (connection_options{.prepare_threshold = std::nullopt}).
 std::unique_ptr<client> make_typq_unprepared_client(const std::string& dsn);
 std::unique_ptr<client> make_pqxx_client(const std::string& dsn);
+/// typq::async_connection on a single-threaded io_context: point and prepared only.
+std::unique_ptr<client> make_typq_async_client(const std::string& dsn);
 
 }  // namespace bench
 

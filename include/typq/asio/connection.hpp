@@ -191,7 +191,7 @@ public:
         const auto bind = engine::bind_types(statement);
         engine::statement_request request =
             engine::front::preparing(state_->session, statement, engine::make_binder(bind), slot);
-        (void)co_await run(request);
+        (void)co_await detail::async_statement(*state_, request);
         co_return engine::front::made(statement, std::move(slot));
     }
 
@@ -306,9 +306,12 @@ private:
         return s.abandoned || s.abandoned_transaction != 0;
     }
 
-    boost::asio::awaitable<engine::ran> run(engine::statement_request& request)
+    // Runs `request` (under the caller's lease) into `op`, whose result() and plan_keeper() the
+    // caller then reads: in the caller's coroutine, with no frame of its own (a point query's
+    // cost is mostly the frames and waits around it).
+    boost::asio::awaitable<void> run(engine::statement_op& op)
     {
-        return detail::async_statement(*state_, request);
+        return engine::async_run(*state_->session, state_->waiter, op);
     }
 
     boost::asio::awaitable<std::uint64_t> run_script(script statement)
@@ -325,8 +328,10 @@ private:
         request.text_hash = statement.hash();
         request.source = statement.is_literal() ? statement.c_str() : nullptr;
         request.script = true;
-        const engine::ran done = co_await run(request);
-        co_return detail::affected_rows(done.result.get());
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return detail::affected_rows(op.result().get());
     }
 
     template <class Statement, class... Args>
@@ -339,8 +344,10 @@ private:
         const auto bind = engine::front::binding(statement, args...);
         engine::statement_request request =
             engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
-        const engine::ran done = co_await run(request);
-        co_return detail::affected_rows(done.result.get());
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return detail::affected_rows(op.result().get());
     }
 
     template <class Row, class Statement, class... Args>
@@ -357,8 +364,10 @@ private:
         engine::statement_request request =
             engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
         request.plan = plan.template make_planner<format::binary>();
-        engine::ran done = co_await run(request);
-        co_return result<Row>(std::move(done.result), plan.plan, s.registry, std::move(done.keeper));
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return result<Row>(std::move(op.result()), plan.plan, s.registry, std::move(op.plan_keeper()));
     }
 
     template <class Row, class Statement, class... Args>
@@ -377,9 +386,11 @@ private:
         engine::statement_request request =
             engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
         request.plan = plan.template make_planner<format::binary>();
-        const engine::ran done = co_await run(request);
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
         const server_types types(s.registry.get());
-        co_return detail::one_row<Row>(done.result.get(), plan.plan, types, function);
+        co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
     }
 
     template <class Row, class Statement, class... Args>
@@ -398,9 +409,11 @@ private:
         engine::statement_request request =
             engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
         request.plan = plan.template make_planner<format::binary>();
-        const engine::ran done = co_await run(request);
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
         const server_types types(s.registry.get());
-        co_return detail::optional_row<Row>(done.result.get(), plan.plan, types);
+        co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
     }
 
     std::shared_ptr<detail::async_state> state_;  // null once moved from

@@ -89,19 +89,22 @@ public:
         descriptor_.close(ignored);
     }
 
-    /// Waits until the socket is ready for `what`: io::read, io::write, or io::read_write (either).
-    /// Returns what became ready; `failed` is set when the wait did not end that way (cancelled:
-    /// boost::asio::error::operation_aborted).
-    boost::asio::awaitable<io> wait(io what, boost::system::error_code& failed)
+    /// Waits until the socket is ready for `what`, io::read or io::write; `failed` is set when the
+    /// wait did not end that way (cancelled: boost::asio::error::operation_aborted). Asio's own
+    /// awaitable, with no coroutine of ours around it: this is every statement's wait.
+    boost::asio::awaitable<void> wait_for(io what, boost::system::error_code& failed)
     {
         using boost::asio::posix::descriptor_base;
-        if (what != io::read_write) {
-            const auto kind = what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write;
-            co_await descriptor_.async_wait(kind, boost::asio::redirect_error(boost::asio::use_awaitable, failed));
-            co_return what;
-        }
-        // Output is pending and input must be read meanwhile (a server blocked writing to us reads
-        // nothing more): whichever the socket allows first.
+        return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
+            boost::asio::redirect_error(boost::asio::use_awaitable, failed));
+    }
+
+    /// Waits until the socket is readable or writable, whichever comes first, and says which.
+    /// Output is pending and input must be read meanwhile: a server blocked writing to us reads
+    /// nothing more.
+    boost::asio::awaitable<io> wait_either(boost::system::error_code& failed)
+    {
+        using boost::asio::posix::descriptor_base;
         auto [order, read_failed, write_failed] =
             co_await boost::asio::experimental::make_parallel_group(
                 descriptor_.async_wait(descriptor_base::wait_read, boost::asio::deferred),
@@ -110,6 +113,15 @@ public:
         const bool read_first = order[0] == 0;
         failed = read_first ? read_failed : write_failed;
         co_return read_first ? io::read : io::write;
+    }
+
+    /// Either of the above, by what `what` asks for.
+    boost::asio::awaitable<io> wait(io what, boost::system::error_code& failed)
+    {
+        if (what == io::read_write)
+            co_return co_await wait_either(failed);
+        co_await wait_for(what, failed);
+        co_return what;
     }
 
 private:
@@ -156,8 +168,13 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
     io ready = io::none;
     for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
         boost::system::error_code failed;
-        ready = co_await waiter.wait(wanted, failed);
-        if (failed) {
+        if (wanted == io::read_write)
+            ready = co_await waiter.wait_either(failed);
+        else {
+            co_await waiter.wait_for(wanted, failed);
+            ready = wanted;
+        }
+        if (failed) [[unlikely]] {
             co_await interrupted(s, failed);
             ready = io::none;
         }

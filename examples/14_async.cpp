@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: BSL-1.0
+// 14_async: typq on Boost.Asio. Request handlers as coroutines on one io_context thread, each with
+// its own typq::async_connection: typed queries awaited, a transaction that commits or rolls back
+// whatever happens, and a statement bounded by a timeout (cancelled on the server when the timer
+// wins), while the thread keeps serving the others.
+//
+// Run:  example_14_async [conninfo]   (else TYPQ_DSN, else libpq's PG* variables)
+
+#include <typq/asio.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>     // timeouts
+#include <cstdint>    // std::int64_t
+#include <cstdlib>    // std::getenv
+#include <exception>  // a handler's failure
+#include <iostream>   // std::cout, std::cerr
+#include <string>     // conninfo, names
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;  // operator|| : the first to finish wins
+
+struct account {
+    std::int64_t id;
+    std::string owner;
+    std::int64_t balance;
+};
+
+// One request: move `amount` from one account to another, atomically, and report the balances.
+asio::awaitable<void> transfer(const std::string& conninfo, std::int64_t from, std::int64_t to, std::int64_t amount)
+{
+    typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
+    // Committed when the body returns, rolled back (and awaited) when it throws.
+    co_await conn.transaction([&]() -> asio::awaitable<void> {
+        (void)co_await conn.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", amount, from);
+        (void)co_await conn.execute("UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount, to);
+    });
+    const account a = co_await conn.query_one<account>("SELECT id, owner, balance FROM accounts WHERE id = $1", from);
+    std::cout << "transfer of " << amount << " from " << a.owner << ": balance now " << a.balance << '\n';
+}
+
+// A report that must not take more than 200 ms: the timer wins, the server cancels the statement,
+// and the connection is ready for the next one.
+asio::awaitable<void> bounded_report(const std::string& conninfo)
+{
+    typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
+    const auto first = co_await (conn.query_value<std::string>("SELECT pg_sleep(5)::text")
+        || timer.async_wait(asio::use_awaitable));
+    std::cout << (first.index() == 1 ? "report: timed out after 200 ms, cancelled on the server\n" : "report done\n");
+    std::cout << "report: the connection goes on: "
+              << co_await conn.query_value<std::int64_t>("SELECT count(*) FROM accounts") << " accounts\n";
+}
+
+asio::awaitable<void> setup(const std::string& conninfo)
+{
+    typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
+    (void)co_await conn.execute("DROP TABLE IF EXISTS accounts");
+    (void)co_await conn.execute("CREATE TABLE accounts (id int8 PRIMARY KEY, owner text NOT NULL, balance int8 NOT NULL)");
+    struct row {
+        std::int64_t id;
+        std::string owner;
+        std::int64_t balance;
+    };
+    const row rows[] = {{1, "ada", 100}, {2, "grace", 100}, {3, "edsger", 100}};
+    // One prepared statement, every row in one pipeline: one round trip.
+    (void)co_await conn.execute_many("INSERT INTO accounts (id, owner, balance) VALUES (:id, :owner, :balance)", rows);
+}
+
+int main(int argc, char** argv)
+{
+    const char* env = std::getenv("TYPQ_DSN");
+    const std::string conninfo = argc > 1 ? argv[1] : env ? env : "";
+    asio::io_context io;  // one thread serves every handler below
+    bool failed = false;
+    const auto report = [&](std::exception_ptr e) {
+        if (!e)
+            return;
+        failed = true;
+        try {
+            std::rethrow_exception(e);
+        }
+        catch (const std::exception& x) {
+            std::cerr << "error: " << x.what() << '\n';
+        }
+    };
+    asio::co_spawn(io, setup(conninfo), report);
+    io.run();
+    if (failed)
+        return 1;
+
+    io.restart();
+    asio::co_spawn(io, transfer(conninfo, 1, 2, 10), report);  // these three run at once
+    asio::co_spawn(io, transfer(conninfo, 2, 3, 20), report);
+    asio::co_spawn(io, bounded_report(conninfo), report);
+    io.run();
+    return failed ? 1 : 0;
+}

@@ -44,5 +44,7 @@
 #include <typq/pipeline.hpp>
 #include <typq/transaction.hpp>
 #include <typq/large_object.hpp>
+#include <typq/pool_options.hpp>
+#include <typq/pool.hpp>
 
 #endif  // TYPQ_TYPQ_HPP

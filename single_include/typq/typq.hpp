@@ -11076,6 +11076,15 @@ public:
     /// @throws typq::connection_error when the connection cannot be made.
     TYPQ_DECL void connect(std::string_view conninfo);
 
+    /// The non-blocking way to connect, for an asynchronous driver: start_connect() begins
+    /// (PQconnectStartParams), then connect_step() until it returns io::none, waiting on native()'s
+    /// socket (which may change between steps: libpq tries host after host) for what it returns.
+    /// The session is then connected as by connect(). libpq does not apply connect_timeout here:
+    /// the driver does.
+    /// @throws typq::connection_error when the connection cannot be made.
+    TYPQ_DECL void start_connect(std::string_view conninfo);
+    TYPQ_DECL io connect_step();
+
     /// Closes the connection; what still refers to the session then finds it closed.
     TYPQ_DECL void close() noexcept;
 
@@ -11195,11 +11204,21 @@ public:
     std::size_t transaction_depth = 0;             // open typq::transaction objects (>1: savepoints)
     std::size_t cursors_named = 0;                 // for the next typq::cursor's name
     std::size_t pipeline_segments = 0;             // sync points sent in pipelines so far
+    // Driven by an asynchronous driver (typq::async_connection), whose thread must never wait for a
+    // round trip: a lease released while a command is still in progress then leaves it for the
+    // next operation to cancel and drain (`abandoned`), instead of draining it with poll().
+    bool drain_later = false;
+    bool abandoned = false;                        // see drain_later
+    // Asynchronous too: the depth of a transaction whose coroutine let it go without ending it
+    // (0: none), which the next operation rolls back before anything else (typq::async_transaction).
+    std::size_t abandoned_transaction = 0;
 
 private:
     friend class lease;
 
     [[noreturn]] TYPQ_DECL void refuse() const;
+    // What connect() and connect_step() do once libpq has connected.
+    TYPQ_DECL void connected();
     // libpq's notice receiver; `self` is the session, which never moves (it is owned through a
     // shared_ptr) and outlives its PGconn.
     TYPQ_DECL static void receive_notice(void* self, const PGresult* result) noexcept;
@@ -11242,23 +11261,75 @@ private:
     session* session_;
 };
 
-/// Waits for a cancelled or abandoned command's results and drops them, with poll() and a
-/// deadline; false when the connection could not be brought back to idle in time (then it is
-/// marked broken).
+/// What is left of a cancelled or abandoned command, read and dropped, as an operation: a COPY
+/// that was receiving data is ended (CopyFail), one that was sending it read to its end, a pipeline
+/// closed with one more sync point. It finishes (io::none) once libpq is idle again, or the
+/// connection is lost: drained() then says which. Both drivers run it after a cancel request.
+class drain_op {
+public:
+    explicit drain_op(session& s) noexcept : session_(s) {}
+    TYPQ_DECL io step(io ready);
+    /// The connection is usable and no command is in progress.
+    [[nodiscard]] TYPQ_DECL bool drained() const noexcept;
+
+private:
+    session& session_;
+    bool started_ = false;
+    bool copying_out_ = false;  // reading and dropping a COPY TO STDOUT's data
+};
+
+// How long an abandoned command may take to end once cancelled, before the connection is closed.
+inline constexpr long long drain_timeout_ms = 30000;
+
+/// Cancels a command abandoned half way and runs drain_op with poll() and a deadline; false when
+/// the connection could not be brought back to idle in time (then it is marked broken).
 TYPQ_DECL bool drain(session& s) noexcept;
 
 #if TYPQ_DEFINITIONS
 
+namespace detail_connect {
+// libpq's parameters for a conninfo string or URI. expand_dbname=1: the "dbname" value is parsed as
+// a whole conninfo string or URI; the client_encoding after it overrides any the string names.
+inline constexpr const char* keywords[] = {"dbname", "client_encoding", nullptr};
+}  // namespace detail_connect
+
 TYPQ_DECL void session::connect(std::string_view conninfo)
 {
     const std::string info(conninfo);
-    // expand_dbname=1: the "dbname" value is parsed as a whole conninfo string or URI; the
-    // client_encoding after it overrides any the string names.
-    const char* const keywords[] = {"dbname", "client_encoding", nullptr};
     const char* const values[] = {info.c_str(), "UTF8", nullptr};
-    conn_.reset(PQconnectdbParams(keywords, values, 1));
+    conn_.reset(PQconnectdbParams(detail_connect::keywords, values, 1));
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK)
         throw connection_error(libpq_message(conn_.get()), true);
+    connected();
+}
+
+TYPQ_DECL void session::start_connect(std::string_view conninfo)
+{
+    const std::string info(conninfo);
+    const char* const values[] = {info.c_str(), "UTF8", nullptr};
+    conn_.reset(PQconnectStartParams(detail_connect::keywords, values, 1));
+    if (!conn_ || PQstatus(conn_.get()) == CONNECTION_BAD)
+        throw connection_error(libpq_message(conn_.get()), true);
+}
+
+TYPQ_DECL io session::connect_step()
+{
+    switch (PQconnectPoll(conn_.get())) {
+    case PGRES_POLLING_READING: return io::read;
+    case PGRES_POLLING_WRITING: return io::write;
+    case PGRES_POLLING_OK:
+        connected();
+        return io::none;
+    default: {
+        const std::string message = libpq_message(conn_.get());
+        conn_.reset();
+        throw connection_error(message, true);
+    }
+    }
+}
+
+TYPQ_DECL void session::connected()
+{
     // libpq prints notices (NOTICE, WARNING) to stderr by default; a library must not.
     // Without a handler the receiver drops them.
     PQsetNoticeReceiver(conn_.get(), &session::receive_notice, this);
@@ -11444,8 +11515,12 @@ TYPQ_DECL lease::~lease()
 {
     session& s = *session_;
     // PQTRANS_ACTIVE: libpq is not idle, so a command was abandoned before its results were read.
-    if (PGconn* conn = s.native(); conn && PQtransactionStatus(conn) == PQTRANS_ACTIVE)
-        (void)drain(s);
+    if (PGconn* conn = s.native(); conn && PQtransactionStatus(conn) == PQTRANS_ACTIVE) {
+        if (s.drain_later)
+            s.abandoned = true;  // the asynchronous driver's next operation drains it
+        else
+            (void)drain(s);
+    }
     s.holder_.store(nullptr);
     // A cancel request being sent for this operation must be delivered before the next one starts.
     activity expected = activity::busy;
@@ -11455,8 +11530,60 @@ TYPQ_DECL lease::~lease()
     }
 }
 
-// How long an abandoned command may take to end once cancelled, before the connection is closed.
-inline constexpr long long drain_timeout_ms = 30000;
+TYPQ_DECL io drain_op::step(io ready)
+{
+    PGconn* conn = session_.native();
+    if (!conn)
+        return io::none;
+    if (!started_) {
+        started_ = true;
+        // A pipeline ends only at a sync point: one more makes sure there is one after the last
+        // statement queued.
+        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
+            (void)PQpipelineSync(conn);
+    }
+    for (;;) {
+        if (copying_out_) {
+            consume_input(conn, ready);
+            ready = io::none;
+            char* row = nullptr;
+            const int got = PQgetCopyData(conn, &row, 1);
+            if (got > 0) {
+                PQfreemem(row);
+                continue;
+            }
+            if (got == 0)
+                return io::read;
+            copying_out_ = false;  // the end (or a failure): the COPY's results follow
+            continue;
+        }
+        result_handle result;
+        if (const io wanted = next_result(conn, ready, result); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (result) {
+            const ExecStatusType status = PQresultStatus(result.get());
+            if (status == PGRES_COPY_IN)
+                (void)PQputCopyEnd(conn, "abandoned by the client");
+            else if (status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH)
+                copying_out_ = true;
+            continue;
+        }
+        if (PQstatus(conn) == CONNECTION_BAD)
+            return io::none;
+        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn))
+            continue;
+        if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
+            return io::none;
+    }
+}
+
+TYPQ_DECL bool drain_op::drained() const noexcept
+{
+    PGconn* conn = session_.native();
+    return conn && PQstatus(conn) == CONNECTION_OK && PQpipelineStatus(conn) == PQ_PIPELINE_OFF
+        && PQtransactionStatus(conn) != PQTRANS_ACTIVE;
+}
 
 TYPQ_DECL bool drain(session& s) noexcept
 {
@@ -11467,46 +11594,17 @@ TYPQ_DECL bool drain(session& s) noexcept
     try {
         const long long deadline = monotonic_ms() + drain_timeout_ms;
         (void)s.cancel();
-        // A pipeline ends only at a sync point: one more makes sure there is one after the last
-        // statement queued.
-        if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF)
-            (void)PQpipelineSync(conn);
+        drain_op op(s);
         io ready = io::none;
-        for (;;) {
-            result_handle result;
-            if (const io wanted = next_result(conn, ready, result); wanted != io::none) {
-                ready = wait_socket(conn, wanted, deadline);
-                if (ready == io::none) {
-                    why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
-                    break;
-                }
-                continue;
-            }
-            ready = io::none;
-            if (result) {
-                if (PQresultStatus(result.get()) == PGRES_COPY_IN)
-                    (void)PQputCopyEnd(conn, "abandoned by the client");
-                else if (PQresultStatus(result.get()) == PGRES_COPY_OUT || PQresultStatus(result.get()) == PGRES_COPY_BOTH) {
-                    for (char* row = nullptr;;) {
-                        const int got = PQgetCopyData(conn, &row, 1);
-                        if (got > 0) {
-                            PQfreemem(row);
-                            continue;
-                        }
-                        if (got == 0 && wait_socket(conn, io::read, deadline) == io::read && PQconsumeInput(conn))
-                            continue;
-                        break;
-                    }
-                }
-                continue;
-            }
-            if (PQstatus(conn) == CONNECTION_BAD)
+        for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+            ready = wait_socket(conn, wanted, deadline);
+            if (ready == io::none) {
+                why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
                 break;
-            if (PQpipelineStatus(conn) != PQ_PIPELINE_OFF && !PQexitPipelineMode(conn))
-                continue;
-            if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
-                return true;
+            }
         }
+        if (op.drained())
+            return true;
     }
     catch (const std::exception& e) {
         why += std::string(": ") + e.what();
@@ -12444,6 +12542,9 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
 namespace typq {
 
 class connection;
+namespace engine {
+struct front;
+}
 
 /// A statement prepared on the server by `conn.prepare<Args...>(sql)`: the server has parsed it
 /// and described its result once, and runs it with `Args` (converted from the arguments given)
@@ -12471,6 +12572,7 @@ public:
 
 private:
     friend class connection;
+    friend struct engine::front;
     prepared(const basic_sql<Args...>& statement, std::shared_ptr<engine::prepared_slot> slot)
         : statement_(statement), slot_(std::move(slot))
     {
@@ -14987,165 +15089,102 @@ struct notification {
 #ifndef TYPQ_CONNECTION_HPP
 #define TYPQ_CONNECTION_HPP
 
-// ----- begin <typq/engine/notify.hpp> -----
+// ----- begin <typq/engine/front.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/engine/notify.hpp: notifications (LISTEN/NOTIFY) on a session. libpq queues every
-// notification that arrives, during a statement or between statements, until PQnotifies takes
-// it: typq takes them only here, so none is ever dropped, and they come out in arrival order.
-// notification_op reads what has arrived without blocking; the synchronous wait drives it with
-// poll(), a deadline, and a wake pipe through which session::cancel() ends the wait.
+// typq/engine/front.hpp: what both connections do to turn a call into a statement_request:
+// binding the arguments of a checked statement or of a typq::prepared, the request for either, and
+// the request that prepares one. typq::connection (which waits with poll()) and
+// typq::async_connection (which waits with Asio) differ only in how they run the request.
 
-#ifndef TYPQ_ENGINE_NOTIFY_HPP
-#define TYPQ_ENGINE_NOTIFY_HPP
+#ifndef TYPQ_ENGINE_FRONT_HPP
+#define TYPQ_ENGINE_FRONT_HPP
 
 
-#include <libpq-fe.h>
+#include <memory>   // std::shared_ptr
+#include <utility>  // std::move
 
-#include <chrono>    // timeouts
-#include <optional>  // a wait that ends without a notification
-#include <string>    // the lost connection's message
-#include <vector>    // notifications()
+namespace typq::detail {
+template <class Statement>
+inline constexpr bool is_prepared = false;
+template <class... P>
+inline constexpr bool is_prepared<prepared<P...>> = true;
+}  // namespace typq::detail
 
 namespace typq::engine {
 
-/// The oldest notification libpq has queued, taken off its queue; std::nullopt when none is.
-TYPQ_DECL std::optional<notification> take_notification(PGconn* conn);
-
-/// Throws for a connection found lost while no statement ran, with what the server said as it
-/// closed it (a terminated backend: 57P01), if it said anything.
-/// @throws typq::connection_error, always.
-[[noreturn]] TYPQ_DECL void throw_lost(session& s);
-
-/// Waits for one notification, without blocking: step() returns io::none once it has one
-/// (result()), else io::read. The first step reads nothing new when libpq has one queued; each
-/// step reads what has arrived (other messages, such as ParameterStatus, are taken in passing).
-/// The caller holds the session's lease.
-class notification_op {
-public:
-    explicit notification_op(session& s) noexcept : session_(s) {}
-
-    /// @throws typq::connection_error when the connection is lost; what a notice handler threw
-    ///         while input was read (session::rethrow_notice_failure: the notification that came
-    ///         with it stays queued).
-    TYPQ_DECL io step(io ready);
-
-    [[nodiscard]] std::optional<notification>& result() noexcept { return got_; }
-
-private:
-    session& session_;
-    std::optional<notification> got_;
-};
-
-/// A monotonic_ms() deadline `timeout` from now, rounded up to a millisecond; -1 (none) for a
-/// timeout of more than about 30 years (duration::max() and the like), now for zero or less.
-template <class Rep, class Period>
-long long deadline_after(std::chrono::duration<Rep, Period> timeout) noexcept
-{
-    // In double: no duration type can overflow it.
-    const double ms = std::chrono::duration<double, std::milli>(timeout).count();
-    const long long now = monotonic_ms();
-    if (!(ms > 0))
-        return now;
-    if (ms > 1e12)
-        return -1;
-    const auto whole = static_cast<long long>(ms);
-    return now + whole + (static_cast<double>(whole) < ms ? 1 : 0);
-}
-
-/// Takes the session's lease and returns the first notification that libpq has queued or that
-/// arrives before `deadline_ms` (a monotonic_ms() value; -1: none). std::nullopt when the
-/// deadline passes first, or when session::cancel() (from another thread) ends the wait.
-/// @throws typq::usage_error when something else holds the session; typq::connection_error
-///         when the connection is closed or lost; what a notice handler threw meanwhile.
-TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms);
-
-/// Takes the session's lease and returns every notification that has arrived, oldest first,
-/// without waiting (it reads what the socket already holds).
-/// @throws as wait_notification.
-TYPQ_DECL std::vector<notification> take_notifications(session& s);
-
-#if TYPQ_DEFINITIONS
-
-TYPQ_DECL std::optional<notification> take_notification(PGconn* conn)
-{
-    PGnotify* got = PQnotifies(conn);
-    if (!got)
-        return std::nullopt;
-    struct freer {
-        PGnotify* p;
-        ~freer() { PQfreemem(p); }
-    } owner{got};
-    return notification{got->relname ? got->relname : "", got->extra ? got->extra : "", got->be_pid};
-}
-
-[[noreturn]] TYPQ_DECL void throw_lost(session& s)
-{
-    PGconn* conn = s.native();
-    if (conn && PQstatus(conn) != CONNECTION_BAD)
-        throw connection_error(libpq_message(conn), false);  // libpq itself failed (out of memory)
-    std::string message = "connection to the server was lost: ";
-    message += s.farewell().empty() ? (conn ? libpq_message(conn) : std::string("closed")) : s.farewell();
-    throw connection_error(message, true, s.farewell_sqlstate());
-}
-
-TYPQ_DECL io notification_op::step(io)
-{
-    PGconn* conn = session_.native();
-    if ((got_ = take_notification(conn)))
-        return io::none;
-    const bool read = PQconsumeInput(conn) != 0;
-    session_.rethrow_notice_failure();
-    if ((got_ = take_notification(conn)))
-        return io::none;
-    if (!read)
-        throw_lost(session_);
-    return io::read;
-}
-
-TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms)
-{
-    PGconn* conn = s.usable();
-    lease hold(s, "a statement");
-    // From here to the end, cancel() wakes this thread (it sends nothing to the server).
-    struct waiting {
-        session& s;
-        int wake;
-        explicit waiting(session& w) : s(w), wake(w.begin_wait()) {}
-        waiting(const waiting&) = delete;
-        waiting& operator=(const waiting&) = delete;
-        ~waiting() { (void)s.end_wait(); }
-    } wait(s);
-    notification_op op(s);
-    io ready = io::none;
-    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
-        ready = wait_socket(conn, wanted, deadline_ms, wait.wake);
-        if (ready == io::none)
-            return std::nullopt;  // the deadline passed, or cancel() woke the wait
+struct front {
+    /// The binding of `args` to `statement` (a checked statement, or a typq::prepared's). It refers
+    /// to both: keep them, and it, until the statement has run.
+    template <class Statement, class... Args>
+    static auto binding(const Statement& statement, const Args&... args)
+    {
+        if constexpr (detail::is_prepared<Statement>)
+            return bind_arguments(statement.statement_, args...);
+        else
+            return bind_arguments(statement, args...);
     }
-    return std::move(op.result());
-}
 
-TYPQ_DECL std::vector<notification> take_notifications(session& s)
-{
-    PGconn* conn = s.usable();
-    lease hold(s, "a statement");
-    const bool read = PQconsumeInput(conn) != 0;
-    s.rethrow_notice_failure();
-    std::vector<notification> got;
-    while (std::optional<notification> one = take_notification(conn))
-        got.push_back(std::move(*one));
-    // Lost: what arrived before is returned; the next call finds the connection broken.
-    if (!read && got.empty())
-        throw_lost(s);
-    return got;
-}
+    /// The request for a checked statement on `s`.
+    template <class... Args>
+    static statement_request request(const std::shared_ptr<session>& s, const basic_sql<Args...>& statement,
+        const binder& bind, format results)
+    {
+        return make_request(*s, statement, bind, results);
+    }
 
-#endif  // TYPQ_DEFINITIONS
+    /// The request for a statement the program prepared on `s`.
+    /// @throws typq::usage_error when another connection prepared it.
+    template <class... P>
+    static statement_request request(const std::shared_ptr<session>& s, const prepared<P...>& statement,
+        const binder& bind, format results)
+    {
+        if (statement.slot_->owner.lock() != s)
+            throw usage_error("a typq::prepared statement runs only on the connection that prepared it");
+        statement_request request;
+        request.text = statement.slot_->text.c_str();
+        request.size = statement.slot_->text.size();
+        request.prepared = statement.slot_.get();
+        request.bind = bind;
+        request.results = results;
+        return request;
+    }
+
+    /// The request that prepares `statement` on `s` into `slot` (made here), with `bind` (from
+    /// bind_types(statement)) for its parameters' types; once it has run, prepared() makes the
+    /// program's handle.
+    template <class... Args>
+    static statement_request preparing(const std::shared_ptr<session>& s, const basic_sql<Args...>& statement,
+        const binder& bind, std::shared_ptr<prepared_slot>& slot)
+    {
+        slot = std::make_shared<prepared_slot>();
+        statement_request request = make_request(*s, statement, bind, format::binary);
+        slot->text.assign(request.text, request.size);
+        slot->owner = s;
+        request.prepared = slot.get();
+        request.prepare_only = true;
+        return request;
+    }
+
+    template <class... Args>
+    static prepared<Args...> made(const basic_sql<Args...>& statement, std::shared_ptr<prepared_slot> slot)
+    {
+        return prepared<Args...>(statement, std::move(slot));
+    }
+};
 
 }  // namespace typq::engine
 
-#endif  // TYPQ_ENGINE_NOTIFY_HPP
-// ----- end <typq/engine/notify.hpp> -----
+#endif  // TYPQ_ENGINE_FRONT_HPP
+// ----- end <typq/engine/front.hpp> -----
+// ----- begin <typq/engine/many.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/many.hpp: execute_many as one operation: a statement prepared once and run for each
+// row of a range, every run queued in one pipeline with one sync point at the end. Both
+// connections run it, each with its own driver.
+
+#ifndef TYPQ_ENGINE_MANY_HPP
+#define TYPQ_ENGINE_MANY_HPP
+
 // ----- begin <typq/engine/pipeline.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/pipeline.hpp: statements in libpq's pipeline mode. Statements are queued without
@@ -15690,33 +15729,16 @@ TYPQ_DECL result_handle pipeline_op::channel::take()
 #endif  // TYPQ_ENGINE_PIPELINE_HPP
 // ----- end <typq/engine/pipeline.hpp> -----
 
-#include <libpq-fe.h>
-
-#include <chrono>       // wait_notification's timeout
-#include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
-#include <memory>       // std::shared_ptr: the session
-#include <optional>     // query_opt, parameter_status
-#include <string>       // names
-#include <string_view>  // conninfo, names
-#include <initializer_list>  // copy_in's columns
-#include <iterator>     // std::begin, std::end: execute_many's rows
-#include <tuple>        // tuple rows of execute_many
-#include <type_traits>  // std::type_identity_t
+#include <exception>    // the unencodable row's error
+#include <iterator>     // std::begin, std::end
+#include <memory>       // std::shared_ptr
+#include <optional>     // the row being queued and its binding
+#include <tuple>        // tuple rows
+#include <type_traits>  // std::remove_cvref_t
 #include <utility>      // std::move
-#include <vector>       // notifications()
 
-namespace typq {
-
-class transaction;
-
-class pipeline;
-
-namespace detail {
-template <class Statement>
-inline constexpr bool is_prepared = false;
-template <class... P>
-inline constexpr bool is_prepared<prepared<P...>> = true;
+namespace typq::detail {
 
 // The statement execute_many takes for rows of type Row: bound by :name from a struct's fields,
 // or by $N from a tuple's elements.
@@ -15742,7 +15764,324 @@ public:
     }
     std::uint64_t total = 0;
 };
-}  // namespace detail
+
+}  // namespace typq::detail
+
+namespace typq::engine {
+
+/// One attempt of execute_many: step() to its end, then total(). The caller holds the lease.
+template <class Rows>
+class many_op {
+    using statement_type = detail::statement_for_rows_t<Rows>;
+    using iterator = decltype(std::begin(std::declval<const Rows&>()));
+    using reference = decltype(*std::declval<iterator&>());
+
+    // The row being queued, kept while its binding (which refers to it) may be used: a range that
+    // makes its rows as it goes yields values, not references.
+    struct current {
+        explicit current(reference r) : row(static_cast<reference>(r)) {}
+        reference row;
+    };
+
+    static auto bind_row(const statement_type& statement, const std::remove_cvref_t<reference>& row)
+    {
+        if constexpr (detail::is_tuple<std::remove_cvref_t<reference>>)
+            return std::apply([&](const auto&... values) { return bind_arguments(statement, values...); }, row);
+        else
+            return bind_arguments(statement, row);
+    }
+    using binding = decltype(bind_row(std::declval<const statement_type&>(),
+        std::declval<const std::remove_cvref_t<reference>&>()));
+
+public:
+    many_op(session& s, const statement_type& statement, const Rows& rows)
+        : statement_(statement), pipeline_(s), session_(s), next_(std::begin(rows)), end_(std::end(rows))
+    {
+        // The statement's text (a named one rewritten) once; each row only binds its values.
+        request_ = make_request(s, statement, {}, format::binary);
+        request_.prepare_now = true;
+    }
+
+    io step(io ready)
+    {
+        for (;;) {
+            if (running_) {
+                try {
+                    if (const io wanted = pipeline_.step(ready); wanted != io::none)
+                        return wanted;
+                }
+                catch (const conversion_error&) {
+                    if (stage_ != stage::rows)
+                        throw;
+                    // The row is encoded as it is queued (after the types it needs are looked up).
+                    unencodable_ = std::current_exception();
+                    stage_ = stage::abandon;
+                }
+                ready = io::none;
+                running_ = false;
+                bound_.reset();
+                row_.reset();
+            }
+            switch (stage_) {
+            case stage::rows:
+                if (next_ == end_) {
+                    stage_ = stage::finish;
+                    continue;
+                }
+                row_.emplace(*next_);
+                bound_.emplace(bind_row(statement_, row_->row));
+                request_.bind = make_binder(*bound_);
+                pipeline_.queue(request_, counted_);
+                ++next_;
+                request_.same_as_last = true;
+                running_ = true;
+                continue;
+            case stage::abandon: {
+                // What is already queued must not land: a statement that fails makes the server
+                // skip the rest and roll the implicit transaction back (or abort the block).
+                static constexpr char failing_text[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
+                statement_request failing;
+                failing.text = failing_text;
+                failing.size = sizeof failing_text - 1;
+                failing.never_prepare = true;
+                pipeline_.queue(std::move(failing), std::make_shared<detail::many_count>());
+                stage_ = stage::finish;
+                running_ = true;
+                continue;
+            }
+            case stage::finish:
+                pipeline_.finish();
+                stage_ = stage::done;
+                running_ = true;
+                continue;
+            case stage::done:
+                return io::none;
+            }
+        }
+    }
+
+    /// The rows every run affected, once step() has finished.
+    /// @throws the first run's error, the unencodable row's typq::conversion_error, or what a
+    ///         notice handler threw.
+    std::uint64_t total()
+    {
+        if (unencodable_)
+            std::rethrow_exception(unencodable_);
+        if (counted_->error())
+            std::rethrow_exception(counted_->error());
+        session_.rethrow_notice_failure();
+        return counted_->total;
+    }
+
+private:
+    enum class stage : unsigned char { rows, abandon, finish, done };
+
+    const statement_type& statement_;
+    pipeline_op pipeline_;
+    session& session_;
+    iterator next_;
+    iterator end_;
+    statement_request request_;
+    std::shared_ptr<detail::many_count> counted_ = std::make_shared<detail::many_count>();
+    std::optional<current> row_;
+    std::optional<binding> bound_;
+    std::exception_ptr unencodable_;
+    stage stage_ = stage::rows;
+    bool running_ = false;
+};
+
+/// Whether execute_many's failure `e` says its prepared statement was stale after DDL, so that
+/// (outside a transaction block, where nothing of the attempt landed) it is run once more.
+inline bool stale_statement(const server_error& e)
+{
+    return e.sqlstate() == "26000" || (e.sqlstate() == "0A000" && e.diag().source_function == "RevalidateCachedQuery");
+}
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_MANY_HPP
+// ----- end <typq/engine/many.hpp> -----
+// ----- begin <typq/engine/notify.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/engine/notify.hpp: notifications (LISTEN/NOTIFY) on a session. libpq queues every
+// notification that arrives, during a statement or between statements, until PQnotifies takes
+// it: typq takes them only here, so none is ever dropped, and they come out in arrival order.
+// notification_op reads what has arrived without blocking; the synchronous wait drives it with
+// poll(), a deadline, and a wake pipe through which session::cancel() ends the wait.
+
+#ifndef TYPQ_ENGINE_NOTIFY_HPP
+#define TYPQ_ENGINE_NOTIFY_HPP
+
+
+#include <libpq-fe.h>
+
+#include <chrono>    // timeouts
+#include <optional>  // a wait that ends without a notification
+#include <string>    // the lost connection's message
+#include <vector>    // notifications()
+
+namespace typq::engine {
+
+/// The oldest notification libpq has queued, taken off its queue; std::nullopt when none is.
+TYPQ_DECL std::optional<notification> take_notification(PGconn* conn);
+
+/// Throws for a connection found lost while no statement ran, with what the server said as it
+/// closed it (a terminated backend: 57P01), if it said anything.
+/// @throws typq::connection_error, always.
+[[noreturn]] TYPQ_DECL void throw_lost(session& s);
+
+/// Waits for one notification, without blocking: step() returns io::none once it has one
+/// (result()), else io::read. The first step reads nothing new when libpq has one queued; each
+/// step reads what has arrived (other messages, such as ParameterStatus, are taken in passing).
+/// The caller holds the session's lease.
+class notification_op {
+public:
+    explicit notification_op(session& s) noexcept : session_(s) {}
+
+    /// @throws typq::connection_error when the connection is lost; what a notice handler threw
+    ///         while input was read (session::rethrow_notice_failure: the notification that came
+    ///         with it stays queued).
+    TYPQ_DECL io step(io ready);
+
+    [[nodiscard]] std::optional<notification>& result() noexcept { return got_; }
+
+private:
+    session& session_;
+    std::optional<notification> got_;
+};
+
+/// A monotonic_ms() deadline `timeout` from now, rounded up to a millisecond; -1 (none) for a
+/// timeout of more than about 30 years (duration::max() and the like), now for zero or less.
+template <class Rep, class Period>
+long long deadline_after(std::chrono::duration<Rep, Period> timeout) noexcept
+{
+    // In double: no duration type can overflow it.
+    const double ms = std::chrono::duration<double, std::milli>(timeout).count();
+    const long long now = monotonic_ms();
+    if (!(ms > 0))
+        return now;
+    if (ms > 1e12)
+        return -1;
+    const auto whole = static_cast<long long>(ms);
+    return now + whole + (static_cast<double>(whole) < ms ? 1 : 0);
+}
+
+/// Takes the session's lease and returns the first notification that libpq has queued or that
+/// arrives before `deadline_ms` (a monotonic_ms() value; -1: none). std::nullopt when the
+/// deadline passes first, or when session::cancel() (from another thread) ends the wait.
+/// @throws typq::usage_error when something else holds the session; typq::connection_error
+///         when the connection is closed or lost; what a notice handler threw meanwhile.
+TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms);
+
+/// Takes the session's lease and returns every notification that has arrived, oldest first,
+/// without waiting (it reads what the socket already holds).
+/// @throws as wait_notification.
+TYPQ_DECL std::vector<notification> take_notifications(session& s);
+
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL std::optional<notification> take_notification(PGconn* conn)
+{
+    PGnotify* got = PQnotifies(conn);
+    if (!got)
+        return std::nullopt;
+    struct freer {
+        PGnotify* p;
+        ~freer() { PQfreemem(p); }
+    } owner{got};
+    return notification{got->relname ? got->relname : "", got->extra ? got->extra : "", got->be_pid};
+}
+
+[[noreturn]] TYPQ_DECL void throw_lost(session& s)
+{
+    PGconn* conn = s.native();
+    if (conn && PQstatus(conn) != CONNECTION_BAD)
+        throw connection_error(libpq_message(conn), false);  // libpq itself failed (out of memory)
+    std::string message = "connection to the server was lost: ";
+    message += s.farewell().empty() ? (conn ? libpq_message(conn) : std::string("closed")) : s.farewell();
+    throw connection_error(message, true, s.farewell_sqlstate());
+}
+
+TYPQ_DECL io notification_op::step(io)
+{
+    PGconn* conn = session_.native();
+    if ((got_ = take_notification(conn)))
+        return io::none;
+    const bool read = PQconsumeInput(conn) != 0;
+    session_.rethrow_notice_failure();
+    if ((got_ = take_notification(conn)))
+        return io::none;
+    if (!read)
+        throw_lost(session_);
+    return io::read;
+}
+
+TYPQ_DECL std::optional<notification> wait_notification(session& s, long long deadline_ms)
+{
+    PGconn* conn = s.usable();
+    lease hold(s, "a statement");
+    // From here to the end, cancel() wakes this thread (it sends nothing to the server).
+    struct waiting {
+        session& s;
+        int wake;
+        explicit waiting(session& w) : s(w), wake(w.begin_wait()) {}
+        waiting(const waiting&) = delete;
+        waiting& operator=(const waiting&) = delete;
+        ~waiting() { (void)s.end_wait(); }
+    } wait(s);
+    notification_op op(s);
+    io ready = io::none;
+    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+        ready = wait_socket(conn, wanted, deadline_ms, wait.wake);
+        if (ready == io::none)
+            return std::nullopt;  // the deadline passed, or cancel() woke the wait
+    }
+    return std::move(op.result());
+}
+
+TYPQ_DECL std::vector<notification> take_notifications(session& s)
+{
+    PGconn* conn = s.usable();
+    lease hold(s, "a statement");
+    const bool read = PQconsumeInput(conn) != 0;
+    s.rethrow_notice_failure();
+    std::vector<notification> got;
+    while (std::optional<notification> one = take_notification(conn))
+        got.push_back(std::move(*one));
+    // Lost: what arrived before is returned; the next call finds the connection broken.
+    if (!read && got.empty())
+        throw_lost(s);
+    return got;
+}
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ENGINE_NOTIFY_HPP
+// ----- end <typq/engine/notify.hpp> -----
+
+#include <libpq-fe.h>
+
+#include <chrono>       // wait_notification's timeout
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint64_t
+#include <memory>       // std::shared_ptr: the session
+#include <optional>     // query_opt, parameter_status
+#include <string>       // names
+#include <string_view>  // conninfo, names
+#include <initializer_list>  // copy_in's columns
+#include <iterator>     // std::begin, std::end: execute_many's rows
+#include <tuple>        // tuple rows of execute_many
+#include <type_traits>  // std::type_identity_t
+#include <utility>      // std::move
+#include <vector>       // notifications()
+
+namespace typq {
+
+class transaction;
+
+class pipeline;
 
 /// Cancels the statement a connection is running, from any thread (connection::canceller()).
 /// Copyable; holds no connection alive.
@@ -15779,6 +16118,29 @@ enum class transaction_status {
     in_error,        ///< inside a failed transaction block: only ROLLBACK will work
     unknown,         ///< the connection is closed or broken
 };
+
+namespace detail {
+// What state() and transaction_status() say, for both connections (and the pools).
+inline connection_state state_of(const engine::session* s) noexcept
+{
+    if (!s || s->closed())
+        return connection_state::closed;
+    return s->broken() ? connection_state::broken : connection_state::open;
+}
+
+inline transaction_status transaction_status_of(PGconn* conn) noexcept
+{
+    if (!conn)
+        return transaction_status::unknown;
+    switch (PQtransactionStatus(conn)) {
+    case PQTRANS_IDLE: return transaction_status::idle;
+    case PQTRANS_ACTIVE: return transaction_status::active;
+    case PQTRANS_INTRANS: return transaction_status::in_transaction;
+    case PQTRANS_INERROR: return transaction_status::in_error;
+    default: return transaction_status::unknown;
+    }
+}
+}  // namespace detail
 
 /// One connection to a PostgreSQL server. Move-only; closes in its destructor. Used by one thread
 /// at a time (a second thread's statement is refused with typq::usage_error); only cancel() may
@@ -15839,25 +16201,11 @@ public:
     /// connection object (moved, reassigned, destroyed: then it does nothing).
     [[nodiscard]] typq::canceller canceller() const noexcept;
 
-    [[nodiscard]] connection_state state() const noexcept
-    {
-        if (!session_ || session_->closed())
-            return connection_state::closed;
-        return session_->broken() ? connection_state::broken : connection_state::open;
-    }
+    [[nodiscard]] connection_state state() const noexcept { return detail::state_of(session_.get()); }
 
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
-        PGconn* conn = native_handle();
-        if (!conn)
-            return typq::transaction_status::unknown;
-        switch (PQtransactionStatus(conn)) {
-        case PQTRANS_IDLE: return typq::transaction_status::idle;
-        case PQTRANS_ACTIVE: return typq::transaction_status::active;
-        case PQTRANS_INTRANS: return typq::transaction_status::in_transaction;
-        case PQTRANS_INERROR: return typq::transaction_status::in_error;
-        default: return typq::transaction_status::unknown;
-        }
+        return detail::transaction_status_of(native_handle());
     }
 
     /// The server's version as a number: 150018 for 15.18.
@@ -16327,40 +16675,20 @@ private:
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
     }
 
-    // execute_many's one attempt: every row in one pipeline. The caller holds the session's lease.
-    template <class Rows>
-    std::uint64_t run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows);
-
     // Runs `request` to its end with the poll() driver. The caller holds the session's lease.
     engine::ran run(engine::statement_request& request) { return engine::run_statement(*session_, std::move(request)); }
 
     // The request for a checked statement with its arguments, or for a prepared statement.
-    template <class... Args>
-    engine::statement_request request_for(const basic_sql<Args...>& statement, const engine::binder& bind, format results)
+    template <class Statement>
+    engine::statement_request request_for(const Statement& statement, const engine::binder& bind, format results)
     {
-        return engine::make_request(*session_, statement, bind, results);
-    }
-    template <class... P>
-    engine::statement_request request_for(const prepared<P...>& statement, const engine::binder& bind, format results)
-    {
-        if (statement.slot_->owner.lock() != session_)
-            throw usage_error("a typq::prepared statement runs only on the connection that prepared it");
-        engine::statement_request request;
-        request.text = statement.slot_->text.c_str();
-        request.size = statement.slot_->text.size();
-        request.prepared = statement.slot_.get();
-        request.bind = bind;
-        request.results = results;
-        return request;
+        return engine::front::request(session_, statement, bind, results);
     }
 
     template <class Statement, class... Args>
     static auto binding(const Statement& statement, const Args&... args)
     {
-        if constexpr (detail::is_prepared<Statement>)
-            return engine::bind_arguments(statement.statement_, args...);
-        else
-            return engine::bind_arguments(statement, args...);
+        return engine::front::binding(statement, args...);
     }
 
     template <class Statement, class... Args>
@@ -16436,15 +16764,11 @@ template <class... Args>
 prepared<Args...> connection::prepare(std::type_identity_t<basic_sql<Args...>> statement)
 {
     engine::lease hold(usable_session(), "a statement");
-    auto slot = std::make_shared<engine::prepared_slot>();
+    std::shared_ptr<engine::prepared_slot> slot;
     const auto bind = engine::bind_types(statement);
-    engine::statement_request request = engine::make_request(*session_, statement, engine::make_binder(bind), format::binary);
-    slot->text.assign(request.text, request.size);
-    slot->owner = session_;
-    request.prepared = slot.get();
-    request.prepare_only = true;
+    engine::statement_request request = engine::front::preparing(session_, statement, engine::make_binder(bind), slot);
     (void)run(request);
-    return prepared<Args...>(statement, std::move(slot));
+    return engine::front::made(statement, std::move(slot));
 }
 
 template <class Rows>
@@ -16456,65 +16780,16 @@ std::uint64_t connection::execute_many(std::type_identity_t<detail::statement_fo
     for (int attempt = 0;; ++attempt) {
         const bool idle = PQtransactionStatus(session_->native()) == PQTRANS_IDLE;
         try {
-            return run_many(statement, rows);
+            engine::many_op<Rows> op(*session_, statement, rows);
+            engine::run(session_->native(), op);
+            return op.total();
         }
         catch (const server_error& e) {
-            const bool stale = e.sqlstate() == "26000"
-                || (e.sqlstate() == "0A000" && e.diag().source_function == "RevalidateCachedQuery");
-            if (!stale || !idle || attempt > 0
+            if (!engine::stale_statement(e) || !idle || attempt > 0
                 || PQtransactionStatus(session_->native()) != PQTRANS_IDLE)
                 throw;
         }
     }
-}
-
-template <class Rows>
-std::uint64_t connection::run_many(const detail::statement_for_rows_t<Rows>& statement, const Rows& rows)
-{
-    // The statement's text (a named one rewritten) once; each row only binds its values.
-    engine::statement_request request = engine::make_request(*session_, statement, {}, format::binary);
-    request.prepare_now = true;
-    engine::pipeline_op op(*session_);
-    const auto counted = std::make_shared<detail::many_count>();
-    std::exception_ptr unencodable;
-    for (const auto& row : rows) {
-        const auto queue = [&](const auto&... values) {
-            const auto bind = engine::bind_arguments(statement, values...);
-            request.bind = engine::make_binder(bind);
-            op.queue(request, counted);
-            engine::run(session_->native(), op);
-            request.same_as_last = true;
-        };
-        try {
-            if constexpr (detail::is_tuple<std::remove_cvref_t<decltype(row)>>)
-                std::apply(queue, row);
-            else
-                queue(row);
-        }
-        catch (const conversion_error&) {
-            unencodable = std::current_exception();
-            break;
-        }
-    }
-    if (unencodable) {
-        // What is already queued must not land: a statement that fails makes the server skip
-        // the rest and roll the implicit transaction back (or abort the transaction block).
-        static constexpr char abandon[] = "SELECT 'typq: execute_many abandoned: a row could not be encoded'::int4";
-        engine::statement_request failing;
-        failing.text = abandon;
-        failing.size = sizeof abandon - 1;
-        failing.never_prepare = true;
-        op.queue(std::move(failing), std::make_shared<detail::many_count>());
-        engine::run(session_->native(), op);
-    }
-    op.finish();
-    engine::run(session_->native(), op);
-    if (unencodable)
-        std::rethrow_exception(unencodable);
-    if (counted->error())
-        std::rethrow_exception(counted->error());
-    session_->rethrow_notice_failure();
-    return counted->total;
 }
 
 // Compiled once under TYPQ_SEPARATE_COMPILATION.
@@ -16858,6 +17133,62 @@ struct transaction_options {
     bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
 };
 
+namespace detail {
+// What typq::transaction and typq::async_transaction share: the statements they run and the
+// rules they keep.
+
+// BEGIN with the options' characteristics.
+inline std::string begin_statement(const transaction_options& options)
+{
+    std::string statement = "BEGIN";
+    const char* separator = " ";
+    if (options.isolation) {
+        statement += separator;
+        statement += "ISOLATION LEVEL ";
+        switch (*options.isolation) {
+        case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
+        case isolation_level::read_committed: statement += "READ COMMITTED"; break;
+        case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
+        case isolation_level::serializable: statement += "SERIALIZABLE"; break;
+        }
+        separator = ", ";
+    }
+    if (options.read_only) {
+        statement += separator;
+        statement += "READ ONLY";
+        separator = ", ";
+    }
+    if (options.deferrable) {
+        statement += separator;
+        statement += "DEFERRABLE";
+    }
+    return statement;
+}
+
+inline constexpr const char* transaction_ended_by_hand =
+    "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+
+// The savepoint of the transaction at `depth` (2 and deeper).
+inline std::string savepoint_name(std::size_t depth) { return "typq_savepoint_" + std::to_string(depth - 1); }
+
+// A nested transaction sets nothing of its own.
+inline void check_nested_options(const transaction_options& options)
+{
+    if (options.isolation || options.read_only || options.deferrable)
+        throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+}
+
+// COMMIT answered ROLLBACK: the transaction had failed, and nothing was committed.
+[[noreturn]] inline void throw_commit_rolled_back()
+{
+    diagnostic d;
+    d.sqlstate = "25P02";
+    d.severity = "ERROR";
+    d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
+    raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
+}
+}  // namespace detail
+
 /// A transaction on `conn`: BEGIN in the constructor, COMMIT with commit(), ROLLBACK in the
 /// destructor unless committed or rolled back. Constructed while another typq::transaction is open
 /// on the same connection, it is a savepoint (SAVEPOINT / RELEASE / ROLLBACK TO) inside it.
@@ -16886,8 +17217,7 @@ public:
             run(begin_statement(options));
         }
         else {
-            if (options.isolation || options.read_only || options.deferrable)
-                throw usage_error("a nested typq::transaction is a savepoint and cannot set isolation, read_only or deferrable");
+            detail::check_nested_options(options);
             if (PQtransactionStatus(handle) == PQTRANS_IDLE)
                 throw usage_error(ended_by_hand);
             run("SAVEPOINT " + savepoint_name());
@@ -16945,13 +17275,8 @@ public:
             close_on_server();
             throw;
         }
-        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK") {
-            diagnostic d;
-            d.sqlstate = "25P02";
-            d.severity = "ERROR";
-            d.message_primary = "the transaction was aborted by an earlier error and has been rolled back; nothing was committed";
-            detail::raise_server_error<in_failed_sql_transaction>(std::make_shared<const diagnostic>(std::move(d)));
-        }
+        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK")
+            detail::throw_commit_rolled_back();
     }
 
     /// Rolls back (for a savepoint, everything since it; the enclosing transaction goes on).
@@ -16970,37 +17295,11 @@ public:
     [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
 
 private:
-    static std::string begin_statement(const transaction_options& options)
-    {
-        std::string statement = "BEGIN";
-        const char* separator = " ";
-        if (options.isolation) {
-            statement += separator;
-            statement += "ISOLATION LEVEL ";
-            switch (*options.isolation) {
-            case isolation_level::read_uncommitted: statement += "READ UNCOMMITTED"; break;
-            case isolation_level::read_committed: statement += "READ COMMITTED"; break;
-            case isolation_level::repeatable_read: statement += "REPEATABLE READ"; break;
-            case isolation_level::serializable: statement += "SERIALIZABLE"; break;
-            }
-            separator = ", ";
-        }
-        if (options.read_only) {
-            statement += separator;
-            statement += "READ ONLY";
-            separator = ", ";
-        }
-        if (options.deferrable) {
-            statement += separator;
-            statement += "DEFERRABLE";
-        }
-        return statement;
-    }
+    static std::string begin_statement(const transaction_options& options) { return detail::begin_statement(options); }
 
-    static constexpr const char* ended_by_hand =
-        "the transaction was ended by a COMMIT or ROLLBACK statement outside typq::transaction";
+    static constexpr const char* ended_by_hand = detail::transaction_ended_by_hand;
 
-    std::string savepoint_name() const { return "typq_savepoint_" + std::to_string(depth_ - 1); }
+    std::string savepoint_name() const { return detail::savepoint_name(depth_); }
 
     void roll_back_to_start()
     {
@@ -17629,6 +17928,1279 @@ TYPQ_DECL void large_object::export_file(connection& conn, typq::oid id, const s
 
 #endif  // TYPQ_LARGE_OBJECT_HPP
 // ----- end <typq/large_object.hpp> -----
+// ----- begin <typq/pool_options.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/pool_options.hpp: what typq::pool and typq::async_pool are given and report: their options
+// (a struct for designated initializers), their statistics, and the errors of acquiring.
+
+#ifndef TYPQ_POOL_OPTIONS_HPP
+#define TYPQ_POOL_OPTIONS_HPP
+
+
+#include <chrono>      // durations in the options and statistics
+#include <cstddef>     // std::size_t
+#include <cstdint>     // std::uint64_t counters
+#include <functional>  // std::function: the configure, check and reset hooks
+#include <string>      // messages
+
+namespace typq {
+
+/// How a pool waits before trying again after a connection attempt failed: `initial`, then
+/// `factor` times the previous delay, at most `max_delay`; each delay is spread by up to
+/// `jitter` (a fraction) either way, so that pools that lost the same server do not all come
+/// back at the same instant. A success resets the delay. The pool never gives up: requests
+/// meanwhile fail with typq::pool_timeout, which names the last failure.
+struct reconnect_backoff {
+    std::chrono::milliseconds initial = std::chrono::seconds(1);  ///< must be positive
+    double factor = 2.0;                                          ///< at least 1
+    std::chrono::milliseconds max_delay = std::chrono::seconds(60);
+    double jitter = 0.1;  ///< in [0, 1)
+};
+
+/// The options of a pool, for designated initializers; `Hook` is how it calls the program back
+/// (typq::pool_options for typq::pool). Durations of zero mean "no limit" where said.
+/// `typq::pool pool{"postgresql:///app", {.min_size = 2, .max_size = 16}};`
+template <class Hook>
+struct basic_pool_options {
+    /// Connections the pool keeps open, made in the background when the pool opens and whenever
+    /// one is lost or expires.
+    std::size_t min_size = 4;
+    /// Connections it may open when requests wait; 0: as many as min_size.
+    std::size_t max_size = 0;
+    /// How long connection() waits before it throws typq::pool_timeout.
+    std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    /// How many requests may wait at once; one more throws typq::too_many_requests. 0: no limit.
+    std::size_t max_waiting = 0;
+    /// A connection is closed and replaced after this long (less up to 5%, at random, so that
+    /// connections made together do not expire together): when it comes back, or while idle.
+    /// 0: never.
+    std::chrono::milliseconds max_lifetime = std::chrono::hours(1);
+    /// A connection left idle this long is closed, as long as more than min_size are open.
+    /// 0: never.
+    std::chrono::milliseconds max_idle = std::chrono::minutes(10);
+    /// How many connection attempts run at once (typq::pool: its worker threads).
+    std::size_t max_connecting = 2;
+    /// The delays between failed connection attempts.
+    reconnect_backoff reconnect{};
+    /// The options of every connection the pool makes.
+    typq::connection_options connection{};
+    /// Runs on each new connection before its first use (`SET` parameters, prepare statements,
+    /// register types). A throw, or a connection left in a transaction block, discards it and
+    /// counts as a failed attempt.
+    Hook configure{};
+    /// Runs on a connection before it is handed out; a throw discards it and the pool takes
+    /// another. Empty: no check beyond the pool's own (see docs/pool.md).
+    Hook check{};
+    /// Runs on a connection that comes back, after an open transaction has been rolled back; a
+    /// throw, or a connection left in a transaction block, discards it.
+    Hook reset{};
+};
+
+/// typq::pool's options; its hooks run in the pool's threads and the program's, possibly several
+/// at once.
+using pool_options = basic_pool_options<std::function<void(connection&)>>;
+
+/// A pool's counters (pool::stats()); sizes are as of the call, counters since the pool opened.
+struct pool_stats {
+    std::size_t min_size = 0;
+    std::size_t max_size = 0;
+    std::size_t size = 0;        ///< connections open: idle + in use
+    std::size_t idle = 0;        ///< ready to be handed out
+    std::size_t in_use = 0;      ///< lent out
+    std::size_t connecting = 0;  ///< attempts in progress
+    std::size_t waiting = 0;     ///< requests waiting for a connection
+    std::uint64_t connections_made = 0;     ///< opened (and configured) successfully
+    std::uint64_t connect_failures = 0;     ///< attempts that failed, configure included
+    std::uint64_t connections_lost = 0;     ///< discarded: broken, failed a check, rollback or reset
+    std::uint64_t connections_expired = 0;  ///< closed for max_lifetime or max_idle
+    std::uint64_t acquisitions = 0;         ///< connections handed out
+    std::uint64_t queued = 0;               ///< of those, how many had to wait
+    std::chrono::nanoseconds total_wait{};  ///< their time from request to handing out, summed
+    std::uint64_t timeouts = 0;             ///< requests that failed with typq::pool_timeout
+    std::uint64_t rejected = 0;             ///< requests refused with typq::too_many_requests
+};
+
+/// A pool could not hand out a connection.
+class pool_error : public error {
+public:
+    using error::error;
+};
+
+/// No connection became free within the timeout (or, from pool::wait(), the pool did not reach
+/// min_size connections). what() says how long it waited, the pool's sizes, and the last
+/// failed connection attempt if the pool cannot connect.
+class pool_timeout : public pool_error {
+public:
+    pool_timeout(const std::string& message, std::chrono::nanoseconds waited)
+        : pool_error(message), waited_(waited)
+    {
+    }
+    /// How long the request waited.
+    [[nodiscard]] std::chrono::nanoseconds waited() const noexcept { return waited_; }
+
+private:
+    std::chrono::nanoseconds waited_;
+};
+
+/// A request found max_waiting requests already waiting, and was refused at once.
+class too_many_requests : public pool_error {
+public:
+    using pool_error::pool_error;
+};
+
+/// The pool is closed: requests that waited, and every later one, fail with this.
+class pool_closed : public pool_error {
+public:
+    using pool_error::pool_error;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_POOL_OPTIONS_HPP
+// ----- end <typq/pool_options.hpp> -----
+// ----- begin <typq/pool.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/pool.hpp: typq::pool, a pool of connections for threads: requests wait on a condition
+// variable, worker threads owned by the pool make and expire connections; every decision about
+// sizes, expiry, backoff and order is typq/detail/pool_core.hpp's, shared with typq::async_pool.
+
+#ifndef TYPQ_POOL_HPP
+#define TYPQ_POOL_HPP
+
+// ----- begin <typq/detail/pool_core.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/pool_core.hpp: what typq::pool and typq::async_pool share and that does not depend
+// on how one waits: the idle connections, the sizes and counters, when a connection expires,
+// when to make one and how long to back off after a failure, the max_waiting rule, and the queue
+// of requests served in FIFO order. Every decision is here; a pool only waits (a condition
+// variable, an Asio timer or channel), runs connections' I/O and the program's hooks, and calls
+// back.
+//
+// Concurrency: one mutex, held only for bookkeeping, never for I/O or a hook. Every member that
+// takes a `locked&` must be called with it held (the pool gets it from lock() and may wait on a
+// condition variable with it). Connections that the core lets go are put into a `dropped` vector
+// the caller owns, so that they are closed (a network write) after the lock is released.
+//
+// Connection: move-constructible, with state() and transaction_status() returning enums with the
+// enumerators of typq::connection_state and typq::transaction_status, and native_handle() giving
+// the PGconn* (typq::connection, typq::async_connection).
+//
+// Waiter: what a queued request waits with, constructed from the request's extra arguments, with
+// `void wake() noexcept`. The core calls wake() with the lock held once the request is done
+// (granted a connection, or failed): it must not block nor call into the core, and must be seen
+// by a requester that has not begun to wait yet (a condition variable waited on with a predicate
+// under the same lock, a buffered channel, a posted completion).
+
+#ifndef TYPQ_DETAIL_POOL_CORE_HPP
+#define TYPQ_DETAIL_POOL_CORE_HPP
+
+
+#include <libpq-fe.h>
+
+#include <chrono>     // steady_clock, deadlines
+#include <cerrno>     // EINTR from poll
+#include <cstddef>    // std::size_t
+#include <cstdint>    // the jitter generator's state
+#include <deque>      // the idle connections
+#include <exception>  // std::exception_ptr: the failure a waiting request is given
+#include <mutex>      // std::mutex, std::unique_lock
+#include <optional>   // a grant
+#include <poll.h>     // poll: unread input on an idle connection's socket
+#include <string>     // messages
+#include <utility>    // std::move, std::forward
+#include <vector>     // connections dropped under the lock, closed after it
+
+namespace typq::detail {
+
+using pool_clock = std::chrono::steady_clock;
+
+// Spread for delays and lifetimes (splitmix64): only to keep pools and connections from acting in
+// step, nothing secret.
+class pool_jitter {
+public:
+    explicit pool_jitter(std::uint64_t seed) noexcept : state_(seed) {}
+    // A number in [0, 1).
+    double next() noexcept
+    {
+        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        return static_cast<double>(z >> 11) * 0x1.0p-53;
+    }
+
+private:
+    std::uint64_t state_;
+};
+
+// Whether the server has sent something on an idle connection's socket. Between statements it
+// sends nothing unasked except notifications, notices and, when it ends the session (the backend
+// terminated, the server shut down), its last error and end-of-file: so a connection with unread
+// input is worth a round trip before it is handed out, and one without is as good as the pool can
+// know without one. One poll() that does not wait; nothing is read.
+inline bool has_unread_input(PGconn* conn) noexcept
+{
+    const int socket = conn ? PQsocket(conn) : -1;
+    if (socket < 0)
+        return true;
+    pollfd fd{};
+    fd.fd = socket;
+    fd.events = POLLIN;
+    for (;;) {
+        const int ready = ::poll(&fd, 1, 0);
+        if (ready >= 0)
+            return ready > 0;
+        if (errno != EINTR)
+            return true;  // a round trip will say what is wrong
+    }
+}
+
+template <class Connection, class Waiter>
+class pool_core {
+public:
+    using clock = pool_clock;
+    using time_point = clock::time_point;
+    using duration = clock::duration;
+    using locked = std::unique_lock<std::mutex>;
+
+    /// A connection the pool owns, with what the pool knows of it.
+    struct entry {
+        Connection conn;
+        time_point expires;     // max_lifetime, with its jitter; time_point::max(): never
+        time_point idle_since;  // when it was made or last came back
+    };
+
+    /// One request for a connection, owned by the requester (on its stack, in its coroutine
+    /// frame) and queued in the core while it waits. It must not be destroyed while queued: a
+    /// requester that stops waiting calls take(), then timed_out() or withdraw().
+    class request {
+    public:
+        /// `now`: when the request was made (its wait and its timeout count from then);
+        /// `args`: the waiter's.
+        template <class... Args>
+        explicit request(time_point now, Args&&... args)
+            : waiter(std::forward<Args>(args)...), start_(now), since_(now)
+        {
+        }
+        request(const request&) = delete;
+        request& operator=(const request&) = delete;
+
+        /// Whether the wait is over: a connection was granted, or the request failed (the pool
+        /// closed). With the lock held.
+        [[nodiscard]] bool done() const noexcept { return granted_.has_value() || failure_ != nullptr; }
+        /// When the request was made.
+        [[nodiscard]] time_point started() const noexcept { return start_; }
+
+        Waiter waiter;
+
+    private:
+        friend class pool_core;
+        std::optional<entry> granted_;
+        std::exception_ptr failure_;
+        request* prev_ = nullptr;  // the FIFO of waiting requests, linked through the requests
+        request* next_ = nullptr;
+        bool queued_ = false;
+        bool admitted_ = false;      // has been queued: past max_waiting, first in line when it comes back
+        bool waited_ = false;        // had to wait (counts among the queued acquisitions)
+        bool counted_ = false;       // counted among the acquisitions
+        bool queue_counted_ = false; // counted among the queued ones
+        time_point start_;
+        time_point since_;  // from when the wait still to be added to total_wait counts
+    };
+
+    /// What acquire() found.
+    struct acquired {
+        std::optional<entry> conn;  ///< a connection to vet and hand out; empty: the request is queued
+        bool kick = false;          ///< the background has new work (call next_chore() soon)
+    };
+
+    /// What the background is to do next (next_chore()).
+    struct chore {
+        bool stop = false;     ///< the pool is closed: the background ends
+        bool connect = false;  ///< make one connection, then report connected() or connect_failed()
+        bool more = false;     ///< another attempt may start at once (wake a second worker)
+        time_point wake_at = time_point::max();  ///< call next_chore() again by then, or when kicked
+    };
+
+    /// What to do with a connection that comes back (on_return()).
+    enum class comeback {
+        keep,       ///< idle and open: ready for the next user
+        roll_back,  ///< inside a transaction block: ROLLBACK, then look again
+        discard,    ///< broken, closed, or a statement still running: close it
+    };
+
+    /// What to do with an idle connection before handing it out (vet()).
+    enum class verdict {
+        ready,    ///< hand it out (after the program's check, if any)
+        probe,    ///< the server sent something unasked: a round trip (an empty query) decides
+        discard,  ///< close it and take another
+    };
+
+    /// Takes the options' numbers (the hooks stay with the pool).
+    /// @throws typq::usage_error when the sizes, durations or backoff make no sense.
+    template <class Options>
+    explicit pool_core(const Options& options)
+        : min_size_(options.min_size),
+          max_size_(options.max_size == 0 ? options.min_size : options.max_size),
+          max_waiting_(options.max_waiting),
+          max_connecting_(options.max_connecting),
+          timeout_(capped(options.timeout)),
+          max_lifetime_(capped(options.max_lifetime)),
+          max_idle_(capped(options.max_idle)),
+          reconnect_(options.reconnect),
+          jitter_(seed())
+    {
+        if (max_size_ == 0)
+            throw usage_error("typq::pool: max_size must be at least 1 (0 means min_size, which is 0 too)");
+        if (max_size_ < min_size_)
+            throw usage_error("typq::pool: max_size (" + std::to_string(max_size_) + ") is less than min_size ("
+                + std::to_string(min_size_) + ")");
+        if (max_connecting_ == 0)
+            throw usage_error("typq::pool: max_connecting must be at least 1");
+        if (options.timeout.count() < 0 || options.max_lifetime.count() < 0 || options.max_idle.count() < 0)
+            throw usage_error("typq::pool: timeout, max_lifetime and max_idle cannot be negative");
+        if (reconnect_.initial.count() <= 0 || reconnect_.max_delay < reconnect_.initial
+            || !(reconnect_.factor >= 1.0) || !(reconnect_.jitter >= 0.0 && reconnect_.jitter < 1.0))
+            throw usage_error("typq::pool: reconnect needs initial > 0, max_delay >= initial, factor >= 1 and "
+                              "jitter in [0, 1)");
+    }
+
+    pool_core(const pool_core&) = delete;
+    pool_core& operator=(const pool_core&) = delete;
+
+    /// The lock every other member needs.
+    [[nodiscard]] locked lock() { return locked(mutex_); }
+
+    /// How long a request waits by default (the options' timeout).
+    [[nodiscard]] duration timeout() const noexcept { return timeout_; }
+
+    /// `now` + `timeout`, saturated (a timeout of milliseconds::max() means "no timeout" rather
+    /// than an overflow).
+    [[nodiscard]] static time_point deadline(time_point now, std::chrono::milliseconds timeout) noexcept
+    {
+        if (timeout.count() <= 0)
+            return now;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(time_point::max() - now);
+        return timeout >= left ? time_point::max() : now + timeout;
+    }
+
+    // --- acquiring -------------------------------------------------------------------------
+
+    /// Serves `r` at once from the idle connections (the most recently returned first; those
+    /// past max_lifetime are dropped on the way), or queues it. A request that comes back after
+    /// its connection failed vetting keeps its place: it goes first in the queue, and max_waiting
+    /// does not apply again.
+    /// @throws typq::pool_closed; typq::too_many_requests when max_waiting requests wait.
+    acquired acquire(locked&, request& r, time_point now, std::vector<entry>& dropped)
+    {
+        if (closed_)
+            throw pool_closed("typq::pool: the pool is closed");
+        acquired out;
+        while (!idle_.empty()) {
+            entry e = std::move(idle_.back());
+            idle_.pop_back();
+            if (now >= e.expires) {
+                ++expired_;
+                drop(std::move(e), dropped);
+                out.kick = true;
+                continue;
+            }
+            granted(r, now);
+            out.conn.emplace(std::move(e));
+            return out;
+        }
+        if (!r.admitted_ && max_waiting_ != 0 && waiting_ >= max_waiting_) {
+            ++rejected_;
+            throw too_many_requests("typq::pool: " + std::to_string(waiting_) + " requests already wait for a "
+                "connection (max_waiting " + std::to_string(max_waiting_) + "; " + describe() + ")");
+        }
+        enqueue(r, r.admitted_);
+        r.admitted_ = true;
+        r.waited_ = true;
+        out.kick = out.kick || background_due(now);
+        return out;
+    }
+
+    /// After a wait: the connection granted to `r`, or std::nullopt while none is (then the
+    /// request is still queued: wait again, or give up with timed_out() or withdraw()).
+    /// @throws what the request failed with (typq::pool_closed).
+    std::optional<entry> take(locked&, request& r)
+    {
+        if (r.failure_) {
+            std::exception_ptr failure = r.failure_;
+            r.failure_ = nullptr;
+            std::rethrow_exception(failure);
+        }
+        std::optional<entry> out = std::move(r.granted_);
+        r.granted_.reset();
+        return out;
+    }
+
+    /// Gives up a request that is still queued (a cancelled coroutine), without counting a
+    /// timeout; returns what was granted to it meanwhile, which the caller uses or release()s.
+    std::optional<entry> withdraw(locked&, request& r)
+    {
+        unlink(r);
+        r.failure_ = nullptr;
+        std::optional<entry> out = std::move(r.granted_);
+        r.granted_.reset();
+        return out;
+    }
+
+    /// Gives up a request whose time is up (after take() found nothing): the error to throw.
+    [[nodiscard]] pool_timeout timed_out(locked&, request& r, time_point now)
+    {
+        unlink(r);  // first: the request must leave the queue even if building the message throws
+        ++timeouts_;
+        const auto waited = now - r.start_;
+        std::string message = "typq::pool: no connection was free within the timeout: waited " + milliseconds(waited)
+            + " (" + describe(1) + ")";  // the sizes while it waited, itself among the waiting
+        if (!last_error_.empty())
+            message += "; the last attempt to connect failed: " + last_error_;
+        return pool_timeout(message, std::chrono::duration_cast<std::chrono::nanoseconds>(waited));
+    }
+
+    /// Whether an idle connection may be handed out, as far as the pool can tell without a
+    /// round trip. No lock needed: the caller holds the connection.
+    [[nodiscard]] static verdict vet(const Connection& c) noexcept
+    {
+        if (on_return(c) != comeback::keep)
+            return verdict::discard;
+        return has_unread_input(c.native_handle()) ? verdict::probe : verdict::ready;
+    }
+
+    // --- returning -------------------------------------------------------------------------
+
+    /// What a connection coming back needs before another user may have it. No lock needed.
+    [[nodiscard]] static comeback on_return(const Connection& c) noexcept
+    {
+        using state = decltype(c.state());
+        using status = decltype(c.transaction_status());
+        if (c.state() != state::open)
+            return comeback::discard;
+        switch (c.transaction_status()) {
+        case status::idle: return comeback::keep;
+        case status::in_transaction:
+        case status::in_error: return comeback::roll_back;
+        default: return comeback::discard;  // active: a statement was abandoned; unknown
+        }
+    }
+
+    /// A connection comes back from a user (or from vetting): `fit` when it is ready for the
+    /// next one (on_return() said keep, after any rollback and the reset hook). It goes to the
+    /// first waiting request, else to the idle connections; it is dropped when unfit (counted
+    /// lost), past max_lifetime (expired) or when the pool is closed.
+    /// @returns whether the background has new work (a replacement, an earlier expiry).
+    bool release(locked&, entry&& e, bool fit, time_point now, std::vector<entry>& dropped)
+    {
+        if (closed_) {
+            drop(std::move(e), dropped);
+            return false;
+        }
+        if (!fit || now >= e.expires) {
+            ++(fit ? expired_ : lost_);
+            drop(std::move(e), dropped);
+            return background_due(now);
+        }
+        e.idle_since = now;
+        if (head_) {
+            hand_over(std::move(e), now);
+            return false;
+        }
+        idle_.push_back(std::move(e));
+        return due_before_wake(earlier(idle_.back().expires, idle_due(idle_.back())));
+    }
+
+    // --- the background ----------------------------------------------------------------------
+
+    /// What the background is to do now: connections past max_lifetime, or idle for max_idle
+    /// beyond min_size, go into `dropped`; a connection is to be made when fewer are open or
+    /// being made than min_size or than the requests need (up to max_size), unless
+    /// max_connecting attempts run or a failure's backoff has not passed.
+    chore next_chore(locked&, time_point now, std::vector<entry>& dropped)
+    {
+        chore out;
+        if (closed_) {
+            out.stop = true;
+            return out;
+        }
+        for (auto it = idle_.begin(); it != idle_.end();) {
+            const bool too_old = now >= it->expires;
+            if (too_old || (max_idle_.count() > 0 && open_ > min_size_ && now - it->idle_since >= max_idle_)) {
+                ++expired_;
+                --open_;
+                dropped.push_back(std::move(*it));
+                it = idle_.erase(it);
+                continue;
+            }
+            ++it;
+        }
+        for (const entry& e : idle_) {
+            out.wake_at = earlier(out.wake_at, e.expires);
+            out.wake_at = earlier(out.wake_at, idle_due(e));
+        }
+        const std::size_t missing = this->missing();
+        if (missing > 0 && connecting_ < max_connecting_) {
+            if (now >= next_attempt_) {
+                ++connecting_;
+                out.connect = true;
+                out.more = missing > 1 && connecting_ < max_connecting_;
+            }
+            else
+                out.wake_at = earlier(out.wake_at, next_attempt_);
+        }
+        wake_at_ = out.wake_at;
+        return out;
+    }
+
+    /// A connection attempt that next_chore() started succeeded: the connection goes to the
+    /// first waiting request, else to the idle ones (dropped if the pool closed meanwhile).
+    /// @returns whether the background should look again before it planned to.
+    bool connected(locked&, Connection&& c, time_point now, std::vector<entry>& dropped)
+    {
+        --connecting_;
+        ++made_;
+        delay_ = duration::zero();
+        next_attempt_ = now;
+        last_error_.clear();
+        entry e{std::move(c), lifetime_end(now), now};
+        if (closed_) {
+            dropped.push_back(std::move(e));
+            return false;
+        }
+        ++open_;
+        if (head_) {
+            hand_over(std::move(e), now);
+            return background_due(now);
+        }
+        idle_.push_back(std::move(e));
+        const bool due = due_before_wake(earlier(idle_.back().expires, idle_due(idle_.back())));
+        return background_due(now) || due;
+    }
+
+    /// A connection attempt that next_chore() started failed (`why`: its message): the next
+    /// one waits for the backoff.
+    /// @returns whether the background should look again before it planned to.
+    bool connect_failed(locked&, std::string why, time_point now)
+    {
+        --connecting_;
+        ++connect_failures_;
+        last_error_ = std::move(why);
+        const duration initial = capped(reconnect_.initial);
+        const duration most = capped(reconnect_.max_delay);
+        if (delay_ == duration::zero())
+            delay_ = initial;
+        else {
+            // In double: a large factor must saturate at max_delay, not overflow.
+            const double grown = static_cast<double>(delay_.count()) * reconnect_.factor;
+            delay_ = grown < static_cast<double>(most.count()) ? duration(static_cast<duration::rep>(grown)) : most;
+        }
+        next_attempt_ = now + scaled(delay_, 1.0 + reconnect_.jitter * (2.0 * jitter_.next() - 1.0));
+        return missing() > 0 && due_before_wake(next_attempt_);
+    }
+
+    // --- closing and reporting ---------------------------------------------------------------
+
+    /// Closes the pool: idle connections go into `dropped`, waiting requests fail with
+    /// typq::pool_closed, later requests too; connections in use are dropped as they come back.
+    void close(locked&, std::vector<entry>& dropped)
+    {
+        if (closed_)
+            return;
+        closed_ = true;
+        while (!idle_.empty()) {
+            drop(std::move(idle_.back()), dropped);
+            idle_.pop_back();
+        }
+        const std::exception_ptr failure =
+            std::make_exception_ptr(pool_closed("typq::pool: the pool was closed while the request waited"));
+        while (head_) {
+            request& r = *head_;
+            unlink(r);
+            r.failure_ = failure;
+            r.waiter.wake();
+        }
+    }
+
+    [[nodiscard]] bool closed(const locked&) const noexcept { return closed_; }
+    /// Connections lent out (granted and not yet back).
+    [[nodiscard]] std::size_t in_use(const locked&) const noexcept { return open_ - idle_.size(); }
+    /// Whether min_size connections are open.
+    [[nodiscard]] bool ready(const locked&) const noexcept { return open_ >= min_size_; }
+
+    /// The error pool::wait() throws when min_size was not reached in time.
+    [[nodiscard]] pool_timeout not_ready(const locked&, duration waited) const
+    {
+        std::string message = "typq::pool: min_size (" + std::to_string(min_size_) + ") connections were not open "
+            "within " + milliseconds(waited) + " (" + describe() + ")";
+        if (!last_error_.empty())
+            message += "; the last attempt to connect failed: " + last_error_;
+        return pool_timeout(message, std::chrono::duration_cast<std::chrono::nanoseconds>(waited));
+    }
+
+    [[nodiscard]] pool_stats stats(const locked&) const
+    {
+        pool_stats s;
+        s.min_size = min_size_;
+        s.max_size = max_size_;
+        s.size = open_;
+        s.idle = idle_.size();
+        s.in_use = open_ - idle_.size();
+        s.connecting = connecting_;
+        s.waiting = waiting_;
+        s.connections_made = made_;
+        s.connect_failures = connect_failures_;
+        s.connections_lost = lost_;
+        s.connections_expired = expired_;
+        s.acquisitions = acquisitions_;
+        s.queued = queued_;
+        s.total_wait = std::chrono::duration_cast<std::chrono::nanoseconds>(total_wait_);
+        s.timeouts = timeouts_;
+        s.rejected = rejected_;
+        return s;
+    }
+
+private:
+    static std::uint64_t seed() noexcept
+    {
+        return static_cast<std::uint64_t>(clock::now().time_since_epoch().count());
+    }
+
+    // A duration from the options, at most about a century: a huge value means "never", and
+    // must not overflow the clock's nanoseconds (nor time_point arithmetic on them).
+    static duration capped(std::chrono::milliseconds d) noexcept
+    {
+        constexpr std::chrono::milliseconds century = std::chrono::hours(24 * 365 * 100);
+        return d > century ? duration(century) : duration(d);
+    }
+
+    static duration scaled(duration d, double factor) noexcept
+    {
+        return std::chrono::duration_cast<duration>(std::chrono::duration<double, duration::period>(d) * factor);
+    }
+
+    static std::string milliseconds(duration d)
+    {
+        return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+    }
+
+    // The pool's sizes, for messages; `gone`: requests that just left the queue, counted as waiting.
+    std::string describe(std::size_t gone = 0) const
+    {
+        return "pool of " + std::to_string(min_size_) + " to " + std::to_string(max_size_) + " connections: "
+            + std::to_string(open_ - idle_.size()) + " in use, " + std::to_string(idle_.size()) + " idle, "
+            + std::to_string(connecting_) + " being made, " + std::to_string(waiting_ + gone) + " waiting";
+    }
+
+    time_point lifetime_end(time_point now) noexcept
+    {
+        if (max_lifetime_.count() == 0)
+            return time_point::max();
+        // Up to 5% less, as psycopg_pool does: connections made together expire apart.
+        return now + scaled(max_lifetime_, 1.0 - 0.05 * jitter_.next());
+    }
+
+    // When an idle connection is to be closed for max_idle, if more than min_size are open then.
+    time_point idle_due(const entry& e) const noexcept
+    {
+        if (max_idle_.count() == 0 || open_ <= min_size_)
+            return time_point::max();
+        return e.idle_since + max_idle_;
+    }
+
+    // Connections to make now: enough for min_size, and for every request waiting (up to max_size).
+    std::size_t missing() const noexcept
+    {
+        const std::size_t demand = open_ - idle_.size() + waiting_;
+        const std::size_t floor = demand > min_size_ ? demand : min_size_;
+        const std::size_t wanted = floor < max_size_ ? floor : max_size_;
+        const std::size_t have = open_ + connecting_;
+        return wanted > have ? wanted - have : 0;
+    }
+
+    bool background_due(time_point now) noexcept
+    {
+        return missing() > 0 && connecting_ < max_connecting_ && now >= next_attempt_;
+    }
+
+    // Whether the background sleeps past `due`; if so it is about to be woken, and will look again.
+    bool due_before_wake(time_point due) noexcept
+    {
+        if (due >= wake_at_)
+            return false;
+        wake_at_ = due;
+        return true;
+    }
+
+    // Lets go of a connection the pool counted as open; the caller closes it after the lock.
+    void drop(entry&& e, std::vector<entry>& dropped)
+    {
+        --open_;
+        dropped.push_back(std::move(e));
+    }
+
+    // Counts a grant to `r`: one acquisition per request (a request whose connection failed
+    // vetting is granted again), and the wait since the request or since its last grant.
+    void granted(request& r, time_point now) noexcept
+    {
+        if (!r.counted_) {
+            r.counted_ = true;
+            ++acquisitions_;
+        }
+        if (r.waited_ && !r.queue_counted_) {
+            r.queue_counted_ = true;
+            ++queued_;
+        }
+        total_wait_ += now - r.since_;
+        r.since_ = now;
+    }
+
+    // A connection ready for a user: to the request that has waited longest, else idle.
+    void hand_over(entry&& e, time_point now)
+    {
+        if (request* r = head_) {
+            unlink(*r);
+            granted(*r, now);
+            r->granted_.emplace(std::move(e));
+            r->waiter.wake();
+            return;
+        }
+        idle_.push_back(std::move(e));
+    }
+
+    void enqueue(request& r, bool front) noexcept
+    {
+        r.queued_ = true;
+        ++waiting_;
+        if (front) {
+            r.prev_ = nullptr;
+            r.next_ = head_;
+            (head_ ? head_->prev_ : tail_) = &r;
+            head_ = &r;
+        }
+        else {
+            r.next_ = nullptr;
+            r.prev_ = tail_;
+            (tail_ ? tail_->next_ : head_) = &r;
+            tail_ = &r;
+        }
+    }
+
+    void unlink(request& r) noexcept
+    {
+        if (!r.queued_)
+            return;
+        (r.prev_ ? r.prev_->next_ : head_) = r.next_;
+        (r.next_ ? r.next_->prev_ : tail_) = r.prev_;
+        r.prev_ = r.next_ = nullptr;
+        r.queued_ = false;
+        --waiting_;
+    }
+
+    static time_point earlier(time_point a, time_point b) noexcept { return b < a ? b : a; }
+
+    std::mutex mutex_;
+    std::deque<entry> idle_;  // the most recently returned at the back, handed out first
+    request* head_ = nullptr;
+    request* tail_ = nullptr;
+    std::size_t waiting_ = 0;
+    std::size_t open_ = 0;  // idle, in use, or granted and not yet taken
+    std::size_t connecting_ = 0;
+    bool closed_ = false;
+
+    const std::size_t min_size_;
+    const std::size_t max_size_;
+    const std::size_t max_waiting_;
+    const std::size_t max_connecting_;
+    const duration timeout_;
+    const duration max_lifetime_;
+    const duration max_idle_;
+    const reconnect_backoff reconnect_;
+
+    duration delay_ = duration::zero();  // the last backoff; zero after a success
+    time_point next_attempt_{};          // no attempt starts before
+    time_point wake_at_ = time_point::max();  // when the background next looks, unless kicked
+    std::string last_error_;             // why the last attempt failed; empty after a success
+    pool_jitter jitter_;
+
+    std::uint64_t made_ = 0;
+    std::uint64_t connect_failures_ = 0;
+    std::uint64_t lost_ = 0;
+    std::uint64_t expired_ = 0;
+    std::uint64_t acquisitions_ = 0;
+    std::uint64_t queued_ = 0;
+    duration total_wait_ = duration::zero();
+    std::uint64_t timeouts_ = 0;
+    std::uint64_t rejected_ = 0;
+};
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_POOL_CORE_HPP
+// ----- end <typq/detail/pool_core.hpp> -----
+
+#include <chrono>              // timeouts
+#include <condition_variable>  // requests and workers wait on the core's mutex
+#include <cstddef>             // std::size_t
+#include <exception>           // std::exception: messages of failed connection attempts
+#include <memory>              // std::shared_ptr: the state leases share with the pool
+#include <mutex>               // joining the workers once
+#include <optional>            // a lease's connection
+#include <string>              // conninfo, messages
+#include <string_view>         // conninfo
+#include <thread>              // the worker threads
+#include <utility>             // std::move
+#include <vector>              // workers; connections closed after the lock
+
+namespace typq {
+
+namespace detail {
+
+// A request of typq::pool waits on its own condition variable, with the core's mutex.
+struct pool_thread_waiter {
+    std::condition_variable ready;
+    void wake() noexcept { ready.notify_one(); }
+};
+
+// What a typq::pool, its worker threads and its leases share. Leases hold it, so that a lease
+// that outlives its pool still has somewhere to return to (the connection is then closed).
+class pool_state {
+public:
+    using core_type = pool_core<connection, pool_thread_waiter>;
+    using entry = core_type::entry;
+    using clock = core_type::clock;
+
+    pool_state(std::string info, const pool_options& given) : core(given), conninfo(std::move(info)), options(given) {}
+
+    // A connection vetted for the next user, waiting up to `timeout`.
+    // @throws typq::pool_timeout, typq::too_many_requests, typq::pool_closed.
+    TYPQ_DECL entry acquire(std::chrono::milliseconds timeout);
+    // A lease's connection comes back: rolled back, reset, then idle (or to a waiting request),
+    // or closed and replaced.
+    TYPQ_DECL void give_back(entry&& e) noexcept;
+    // Gives `e` to the core (`fit` for another user or not) and closes what the core lets go.
+    TYPQ_DECL void put_back(entry&& e, bool fit) noexcept;
+    // A worker thread's life: make connections, close expired ones, until the pool closes.
+    TYPQ_DECL void work() noexcept;
+
+    core_type core;
+    const std::string conninfo;
+    const pool_options options;
+    std::condition_variable background;  // worker threads sleep here
+    std::condition_variable changed;     // close() and wait(): a connection was made or came back
+
+private:
+    TYPQ_DECL void connect_one() noexcept;
+    TYPQ_DECL bool ready_for_next(connection& c) const noexcept;
+    TYPQ_DECL bool fit_to_hand_out(connection& c) const noexcept;
+};
+
+}  // namespace detail
+
+/// A pool of connections to one server, safe to use from many threads. It opens min_size
+/// connections in the background when it is made, lends them out with connection(), takes them
+/// back when the lease ends (rolling back what the user left open), replaces those that are
+/// lost, grows up to max_size while requests wait and shrinks back after max_idle. See
+/// docs/pool.md.
+///
+/// `typq::pool pool{"postgresql:///app", {.min_size = 2, .max_size = 16}};`
+/// `{ auto c = pool.connection(); c->execute("..."); }`
+///
+/// Neither copyable nor movable (its threads refer to it); hold it in a std::unique_ptr to move
+/// it. Destroying it closes it without waiting for leases (see close()).
+class pool {
+public:
+    class lease;
+
+    /// Opens the pool: starts its worker threads (at most max_connecting), which connect with
+    /// `conninfo` (as typq::connection does) until min_size connections are open. Connecting
+    /// happens in the background: a server that cannot be reached makes requests time out
+    /// (typq::pool_timeout says why), not this constructor fail; wait() waits for min_size.
+    /// @throws typq::usage_error when the options make no sense (max_size < min_size, ...).
+    TYPQ_DECL explicit pool(std::string_view conninfo, const pool_options& options = {});
+
+    pool(const pool&) = delete;
+    pool& operator=(const pool&) = delete;
+
+    /// close(0): stops at once; leases still out close their connections when they end.
+    TYPQ_DECL ~pool();
+
+    /// Lends a connection, waiting up to the options' timeout for one: the lease gives it back
+    /// when destroyed. Requests are served in the order they came. A connection handed out is
+    /// open, outside any transaction block, and has passed the options' check; the pool
+    /// discards those that fail and takes another.
+    /// @throws typq::pool_timeout when none is free in time (what() gives the wait, the pool's
+    ///         sizes and the last failed connection attempt); typq::too_many_requests when
+    ///         max_waiting requests already wait; typq::pool_closed after close().
+    [[nodiscard]] lease connection();
+
+    /// As connection(), waiting up to `timeout`.
+    [[nodiscard]] lease connection(std::chrono::milliseconds timeout);
+
+    /// Blocks until min_size connections are open (psycopg_pool's wait()), for startup and tests.
+    /// @throws typq::pool_timeout when they are not within `timeout` (the pool stays open and
+    ///         keeps trying); typq::pool_closed.
+    TYPQ_DECL void wait(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+    /// Closes the pool: requests that wait and every later one fail with typq::pool_closed, idle
+    /// connections are closed, and it waits up to `timeout` for the leases still out to end
+    /// (their connections are closed as they come back, also after the timeout: the pool never
+    /// closes a connection another thread is using), then stops its worker threads. Closing
+    /// twice is harmless.
+    /// @returns whether every lease had ended.
+    TYPQ_DECL bool close(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+    /// Sizes and counters, as of now.
+    [[nodiscard]] TYPQ_DECL pool_stats stats() const;
+
+    /// A check for pool_options::check: one round trip (an empty query, which the server
+    /// answers without parsing or planning anything). It finds a connection whose server went
+    /// away without closing it (a network cut, a crashed host), which the pool's own check,
+    /// free of round trips, cannot see; it costs a round trip per acquisition.
+    /// `typq::pool pool{dsn, {.check = typq::pool::check_connection}};`
+    /// @throws typq::connection_error when the connection is lost.
+    static void check_connection(typq::connection& c) { (void)c.execute(""); }
+
+private:
+    TYPQ_DECL void stop() noexcept;
+
+    std::shared_ptr<detail::pool_state> state_;
+    std::mutex join_;  // close() may be called from several threads: the workers are joined once
+    std::vector<std::thread> workers_;
+};
+
+/// A connection lent by a typq::pool, used through `->` and `*` as a `typq::connection&`; it
+/// goes back to the pool when the lease is destroyed (or release()d). Move-only.
+///
+/// What comes back: a transaction block left open (or failed) is rolled back; a connection that
+/// is broken, still runs a statement (a stream or COPY left unfinished outlives the lease), or
+/// whose rollback or reset fails is closed and replaced in the background, never lent again.
+/// Objects that refer to the connection (transactions, streams, cursors, prepared statements)
+/// must not outlive the lease: the next user has the connection by then.
+class pool::lease {
+public:
+    /// An empty lease, which holds no connection.
+    lease() noexcept = default;
+    lease(lease&& other) noexcept : state_(std::move(other.state_)), entry_(std::move(other.entry_))
+    {
+        other.entry_.reset();
+    }
+    /// Gives back this lease's connection, then takes `other`'s.
+    lease& operator=(lease&& other) noexcept
+    {
+        if (this != &other) {
+            release();
+            state_ = std::move(other.state_);
+            entry_ = std::move(other.entry_);
+            other.entry_.reset();
+        }
+        return *this;
+    }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() { release(); }
+
+    // As std::unique_ptr's, a lease's constness is not its connection's.
+    /// The connection; the lease must hold one.
+    [[nodiscard]] typq::connection& operator*() const noexcept { return entry_->conn; }
+    [[nodiscard]] typq::connection* operator->() const noexcept { return &entry_->conn; }
+    /// Whether it holds a connection (not moved from nor released).
+    [[nodiscard]] explicit operator bool() const noexcept { return entry_.has_value(); }
+
+    /// Gives the connection back now, as the destructor does; the lease is then empty.
+    void release() noexcept
+    {
+        if (entry_) {
+            detail::pool_state::entry back = std::move(*entry_);
+            entry_.reset();
+            state_->give_back(std::move(back));
+        }
+        state_.reset();
+    }
+
+private:
+    friend class pool;
+    lease(std::shared_ptr<detail::pool_state> state, detail::pool_state::entry&& e)
+        : state_(std::move(state)), entry_(std::move(e))
+    {
+    }
+
+    std::shared_ptr<detail::pool_state> state_;
+    mutable std::optional<detail::pool_state::entry> entry_;
+};
+
+inline pool::lease pool::connection()
+{
+    return connection(state_->options.timeout);
+}
+
+inline pool::lease pool::connection(std::chrono::milliseconds timeout)
+{
+    return lease(state_, state_->acquire(timeout));
+}
+
+// Compiled once under TYPQ_SEPARATE_COMPILATION.
+#if TYPQ_DEFINITIONS
+
+TYPQ_DECL pool::pool(std::string_view conninfo, const pool_options& options)
+    : state_(std::make_shared<detail::pool_state>(std::string(conninfo), options))
+{
+    const std::size_t max_size = options.max_size == 0 ? options.min_size : options.max_size;
+    const std::size_t count = options.max_connecting < max_size ? options.max_connecting : max_size;
+    try {
+        workers_.reserve(count);
+        for (std::size_t i = 0; i < count; ++i)
+            workers_.emplace_back([state = state_.get()] { state->work(); });
+    }
+    catch (...) {
+        stop();
+        throw;
+    }
+}
+
+TYPQ_DECL pool::~pool()
+{
+    stop();
+}
+
+TYPQ_DECL void pool::stop() noexcept
+{
+    try {
+        (void)close(std::chrono::milliseconds(0));
+    }
+    catch (...) {  // a mutex that cannot be locked: nothing better to do in a destructor
+    }
+}
+
+TYPQ_DECL void pool::wait(std::chrono::milliseconds timeout)
+{
+    detail::pool_state& s = *state_;
+    const auto start = detail::pool_state::clock::now();
+    auto lock = s.core.lock();
+    const auto done = [&] { return s.core.closed(lock) || s.core.ready(lock); };
+    const auto deadline = detail::pool_state::core_type::deadline(start, timeout);
+    if (deadline == detail::pool_state::clock::time_point::max())
+        s.changed.wait(lock, done);
+    else
+        (void)s.changed.wait_until(lock, deadline, done);
+    if (s.core.closed(lock))
+        throw pool_closed("typq::pool: the pool is closed");
+    if (!s.core.ready(lock))
+        throw s.core.not_ready(lock, detail::pool_state::clock::now() - start);
+}
+
+TYPQ_DECL bool pool::close(std::chrono::milliseconds timeout)
+{
+    detail::pool_state& s = *state_;
+    std::vector<detail::pool_state::entry> dropped;
+    bool all_back = false;
+    {
+        auto lock = s.core.lock();
+        s.core.close(lock, dropped);
+        s.background.notify_all();
+        const auto deadline = detail::pool_state::core_type::deadline(detail::pool_state::clock::now(), timeout);
+        const auto back = [&] { return s.core.in_use(lock) == 0; };
+        if (deadline == detail::pool_state::clock::time_point::max())
+            s.changed.wait(lock, back);
+        else
+            (void)s.changed.wait_until(lock, deadline, back);
+        all_back = back();
+    }
+    dropped.clear();  // closes the idle connections, outside the lock
+    const std::lock_guard<std::mutex> joining(join_);
+    for (std::thread& worker : workers_)
+        if (worker.joinable())
+            worker.join();
+    return all_back;
+}
+
+TYPQ_DECL pool_stats pool::stats() const
+{
+    auto lock = state_->core.lock();
+    return state_->core.stats(lock);
+}
+
+namespace detail {
+
+TYPQ_DECL pool_state::entry pool_state::acquire(std::chrono::milliseconds timeout)
+{
+    const clock::time_point start = clock::now();
+    const clock::time_point deadline = core_type::deadline(start, timeout);
+    core_type::request request(start);
+    std::vector<entry> dropped;  // destroyed after the lock: closes what the core let go
+    for (;;) {
+        std::optional<entry> got;
+        {
+            auto lock = core.lock();
+            core_type::acquired found = core.acquire(lock, request, clock::now(), dropped);
+            if (found.kick)
+                background.notify_one();
+            got = std::move(found.conn);
+            if (!got) {
+                const auto done = [&] { return request.done(); };
+                if (deadline == clock::time_point::max())
+                    request.waiter.ready.wait(lock, done);
+                else
+                    (void)request.waiter.ready.wait_until(lock, deadline, done);
+                got = core.take(lock, request);
+                if (!got)
+                    throw core.timed_out(lock, request, clock::now());
+            }
+        }
+        dropped.clear();
+        if (fit_to_hand_out(got->conn))
+            return std::move(*got);
+        // Discarded (and replaced in the background); this request takes the next connection,
+        // first in line, within what is left of its timeout.
+        put_back(std::move(*got), false);
+    }
+}
+
+TYPQ_DECL bool pool_state::fit_to_hand_out(connection& c) const noexcept
+{
+    switch (core_type::vet(c)) {
+    case core_type::verdict::discard: return false;
+    case core_type::verdict::probe:
+        try {
+            pool::check_connection(c);
+        }
+        catch (...) {
+            return false;
+        }
+        if (core_type::on_return(c) != core_type::comeback::keep)
+            return false;
+        break;
+    case core_type::verdict::ready: break;
+    }
+    if (!options.check)
+        return true;
+    try {
+        options.check(c);
+    }
+    catch (...) {
+        return false;
+    }
+    return core_type::on_return(c) == core_type::comeback::keep;
+}
+
+TYPQ_DECL bool pool_state::ready_for_next(connection& c) const noexcept
+{
+    core_type::comeback what = core_type::on_return(c);
+    if (what == core_type::comeback::roll_back) {
+        try {
+            (void)c.execute("ROLLBACK");
+        }
+        catch (...) {
+            return false;
+        }
+        what = core_type::on_return(c);
+    }
+    if (what != core_type::comeback::keep)
+        return false;
+    if (!options.reset)
+        return true;
+    try {
+        options.reset(c);
+    }
+    catch (...) {
+        return false;
+    }
+    return core_type::on_return(c) == core_type::comeback::keep;
+}
+
+TYPQ_DECL void pool_state::give_back(entry&& e) noexcept
+{
+    const bool fit = ready_for_next(e.conn);
+    put_back(std::move(e), fit);
+}
+
+TYPQ_DECL void pool_state::put_back(entry&& e, bool fit) noexcept
+{
+    std::vector<entry> dropped;  // destroyed after the lock: closes what the core let go
+    try {
+        auto lock = core.lock();
+        if (core.release(lock, std::move(e), fit, clock::now(), dropped))
+            background.notify_one();
+        if (core.closed(lock))
+            changed.notify_all();  // close() may be waiting for this connection
+    }
+    catch (...) {  // std::bad_alloc keeping a connection to close: `e` closes it instead
+    }
+}
+
+TYPQ_DECL void pool_state::work() noexcept
+{
+    std::vector<entry> dropped;
+    try {
+        auto lock = core.lock();
+        for (;;) {
+            const core_type::chore chore = core.next_chore(lock, clock::now(), dropped);
+            if (chore.stop)
+                break;
+            if (chore.more)
+                background.notify_one();
+            if (chore.connect || !dropped.empty()) {
+                lock.unlock();
+                dropped.clear();
+                if (chore.connect)
+                    connect_one();
+                lock.lock();
+                continue;
+            }
+            if (chore.wake_at == clock::time_point::max())
+                background.wait(lock);
+            else
+                (void)background.wait_until(lock, chore.wake_at);
+        }
+    }
+    catch (...) {  // the mutex or memory failed: this worker ends; close() still joins it
+    }
+}
+
+TYPQ_DECL void pool_state::connect_one() noexcept
+{
+    std::optional<connection> made;
+    std::string why;
+    const char* stage = "";
+    try {
+        connection c(conninfo, options.connection);
+        if (options.configure) {
+            stage = "configure: ";
+            options.configure(c);
+            if (core_type::on_return(c) != core_type::comeback::keep)
+                why = "configure left the connection in a transaction block (or broken); it was closed";
+        }
+        if (why.empty())
+            made.emplace(std::move(c));
+    }
+    catch (const std::exception& e) {
+        why = std::string(stage) + e.what();
+    }
+    catch (...) {
+        why = std::string(stage) + "an exception that is not a std::exception";
+    }
+    std::vector<entry> dropped;
+    try {
+        auto lock = core.lock();
+        const clock::time_point now = clock::now();
+        const bool kick = made ? core.connected(lock, std::move(*made), now, dropped)
+                               : core.connect_failed(lock, std::move(why), now);
+        if (kick)
+            background.notify_one();
+        changed.notify_all();  // wait() may be waiting for min_size
+    }
+    catch (...) {  // as in give_back()
+    }
+}
+
+}  // namespace detail
+
+#endif  // TYPQ_DEFINITIONS
+
+}  // namespace typq
+
+#endif  // TYPQ_POOL_HPP
+// ----- end <typq/pool.hpp> -----
 
 #endif  // TYPQ_TYPQ_HPP
 // ----- end <typq/typq.hpp> -----

@@ -430,3 +430,21 @@ TEST_CASE("a stream reads and sends server-defined types the connection has not 
     }
     engine_test::check_idle_and_usable(conn);
 }
+
+TEST_CASE("a stream whose connection is closed under it throws, rather than end early", "[engine][stream]")
+{
+    auto conn = typq_test::connect();
+    auto rows = conn.stream<std::int32_t>("SELECT g FROM generate_series(1, 100000) g");
+    auto it = rows.begin();
+    REQUIRE(*it == 1);
+    conn.close();
+    // Found by the pool's tests: libpq reports no more results on a closed connection, which
+    // read as the end of the rows (one more row, then a quiet end).
+    const auto read_rest = [&] {
+        std::size_t seen = 0;
+        for (; it != rows.end(); ++it)
+            ++seen;
+        return seen;
+    };
+    REQUIRE_THROWS_AS(read_rest(), typq::connection_error);
+}

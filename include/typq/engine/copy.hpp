@@ -149,6 +149,12 @@ TYPQ_DECL copy_op::copy_op(session& s, copy_request request) : session_(s), requ
 TYPQ_DECL io copy_op::step(io ready)
 {
     PGconn* conn = session_.native();
+    if (!conn && stage_ != stage::done) {
+        // Closed under it (conn.close(), a pool that took its connection back): libpq would
+        // report no more results, which would read as the end.
+        stage_ = stage::done;
+        throw connection_error("the connection was closed while a COPY on it was still open", true);
+    }
     for (;;) {
         switch (stage_) {
         case stage::savepoint:

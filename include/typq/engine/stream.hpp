@@ -67,6 +67,12 @@ TYPQ_DECL stream_op::stream_op(session& s, statement_request request) : session_
 TYPQ_DECL io stream_op::step(io ready)
 {
     PGconn* conn = session_.native();
+    if (!conn && stage_ != stage::done) {
+        // Closed under it (conn.close(), a pool that took its connection back): libpq would
+        // report no more results, which would read as the end.
+        stage_ = stage::done;
+        throw connection_error("the connection was closed while a stream on it was still open", true);
+    }
     for (;;) {
         switch (stage_) {
         case stage::savepoint:

@@ -1,0 +1,1013 @@
+// SPDX-License-Identifier: BSL-1.0
+// typq 0.1.0: the Asio layer of typq's single-header form, GENERATED from include/ by tools/amalgamate.py.
+// DO NOT EDIT BY HAND: edit the headers under include/typq/, then regenerate with
+//     python3 tools/amalgamate.py
+// Build with -std=c++20, libpq's include directory and -lpq, Boost 1.81 headers visible.
+
+// ----- begin <typq/asio.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio.hpp: typq on Boost.Asio (C++20 coroutines): typq::async_connection and
+// typq::async_transaction, with everything of <typq/typq.hpp>. The synchronous headers never
+// include this one: a program that does not want Asio never compiles it.
+
+#ifndef TYPQ_ASIO_HPP
+#define TYPQ_ASIO_HPP
+
+#include <typq/typq.hpp>  // the synchronous single header, next to this one
+// ----- begin <typq/asio/driver.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/driver.hpp: the asynchronous driver. It steps the engine's operations, the same ones
+// typq::connection runs with poll(), and waits with Boost.Asio between steps: a coroutine that
+// co_awaits async_run() suspends while the server works, and its io_context thread runs others.
+//
+// Two things only an asynchronous driver has to deal with:
+// - Cancellation. Asio cancels an operation through its cancellation slot (a timer raced with
+//   awaitable_operators' ||, a parallel group, a cancellation_signal). The wait it cancels ends
+//   early; the driver then sends the server a cancel request and goes on stepping, so that the
+//   statement ends as cancelled (typq::query_canceled) and the connection is left idle. libpq 15's
+//   PQcancel blocks for a round trip, so the request is sent on a thread of its own, never on the
+//   thread that runs the io_context.
+// - Abandonment. A coroutine destroyed while its statement runs (its io_context destroyed, say)
+//   cannot wait in a destructor. The session then remembers the command was abandoned, and the next
+//   operation cancels and drains it first (drain_op), asynchronously (session::drain_later).
+
+#ifndef TYPQ_ASIO_DRIVER_HPP
+#define TYPQ_ASIO_DRIVER_HPP
+
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <libpq-fe.h>
+
+#include <cerrno>    // errno, when dup fails
+#include <chrono>    // the drain's deadline
+#include <cstring>   // std::strerror
+#include <string>    // messages
+#include <utility>   // std::move
+
+#include <fcntl.h>     // fcntl(F_DUPFD_CLOEXEC)
+#include <sys/stat.h>  // fstat: is libpq's socket still the one we wait on?
+
+namespace typq::engine {
+
+/// Waits on a libpq connection's socket with Asio. It waits on a duplicate of the socket (dup()),
+/// never on libpq's own descriptor: libpq closes its descriptor whenever it likes (a connection
+/// lost, the next host tried while connecting), and Asio's reactor must never be left referring to
+/// a descriptor number that a new socket may then get.
+class socket_waiter {
+public:
+    explicit socket_waiter(const boost::asio::any_io_executor& executor) : descriptor_(executor) {}
+
+    [[nodiscard]] boost::asio::any_io_executor get_executor() noexcept { return descriptor_.get_executor(); }
+
+    /// Waits on `conn`'s socket from now on (a no-op when it already does).
+    /// @throws typq::connection_error when the connection has no socket or it cannot be duplicated.
+    void follow(PGconn* conn)
+    {
+        const int socket = PQsocket(conn);
+        if (socket < 0)
+            throw connection_error("connection to the server was lost: " + libpq_message(conn), true);
+        struct stat now {};
+        if (::fstat(socket, &now) != 0)
+            throw connection_error(std::string("cannot wait for the server: fstat() failed: ") + std::strerror(errno), true);
+        if (descriptor_.is_open() && now.st_ino == followed_.st_ino && now.st_dev == followed_.st_dev)
+            return;
+        forget();
+        const int copy = ::fcntl(socket, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+            throw connection_error(std::string("cannot wait for the server: dup() failed: ") + std::strerror(errno), true);
+        boost::system::error_code failed;
+        descriptor_.assign(copy, failed);
+        if (failed) {
+            (void)::close(copy);
+            throw connection_error("cannot wait for the server: " + failed.message(), true);
+        }
+        followed_ = now;
+    }
+
+    /// Stops waiting on the socket (and closes the duplicate).
+    void forget() noexcept
+    {
+        boost::system::error_code ignored;
+        descriptor_.close(ignored);
+    }
+
+    /// Waits until the socket is ready for `what`, io::read or io::write; `failed` is set when the
+    /// wait did not end that way (cancelled: boost::asio::error::operation_aborted). Asio's own
+    /// awaitable, with no coroutine of ours around it: this is every statement's wait.
+    boost::asio::awaitable<void> wait_for(io what, boost::system::error_code& failed)
+    {
+        using boost::asio::posix::descriptor_base;
+        return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
+            boost::asio::redirect_error(boost::asio::use_awaitable, failed));
+    }
+
+    /// Waits until the socket is readable or writable, whichever comes first, and says which.
+    /// Output is pending and input must be read meanwhile: a server blocked writing to us reads
+    /// nothing more.
+    boost::asio::awaitable<io> wait_either(boost::system::error_code& failed)
+    {
+        using boost::asio::posix::descriptor_base;
+        auto [order, read_failed, write_failed] =
+            co_await boost::asio::experimental::make_parallel_group(
+                descriptor_.async_wait(descriptor_base::wait_read, boost::asio::deferred),
+                descriptor_.async_wait(descriptor_base::wait_write, boost::asio::deferred))
+                .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+        const bool read_first = order[0] == 0;
+        failed = read_first ? read_failed : write_failed;
+        co_return read_first ? io::read : io::write;
+    }
+
+    /// Either of the above, by what `what` asks for.
+    boost::asio::awaitable<io> wait(io what, boost::system::error_code& failed)
+    {
+        if (what == io::read_write)
+            co_return co_await wait_either(failed);
+        co_await wait_for(what, failed);
+        co_return what;
+    }
+
+private:
+    boost::asio::posix::stream_descriptor descriptor_;
+    struct stat followed_ {};  // the socket the duplicate is of
+};
+
+/// The thread that sends cancel requests (PQcancel blocks for a round trip); made at first use.
+inline boost::asio::thread_pool& cancel_thread()
+{
+    static boost::asio::thread_pool pool(1);
+    return pool;
+}
+
+/// Sends a cancel request for what `s` is running, on cancel_thread(), and resumes once it has
+/// been delivered: the statement then ends as cancelled, and the next one cannot be.
+/// @throws typq::connection_error when the request cannot be sent.
+inline boost::asio::awaitable<void> send_cancel(session& s)
+{
+    co_await boost::asio::co_spawn(
+        cancel_thread(), [&s]() -> boost::asio::awaitable<void> {
+            (void)s.cancel();
+            co_return;
+        },
+        boost::asio::use_awaitable);
+}
+
+/// After a wait that ended with `failed`: when the program cancelled the operation, asks the
+/// server to cancel the statement, so that the operation ends as the server's cancellation does.
+/// @throws typq::connection_error for any other failure of the wait.
+inline boost::asio::awaitable<void> interrupted(session& s, const boost::system::error_code& failed)
+{
+    if (failed != boost::asio::error::operation_aborted)
+        throw connection_error("waiting for the server failed: " + failed.message(), false);
+    // The operation goes on (to read the server's answer): waits after this one must not end at once.
+    co_await boost::asio::this_coro::reset_cancellation_state();
+    co_await send_cancel(s);
+}
+
+/// Steps `op` to its end on `s`, waiting on `waiter` whenever it waits for the socket.
+template <class Op>
+boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op)
+{
+    io ready = io::none;
+    for (io wanted = op.step(ready); wanted != io::none; wanted = op.step(ready)) {
+        boost::system::error_code failed;
+        if (wanted == io::read_write)
+            ready = co_await waiter.wait_either(failed);
+        else {
+            co_await waiter.wait_for(wanted, failed);
+            ready = wanted;
+        }
+        if (failed) [[unlikely]] {
+            co_await interrupted(s, failed);
+            ready = io::none;
+        }
+    }
+}
+
+/// What a command abandoned by an earlier operation left (session::abandoned): cancelled, read
+/// and dropped, within drain_timeout_ms; past that, or when it fails, the connection is closed.
+/// The caller holds the lease.
+inline boost::asio::awaitable<void> async_drain(session& s, socket_waiter& waiter)
+{
+    using namespace boost::asio::experimental::awaitable_operators;
+    s.abandoned = false;
+    std::string why = "a statement abandoned half way could not be ended";
+    bool drained = false;
+    try {
+        co_await send_cancel(s);
+        drain_op op(s);
+        boost::asio::steady_timer deadline(waiter.get_executor(), std::chrono::milliseconds(drain_timeout_ms));
+        const auto ended = co_await (async_run(s, waiter, op) || deadline.async_wait(boost::asio::use_awaitable));
+        drained = ended.index() == 0 && op.drained();
+        if (ended.index() != 0)
+            why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
+    }
+    catch (const std::exception& e) {
+        why += std::string(": ") + e.what();
+    }
+    if (!drained) {
+        waiter.forget();
+        s.mark_broken(why);
+    }
+}
+
+/// Connects `s` to `conninfo` without blocking: PQconnectStartParams, then PQconnectPoll steps
+/// with waits on `waiter` (following the socket as libpq tries host after host). libpq applies
+/// no connect_timeout here: the program races a timer (cancellation abandons the attempt).
+/// @throws typq::connection_error when the connection cannot be made.
+inline boost::asio::awaitable<void> async_connect(session& s, socket_waiter& waiter, const std::string& conninfo)
+{
+    s.start_connect(conninfo);
+    // PQconnectPoll's first call waits for the socket to be writable (the connect under way).
+    for (io wanted = io::write; wanted != io::none; wanted = s.connect_step()) {
+        waiter.follow(s.native());
+        boost::system::error_code failed;
+        (void)co_await waiter.wait(wanted, failed);
+        if (failed) {
+            waiter.forget();
+            s.close();
+            throw connection_error(failed == boost::asio::error::operation_aborted
+                    ? std::string("connecting was cancelled")
+                    : "waiting for the server failed while connecting: " + failed.message(),
+                true);
+        }
+    }
+    waiter.follow(s.native());
+    s.drain_later = true;
+}
+
+}  // namespace typq::engine
+
+#endif  // TYPQ_ASIO_DRIVER_HPP
+// ----- end <typq/asio/driver.hpp> -----
+// ----- begin <typq/asio/state.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/state.hpp: what an async_connection is (its session and the waiter on its socket, at an
+// address that does not move with the connection object), how it runs one statement with the
+// asynchronous driver, and what every operation does first: settle what an earlier one left.
+
+#ifndef TYPQ_ASIO_STATE_HPP
+#define TYPQ_ASIO_STATE_HPP
+
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <libpq-fe.h>
+
+#include <memory>  // std::shared_ptr
+#include <string>  // statements
+#include <utility>  // std::move
+
+namespace typq::detail {
+
+struct async_state {
+    async_state(const boost::asio::any_io_executor& executor, const connection_options& options)
+        : session(std::make_shared<engine::session>(options)), waiter(executor)
+    {
+    }
+    std::shared_ptr<engine::session> session;
+    engine::socket_waiter waiter;
+};
+
+/// Runs `request` to its end (the caller holds the lease).
+inline boost::asio::awaitable<engine::ran> async_statement(async_state& state, engine::statement_request& request)
+{
+    engine::session& s = *state.session;
+    engine::statement_op op(s, std::move(request));
+    co_await engine::async_run(s, state.waiter, op);
+    s.rethrow_notice_failure();
+    co_return engine::ran{std::move(op.result()), std::move(op.plan_keeper())};
+}
+
+/// Runs `text` as a script, by the simple query protocol (the caller holds the lease).
+inline boost::asio::awaitable<engine::result_handle> async_script(async_state& state, const std::string& text)
+{
+    engine::statement_request request;
+    request.text = text.c_str();
+    request.size = text.size();
+    request.script = true;
+    co_return std::move((co_await async_statement(state, request)).result);
+}
+
+/// Rolls back the transaction at `depth`: to its savepoint when it is nested, else the whole
+/// transaction block. The caller holds the lease.
+inline boost::asio::awaitable<void> roll_back_to(async_state& state, std::size_t depth)
+{
+    engine::session& s = *state.session;
+    if (PQtransactionStatus(s.usable()) == PQTRANS_IDLE)
+        co_return;  // ended by hand, or by the server
+    if (depth > 1) {
+        try {
+            (void)co_await async_script(state, "ROLLBACK TO SAVEPOINT " + savepoint_name(depth));
+            (void)co_await async_script(state, "RELEASE SAVEPOINT " + savepoint_name(depth));
+        }
+        catch (const server_error&) {  // NOLINT(bugprone-empty-catch)
+            // A cancel request landed on it: the enclosing transaction is aborted now, which its
+            // own end handles.
+        }
+        co_return;
+    }
+    (void)co_await async_script(state, "ROLLBACK");
+}
+
+/// What every operation does first, under its lease: a command an earlier operation abandoned is
+/// cancelled and drained, and a transaction abandoned by its coroutine rolled back.
+inline boost::asio::awaitable<void> async_settle(async_state& state)
+{
+    engine::session& s = *state.session;
+    if (s.abandoned) [[unlikely]] {
+        co_await engine::async_drain(s, state.waiter);
+        (void)s.usable();
+    }
+    if (s.abandoned_transaction != 0) [[unlikely]]
+        co_await roll_back_to(state, std::exchange(s.abandoned_transaction, 0));
+}
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_ASIO_STATE_HPP
+// ----- end <typq/asio/state.hpp> -----
+// ----- begin <typq/asio/transaction.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/transaction.hpp: typq::async_transaction, a transaction on an async_connection, with
+// typq::transaction's rules (nested ones are savepoints; only the innermost ends; COMMIT of a
+// failed transaction reports that nothing was committed). Destructors cannot wait, so one that is
+// let go while still open (its coroutine ended by an exception, or destroyed) is rolled back by the
+// connection's next operation, before anything else runs: nothing of it ever leaks into what
+// runs next. async_connection::transaction(body) rolls back before it returns instead.
+
+#ifndef TYPQ_ASIO_TRANSACTION_HPP
+#define TYPQ_ASIO_TRANSACTION_HPP
+
+
+#include <boost/asio/awaitable.hpp>
+
+#include <libpq-fe.h>
+
+#include <cstddef>      // std::size_t
+#include <exception>    // COMMIT's failure, rethrown after the rollback
+#include <memory>       // std::shared_ptr
+#include <string>       // statements
+#include <string_view>  // command tags
+#include <utility>      // std::exchange
+
+namespace typq {
+
+class async_connection;
+
+/// A transaction block on a typq::async_connection, begun by `co_await conn.begin()`: ended by
+/// `co_await tx.commit()` or `co_await tx.rollback()`. Begun while another is open on the
+/// connection, it is a savepoint, as a nested typq::transaction. Destroyed while still open, it
+/// is rolled back by the next operation on the connection (and a typq::async_pool rolls it back
+/// before the connection is used again). Movable, so that it can be returned from a coroutine.
+class async_transaction {
+public:
+    async_transaction(async_transaction&& other) noexcept
+        : state_(std::move(other.state_)), depth_(other.depth_), active_(std::exchange(other.active_, false))
+    {
+    }
+    async_transaction& operator=(async_transaction&&) = delete;
+    async_transaction(const async_transaction&) = delete;
+    async_transaction& operator=(const async_transaction&) = delete;
+
+    ~async_transaction()
+    {
+        if (!active_)
+            return;
+        active_ = false;
+        engine::session& s = *state_->session;
+        if (s.transaction_depth < depth_)
+            return;  // an enclosing transaction already ended this one
+        s.transaction_depth = depth_ - 1;
+        // No waiting here: the next operation rolls it back (detail::async_settle).
+        if (s.abandoned_transaction == 0 || depth_ < s.abandoned_transaction)
+            s.abandoned_transaction = depth_;
+    }
+
+    /// As transaction::commit(): RELEASE SAVEPOINT for a nested one, else COMMIT.
+    /// @throws typq::usage_error when it has ended or is not the innermost; typq::in_failed_sql_transaction
+    ///         when the transaction had failed (rolled back, nothing committed); the server's error.
+    boost::asio::awaitable<void> commit()
+    {
+        require_innermost("commit");
+        engine::session& s = *state_->session;
+        engine::lease hold(s, "a statement");
+        co_await settle();
+        require_open_on_server();
+        if (depth_ > 1) {
+            (void)co_await detail::async_script(*state_, "RELEASE SAVEPOINT " + detail::savepoint_name(depth_));
+            end();
+            co_return;
+        }
+        end();
+        engine::result_handle tag;
+        std::exception_ptr failed;
+        try {
+            tag = co_await detail::async_script(*state_, "COMMIT");
+        }
+        catch (const connection_error&) {
+            throw;
+        }
+        catch (...) {
+            failed = std::current_exception();  // a deferred constraint, a cancel request that landed on it
+        }
+        if (failed) {
+            // Whatever COMMIT answered, the transaction is over: one left open is rolled back.
+            if (PQtransactionStatus(s.usable()) != PQTRANS_IDLE)
+                (void)co_await detail::async_script(*state_, "ROLLBACK");
+            std::rethrow_exception(failed);
+        }
+        if (std::string_view(PQcmdStatus(tag.get())) == "ROLLBACK")
+            detail::throw_commit_rolled_back();
+    }
+
+    /// As transaction::rollback(): ROLLBACK TO SAVEPOINT for a nested one, else ROLLBACK.
+    /// @throws typq::usage_error when it has ended or is not the innermost.
+    boost::asio::awaitable<void> rollback()
+    {
+        require_innermost("rollback");
+        engine::session& s = *state_->session;
+        engine::lease hold(s, "a statement");
+        co_await settle();
+        require_open_on_server();
+        end();
+        co_await detail::roll_back_to(*state_, depth_);
+    }
+
+    [[nodiscard]] bool active() const noexcept { return active_; }
+    [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
+
+private:
+    friend class async_connection;
+
+    async_transaction(std::shared_ptr<detail::async_state> state) noexcept
+        : state_(std::move(state)), depth_(state_->session->transaction_depth + 1)
+    {
+    }
+
+    // BEGIN, or SAVEPOINT inside a transaction.
+    boost::asio::awaitable<void> start(const transaction_options& options)
+    {
+        engine::session& s = *state_->session;
+        engine::lease hold(s, "a statement");
+        co_await settle();
+        const PGTransactionStatusType now = PQtransactionStatus(s.usable());
+        if (depth_ == 1) {
+            if (now != PQTRANS_IDLE)
+                throw usage_error("a transaction is already open on this connection, begun outside typq::async_transaction");
+            (void)co_await detail::async_script(*state_, detail::begin_statement(options));
+        }
+        else {
+            detail::check_nested_options(options);
+            if (now == PQTRANS_IDLE)
+                throw usage_error(detail::transaction_ended_by_hand);
+            (void)co_await detail::async_script(*state_, "SAVEPOINT " + detail::savepoint_name(depth_));
+        }
+        s.transaction_depth = depth_;
+        active_ = true;
+    }
+
+    boost::asio::awaitable<void> settle()
+    {
+        const engine::session& s = *state_->session;
+        if (s.abandoned || s.abandoned_transaction != 0)
+            co_await detail::async_settle(*state_);
+    }
+
+    void require_innermost(const char* operation) const
+    {
+        if (!active_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that has already ended");
+        const std::size_t now = state_->session->transaction_depth;
+        if (now < depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction that its enclosing transaction ended");
+        if (now > depth_)
+            throw usage_error(std::string("cannot ") + operation + " a transaction while a nested one is still open");
+    }
+
+    // libpq tracks the server's transaction state from every reply: no round trip.
+    void require_open_on_server()
+    {
+        PGconn* handle = nullptr;
+        try {
+            handle = state_->session->usable();
+        }
+        catch (const connection_error&) {
+            end();
+            throw;
+        }
+        if (PQtransactionStatus(handle) == PQTRANS_IDLE) {
+            end();
+            throw usage_error(detail::transaction_ended_by_hand);
+        }
+    }
+
+    void end() noexcept
+    {
+        active_ = false;
+        state_->session->transaction_depth = depth_ - 1;
+    }
+
+    std::shared_ptr<detail::async_state> state_;
+    std::size_t depth_;
+    bool active_ = false;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_ASIO_TRANSACTION_HPP
+// ----- end <typq/asio/transaction.hpp> -----
+// ----- begin <typq/asio/connection.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/connection.hpp: typq::async_connection, a connection whose every statement is a
+// Boost.Asio awaitable: `user u = co_await conn.query_one<user>("SELECT ... WHERE id = $1", 1);`.
+// It runs the engine's operations, the same as typq::connection, with the asynchronous driver
+// (typq/asio/driver.hpp) instead of poll(): binding, routing, automatic preparation, the checks of
+// a result's columns and the decoding of its rows are the engine's, not this file's.
+
+#ifndef TYPQ_ASIO_CONNECTION_HPP
+#define TYPQ_ASIO_CONNECTION_HPP
+
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <cstdint>   // std::uint64_t
+#include <iterator>  // std::begin: execute_many's rows
+#include <memory>    // std::shared_ptr
+#include <optional>  // query_opt, notifications
+#include <string>    // conninfo
+#include <tuple>     // execute_many's tuple rows
+#include <utility>   // std::move
+
+namespace typq {
+
+
+/// A connection to a PostgreSQL server for programs built on Boost.Asio (C++20 coroutines). Every
+/// statement form of typq::connection is here with the same name, the same compile-time and
+/// run-time checks and the same exceptions, returning a `boost::asio::awaitable`; the thread that
+/// runs the io_context never waits for the server, so one thread serves many connections.
+///
+/// One operation at a time: a second coroutine that starts a statement while one runs gets
+/// typq::usage_error (use a typq::async_pool to share connections between coroutines). The
+/// connection is bound to the executor it was connected with; use it from that executor's thread
+/// (or strand).
+///
+/// Cancellation: an operation cancelled through Asio (a timer raced with
+/// `boost::asio::experimental::awaitable_operators::operator||`, a parallel group, a
+/// cancellation_signal bound to the completion token) sends the server a cancel request from a
+/// thread of its own and reads the statement's end: it throws typq::query_canceled, and the
+/// connection is idle and usable afterwards. Abandoned (its coroutine destroyed mid-statement), the
+/// statement is cancelled and drained by the connection's next operation.
+class async_connection {
+public:
+    using executor_type = boost::asio::any_io_executor;
+
+    /// Connects without blocking, on the executor of the coroutine that awaits it: conninfo and
+    /// environment as typq::connection's. libpq applies no connect_timeout to a non-blocking
+    /// connection: race a timer against it (or the pool's timeout) to bound the wait.
+    /// @throws typq::connection_error when the connection cannot be made.
+    static boost::asio::awaitable<async_connection> connect(std::string conninfo, connection_options options = {})
+    {
+        co_return co_await connect(co_await boost::asio::this_coro::executor, std::move(conninfo), options);
+    }
+
+    /// As above, with the connection bound to `executor`.
+    static boost::asio::awaitable<async_connection> connect(executor_type executor, std::string conninfo,
+        connection_options options = {})
+    {
+        auto state = std::make_shared<detail::async_state>(executor, options);
+        co_await engine::async_connect(*state->session, state->waiter, conninfo);
+        co_return async_connection(std::move(state));
+    }
+
+    async_connection(async_connection&&) noexcept = default;
+    /// Closes this connection, then takes `other`'s.
+    async_connection& operator=(async_connection&& other) noexcept
+    {
+        if (this != &other) {
+            close();
+            state_ = std::move(other.state_);
+        }
+        return *this;
+    }
+    async_connection(const async_connection&) = delete;
+    async_connection& operator=(const async_connection&) = delete;
+    ~async_connection() { close(); }
+
+    /// Closes the connection (not while an operation on it is suspended). Closing twice is harmless.
+    void close() noexcept
+    {
+        if (state_) {
+            state_->waiter.forget();
+            state_->session->close();
+        }
+    }
+
+    [[nodiscard]] executor_type get_executor() noexcept { return state_->waiter.get_executor(); }
+
+    [[nodiscard]] connection_state state() const noexcept
+    {
+        return detail::state_of(state_ ? state_->session.get() : nullptr);
+    }
+    [[nodiscard]] typq::transaction_status transaction_status() const noexcept
+    {
+        return detail::transaction_status_of(native_handle());
+    }
+    /// The server process serving this connection.
+    /// @throws typq::connection_error when the connection is closed or broken.
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable().native()); }
+    /// The server's version as a number: 150018 for 15.18.
+    [[nodiscard]] int server_version() const { return PQserverVersion(usable().native()); }
+    /// The libpq connection (non-blocking), for what typq does not wrap; owned by this object.
+    [[nodiscard]] PGconn* native_handle() const noexcept { return state_ ? state_->session->native() : nullptr; }
+
+    /// Sends a cancel request for the operation in progress, from any thread, as
+    /// connection::cancel() (it blocks the calling thread for a round trip: from a coroutine,
+    /// cancel the operation through Asio instead).
+    bool cancel() const
+    {
+        if (!state_ || state_->session->closed())
+            throw connection_error("cannot cancel: the connection is closed", true);
+        return state_->session->cancel();
+    }
+
+    /// As connection::on_notice(); the handler runs on the thread that runs the statement.
+    void on_notice(notice_handler handler) { usable().set_notice_handler(std::move(handler)); }
+
+    /// Forgets the server-defined types looked up so far (see connection::clear_type_cache()).
+    void clear_type_cache() noexcept
+    {
+        if (state_)
+            state_->session->registry.reset();
+    }
+
+    // --- statements: the forms of typq::connection, awaited --------------------------------------
+    // Arguments are taken by value: the awaitable owns them until it has run.
+
+    /// As connection::execute(): the rows affected.
+    template <class... Args>
+    boost::asio::awaitable<std::uint64_t> execute(execute_sql<Args...> statement, Args... args)
+    {
+        if constexpr (sizeof...(Args) == 0)
+            return run_script(statement);
+        else
+            return affected(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query(): every row, as a typq::result<Row>.
+    template <class Row, class... Args>
+    boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
+    {
+        return rows<Row>(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_one(): the only row.
+    template <class Row, class... Args>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
+    {
+        return one<Row>("query_one", std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_opt(): the row, or std::nullopt.
+    template <class Row, class... Args>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
+        sql<Args...> statement, Args... args)
+    {
+        return optional<Row>(std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::query_value(): the only column of the only row.
+    template <class T, class... Args>
+    boost::asio::awaitable<T> query_value(sql<Args...> statement, Args... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
+                                           "use query_one<T> for a row");
+        return one<T>("query_value", std::move(statement), std::move(args)...);
+    }
+
+    /// As connection::prepare(): a typq::prepared for this connection.
+    template <class... Args>
+    boost::asio::awaitable<prepared<Args...>> prepare(std::type_identity_t<basic_sql<Args...>> statement)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        std::shared_ptr<engine::prepared_slot> slot;
+        const auto bind = engine::bind_types(statement);
+        engine::statement_request request =
+            engine::front::preparing(state_->session, statement, engine::make_binder(bind), slot);
+        (void)co_await detail::async_statement(*state_, request);
+        co_return engine::front::made(statement, std::move(slot));
+    }
+
+    /// The forms above, running a statement this connection prepared.
+    template <class... P>
+    boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return affected(statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<result<Row>> query(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return rows<Row>(statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
+        std::type_identity_t<P>... args)
+    {
+        return one<Row>("query_one", statement, std::move(args)...);
+    }
+    template <class Row, class... P>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
+        const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        return optional<Row>(statement, std::move(args)...);
+    }
+    template <class T, class... P>
+    boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return one<T>("query_value", statement, std::move(args)...);
+    }
+
+    /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
+    /// `rows` must stay alive until the awaitable has run (it is not copied).
+    template <class Rows>
+    boost::asio::awaitable<std::uint64_t> execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement,
+        const Rows& rows);
+
+    // --- LISTEN/NOTIFY --------------------------------------------------------------------------
+
+    /// As connection::listen(): LISTEN on `channel`, quoted as an identifier.
+    boost::asio::awaitable<void> listen(std::string channel)
+    {
+        (void)co_await execute(sql_fragment("LISTEN ") + identifier(channel));
+    }
+    /// As connection::unlisten().
+    boost::asio::awaitable<void> unlisten(std::string channel)
+    {
+        (void)co_await execute(sql_fragment("UNLISTEN ") + identifier(channel));
+    }
+    /// As connection::notify(): pg_notify with both as parameters.
+    boost::asio::awaitable<void> notify(std::string channel, std::string payload = {})
+    {
+        (void)co_await execute("SELECT pg_notify($1, $2)", std::move(channel), std::move(payload));
+    }
+
+    /// The next notification: one libpq queued during other statements, else the first to arrive.
+    /// It waits as long as it takes: race a timer against it to bound the wait (a cancelled wait
+    /// sends nothing to the server and ends with std::nullopt).
+    /// @throws typq::connection_error when the connection is closed or lost.
+    boost::asio::awaitable<std::optional<notification>> wait_notification()
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        engine::notification_op op(s);
+        engine::io ready = engine::io::none;
+        for (engine::io wanted = op.step(ready); wanted != engine::io::none; wanted = op.step(ready)) {
+            boost::system::error_code failed;
+            ready = co_await state_->waiter.wait(wanted, failed);
+            if (failed == boost::asio::error::operation_aborted)
+                co_return std::nullopt;  // nothing runs on the server: the wait just ends
+            if (failed)
+                throw connection_error("waiting for the server failed: " + failed.message(), false);
+        }
+        co_return std::move(op.result());
+    }
+
+    /// Every notification that has arrived, without waiting.
+    [[nodiscard]] std::vector<notification> notifications() { return engine::take_notifications(usable()); }
+
+    // --- transactions ---------------------------------------------------------------------------
+
+    /// Begins a transaction (a savepoint inside one); see typq::async_transaction.
+    boost::asio::awaitable<async_transaction> begin(transaction_options options = {});
+
+    /// Runs `body` (a callable returning awaitable<T>) inside a transaction: committed when it
+    /// returns, rolled back (awaited) when it throws, and the exception passed on. The way to
+    /// write a transaction that leaves nothing behind whatever happens.
+    template <class Body>
+    auto transaction(Body body, transaction_options options = {}) -> decltype(body());
+
+private:
+    friend class async_transaction;
+
+    explicit async_connection(std::shared_ptr<detail::async_state> state) noexcept : state_(std::move(state)) {}
+
+    engine::session& usable() const
+    {
+        if (!state_)
+            throw connection_error("the connection is closed", true);
+        (void)state_->session->usable();
+        return *state_->session;
+    }
+
+    // Before an operation, under its lease: what an earlier one left is settled (async_settle).
+    // Checked here, so that the common case costs no coroutine.
+    [[nodiscard]] bool unsettled(const engine::session& s) const noexcept
+    {
+        return s.abandoned || s.abandoned_transaction != 0;
+    }
+
+    // Runs `request` (under the caller's lease) into `op`, whose result() and plan_keeper() the
+    // caller then reads: in the caller's coroutine, with no frame of its own (a point query's
+    // cost is mostly the frames and waits around it).
+    boost::asio::awaitable<void> run(engine::statement_op& op)
+    {
+        return engine::async_run(*state_->session, state_->waiter, op);
+    }
+
+    boost::asio::awaitable<std::uint64_t> run_script(script statement)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        if (statement.copies_through_client())
+            engine::throw_copy_refused();
+        engine::statement_request request;
+        request.text = statement.c_str();
+        request.size = statement.text().size();
+        request.text_hash = statement.hash();
+        request.source = statement.is_literal() ? statement.c_str() : nullptr;
+        request.script = true;
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return detail::affected_rows(op.result().get());
+    }
+
+    template <class Statement, class... Args>
+    boost::asio::awaitable<std::uint64_t> affected(Statement statement, Args... args)
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return detail::affected_rows(op.result().get());
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<result<Row>> rows(Statement statement, Args... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        co_return result<Row>(std::move(op.result()), plan.plan, s.registry, std::move(op.plan_keeper()));
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, Statement statement,
+        Args... args)
+    {
+        static_assert(!detail::row_borrows<Row>(),
+            "typq: this row type has a std::string_view or std::span field, which would point into a result "
+            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        const server_types types(s.registry.get());
+        co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(Statement statement,
+        Args... args)
+    {
+        static_assert(!detail::row_borrows<Row>(),
+            "typq: this row type has a std::string_view or std::span field, which would point into a result "
+            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        engine::row_plan<Row> plan;
+        engine::statement_request request =
+            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
+        request.plan = plan.template make_planner<format::binary>();
+        engine::statement_op op(s, std::move(request));
+        co_await run(op);
+        s.rethrow_notice_failure();
+        const server_types types(s.registry.get());
+        co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
+    }
+
+    std::shared_ptr<detail::async_state> state_;  // null once moved from
+};
+
+inline boost::asio::awaitable<async_transaction> async_connection::begin(transaction_options options)
+{
+    (void)usable();
+    async_transaction tx(state_);
+    co_await tx.start(options);
+    co_return tx;
+}
+
+template <class Body>
+auto async_connection::transaction(Body body, transaction_options options) -> decltype(body())
+{
+    async_transaction tx = co_await begin(options);
+    std::exception_ptr failure;
+    try {
+        if constexpr (std::is_void_v<typename decltype(body())::value_type>) {
+            co_await body();
+            co_await tx.commit();
+            co_return;
+        }
+        else {
+            auto value = co_await body();
+            co_await tx.commit();
+            co_return value;
+        }
+    }
+    catch (...) {
+        failure = std::current_exception();
+    }
+    if (tx.active()) {
+        try {
+            co_await tx.rollback();
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
+        }
+    }
+    std::rethrow_exception(failure);
+}
+
+template <class Rows>
+boost::asio::awaitable<std::uint64_t> async_connection::execute_many(
+    std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows)
+{
+    engine::session& s = usable();
+    engine::lease hold(s, "a statement");
+    if (unsettled(s))
+        co_await detail::async_settle(*state_);
+    // As connection::execute_many: a run that found its prepared statement stale after DDL is
+    // retried once outside a transaction block (nothing of the first attempt landed).
+    for (int attempt = 0;; ++attempt) {
+        const bool idle = PQtransactionStatus(s.native()) == PQTRANS_IDLE;
+        std::exception_ptr failure;
+        try {
+            engine::many_op<Rows> op(s, statement, rows);
+            co_await engine::async_run(s, state_->waiter, op);
+            co_return op.total();
+        }
+        catch (const server_error& e) {
+            if (!engine::stale_statement(e) || !idle || attempt > 0 || PQtransactionStatus(s.native()) != PQTRANS_IDLE)
+                failure = std::current_exception();
+        }
+        if (failure)
+            std::rethrow_exception(failure);
+    }
+}
+
+}  // namespace typq
+
+#endif  // TYPQ_ASIO_CONNECTION_HPP
+// ----- end <typq/asio/connection.hpp> -----
+
+#endif  // TYPQ_ASIO_HPP
+// ----- end <typq/asio.hpp> -----

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSL-1.0
-// 14_async: typq on Boost.Asio. Request handlers as coroutines on one io_context thread, each with
-// its own typq::async_connection: typed queries awaited, a transaction that commits or rolls back
-// whatever happens, and a statement bounded by a timeout (cancelled on the server when the timer
-// wins), while the thread keeps serving the others.
+// 14_async: typq on Boost.Asio. Request handlers as coroutines on one io_context thread, sharing a
+// typq::async_pool: typed queries awaited, a transaction that commits or rolls back whatever
+// happens, and a statement bounded by a timeout (cancelled on the server when the timer wins),
+// while the thread keeps serving the others.
 //
 // Run:  example_14_async [conninfo]   (else TYPQ_DSN, else libpq's PG* variables)
 
@@ -32,9 +32,10 @@ struct account {
 };
 
 // One request: move `amount` from one account to another, atomically, and report the balances.
-asio::awaitable<void> transfer(const std::string& conninfo, std::int64_t from, std::int64_t to, std::int64_t amount)
+asio::awaitable<void> transfer(typq::async_pool& pool, std::int64_t from, std::int64_t to, std::int64_t amount)
 {
-    typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
+    typq::async_pool::lease lease = co_await pool.connection();  // given back when the handler ends
+    typq::async_connection& conn = *lease;
     // Committed when the body returns, rolled back (and awaited) when it throws.
     co_await conn.transaction([&]() -> asio::awaitable<void> {
         (void)co_await conn.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", amount, from);
@@ -46,9 +47,10 @@ asio::awaitable<void> transfer(const std::string& conninfo, std::int64_t from, s
 
 // A report that must not take more than 200 ms: the timer wins, the server cancels the statement,
 // and the connection is ready for the next one.
-asio::awaitable<void> bounded_report(const std::string& conninfo)
+asio::awaitable<void> bounded_report(typq::async_pool& pool)
 {
-    typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
+    typq::async_pool::lease lease = co_await pool.connection();
+    typq::async_connection& conn = *lease;
     asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(200));
     const auto first = co_await (conn.query_value<std::string>("SELECT pg_sleep(5)::text")
         || timer.async_wait(asio::use_awaitable));
@@ -95,9 +97,21 @@ int main(int argc, char** argv)
         return 1;
 
     io.restart();
-    asio::co_spawn(io, transfer(conninfo, 1, 2, 10), report);  // these three run at once
-    asio::co_spawn(io, transfer(conninfo, 2, 3, 20), report);
-    asio::co_spawn(io, bounded_report(conninfo), report);
+    // Two connections serve the three handlers below, which run at once; a handler waits (up to
+    // .timeout) when both are lent. configure runs on each connection the pool makes.
+    typq::async_pool pool(io.get_executor(), conninfo, {.min_size = 2, .max_size = 2,
+        .timeout = std::chrono::seconds(10),
+        .configure = [](typq::async_connection& c) -> asio::awaitable<void> {
+            (void)co_await c.execute("SET application_name = 'example_14_async'");
+        }});
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        // operator&&: the three handlers run at once, and this waits for all of them.
+        co_await (transfer(pool, 1, 2, 10) && transfer(pool, 2, 3, 20) && bounded_report(pool));
+        const typq::pool_stats stats = pool.stats();
+        std::cout << "pool: " << stats.connections_made << " connections made, " << stats.acquisitions
+                  << " acquisitions, " << stats.queued << " of them waited\n";
+        (void)co_await pool.close();  // its background work ends, and so does io.run()
+    }, report);
     io.run();
     return failed ? 1 : 0;
 }

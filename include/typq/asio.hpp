@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // typq/asio.hpp: typq on Boost.Asio (C++20 coroutines): typq::async_connection and
-// typq::async_transaction, with everything of <typq/typq.hpp>. The synchronous headers never
+// typq::async_transaction, typq::async_pool, with everything of <typq/typq.hpp>. The synchronous headers never
 // include this one: a program that does not want Asio never compiles it.
 
 #ifndef TYPQ_ASIO_HPP
@@ -11,5 +11,6 @@
 #include <typq/asio/state.hpp>
 #include <typq/asio/transaction.hpp>
 #include <typq/asio/connection.hpp>
+#include <typq/asio/pool.hpp>
 
 #endif  // TYPQ_ASIO_HPP

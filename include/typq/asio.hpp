@@ -9,6 +9,7 @@
 #include <typq/typq.hpp>
 #include <typq/asio/driver.hpp>
 #include <typq/asio/state.hpp>
+#include <typq/asio/stream.hpp>
 #include <typq/asio/transaction.hpp>
 #include <typq/asio/connection.hpp>
 #include <typq/asio/pool.hpp>

@@ -11056,6 +11056,18 @@ private:
 
 namespace typq::engine {
 
+/// What an abandoned operation still has to do (a stream's rows to drop, its savepoint to roll
+/// back), kept by an asynchronous session (session::leftover) for its next operation to finish
+/// first, since a destructor cannot wait.
+class leftover {
+public:
+    leftover() = default;
+    leftover(const leftover&) = delete;
+    leftover& operator=(const leftover&) = delete;
+    virtual ~leftover() = default;
+    virtual io step(io ready) = 0;
+};
+
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
 enum class activity : unsigned char {
     idle,        ///< free for the next operation
@@ -11212,6 +11224,9 @@ public:
     // Asynchronous too: the depth of a transaction whose coroutine let it go without ending it
     // (0: none), which the next operation rolls back before anything else (typq::async_transaction).
     std::size_t abandoned_transaction = 0;
+    // Asynchronous too: an abandoned operation's rest, finished (after a cancel request) before
+    // the next operation.
+    std::unique_ptr<leftover> leftovers;
 
 private:
     friend class lease;
@@ -12966,8 +12981,10 @@ public:
     [[nodiscard]] bool finished() const noexcept { return stage_ == stage::done; }
 
     /// From here on, step() ends the statement early: it is cancelled and its rows dropped, and
-    /// inside a transaction block what it did is rolled back to its savepoint.
-    TYPQ_DECL void abandon() noexcept;
+    /// inside a transaction block what it did is rolled back to its savepoint. `send_cancel`
+    /// false: the caller sends the cancel request (an asynchronous driver, off its thread, since
+    /// PQcancel blocks).
+    TYPQ_DECL void abandon(bool send_cancel = true) noexcept;
 
 private:
     enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, roll_back, done };
@@ -13092,12 +13109,13 @@ TYPQ_DECL io stream_op::step(io ready)
     }
 }
 
-TYPQ_DECL void stream_op::abandon() noexcept
+TYPQ_DECL void stream_op::abandon(bool send_cancel) noexcept
 {
     row_.reset();
     if (stage_ == stage::rows) {
         try {
-            (void)session_.cancel();
+            if (send_cancel)
+                (void)session_.cancel();
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the statement then runs to its end, and is dropped
         }

@@ -12,6 +12,7 @@
 #include <typq/transaction.hpp>
 #include <typq/asio/driver.hpp>
 #include <typq/asio/state.hpp>
+#include <typq/asio/stream.hpp>
 #include <typq/asio/transaction.hpp>
 #include <typq/engine/front.hpp>
 #include <typq/engine/many.hpp>
@@ -225,6 +226,25 @@ public:
         return one<T>("query_value", statement, std::move(args)...);
     }
 
+    /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
+    /// typq::async_stream. The connection is busy until the stream ends or is destroyed.
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_stream<Row>> stream(sql<Args...> statement, Args... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        engine::session& s = usable();
+        auto begun = std::make_unique<typename async_stream<Row>::state>();
+        begun->conn = state_;
+        begun->hold.emplace(s, "a typq::async_stream");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        async_stream<Row> rows(std::move(begun));
+        const auto bind = engine::front::binding(statement, args...);
+        co_await rows.start(engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary));
+        co_return rows;
+    }
+
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
     /// `rows` must stay alive until the awaitable has run (it is not copied).
     template <class Rows>
@@ -299,12 +319,7 @@ private:
         return *state_->session;
     }
 
-    // Before an operation, under its lease: what an earlier one left is settled (async_settle).
-    // Checked here, so that the common case costs no coroutine.
-    [[nodiscard]] bool unsettled(const engine::session& s) const noexcept
-    {
-        return s.abandoned || s.abandoned_transaction != 0;
-    }
+    [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
 
     // Runs `request` (under the caller's lease) into `op`, whose result() and plan_keeper() the
     // caller then reads: in the caller's coroutine, with no frame of its own (a point query's

@@ -74,11 +74,31 @@ inline boost::asio::awaitable<void> roll_back_to(async_state& state, std::size_t
     (void)co_await async_script(state, "ROLLBACK");
 }
 
+/// Whether an earlier operation left something for async_settle (checked inline, so that the
+/// common case costs no coroutine).
+[[nodiscard]] inline bool unsettled(const engine::session& s) noexcept
+{
+    return s.abandoned || s.abandoned_transaction != 0 || s.leftovers;
+}
+
 /// What every operation does first, under its lease: a command an earlier operation abandoned is
 /// cancelled and drained, and a transaction abandoned by its coroutine rolled back.
 inline boost::asio::awaitable<void> async_settle(async_state& state)
 {
     engine::session& s = *state.session;
+    if (s.leftovers) [[unlikely]] {
+        // What an abandoned stream left: cancelled, its rows dropped, its savepoint rolled back;
+        // on failure, the connection is drained (or closed) below.
+        std::unique_ptr<engine::leftover> rest = std::move(s.leftovers);
+        try {
+            if (PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE)
+                co_await engine::send_cancel(s);
+            co_await engine::async_run(s, state.waiter, *rest);
+            s.abandoned = PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE;
+        }
+        catch (const server_error&) {  // NOLINT(bugprone-empty-catch): the abandoned statement's own error
+        }
+    }
     if (s.abandoned) [[unlikely]] {
         co_await engine::async_drain(s, state.waiter);
         (void)s.usable();

@@ -144,7 +144,7 @@ private:
     boost::asio::awaitable<void> settle()
     {
         const engine::session& s = *state_->session;
-        if (s.abandoned || s.abandoned_transaction != 0)
+        if (detail::unsettled(s))
             co_await detail::async_settle(*state_);
     }
 

@@ -38,6 +38,18 @@
 
 namespace typq::engine {
 
+/// What an abandoned operation still has to do (a stream's rows to drop, its savepoint to roll
+/// back), kept by an asynchronous session (session::leftover) for its next operation to finish
+/// first, since a destructor cannot wait.
+class leftover {
+public:
+    leftover() = default;
+    leftover(const leftover&) = delete;
+    leftover& operator=(const leftover&) = delete;
+    virtual ~leftover() = default;
+    virtual io step(io ready) = 0;
+};
+
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
 enum class activity : unsigned char {
     idle,        ///< free for the next operation
@@ -194,6 +206,9 @@ public:
     // Asynchronous too: the depth of a transaction whose coroutine let it go without ending it
     // (0: none), which the next operation rolls back before anything else (typq::async_transaction).
     std::size_t abandoned_transaction = 0;
+    // Asynchronous too: an abandoned operation's rest, finished (after a cancel request) before
+    // the next operation.
+    std::unique_ptr<leftover> leftovers;
 
 private:
     friend class lease;

@@ -40,8 +40,10 @@ public:
     [[nodiscard]] bool finished() const noexcept { return stage_ == stage::done; }
 
     /// From here on, step() ends the statement early: it is cancelled and its rows dropped, and
-    /// inside a transaction block what it did is rolled back to its savepoint.
-    TYPQ_DECL void abandon() noexcept;
+    /// inside a transaction block what it did is rolled back to its savepoint. `send_cancel`
+    /// false: the caller sends the cancel request (an asynchronous driver, off its thread, since
+    /// PQcancel blocks).
+    TYPQ_DECL void abandon(bool send_cancel = true) noexcept;
 
 private:
     enum class stage : unsigned char { savepoint, describe, send, rows, release, abandoned, roll_back, done };
@@ -166,12 +168,13 @@ TYPQ_DECL io stream_op::step(io ready)
     }
 }
 
-TYPQ_DECL void stream_op::abandon() noexcept
+TYPQ_DECL void stream_op::abandon(bool send_cancel) noexcept
 {
     row_.reset();
     if (stage_ == stage::rows) {
         try {
-            (void)session_.cancel();
+            if (send_cancel)
+                (void)session_.cancel();
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the statement then runs to its end, and is dropped
         }

@@ -11518,8 +11518,9 @@ TYPQ_DECL lease::lease(session& s, const char* holder) : session_(&s)
         if (other && std::string_view(other) != "a statement")
             throw usage_error(std::string(other) + " is still open on this connection: finish it (or destroy it) "
                 + "before running anything else on the connection");
-        throw usage_error("this connection is running a statement for another thread: a typq::connection is used "
-                          "by one thread at a time (only cancel() may be called from another thread)");
+        throw usage_error("this connection is running a statement for another thread (or, for a "
+                          "typq::async_connection, another coroutine): a connection runs one statement at a time "
+                          "(only cancel() may be called from another thread; share connections through a pool)");
     }
     s.holder_.store(holder);
     if (s.notice_failure_) [[unlikely]]

@@ -358,7 +358,7 @@ TEST_CASE("a second thread's statement on a busy connection is refused with usag
     std::this_thread::sleep_for(100ms);
     const auto thrown = thrown_by([&] { (void)conn.query_value<std::int32_t>("SELECT 1"); });
     sleeper.join();
-    require_exactly<typq::usage_error>(thrown, "used by one thread at a time");
+    require_exactly<typq::usage_error>(thrown, "a connection runs one statement at a time");
     require_usable(conn);
 }
 

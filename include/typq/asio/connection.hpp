@@ -24,6 +24,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <cstdint>   // std::uint64_t
@@ -33,6 +35,8 @@
 #include <string>    // conninfo
 #include <tuple>     // execute_many's tuple rows
 #include <utility>   // std::move
+
+#include <fcntl.h>   // fcntl(F_DUPFD_CLOEXEC): the wake pipe, watched during a notification wait
 
 namespace typq {
 
@@ -137,30 +141,32 @@ public:
     }
 
     // --- statements: the forms of typq::connection, awaited --------------------------------------
-    // Arguments are taken by value: the awaitable owns them until it has run.
+    // Arguments are taken by value: the awaitable owns them until it has run. The statement is
+    // not copied: a literal lives forever, but a typq::runtime or typq::sql_fragment must outlive
+    // the awaitable (co_await it in the expression that makes it, as usual).
 
     /// As connection::execute(): the rows affected.
     template <class... Args>
     boost::asio::awaitable<std::uint64_t> execute(execute_sql<Args...> statement, Args... args)
     {
         if constexpr (sizeof...(Args) == 0)
-            return run_script(statement);
+            return run_script(keep(std::move(statement)));
         else
-            return affected(std::move(statement), std::move(args)...);
+            return affected(keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query(): every row, as a typq::result<Row>.
     template <class Row, class... Args>
     boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
     {
-        return rows<Row>(std::move(statement), std::move(args)...);
+        return rows<Row>(keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
     {
-        return one<Row>("query_one", std::move(statement), std::move(args)...);
+        return one<Row>("query_one", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -168,7 +174,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         sql<Args...> statement, Args... args)
     {
-        return optional<Row>(std::move(statement), std::move(args)...);
+        return optional<Row>(keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -177,7 +183,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return one<T>("query_value", std::move(statement), std::move(args)...);
+        return one<T>("query_value", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -200,30 +206,30 @@ public:
     template <class... P>
     boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return affected(statement, std::move(args)...);
+        return affected(keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<result<Row>> query(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return rows<Row>(statement, std::move(args)...);
+        return rows<Row>(keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
         std::type_identity_t<P>... args)
     {
-        return one<Row>("query_one", statement, std::move(args)...);
+        return one<Row>("query_one", keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return optional<Row>(statement, std::move(args)...);
+        return optional<Row>(keep(statement), std::move(args)...);
     }
     template <class T, class... P>
     boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return one<T>("query_value", statement, std::move(args)...);
+        return one<T>("query_value", keep(statement), std::move(args)...);
     }
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
@@ -233,16 +239,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        engine::session& s = usable();
-        auto begun = std::make_unique<typename async_stream<Row>::state>();
-        begun->conn = state_;
-        begun->hold.emplace(s, "a typq::async_stream");
-        if (unsettled(s))
-            co_await detail::async_settle(*state_);
-        async_stream<Row> rows(std::move(begun));
-        const auto bind = engine::front::binding(statement, args...);
-        co_await rows.start(engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary));
-        co_return rows;
+        return start_stream<Row>(keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
@@ -275,19 +272,40 @@ public:
     /// @throws typq::connection_error when the connection is closed or lost.
     boost::asio::awaitable<std::optional<notification>> wait_notification()
     {
+        using namespace boost::asio::experimental::awaitable_operators;
         engine::session& s = usable();
         engine::lease hold(s, "a statement");
         if (unsettled(s))
             co_await detail::async_settle(*state_);
         engine::notification_op op(s);
         engine::io ready = engine::io::none;
-        for (engine::io wanted = op.step(ready); wanted != engine::io::none; wanted = op.step(ready)) {
+        engine::io wanted = op.step(ready);
+        if (wanted == engine::io::none)
+            co_return std::move(op.result());  // one was queued already
+        // cancel() from another thread ends the wait, as connection::cancel() does: it writes to
+        // the session's wake pipe, watched here beside the socket.
+        struct waiting {
+            engine::session& s;
+            int wake;
+            explicit waiting(engine::session& w) : s(w), wake(w.begin_wait()) {}
+            waiting(const waiting&) = delete;
+            waiting& operator=(const waiting&) = delete;
+            ~waiting() { (void)s.end_wait(); }
+        } wait(s);
+        boost::asio::posix::stream_descriptor woken(state_->waiter.get_executor());
+        const int copy = ::fcntl(wait.wake, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+            throw connection_error("cannot wait for notifications: dup() failed", false);
+        woken.assign(copy);
+        for (; wanted != engine::io::none; wanted = op.step(ready)) {
             boost::system::error_code failed;
-            ready = co_await state_->waiter.wait(wanted, failed);
-            if (failed == boost::asio::error::operation_aborted)
-                co_return std::nullopt;  // nothing runs on the server: the wait just ends
+            const auto first = co_await (state_->waiter.wait_for(engine::io::read, failed)
+                || woken.async_wait(boost::asio::posix::descriptor_base::wait_read, boost::asio::use_awaitable));
+            if (first.index() == 1 || failed == boost::asio::error::operation_aborted)
+                co_return std::nullopt;  // woken by cancel(), or cancelled through Asio: nothing runs on the server
             if (failed)
-                throw connection_error("waiting for the server failed: " + failed.message(), false);
+                engine::wait_failed(failed);
+            ready = engine::io::read;
         }
         co_return std::move(op.result());
     }
@@ -315,11 +333,54 @@ private:
     {
         if (!state_)
             throw connection_error("the connection is closed", true);
-        (void)state_->session->usable();
-        return *state_->session;
+        engine::session& s = *state_->session;
+        // What an abandoned operation left (libpq still in pipeline mode, say) is for the next
+        // operation's async_settle to end, which checks the connection again afterwards.
+        if ((s.abandoned || s.leftovers) && !s.closed() && !s.broken())
+            return s;
+        (void)s.usable();
+        return s;
     }
 
     [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
+
+    // A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after
+    // the runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
+    // typq::prepared keeps its own text; SQL made at run time is copied (and checked again,
+    // as it is whenever it runs).
+    template <class Statement>
+    struct kept {
+        std::shared_ptr<const runtime_sql> text;  // the copy the statement points into; null: none needed
+        Statement statement;
+    };
+    template <class Statement>
+    static kept<Statement> keep(Statement statement)
+    {
+        if constexpr (!detail::is_prepared<Statement>) {
+            if (!statement.is_literal()) {
+                auto text = std::make_shared<const runtime_sql>(std::string(statement.text()));
+                Statement copy(*text);
+                return {std::move(text), std::move(copy)};
+            }
+        }
+        return {nullptr, std::move(statement)};
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<async_stream<Row>> start_stream(kept<Statement> held, Args... args)
+    {
+        const Statement& statement = held.statement;
+        engine::session& s = usable();
+        auto begun = std::make_unique<typename async_stream<Row>::state>();
+        begun->conn = state_;
+        begun->hold.emplace(s, "a typq::async_stream");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        async_stream<Row> rows(std::move(begun));
+        const auto bind = engine::front::binding(statement, args...);
+        co_await rows.start(engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary));
+        co_return rows;
+    }
 
     // Runs `request` (under the caller's lease) into `op`, whose result() and plan_keeper() the
     // caller then reads: in the caller's coroutine, with no frame of its own (a point query's
@@ -329,8 +390,9 @@ private:
         return engine::async_run(*state_->session, state_->waiter, op);
     }
 
-    boost::asio::awaitable<std::uint64_t> run_script(script statement)
+    boost::asio::awaitable<std::uint64_t> run_script(kept<script> held)
     {
+        const script& statement = held.statement;
         engine::session& s = usable();
         engine::lease hold(s, "a statement");
         if (unsettled(s))
@@ -350,8 +412,9 @@ private:
     }
 
     template <class Statement, class... Args>
-    boost::asio::awaitable<std::uint64_t> affected(Statement statement, Args... args)
+    boost::asio::awaitable<std::uint64_t> affected(kept<Statement> held, Args... args)
     {
+        const Statement& statement = held.statement;
         engine::session& s = usable();
         engine::lease hold(s, "a statement");
         if (unsettled(s))
@@ -366,8 +429,9 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<result<Row>> rows(Statement statement, Args... args)
+    boost::asio::awaitable<result<Row>> rows(kept<Statement> held, Args... args)
     {
+        const Statement& statement = held.statement;
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
         engine::session& s = usable();
@@ -386,9 +450,10 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, Statement statement,
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, kept<Statement> held,
         Args... args)
     {
+        const Statement& statement = held.statement;
         static_assert(!detail::row_borrows<Row>(),
             "typq: this row type has a std::string_view or std::span field, which would point into a result "
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
@@ -409,9 +474,10 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(Statement statement,
+    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(kept<Statement> held,
         Args... args)
     {
+        const Statement& statement = held.statement;
         static_assert(!detail::row_borrows<Row>(),
             "typq: this row type has a std::string_view or std::span field, which would point into a result "
             "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");

@@ -149,16 +149,11 @@ inline boost::asio::awaitable<void> send_cancel(session& s)
         boost::asio::use_awaitable);
 }
 
-/// After a wait that ended with `failed`: when the program cancelled the operation, asks the
-/// server to cancel the statement, so that the operation ends as the server's cancellation does.
-/// @throws typq::connection_error for any other failure of the wait.
-inline boost::asio::awaitable<void> interrupted(session& s, const boost::system::error_code& failed)
+/// A wait that ended with `failed` and not because the program cancelled the operation.
+/// @throws typq::connection_error, always.
+[[noreturn]] inline void wait_failed(const boost::system::error_code& failed)
 {
-    if (failed != boost::asio::error::operation_aborted)
-        throw connection_error("waiting for the server failed: " + failed.message(), false);
-    // The operation goes on (to read the server's answer): waits after this one must not end at once.
-    co_await boost::asio::this_coro::reset_cancellation_state();
-    co_await send_cancel(s);
+    throw connection_error("waiting for the server failed: " + failed.message(), false);
 }
 
 /// Steps `op` to its end on `s`, waiting on `waiter` whenever it waits for the socket.
@@ -175,7 +170,13 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
             ready = wanted;
         }
         if (failed) [[unlikely]] {
-            co_await interrupted(s, failed);
+            if (failed != boost::asio::error::operation_aborted)
+                wait_failed(failed);
+            // Cancelled by the program: ask the server to cancel the statement, and go on reading
+            // its answer. The coroutine is marked cancelled, and Asio would throw at its next
+            // co_await: the mark is cleared first, before anything else is awaited.
+            co_await boost::asio::this_coro::reset_cancellation_state();
+            co_await send_cancel(s);
             ready = io::none;
         }
     }

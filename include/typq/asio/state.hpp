@@ -99,10 +99,9 @@ inline boost::asio::awaitable<void> async_settle(async_state& state)
         catch (const server_error&) {  // NOLINT(bugprone-empty-catch): the abandoned statement's own error
         }
     }
-    if (s.abandoned) [[unlikely]] {
+    if (s.abandoned) [[unlikely]]
         co_await engine::async_drain(s, state.waiter);
-        (void)s.usable();
-    }
+    (void)s.usable();  // what the operation checked before is checked now (see async_connection::usable())
     if (s.abandoned_transaction != 0) [[unlikely]]
         co_await roll_back_to(state, std::exchange(s.abandoned_transaction, 0));
 }

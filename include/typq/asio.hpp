@@ -7,6 +7,7 @@
 #define TYPQ_ASIO_HPP
 
 #include <typq/typq.hpp>
+#include <typq/asio/cursor.hpp>
 #include <typq/asio/driver.hpp>
 #include <typq/asio/state.hpp>
 #include <typq/asio/stream.hpp>

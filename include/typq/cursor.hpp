@@ -46,6 +46,105 @@ struct cursor_options {
 /// Where scroll() counts from: the current position, or the start (row 1 is the first row).
 enum class scroll_mode { relative, absolute };
 
+namespace detail {
+// What typq::cursor and typq::async_cursor share: the statements they send, and how a fetched
+// result becomes rows. They differ only in how a statement runs.
+
+// DECLARE `name` ... CURSOR ... FOR the statement of `request` (whose text it replaces; keep the
+// returned string while the request runs).
+// @throws typq::usage_error without with_hold outside a transaction block.
+inline std::string declare_cursor(PGconn* conn, const std::string& name, const cursor_options& options,
+    engine::statement_request& request)
+{
+    if (!options.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
+                          "first, or declare it with {.with_hold = true}");
+    std::string text = "DECLARE " + name;
+    if (options.scrollable)
+        text += *options.scrollable ? " SCROLL" : " NO SCROLL";
+    text += " CURSOR";
+    if (options.with_hold)
+        text += " WITH HOLD";
+    text += " FOR ";
+    text.append(request.text, request.size);
+    request.text = text.c_str();
+    request.size = text.size();
+    request.never_prepare = true;
+    return text;
+}
+
+inline std::string fetch_forward(const std::string& name, std::size_t count)
+{
+    return "FETCH FORWARD " + std::to_string(count) + " FROM " + name;
+}
+inline std::string fetch_next(const std::string& name) { return "FETCH NEXT FROM " + name; }
+inline std::string fetch_all(const std::string& name) { return "FETCH ALL FROM " + name; }
+inline std::string scroll_cursor(const std::string& name, std::int64_t value, scroll_mode mode)
+{
+    return "MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ") + std::to_string(value)
+        + " FROM " + name;
+}
+inline std::string move_cursor(const std::string& name, std::int64_t count)
+{
+    return (count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count)) + " FROM "
+        + name;
+}
+
+// Closing: inside a transaction block the cursor may be gone with an earlier transaction, so its
+// CLOSE must not be able to abort this one (a savepoint around it, rolled back when it fails).
+inline std::string close_in_transaction(const std::string& name)
+{
+    return "SAVEPOINT typq_cursor; CLOSE " + name + "; RELEASE SAVEPOINT typq_cursor";
+}
+inline constexpr char close_failed[] = "ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor";
+
+// The rows of a cursor's fetches: planned by the first one (checked against Row), whose result
+// the plan's column names point into, and decoded by that plan afterwards.
+template <class Row>
+class cursor_rows {
+public:
+    using value_type = typename row_traits<Row>::value_type;
+
+    // The request for a FETCH (keep `statement` while it runs).
+    engine::statement_request request(const std::string& statement)
+    {
+        engine::statement_request r;
+        r.text = statement.c_str();
+        r.size = statement.size();
+        r.never_prepare = true;
+        if (!planned_)
+            r.plan = plan_.template make_planner<format::binary>();
+        return r;
+    }
+
+    // The rows of a FETCH that ran (`s`: its session, for the types the plan knew).
+    std::vector<value_type> take(engine::ran&& done, const engine::session& s)
+    {
+        const PGresult* rows = done.result.get();
+        if (!planned_) {
+            // The plan's column names point into the first fetch's result: keep it.
+            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
+                PQclear(const_cast<PGresult*>(r));
+            });
+            registry_ = s.registry;
+            planned_ = true;
+        }
+        const server_types types(registry_.get());
+        std::vector<value_type> out;
+        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
+        for (int row = 0; row < PQntuples(rows); ++row)
+            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
+        return out;
+    }
+
+private:
+    engine::row_plan<Row> plan_;
+    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
+    std::shared_ptr<const type_registry> registry_;
+    bool planned_ = false;
+};
+}  // namespace detail
+
 /// A named cursor on the server, made by `conn.cursor<Row>(sql, args...)`: the statement runs on
 /// the server, which keeps its rows; fetch() reads them in batches, and the connection is free
 /// for other statements in between. The first fetch checks the columns against `Row`; later
@@ -86,27 +185,26 @@ public:
     {
         if (count == 0)  // FETCH FORWARD 0 would fetch the current row again
             return {};
-        return fetch_rows("FETCH FORWARD " + std::to_string(count) + " FROM " + name_);
+        return fetch_rows(detail::fetch_forward(name_, count));
     }
 
     /// The next row, or std::nullopt at the end.
     [[nodiscard]] std::optional<value_type> fetch_one()
     {
-        std::vector<value_type> rows = fetch_rows("FETCH NEXT FROM " + name_);
+        std::vector<value_type> rows = fetch_rows(detail::fetch_next(name_));
         if (rows.empty())
             return std::nullopt;
         return std::move(rows.front());
     }
 
     /// Every row left.
-    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows("FETCH ALL FROM " + name_); }
+    [[nodiscard]] std::vector<value_type> fetch_all() { return fetch_rows(detail::fetch_all(name_)); }
 
     /// Moves the position without reading rows: by `value` rows (negative: backwards, which
     /// needs `scrollable`), or to row `value` (0: before the first row; negative: from the end).
     void scroll(std::int64_t value, scroll_mode mode = scroll_mode::relative)
     {
-        (void)move_rows("MOVE " + std::string(mode == scroll_mode::relative ? "RELATIVE " : "ABSOLUTE ")
-            + std::to_string(value) + " FROM " + name_);
+        (void)move_rows(detail::scroll_cursor(name_, value, mode));
     }
 
     /// Skips `count` rows forward (negative: backward) and returns how many there were.
@@ -114,8 +212,7 @@ public:
     {
         if (count == 0)  // MOVE FORWARD 0 would count the current row
             return 0;
-        return move_rows((count < 0 ? "MOVE BACKWARD " + std::to_string(-count) : "MOVE FORWARD " + std::to_string(count))
-            + " FROM " + name_);
+        return move_rows(detail::move_cursor(name_, count));
     }
 
     /// Reads the rest of the rows, `itersize` at a time.
@@ -139,13 +236,11 @@ public:
                 return;
             const PGTransactionStatusType status = PQtransactionStatus(conn);
             if (status == PQTRANS_INTRANS) {
-                // The cursor may be gone with an earlier transaction: its CLOSE must not be able to
-                // abort this one.
                 try {
-                    run_script("SAVEPOINT typq_cursor; CLOSE " + name_ + "; RELEASE SAVEPOINT typq_cursor");
+                    run_script(detail::close_in_transaction(name_));
                 }
                 catch (const server_error&) {
-                    run_script("ROLLBACK TO SAVEPOINT typq_cursor; RELEASE SAVEPOINT typq_cursor");
+                    run_script(detail::close_failed);
                 }
             }
             else if (status == PQTRANS_IDLE && options_.with_hold)
@@ -176,21 +271,7 @@ private:
     // holds the session's lease.
     void declare(engine::statement_request request)
     {
-        PGconn* conn = session_->usable();
-        if (!options_.with_hold && PQtransactionStatus(conn) != PQTRANS_INTRANS)
-            throw usage_error("a cursor without with_hold lives in a transaction block: open a typq::transaction "
-                              "first, or declare it with {.with_hold = true}");
-        std::string text = "DECLARE " + name_;
-        if (options_.scrollable)
-            text += *options_.scrollable ? " SCROLL" : " NO SCROLL";
-        text += " CURSOR";
-        if (options_.with_hold)
-            text += " WITH HOLD";
-        text += " FOR ";
-        text.append(request.text, request.size);
-        request.text = text.c_str();
-        request.size = text.size();
-        request.never_prepare = true;
+        const std::string text = detail::declare_cursor(session_->usable(), name_, options_, request);
         (void)engine::run_statement(*session_, std::move(request));
     }
 
@@ -200,28 +281,7 @@ private:
             throw usage_error("the cursor " + name_ + " is closed");
         (void)session_->usable();
         engine::lease hold(*session_, "a statement");
-        engine::statement_request request;
-        request.text = statement.c_str();
-        request.size = statement.size();
-        request.never_prepare = true;
-        if (!planned_)
-            request.plan = plan_.template make_planner<format::binary>();
-        engine::ran done = engine::run_statement(*session_, std::move(request));
-        const PGresult* rows = done.result.get();
-        if (!planned_) {
-            // The plan's column names point into the first fetch's result: keep it.
-            description_ = std::shared_ptr<const PGresult>(done.result.release(), [](const PGresult* r) {
-                PQclear(const_cast<PGresult*>(r));
-            });
-            registry_ = session_->registry;
-            planned_ = true;
-        }
-        const server_types types(registry_.get());
-        std::vector<value_type> out;
-        out.reserve(static_cast<std::size_t>(PQntuples(rows)));
-        for (int row = 0; row < PQntuples(rows); ++row)
-            out.push_back(engine::decode_row<Row>(rows, row, plan_.plan, &types));
-        return out;
+        return rows_.take(engine::run_statement(*session_, rows_.request(statement)), *session_);
     }
 
     std::uint64_t move_rows(const std::string& statement)
@@ -252,12 +312,9 @@ private:
     std::shared_ptr<engine::session> session_;
     cursor_options options_;
     std::string name_;
-    engine::row_plan<Row> plan_;
-    std::shared_ptr<const PGresult> description_;  // the first fetch's result, which plan_ names point into
-    std::shared_ptr<const type_registry> registry_;
-    std::vector<value_type> batch_;                // the rows iteration has fetched
+    detail::cursor_rows<Row> rows_;
+    std::vector<value_type> batch_;  // the rows iteration has fetched
     std::size_t next_ = 0;
-    bool planned_ = false;
     bool closed_ = false;
 };
 

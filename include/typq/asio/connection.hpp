@@ -11,6 +11,7 @@
 #include <typq/connection.hpp>
 #include <typq/transaction.hpp>
 #include <typq/asio/driver.hpp>
+#include <typq/asio/cursor.hpp>
 #include <typq/asio/state.hpp>
 #include <typq/asio/stream.hpp>
 #include <typq/asio/transaction.hpp>
@@ -242,6 +243,20 @@ public:
         return start_stream<Row>(keep(std::move(statement)), std::move(args)...);
     }
 
+    /// As connection::cursor(): a server-side cursor for `statement`; see typq::async_cursor.
+    /// Without with_hold it needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block.
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
+    {
+        return declare_cursor<Row>(cursor_options{}, keep(std::move(statement)), std::move(args)...);
+    }
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, sql<Args...> statement, Args... args)
+    {
+        return declare_cursor<Row>(options, keep(std::move(statement)), std::move(args)...);
+    }
+
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
     /// `rows` must stay alive until the awaitable has run (it is not copied).
     template <class Rows>
@@ -364,6 +379,22 @@ private:
             }
         }
         return {nullptr, std::move(statement)};
+    }
+
+    template <class Row, class Statement, class... Args>
+    boost::asio::awaitable<async_cursor<Row>> declare_cursor(cursor_options options, kept<Statement> held, Args... args)
+    {
+        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                             "std::tuple<...>, or a type with a typq::type<T>");
+        const Statement& statement = held.statement;
+        engine::session& s = usable();
+        async_cursor<Row> declared(state_, options);
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        const auto bind = engine::front::binding(statement, args...);
+        co_await declared.declare(engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary));
+        co_return declared;
     }
 
     template <class Row, class Statement, class... Args>

@@ -22,6 +22,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>   // std::max: the bound of a connection attempt
 #include <chrono>      // timeouts
 #include <exception>   // std::exception_ptr: a cancelled wait, rethrown after withdrawing
 #include <functional>  // std::function: the hooks
@@ -99,8 +100,9 @@ public:
     // A connection vetted for the next user, waiting up to `timeout`.
     boost::asio::awaitable<entry> acquire(std::chrono::milliseconds timeout);
 
-    // A lease's connection comes back, needing a rollback or the reset hook first.
-    boost::asio::awaitable<void> give_back(entry e);
+    // A lease's connection comes back, needing a rollback or the reset hook first. The state is
+    // held by the coroutine: the pool (and the lease) may be gone by the time it runs.
+    static boost::asio::awaitable<void> give_back(std::shared_ptr<async_pool_state> self, entry e);
 
     // Makes connections and expires them until the pool closes.
     static boost::asio::awaitable<void> background(std::shared_ptr<async_pool_state> self);
@@ -265,7 +267,8 @@ public:
         }
         // A rollback or the reset hook needs the server: a coroutine does it.
         try {
-            boost::asio::co_spawn(state->executor(), state->give_back(std::move(back)), boost::asio::detached);
+            boost::asio::co_spawn(state->executor(), detail::async_pool_state::give_back(state, std::move(back)),
+                boost::asio::detached);
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the connection is closed with `back`
         }
@@ -301,6 +304,27 @@ inline boost::asio::awaitable<async_pool_state::entry> async_pool_state::acquire
     const clock::time_point start = clock::now();
     const clock::time_point deadline = core_type::deadline(start, timeout);
     core_type::request request(start, executor);
+    // However this coroutine ends (cancelled through Asio, its frame destroyed while it waits), the
+    // request leaves the queue, and a connection granted to it meanwhile goes back to the pool.
+    struct leave_queue {
+        leave_queue(async_pool_state& owner, core_type::request& queued) noexcept : self(owner), r(queued) {}
+        async_pool_state& self;
+        core_type::request& r;
+        leave_queue(const leave_queue&) = delete;
+        leave_queue& operator=(const leave_queue&) = delete;
+        ~leave_queue()
+        {
+            try {
+                auto lock = self.core.lock();
+                std::optional<entry> granted = self.core.withdraw(lock, r);
+                lock.unlock();
+                if (granted)
+                    self.put_back(std::move(*granted), true);
+            }
+            catch (...) {  // NOLINT(bugprone-empty-catch): a mutex that cannot be locked
+            }
+        }
+    } leaving(*this, request);
     for (;;) {
         std::optional<entry> got;
         {
@@ -312,28 +336,32 @@ inline boost::asio::awaitable<async_pool_state::entry> async_pool_state::acquire
             got = std::move(found.conn);
         }
         while (!got) {
-            std::exception_ptr cancelled;
-            try {
+            {
                 boost::asio::steady_timer timer(executor, deadline);
+                // Cancelled by the program: the exception leaves, and leave_queue withdraws it.
                 (void)co_await (request.waiter.ready.async_receive(boost::asio::use_awaitable)
                     || timer.async_wait(boost::asio::use_awaitable));
             }
-            catch (...) {
-                cancelled = std::current_exception();  // cancelled by the program: leave the queue
-            }
             auto lock = core.lock();
-            if (cancelled) {
-                std::optional<entry> granted = core.withdraw(lock, request);
-                lock.unlock();
-                if (granted)
-                    put_back(std::move(*granted), true);
-                std::rethrow_exception(cancelled);
-            }
             got = core.take(lock, request);
             if (!got && clock::now() >= deadline)
                 throw core.timed_out(lock, request, clock::now());
         }
-        if (co_await fit_to_hand_out(got->conn))
+        // From here the connection is this request's: whatever interrupts the vetting (a
+        // cancellation, which Asio throws at the next co_await) gives it back first.
+        std::exception_ptr interrupted;
+        bool fit = false;
+        try {
+            fit = co_await fit_to_hand_out(got->conn);
+        }
+        catch (...) {
+            interrupted = std::current_exception();
+        }
+        if (interrupted) {
+            put_back(std::move(*got), core_type::on_return(got->conn) == core_type::comeback::keep);
+            std::rethrow_exception(interrupted);
+        }
+        if (fit)
             co_return std::move(*got);
         // Discarded (and replaced in the background); this request takes the next one, first in line.
         put_back(std::move(*got), false);
@@ -370,22 +398,22 @@ inline boost::asio::awaitable<bool> async_pool_state::fit_to_hand_out(async_conn
     co_return !failed && core_type::on_return(c) == core_type::comeback::keep;
 }
 
-inline boost::asio::awaitable<void> async_pool_state::give_back(entry e)
+inline boost::asio::awaitable<void> async_pool_state::give_back(std::shared_ptr<async_pool_state> self, entry e)
 {
     bool fit = true;
     try {
         if (core_type::on_return(e.conn) == core_type::comeback::roll_back)
             (void)co_await e.conn.execute("ROLLBACK");
         fit = core_type::on_return(e.conn) == core_type::comeback::keep;
-        if (fit && options.reset) {
-            co_await options.reset(e.conn);
+        if (fit && self->options.reset) {
+            co_await self->options.reset(e.conn);
             fit = core_type::on_return(e.conn) == core_type::comeback::keep;
         }
     }
     catch (...) {
         fit = false;
     }
-    put_back(std::move(e), fit);
+    self->put_back(std::move(e), fit);
 }
 
 inline boost::asio::awaitable<void> async_pool_state::background(std::shared_ptr<async_pool_state> self)
@@ -422,12 +450,15 @@ inline boost::asio::awaitable<void> async_pool_state::connect_one(std::shared_pt
     std::optional<async_connection> made;
     std::string why;
     try {
-        // libpq applies no connect_timeout to a non-blocking connection: the pool's timeout does.
-        boost::asio::steady_timer limit(self->executor_, self->core.timeout());
+        // libpq applies no connect_timeout to a non-blocking connection: the pool bounds an
+        // attempt itself, by its requests' timeout but never below 30 s (a short request timeout
+        // must not make every attempt fail before a slow server could answer).
+        const auto bound = std::max<clock::duration>(self->core.timeout(), std::chrono::seconds(30));
+        boost::asio::steady_timer limit(self->executor_, bound);
         auto first = co_await (async_connection::connect(self->executor_, self->conninfo, self->options.connection)
             || limit.async_wait(boost::asio::use_awaitable));
         if (first.index() != 0)
-            why = "connecting took longer than the pool's timeout";
+            why = "connecting took longer than " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(bound).count()) + " s";
         else {
             async_connection c = std::move(std::get<0>(first));
             if (self->options.configure) {

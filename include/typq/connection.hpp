@@ -97,6 +97,15 @@ enum class transaction_status {
 };
 
 namespace detail {
+// query_one, query_opt and query_value return rows that outlive their result: no views into it.
+template <class Row>
+constexpr void require_owning_row()
+{
+    static_assert(!row_borrows<Row>(),
+        "typq: this row type has a std::string_view or std::span field, which would point into a result "
+        "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+}
+
 // What state() and transaction_status() say, for both connections (and the pools).
 inline connection_state state_of(const engine::session* s) noexcept
 {
@@ -647,9 +656,7 @@ private:
     template <class Row>
     static constexpr void check_owning()
     {
-        static_assert(!detail::row_borrows<Row>(),
-            "typq: this row type has a std::string_view or std::span field, which would point into a result "
-            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
+        detail::require_owning_row<Row>();
     }
 
     // Runs `request` to its end with the poll() driver. The caller holds the session's lease.

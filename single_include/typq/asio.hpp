@@ -71,6 +71,7 @@
 #include <cerrno>    // errno, when dup fails
 #include <chrono>    // the drain's deadline
 #include <cstring>   // std::strerror
+#include <optional>  // within(): a value, or none when the time ran out
 #include <string>    // messages
 #include <utility>   // std::move
 
@@ -214,6 +215,50 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
     }
 }
 
+/// Runs `op` with a time limit: its value, or std::nullopt when `limit` passed first (`op` is then
+/// cancelled through its cancellation slot, and waited for). Its exception passes through.
+/// (Boost 1.81's awaitable_operators `||` waits for the first operation that *succeeds*: an
+/// exception on one side would be dropped, and the timer awaited.)
+template <class T>
+boost::asio::awaitable<std::optional<T>> within(boost::asio::awaitable<T> op, std::chrono::steady_clock::duration limit)
+{
+    // co_spawn needs a value it can default-construct (a connection is not one): an optional.
+    const auto optional = [](boost::asio::awaitable<T> inner) -> boost::asio::awaitable<std::optional<T>> {
+        co_return std::optional<T>(co_await std::move(inner));
+    };
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, limit);
+    auto [order, failed, value, expired] =
+        co_await boost::asio::experimental::make_parallel_group(
+            boost::asio::co_spawn(executor, optional(std::move(op)), boost::asio::deferred),
+            timer.async_wait(boost::asio::deferred))
+            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+    (void)expired;
+    if (order[0] != 0)
+        co_return std::nullopt;
+    if (failed)
+        std::rethrow_exception(failed);
+    co_return std::move(value);
+}
+
+/// As above for an operation without a value: whether it ended before `limit`.
+inline boost::asio::awaitable<bool> within(boost::asio::awaitable<void> op, std::chrono::steady_clock::duration limit)
+{
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, limit);
+    auto [order, failed, expired] =
+        co_await boost::asio::experimental::make_parallel_group(
+            boost::asio::co_spawn(executor, std::move(op), boost::asio::deferred),
+            timer.async_wait(boost::asio::deferred))
+            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+    (void)expired;
+    if (order[0] != 0)
+        co_return false;
+    if (failed)
+        std::rethrow_exception(failed);
+    co_return true;
+}
+
 /// What a command abandoned by an earlier operation left (session::abandoned): cancelled, read
 /// and dropped, within drain_timeout_ms; past that, or when it fails, the connection is closed.
 /// The caller holds the lease.
@@ -226,10 +271,9 @@ inline boost::asio::awaitable<void> async_drain(session& s, socket_waiter& waite
     try {
         co_await send_cancel(s);
         drain_op op(s);
-        boost::asio::steady_timer deadline(waiter.get_executor(), std::chrono::milliseconds(drain_timeout_ms));
-        const auto ended = co_await (async_run(s, waiter, op) || deadline.async_wait(boost::asio::use_awaitable));
-        drained = ended.index() == 0 && op.drained();
-        if (ended.index() != 0)
+        const bool ended = co_await within(async_run(s, waiter, op), std::chrono::milliseconds(drain_timeout_ms));
+        drained = ended && op.drained();
+        if (!ended)
             why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
     }
     catch (const std::exception& e) {
@@ -877,6 +921,14 @@ private:
 namespace typq {
 
 
+/// Runs an awaitable with a time limit: `std::optional<T> v = co_await typq::within(conn.query_value<T>(...),
+/// std::chrono::seconds(2));` is std::nullopt when the time ran out (the statement was cancelled on
+/// the server, and the connection is usable), else the value; an exception passes through. Prefer
+/// it to racing a timer with Boost 1.81's `operator||`, which waits for the first operation that
+/// *succeeds*: a statement that fails at once would have its exception dropped and the timer
+/// awaited. The form for `awaitable<void>` returns whether it finished in time.
+using engine::within;
+
 /// A connection to a PostgreSQL server for programs built on Boost.Asio (C++20 coroutines). Every
 /// statement form of typq::connection is here with the same name, the same compile-time and
 /// run-time checks and the same exceptions, returning a `boost::asio::awaitable`; the thread that
@@ -1002,7 +1054,7 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
     {
-        return one<Row>("query_one", keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -1010,7 +1062,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         sql<Args...> statement, Args... args)
     {
-        return optional<Row>(keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -1019,7 +1071,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return one<T>("query_value", keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -1053,19 +1105,19 @@ public:
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
         std::type_identity_t<P>... args)
     {
-        return one<Row>("query_one", keep(statement), std::move(args)...);
+        return single<Row, false>("query_one", keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return optional<Row>(keep(statement), std::move(args)...);
+        return single<Row, true>("query_opt", keep(statement), std::move(args)...);
     }
     template <class T, class... P>
     boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return one<T>("query_value", keep(statement), std::move(args)...);
+        return single<T, false>("query_value", keep(statement), std::move(args)...);
     }
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
@@ -1315,14 +1367,14 @@ private:
         co_return result<Row>(std::move(op.result()), plan.plan, s.registry, std::move(op.plan_keeper()));
     }
 
-    template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, kept<Statement> held,
-        Args... args)
+    // query_one and query_value (Optional false: exactly one row), query_opt (at most one).
+    template <class Row, bool Optional, class Statement, class... Args>
+    boost::asio::awaitable<std::conditional_t<Optional, std::optional<typename detail::row_traits<Row>::value_type>,
+        typename detail::row_traits<Row>::value_type>>
+    single(const char* function, kept<Statement> held, Args... args)
     {
+        detail::require_owning_row<Row>();
         const Statement& statement = held.statement;
-        static_assert(!detail::row_borrows<Row>(),
-            "typq: this row type has a std::string_view or std::span field, which would point into a result "
-            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
         engine::session& s = usable();
         engine::lease hold(s, "a statement");
         if (unsettled(s))
@@ -1336,31 +1388,10 @@ private:
         co_await run(op);
         s.rethrow_notice_failure();
         const server_types types(s.registry.get());
-        co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
-    }
-
-    template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(kept<Statement> held,
-        Args... args)
-    {
-        const Statement& statement = held.statement;
-        static_assert(!detail::row_borrows<Row>(),
-            "typq: this row type has a std::string_view or std::span field, which would point into a result "
-            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
-        engine::session& s = usable();
-        engine::lease hold(s, "a statement");
-        if (unsettled(s))
-            co_await detail::async_settle(*state_);
-        const auto bind = engine::front::binding(statement, args...);
-        engine::row_plan<Row> plan;
-        engine::statement_request request =
-            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
-        request.plan = plan.template make_planner<format::binary>();
-        engine::statement_op op(s, std::move(request));
-        co_await run(op);
-        s.rethrow_notice_failure();
-        const server_types types(s.registry.get());
-        co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
+        if constexpr (Optional)
+            co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
+        else
+            co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
     }
 
     std::shared_ptr<detail::async_state> state_;  // null once moved from
@@ -1888,13 +1919,12 @@ inline boost::asio::awaitable<void> async_pool_state::connect_one(std::shared_pt
         // attempt itself, by its requests' timeout but never below 30 s (a short request timeout
         // must not make every attempt fail before a slow server could answer).
         const auto bound = std::max<clock::duration>(self->core.timeout(), std::chrono::seconds(30));
-        boost::asio::steady_timer limit(self->executor_, bound);
-        auto first = co_await (async_connection::connect(self->executor_, self->conninfo, self->options.connection)
-            || limit.async_wait(boost::asio::use_awaitable));
-        if (first.index() != 0)
+        std::optional<async_connection> first = co_await engine::within(
+            async_connection::connect(self->executor_, self->conninfo, self->options.connection), bound);
+        if (!first)
             why = "connecting took longer than " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(bound).count()) + " s";
         else {
-            async_connection c = std::move(std::get<0>(first));
+            async_connection c = std::move(*first);
             if (self->options.configure) {
                 why = "configure: ";
                 co_await self->options.configure(c);

@@ -154,9 +154,12 @@ TEST_CASE("typq::async_pool: 200 coroutines on a pool of 4 through a server rest
     std::uint64_t before = 0;
     std::chrono::steady_clock::duration recovery{};
     std::uint64_t replaced = 0;
+    typq::pool_stats after{};
 
     const auto worker = [&](std::int64_t first) -> boost::asio::awaitable<void> {
-        for (std::int64_t i = first; !stop; ++i) {
+        std::int64_t i = first;
+        while (!stop) {
+            ++i;
             std::exception_ptr failed;
             try {
                 auto c = co_await pool.connection();
@@ -202,7 +205,8 @@ TEST_CASE("typq::async_pool: 200 coroutines on a pool of 4 through a server rest
             recovered = back_to(pool.stats(), 4) && seen.ok.load() > before + 100;
         }
         recovery = std::chrono::steady_clock::now() - restarted_at;
-        replaced = pool.stats().connections_lost + pool.stats().connections_expired;
+        after = pool.stats();
+        replaced = after.connections_lost + after.connections_expired;
         timer.expires_after(300ms);
         co_await timer.async_wait(boost::asio::use_awaitable);
         stop = true;
@@ -219,7 +223,10 @@ TEST_CASE("typq::async_pool: 200 coroutines on a pool of 4 through a server rest
     REQUIRE(restarted);
     INFO("ok " << seen.ok << ", lost " << seen.lost << ", timed out " << seen.waited << ", other " << seen.other
                << " (first: " << seen.first_other << "), recovery "
-               << std::chrono::duration_cast<std::chrono::milliseconds>(recovery).count() << " ms");
+               << std::chrono::duration_cast<std::chrono::milliseconds>(recovery).count() << " ms; pool: size "
+               << after.size << ", idle " << after.idle << ", in use " << after.in_use << ", connecting "
+               << after.connecting << ", waiting " << after.waiting << ", made " << after.connections_made
+               << ", failed attempts " << after.connect_failures << ", lost " << after.connections_lost);
     CHECK(before > 0);
     CHECK(handed_out_broken == 0);
     CHECK(seen.other == 0);

@@ -42,6 +42,14 @@
 namespace typq {
 
 
+/// Runs an awaitable with a time limit: `std::optional<T> v = co_await typq::within(conn.query_value<T>(...),
+/// std::chrono::seconds(2));` is std::nullopt when the time ran out (the statement was cancelled on
+/// the server, and the connection is usable), else the value; an exception passes through. Prefer
+/// it to racing a timer with Boost 1.81's `operator||`, which waits for the first operation that
+/// *succeeds*: a statement that fails at once would have its exception dropped and the timer
+/// awaited. The form for `awaitable<void>` returns whether it finished in time.
+using engine::within;
+
 /// A connection to a PostgreSQL server for programs built on Boost.Asio (C++20 coroutines). Every
 /// statement form of typq::connection is here with the same name, the same compile-time and
 /// run-time checks and the same exceptions, returning a `boost::asio::awaitable`; the thread that
@@ -167,7 +175,7 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
     {
-        return one<Row>("query_one", keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -175,7 +183,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         sql<Args...> statement, Args... args)
     {
-        return optional<Row>(keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -184,7 +192,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return one<T>("query_value", keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -218,19 +226,19 @@ public:
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
         std::type_identity_t<P>... args)
     {
-        return one<Row>("query_one", keep(statement), std::move(args)...);
+        return single<Row, false>("query_one", keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return optional<Row>(keep(statement), std::move(args)...);
+        return single<Row, true>("query_opt", keep(statement), std::move(args)...);
     }
     template <class T, class... P>
     boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return one<T>("query_value", keep(statement), std::move(args)...);
+        return single<T, false>("query_value", keep(statement), std::move(args)...);
     }
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
@@ -480,14 +488,14 @@ private:
         co_return result<Row>(std::move(op.result()), plan.plan, s.registry, std::move(op.plan_keeper()));
     }
 
-    template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> one(const char* function, kept<Statement> held,
-        Args... args)
+    // query_one and query_value (Optional false: exactly one row), query_opt (at most one).
+    template <class Row, bool Optional, class Statement, class... Args>
+    boost::asio::awaitable<std::conditional_t<Optional, std::optional<typename detail::row_traits<Row>::value_type>,
+        typename detail::row_traits<Row>::value_type>>
+    single(const char* function, kept<Statement> held, Args... args)
     {
+        detail::require_owning_row<Row>();
         const Statement& statement = held.statement;
-        static_assert(!detail::row_borrows<Row>(),
-            "typq: this row type has a std::string_view or std::span field, which would point into a result "
-            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
         engine::session& s = usable();
         engine::lease hold(s, "a statement");
         if (unsettled(s))
@@ -501,31 +509,10 @@ private:
         co_await run(op);
         s.rethrow_notice_failure();
         const server_types types(s.registry.get());
-        co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
-    }
-
-    template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> optional(kept<Statement> held,
-        Args... args)
-    {
-        const Statement& statement = held.statement;
-        static_assert(!detail::row_borrows<Row>(),
-            "typq: this row type has a std::string_view or std::span field, which would point into a result "
-            "destroyed on return: use std::string / std::vector<std::byte>, or query<Row>() and keep the result");
-        engine::session& s = usable();
-        engine::lease hold(s, "a statement");
-        if (unsettled(s))
-            co_await detail::async_settle(*state_);
-        const auto bind = engine::front::binding(statement, args...);
-        engine::row_plan<Row> plan;
-        engine::statement_request request =
-            engine::front::request(state_->session, statement, engine::make_binder(bind), format::binary);
-        request.plan = plan.template make_planner<format::binary>();
-        engine::statement_op op(s, std::move(request));
-        co_await run(op);
-        s.rethrow_notice_failure();
-        const server_types types(s.registry.get());
-        co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
+        if constexpr (Optional)
+            co_return detail::optional_row<Row>(op.result().get(), plan.plan, types);
+        else
+            co_return detail::one_row<Row>(op.result().get(), plan.plan, types, function);
     }
 
     std::shared_ptr<detail::async_state> state_;  // null once moved from

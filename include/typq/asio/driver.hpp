@@ -39,6 +39,7 @@
 #include <cerrno>    // errno, when dup fails
 #include <chrono>    // the drain's deadline
 #include <cstring>   // std::strerror
+#include <optional>  // within(): a value, or none when the time ran out
 #include <string>    // messages
 #include <utility>   // std::move
 
@@ -182,6 +183,50 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
     }
 }
 
+/// Runs `op` with a time limit: its value, or std::nullopt when `limit` passed first (`op` is then
+/// cancelled through its cancellation slot, and waited for). Its exception passes through.
+/// (Boost 1.81's awaitable_operators `||` waits for the first operation that *succeeds*: an
+/// exception on one side would be dropped, and the timer awaited.)
+template <class T>
+boost::asio::awaitable<std::optional<T>> within(boost::asio::awaitable<T> op, std::chrono::steady_clock::duration limit)
+{
+    // co_spawn needs a value it can default-construct (a connection is not one): an optional.
+    const auto optional = [](boost::asio::awaitable<T> inner) -> boost::asio::awaitable<std::optional<T>> {
+        co_return std::optional<T>(co_await std::move(inner));
+    };
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, limit);
+    auto [order, failed, value, expired] =
+        co_await boost::asio::experimental::make_parallel_group(
+            boost::asio::co_spawn(executor, optional(std::move(op)), boost::asio::deferred),
+            timer.async_wait(boost::asio::deferred))
+            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+    (void)expired;
+    if (order[0] != 0)
+        co_return std::nullopt;
+    if (failed)
+        std::rethrow_exception(failed);
+    co_return std::move(value);
+}
+
+/// As above for an operation without a value: whether it ended before `limit`.
+inline boost::asio::awaitable<bool> within(boost::asio::awaitable<void> op, std::chrono::steady_clock::duration limit)
+{
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, limit);
+    auto [order, failed, expired] =
+        co_await boost::asio::experimental::make_parallel_group(
+            boost::asio::co_spawn(executor, std::move(op), boost::asio::deferred),
+            timer.async_wait(boost::asio::deferred))
+            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
+    (void)expired;
+    if (order[0] != 0)
+        co_return false;
+    if (failed)
+        std::rethrow_exception(failed);
+    co_return true;
+}
+
 /// What a command abandoned by an earlier operation left (session::abandoned): cancelled, read
 /// and dropped, within drain_timeout_ms; past that, or when it fails, the connection is closed.
 /// The caller holds the lease.
@@ -194,10 +239,9 @@ inline boost::asio::awaitable<void> async_drain(session& s, socket_waiter& waite
     try {
         co_await send_cancel(s);
         drain_op op(s);
-        boost::asio::steady_timer deadline(waiter.get_executor(), std::chrono::milliseconds(drain_timeout_ms));
-        const auto ended = co_await (async_run(s, waiter, op) || deadline.async_wait(boost::asio::use_awaitable));
-        drained = ended.index() == 0 && op.drained();
-        if (ended.index() != 0)
+        const bool ended = co_await within(async_run(s, waiter, op), std::chrono::milliseconds(drain_timeout_ms));
+        drained = ended && op.drained();
+        if (!ended)
             why += " within " + std::to_string(drain_timeout_ms / 1000) + " s";
     }
     catch (const std::exception& e) {

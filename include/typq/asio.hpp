@@ -7,8 +7,10 @@
 #define TYPQ_ASIO_HPP
 
 #include <typq/typq.hpp>
+#include <typq/asio/copy.hpp>
 #include <typq/asio/cursor.hpp>
 #include <typq/asio/driver.hpp>
+#include <typq/asio/pipeline.hpp>
 #include <typq/asio/state.hpp>
 #include <typq/asio/stream.hpp>
 #include <typq/asio/transaction.hpp>

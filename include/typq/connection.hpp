@@ -457,17 +457,7 @@ public:
     template <class Row>
     [[nodiscard]] copy_writer<Row> copy_in(std::string_view table, std::initializer_list<std::string_view> columns = {})
     {
-        check_copy_row<Row>();
-        static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
-            return (detail::require_encodable<std::remove_cv_t<detail::row_field_t<Row, I>>>() && ...);
-        }(std::make_index_sequence<detail::row_traits<Row>::size>{}));
-        const std::string target = detail::quote_table_name(table);
-        const std::string list = detail::copy_column_list<Row>(columns);
-        engine::copy_request request;
-        request.direction = engine::copy_direction::in;
-        request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
-        request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
-        return copy_writer<Row>(usable_shared_session(), std::move(request));
+        return copy_writer<Row>(usable_shared_session(), detail::copy_in_request<Row>(table, columns));
     }
 
     /// Reads `Row`s with a binary COPY ... TO STDOUT of a query (`SELECT ...`, `TABLE t`, any
@@ -479,36 +469,29 @@ public:
     template <class Row>
     [[nodiscard]] copy_reader<Row> copy_out(sql<> query_or_table)
     {
-        check_copy_row<Row>();
-        static_assert(detail::require_row_decodable<Row>());
-        std::string query;
-        if (const std::string table = detail::table_name_or_empty(query_or_table.text()); !table.empty()) {
-            std::string list = "*";
-            if constexpr (detail::row_traits<Row>::shape == detail::row_shape::by_name) {
-                constexpr auto& names = detail::field_names<typename detail::row_traits<Row>::value_type>;
-                list = detail::quote_column_list(names.data(), names.size());
-            }
-            query = "SELECT " + list + " FROM " + table;
-        }
-        else
-            query = copy_query(query_or_table.text());
-        engine::copy_request request;
-        request.direction = engine::copy_direction::out;
-        request.command = "COPY (\n" + query + "\n) TO STDOUT (FORMAT binary)";
-        request.describe = std::move(query);
-        return copy_reader<Row>(usable_shared_session(), std::move(request));
+        return copy_reader<Row>(usable_shared_session(), detail::copy_out_request<Row>(query_or_table.text()));
     }
 
     /// Starts a COPY ... FROM STDIN of any format (`COPY t FROM STDIN (FORMAT csv)`), whose bytes
     /// the program writes; see typq::raw_copy_writer.
     /// @throws typq::usage_error (after ending what it started) when `statement` is not a COPY
     ///         FROM STDIN; the server's error.
-    [[nodiscard]] raw_copy_writer copy_in(sql<> statement) { return raw_copy_writer(start_raw_copy<detail::copy_sink>(statement, engine::copy_direction::in, "a typq::raw_copy_writer")); }
+    [[nodiscard]] raw_copy_writer copy_in(sql<> statement)
+    {
+        engine::copy_request request = detail::raw_copy_request(statement.text(), engine::copy_direction::in);
+        return raw_copy_writer(std::make_unique<detail::copy_sink>(usable_shared_session(), std::move(request),
+            "a typq::raw_copy_writer"));
+    }
 
     /// Starts a COPY ... TO STDOUT of any format (`COPY t TO STDOUT (FORMAT csv, HEADER)`), whose
     /// bytes the program reads chunk by chunk; see typq::raw_copy_reader.
     /// @throws as copy_in(sql).
-    [[nodiscard]] raw_copy_reader copy_out(sql<> statement) { return raw_copy_reader(start_raw_copy<detail::copy_source>(statement, engine::copy_direction::out, "a typq::raw_copy_reader")); }
+    [[nodiscard]] raw_copy_reader copy_out(sql<> statement)
+    {
+        engine::copy_request request = detail::raw_copy_request(statement.text(), engine::copy_direction::out);
+        return raw_copy_reader(std::make_unique<detail::copy_source>(usable_shared_session(), std::move(request),
+            "a typq::raw_copy_reader"));
+    }
 
     /// Runs `statement` once for each of `rows` and returns the total of rows affected. `rows` is
     /// a range of structs (the statement binds their fields by `:name`) or of std::tuple (by
@@ -610,40 +593,6 @@ private:
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
     static std::string libpq_text(const char* text) { return text ? std::string(text) : std::string(); }
-
-    template <class Row>
-    static constexpr void check_copy_row()
-    {
-        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
-                                             "std::tuple<...>, or a type with a typq::type<T>");
-        static_assert(detail::row_traits<Row>::shape != detail::row_shape::dynamic,
-            "typq: binary COPY needs the row's types at compile time: copy typq::row with copy_in(sql)/copy_out(sql) "
-            "in text or csv format");
-    }
-
-    // A query for COPY (...) TO STDOUT: without the semicolons that may end it.
-    static std::string copy_query(std::string_view text)
-    {
-        while (!text.empty() && (text.back() == ';' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t' || text.back() == '\r'))
-            text.remove_suffix(1);
-        return std::string(text);
-    }
-
-    template <class Channel>
-    std::unique_ptr<Channel> start_raw_copy(const sql<>& statement, engine::copy_direction direction, const char* holder)
-    {
-        const detail::client_copy wanted =
-            direction == engine::copy_direction::in ? detail::client_copy::from_stdin : detail::client_copy::to_stdout;
-        if (detail::classify_client_copy(statement.text()) != wanted)
-            throw usage_error(std::string(direction == engine::copy_direction::in
-                                      ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
-                                      : "copy_out(sql) runs one COPY ... TO STDOUT statement")
-                + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
-        engine::copy_request request;
-        request.direction = direction;
-        request.command.assign(statement.text());
-        return std::make_unique<Channel>(usable_shared_session(), std::move(request), holder);
-    }
 
     template <class Row>
     static constexpr void check_text_row()

@@ -13,6 +13,7 @@
 #include <typq/error.hpp>
 #include <typq/reflect.hpp>
 #include <typq/server_types.hpp>
+#include <typq/sql.hpp>
 #include <typq/type.hpp>
 #include <typq/detail/copy_binary.hpp>
 #include <typq/detail/pull_iterator.hpp>
@@ -33,6 +34,7 @@
 #include <concepts>     // std::floating_point
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int16_t...
+#include <initializer_list>  // copy_in's columns
 #include <iterator>     // std::default_sentinel_t
 #include <memory>       // std::unique_ptr, std::shared_ptr
 #include <optional>     // fields that may be NULL; the operation
@@ -321,10 +323,167 @@ std::string copy_column_list(std::initializer_list<std::string_view> columns)
     }
 }
 
+/// What a typed COPY's row type must be, checked at compile time.
+template <class Row>
+constexpr void check_copy_row()
+{
+    static_assert(row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                 "std::tuple<...>, or a type with a typq::type<T>");
+    static_assert(row_traits<Row>::shape != row_shape::dynamic,
+        "typq: binary COPY needs the row's types at compile time: copy typq::row with copy_in(sql)/copy_out(sql) "
+        "in text or csv format");
+}
+
+/// The request of copy_in<Row>(table, columns), for both connections: the binary COPY FROM STDIN
+/// and the probe that describes its columns.
+/// @throws typq::usage_error for a malformed table name or column list.
+template <class Row>
+engine::copy_request copy_in_request(std::string_view table, std::initializer_list<std::string_view> columns)
+{
+    check_copy_row<Row>();
+    static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+        return (require_encodable<std::remove_cv_t<row_field_t<Row, I>>>() && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{}));
+    const std::string target = quote_table_name(table);
+    const std::string list = copy_column_list<Row>(columns);
+    engine::copy_request request;
+    request.direction = engine::copy_direction::in;
+    request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
+    request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
+    return request;
+}
+
+/// A query for COPY (...) TO STDOUT: without the semicolons that may end it.
+TYPQ_DECL std::string copy_query(std::string_view text);
+
+/// The request of copy_out<Row>(query_or_table), for both connections: the binary COPY TO STDOUT
+/// of the query (or of the table's columns named by Row's fields), which is described first.
+template <class Row>
+engine::copy_request copy_out_request(std::string_view query_or_table)
+{
+    check_copy_row<Row>();
+    static_assert(require_row_decodable<Row>());
+    std::string query;
+    if (const std::string table = table_name_or_empty(query_or_table); !table.empty()) {
+        std::string list = "*";
+        if constexpr (row_traits<Row>::shape == row_shape::by_name) {
+            constexpr auto& names = field_names<typename row_traits<Row>::value_type>;
+            list = quote_column_list(names.data(), names.size());
+        }
+        query = "SELECT " + list + " FROM " + table;
+    }
+    else
+        query = copy_query(query_or_table);
+    engine::copy_request request;
+    request.direction = engine::copy_direction::out;
+    request.command = "COPY (\n" + query + "\n) TO STDOUT (FORMAT binary)";
+    request.describe = std::move(query);
+    return request;
+}
+
+/// The request of copy_in(sql) or copy_out(sql): `statement` as it is, once it is known to be one
+/// COPY the given way.
+/// @throws typq::usage_error when it is not (nothing was sent).
+TYPQ_DECL engine::copy_request raw_copy_request(std::string_view statement, engine::copy_direction direction);
+
+/// COPY FROM STDIN's data on the client: one chunk of it buffered, sent when it is full. The
+/// buffer has room for a chunk and the row that fills it.
+struct copy_data {
+    std::string buffer = std::string(chunk_size + chunk_size / 4, '\0');
+    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
+
+    [[nodiscard]] bool full() const noexcept { return written >= chunk_size; }
+
+    /// Buffers as much of `data` as fills the chunk (all of it, when it fits); returns the rest.
+    std::string_view take(std::string_view data)
+    {
+        const std::size_t room = chunk_size - std::min(written, chunk_size);
+        const std::size_t taken = std::min(room == 0 ? chunk_size : room, data.size());
+        writer out(buffer, written, nullptr);
+        out.put_text(data.substr(0, taken));
+        return data.substr(taken);
+    }
+
+    static constexpr std::size_t chunk_size = 128 * 1024;
+};
+
+/// What a typed COPY FROM STDIN adds to its data, for copy_writer and async_copy_writer: the plan
+/// made when the COPY's columns were described, the types known then, binary COPY's framing.
+template <class Row>
+struct copy_encoder {
+    copy_in_planner<Row> plan;  // filled while the COPY starts
+    std::shared_ptr<const type_registry> registry;
+    std::optional<server_types> types;
+    std::uint64_t rows = 0;  // written so far
+
+    /// Once the COPY takes data: the types it was planned with, and the header, into `data`.
+    void started(const engine::session& s, copy_data& data)
+    {
+        registry = s.registry;
+        types.emplace(registry.get());
+        writer out(data.buffer, data.written, nullptr);
+        out.put_text(copy_header);
+    }
+
+    /// Appends `row`'s tuple to `data`.
+    /// @throws typq::conversion_error naming the row, field and column when a value cannot be
+    ///         encoded: nothing of that row is written.
+    void append(copy_data& data, const typename row_traits<Row>::value_type& row)
+    {
+        const std::size_t before = data.written;
+        try {
+            writer out(data.buffer, data.written, &*types);
+            append_copy_tuple<Row>(out, row, plan.plan, *types, rows + 1);
+        }
+        catch (...) {
+            data.written = before;
+            throw;
+        }
+        ++rows;
+    }
+
+    /// Appends binary COPY's trailer, the last thing sent.
+    static void end(copy_data& data)
+    {
+        writer out(data.buffer, data.written, nullptr);
+        out.put_text(copy_trailer);
+    }
+};
+
+/// What a typed COPY TO STDOUT does with the data it receives, for copy_reader and
+/// async_copy_reader: framed into tuples, each decoded into Row by the plan made when the query
+/// was described.
+template <class Row>
+struct copy_decoder {
+    using value_type = typename row_traits<Row>::value_type;
+
+    engine::row_plan<Row> plan;  // made when the query is described
+    std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
+    std::optional<server_types> types;
+    copy_binary_reader tuples{row_traits<Row>::size};
+
+    /// Decodes the next whole tuple received into `out`; false when it needs more data (feed()).
+    /// @throws typq::conversion_error for a value that does not fit its field.
+    bool next(const engine::session& s, value_type& out)
+    {
+        if (!tuples.next())
+            return false;
+        if (!types) {  // planning is over once a row arrives
+            registry = s.registry;
+            types.emplace(registry.get());
+        }
+        out = engine::decode_cells<Row>(copy_tuple{tuples.cells(), tuples.tuples() - 1}, plan.plan, &*types);
+        return true;
+    }
+    void feed(const char* data, std::size_t size) { tuples.feed(data, size); }
+    /// At the end of the data. @throws unless it ended with its trailer, whole.
+    void end() { tuples.finish(); }
+};
+
 /// COPY FROM STDIN's client side, for typed and raw writers: one chunk of rows buffered, sent
 /// when it is full (and then waited for: the client holds one chunk, however slow the server);
 /// ended by finish(), or aborted when destroyed without it.
-class copy_sink {
+class copy_sink : public copy_data {
 public:
     /// Starts `request` under `hold` (which it keeps until the COPY has ended): after it returns
     /// the server takes data.
@@ -334,13 +493,10 @@ public:
     /// Aborts the COPY when finish() was not called.
     TYPQ_DECL ~copy_sink();
 
-    std::string buffer;       // what the next send() sends, then room for more
-    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
-
     /// Sends the buffer when it holds a chunk's worth.
     void send_if_full()
     {
-        if (written >= chunk_size) [[unlikely]]
+        if (full()) [[unlikely]]
             send();
     }
     /// Sends the buffer now.
@@ -353,8 +509,6 @@ public:
     [[nodiscard]] engine::copy_op& op() noexcept { return *op_; }
     [[nodiscard]] engine::session& session() noexcept { return *session_; }
     [[nodiscard]] bool open() const noexcept { return op_ && hold_; }
-
-    static constexpr std::size_t chunk_size = 128 * 1024;
 
 private:
     TYPQ_DECL void check_open() const;
@@ -422,17 +576,7 @@ public:
     void write(const value_type& row)
     {
         check_open();
-        detail::copy_sink& sink = *state_->sink;
-        const std::size_t before = sink.written;
-        try {
-            writer out(sink.buffer, sink.written, &*state_->types);
-            detail::append_copy_tuple<Row>(out, row, state_->plan.plan, *state_->types, state_->written + 1);
-        }
-        catch (...) {
-            sink.written = before;  // nothing of the row
-            throw;
-        }
-        ++state_->written;
+        state_->encode.append(*state_->sink, row);
         state_->sink->send_if_full();
     }
 
@@ -451,38 +595,29 @@ public:
     std::uint64_t finish()
     {
         check_open();
-        {
-            writer out(state_->sink->buffer, state_->sink->written, nullptr);
-            out.put_text(detail::copy_trailer);
-        }
+        detail::copy_encoder<Row>::end(*state_->sink);
         return state_->sink->finish();
     }
 
     /// The rows written so far.
-    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->written : 0; }
+    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->encode.rows : 0; }
 
 private:
     friend class connection;
 
     // What a writer holds, at a fixed address: the operation points into it.
     struct state {
-        detail::copy_in_planner<Row> plan;  // filled while the sink starts
+        detail::copy_encoder<Row> encode;  // its plan is filled while the sink starts
         std::optional<detail::copy_sink> sink;
-        std::shared_ptr<const type_registry> registry;  // what the plan knew, for encoding
-        std::optional<server_types> types;
-        std::uint64_t written = 0;
     };
 
     // Starts `request` (describing the table with this writer's planner) and the binary stream.
     copy_writer(std::shared_ptr<engine::session> session, engine::copy_request request)
         : state_(std::make_unique<state>())
     {
-        request.plan = state_->plan.make();
+        request.plan = state_->encode.plan.make();
         state_->sink.emplace(std::move(session), std::move(request), "a typq::copy_writer");
-        state_->registry = state_->sink->session().registry;
-        state_->types.emplace(state_->registry.get());
-        writer out(state_->sink->buffer, state_->sink->written, nullptr);
-        out.put_text(detail::copy_header);
+        state_->encode.started(state_->sink->session(), *state_->sink);
     }
 
     void check_open() const
@@ -529,18 +664,15 @@ private:
 
     // What a reader holds, at a fixed address: the operation points into it.
     struct state {
-        engine::row_plan<Row> plan;  // made when the query is described, at the first row
+        detail::copy_decoder<Row> decode;  // its plan is made when the query is described
         std::optional<detail::copy_source> source;
-        std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
-        std::optional<server_types> types;
-        detail::copy_binary_reader tuples{traits::size};
     };
 
     // Starts `request` (describing the query with this reader's planner) and reads the first row.
     copy_reader(std::shared_ptr<engine::session> session, engine::copy_request request)
         : state_(std::make_unique<state>())
     {
-        request.plan = state_->plan.template make_planner<format::binary>();
+        request.plan = state_->decode.plan.template make_planner<format::binary>();
         state_->source.emplace(std::move(session), std::move(request), "a typq::copy_reader");
         advance();
     }
@@ -549,21 +681,15 @@ private:
     {
         has_row_ = false;
         state& s = *state_;
-        while (!s.tuples.next()) {
+        while (!s.decode.next(s.source->session(), current_)) {
             const char* data = nullptr;
             std::size_t size = 0;
             if (!s.source->next(data, size)) {
-                s.tuples.finish();  // throws unless the data ended with its trailer, whole
+                s.decode.end();
                 return;
             }
-            s.tuples.feed(data, size);
+            s.decode.feed(data, size);
         }
-        if (!s.types) {  // what the plan knew: planning is over once a row arrives
-            s.registry = s.source->session().registry;
-            s.types.emplace(s.registry.get());
-        }
-        current_ = engine::decode_cells<Row>(detail::copy_tuple{s.tuples.cells(), s.tuples.tuples() - 1},
-            s.plan.plan, &*s.types);
         has_row_ = true;
     }
 
@@ -587,13 +713,7 @@ public:
     {
         check_open();
         while (!data.empty()) {
-            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->written, detail::copy_sink::chunk_size);
-            const std::size_t take = std::min(room == 0 ? detail::copy_sink::chunk_size : room, data.size());
-            {
-                writer out(sink_->buffer, sink_->written, nullptr);
-                out.put_text(data.substr(0, take));
-            }
-            data.remove_prefix(take);
+            data = sink_->take(data);
             sink_->send_if_full();
         }
     }
@@ -735,6 +855,27 @@ TYPQ_DECL std::string quote_column_list(const std::string_view* names, std::size
     return out;
 }
 
+TYPQ_DECL std::string copy_query(std::string_view text)
+{
+    while (!text.empty() && (text.back() == ';' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t' || text.back() == '\r'))
+        text.remove_suffix(1);
+    return std::string(text);
+}
+
+TYPQ_DECL engine::copy_request raw_copy_request(std::string_view statement, engine::copy_direction direction)
+{
+    const client_copy wanted = direction == engine::copy_direction::in ? client_copy::from_stdin : client_copy::to_stdout;
+    if (classify_client_copy(statement) != wanted)
+        throw usage_error(std::string(direction == engine::copy_direction::in
+                                  ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
+                                  : "copy_out(sql) runs one COPY ... TO STDOUT statement")
+            + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
+    engine::copy_request request;
+    request.direction = direction;
+    request.command.assign(statement);
+    return request;
+}
+
 TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine::copy_request request,
     const char* holder)
     : session_(std::move(session))
@@ -742,7 +883,6 @@ TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine:
     hold_.emplace(*session_, holder);
     op_.emplace(*session_, std::move(request));
     engine::run(session_->native(), *op_);  // to the point where the server takes data
-    buffer.resize(chunk_size + chunk_size / 4);  // room for a chunk, and the row that fills it
 }
 
 TYPQ_DECL copy_sink::~copy_sink()

@@ -87,6 +87,23 @@ private:
     engine::row_plan<Row> storage_;
 };
 
+/// What pending::get() (and async_pending::get()) returns once the outcome is in: the value
+/// (moved out: once), or the statement's error. `open` is the session while the pipeline is open:
+/// an exception its notice handler threw comes next.
+template <class T>
+T take_pending(pending_value<T>& state, engine::session* open)
+{
+    if (state.error())
+        std::rethrow_exception(state.error());
+    if (open)
+        open->rethrow_notice_failure();
+    if (!state.value)
+        throw usage_error("pending::get() returns the value once, and it was already taken");
+    T value = std::move(*state.value);
+    state.value.reset();
+    return value;
+}
+
 }  // namespace detail
 
 /// The outcome of one statement queued in a typq::pipeline: its value or its error, delivered
@@ -235,15 +252,7 @@ T pending<T>::get()
             throw usage_error("the pipeline ended before this statement's result arrived");
         token_->owner->wait(*state_);
     }
-    if (state_->error())
-        std::rethrow_exception(state_->error());
-    if (token_->owner)
-        token_->owner->session_->rethrow_notice_failure();
-    if (!state_->value)
-        throw usage_error("pending::get() returns the value once, and it was already taken");
-    T value = std::move(*state_->value);
-    state_->value.reset();
-    return value;
+    return detail::take_pending(*state_, token_->owner ? token_->owner->session_.get() : nullptr);
 }
 
 }  // namespace typq

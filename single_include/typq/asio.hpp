@@ -14,23 +14,16 @@
 #define TYPQ_ASIO_HPP
 
 #include <typq/typq.hpp>  // the synchronous single header, next to this one
-// ----- begin <typq/asio/cursor.hpp> -----
+// ----- begin <typq/asio/copy.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
-// typq/asio/cursor.hpp: typq::async_cursor<Row>, a named server-side cursor (DECLARE ... CURSOR) on
-// a typq::async_connection: typq::cursor's statements and row decoding (detail::cursor_rows and
-// the statement helpers of typq/cursor.hpp), each run by the asynchronous driver.
+// typq/asio/copy.hpp: COPY on a typq::async_connection. typq::async_copy_writer<Row> and
+// typq::async_copy_reader<Row> (binary COPY of structs), typq::async_raw_copy_writer and
+// typq::async_raw_copy_reader (the bytes of any COPY). The engine's copy_op (the one typq's
+// synchronous COPY steps with poll()), stepped by the asynchronous driver; the requests, the
+// binary framing, the column plans, the encoding and decoding of rows are typq/copy.hpp's.
 
-#ifndef TYPQ_ASIO_CURSOR_HPP
-#define TYPQ_ASIO_CURSOR_HPP
-
-// ----- begin <typq/asio/state.hpp> -----
-// SPDX-License-Identifier: BSL-1.0
-// typq/asio/state.hpp: what an async_connection is (its session and the waiter on its socket, at an
-// address that does not move with the connection object), how it runs one statement with the
-// asynchronous driver, and what every operation does first: settle what an earlier one left.
-
-#ifndef TYPQ_ASIO_STATE_HPP
-#define TYPQ_ASIO_STATE_HPP
+#ifndef TYPQ_ASIO_COPY_HPP
+#define TYPQ_ASIO_COPY_HPP
 
 // ----- begin <typq/asio/driver.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
@@ -314,6 +307,15 @@ inline boost::asio::awaitable<void> async_connect(session& s, socket_waiter& wai
 
 #endif  // TYPQ_ASIO_DRIVER_HPP
 // ----- end <typq/asio/driver.hpp> -----
+// ----- begin <typq/asio/state.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/state.hpp: what an async_connection is (its session and the waiter on its socket, at an
+// address that does not move with the connection object), how it runs one statement with the
+// asynchronous driver, and what every operation does first: settle what an earlier one left.
+
+#ifndef TYPQ_ASIO_STATE_HPP
+#define TYPQ_ASIO_STATE_HPP
+
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -334,6 +336,28 @@ struct async_state {
     std::shared_ptr<engine::session> session;
     engine::socket_waiter waiter;
 };
+
+/// A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after the
+/// runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
+/// typq::prepared keeps its own text; SQL made at run time is copied (and checked again, as it is
+/// whenever it runs).
+template <class Statement>
+struct kept {
+    std::shared_ptr<const runtime_sql> text;  // the copy the statement points into; null: none needed
+    Statement statement;
+};
+template <class Statement>
+kept<Statement> keep(Statement statement)
+{
+    if constexpr (!is_prepared<Statement>) {
+        if (!statement.is_literal()) {
+            auto text = std::make_shared<const runtime_sql>(std::string(statement.text()));
+            Statement copy(*text);
+            return {std::move(text), std::move(copy)};
+        }
+    }
+    return {nullptr, std::move(statement)};
+}
 
 /// Runs `request` to its end (the caller holds the lease).
 inline boost::asio::awaitable<engine::ran> async_statement(async_state& state, engine::statement_request& request)
@@ -393,7 +417,7 @@ inline boost::asio::awaitable<void> async_settle(async_state& state)
         // on failure, the connection is drained (or closed) below.
         std::unique_ptr<engine::leftover> rest = std::move(s.leftovers);
         try {
-            if (PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE)
+            if (rest->cancels() && PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE)
                 co_await engine::send_cancel(s);
             co_await engine::async_run(s, state.waiter, *rest);
             s.abandoned = PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE;
@@ -412,6 +436,430 @@ inline boost::asio::awaitable<void> async_settle(async_state& state)
 
 #endif  // TYPQ_ASIO_STATE_HPP
 // ----- end <typq/asio/state.hpp> -----
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint64_t
+#include <exception>    // std::exception_ptr
+#include <memory>       // std::shared_ptr, std::unique_ptr
+#include <optional>     // the lease; a raw chunk
+#include <ranges>       // write(range)
+#include <string_view>  // raw data
+#include <utility>      // std::move
+
+namespace typq {
+
+class async_connection;
+
+namespace detail {
+
+// A COPY its writer or reader let go before its end: aborted (FROM STDIN: nothing lands) or
+// cancelled and its rest dropped (TO STDOUT), its savepoint rolled back, by the connection's next
+// operation.
+class copy_leftover final : public engine::leftover {
+public:
+    copy_leftover(std::unique_ptr<engine::copy_op> op, bool cancels) noexcept : op_(std::move(op)), cancels_(cancels) {}
+    engine::io step(engine::io ready) override { return op_->step(ready); }
+    [[nodiscard]] bool cancels() const noexcept override { return cancels_; }
+
+private:
+    std::unique_ptr<engine::copy_op> op_;
+    bool cancels_;
+};
+
+// One COPY on an async_connection: its operation, and the lease held until it ends. Let go before
+// its end, it leaves the operation to the connection's next operation (a destructor cannot wait).
+class async_copy_channel {
+public:
+    async_copy_channel(std::shared_ptr<async_state> conn, engine::copy_direction direction, const char* holder)
+        : conn_(std::move(conn)), direction_(direction)
+    {
+        hold_.emplace(*conn_->session, holder);
+    }
+    async_copy_channel(const async_copy_channel&) = delete;
+    async_copy_channel& operator=(const async_copy_channel&) = delete;
+    ~async_copy_channel()
+    {
+        if (!op_ || !hold_ || op_->finished())
+            return;
+        const bool in = direction_ == engine::copy_direction::in;
+        if (in)
+            op_->abort("typq: the COPY was aborted by the client (a typq::async_copy_writer destroyed without finish())");
+        else
+            op_->abandon(false);  // the cancel request is sent by whoever finishes it
+        conn_->session->leftovers = std::make_unique<copy_leftover>(std::move(op_), !in);
+        hold_.reset();
+    }
+
+    // What every operation does first, under the lease; then the COPY starts: a FROM STDIN to the
+    // point where the server takes data, a TO STDOUT up to its first chunk.
+    boost::asio::awaitable<void> start(engine::copy_request request)
+    {
+        if (unsettled(*conn_->session))
+            co_await async_settle(*conn_);
+        op_ = std::make_unique<engine::copy_op>(*conn_->session, std::move(request));
+        if (direction_ == engine::copy_direction::in)
+            co_await run();
+    }
+
+    // Steps the operation until it waits for the program; the lease goes when it has ended.
+    boost::asio::awaitable<void> run()
+    {
+        std::exception_ptr failed;
+        try {
+            co_await engine::async_run(*conn_->session, conn_->waiter, *op_);
+        }
+        catch (...) {
+            failed = std::current_exception();
+        }
+        if (failed) {
+            if (op_->finished())
+                hold_.reset();
+            std::rethrow_exception(failed);
+        }
+    }
+
+    // The COPY has ended: the connection is free again.
+    void ended()
+    {
+        hold_.reset();
+        conn_->session->rethrow_notice_failure();
+    }
+
+    [[nodiscard]] bool open() const noexcept { return op_ && hold_; }
+    /// The rows the server says it copied, once the COPY has ended.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return op_ ? op_->rows() : 0; }
+    [[nodiscard]] engine::copy_op& op() noexcept { return *op_; }
+    [[nodiscard]] const engine::session& session() const noexcept { return *conn_->session; }
+
+private:
+    std::shared_ptr<async_state> conn_;
+    std::optional<engine::lease> hold_;
+    std::unique_ptr<engine::copy_op> op_;
+    engine::copy_direction direction_;
+};
+
+// COPY FROM STDIN's client side on an async_connection, for typed and raw writers: as copy_sink,
+// awaited.
+class async_copy_sink : public copy_data, public async_copy_channel {
+public:
+    async_copy_sink(std::shared_ptr<async_state> conn, const char* holder)
+        : async_copy_channel(std::move(conn), engine::copy_direction::in, holder)
+    {
+    }
+
+    // Sends the buffer when it holds a chunk's worth.
+    boost::asio::awaitable<void> send_if_full()
+    {
+        if (full()) [[unlikely]]
+            co_await send();
+    }
+
+    // Sends the buffer now.
+    boost::asio::awaitable<void> send()
+    {
+        check_open();
+        if (written == 0)
+            co_return;
+        op().put(buffer.data(), written);
+        co_await run();
+        written = 0;
+        if (!op().accepting()) {
+            // The server ended the COPY early (its results say why): end it, and throw its error.
+            (void)co_await finish();
+            throw usage_error("the server ended the COPY before its end");
+        }
+    }
+
+    // Sends the rest, ends the COPY, and returns the server's row count.
+    boost::asio::awaitable<std::uint64_t> finish()
+    {
+        check_open();
+        if (written != 0 && op().accepting()) {
+            op().put(buffer.data(), written);
+            co_await run();
+        }
+        written = 0;
+        if (op().accepting())
+            op().end();
+        co_await run();
+        ended();
+        co_return op().rows();
+    }
+
+    void check_open() const
+    {
+        if (!open())
+            throw usage_error("this COPY has ended (or was moved from): start another COPY");
+    }
+};
+
+// COPY TO STDOUT's client side on an async_connection, for typed and raw readers: as copy_source,
+// awaited.
+class async_copy_source : public async_copy_channel {
+public:
+    async_copy_source(std::shared_ptr<async_state> conn, const char* holder)
+        : async_copy_channel(std::move(conn), engine::copy_direction::out, holder)
+    {
+    }
+
+    // The next chunk (valid until the next call), or an empty optional at the end (the COPY has
+    // then ended, and the connection is free).
+    boost::asio::awaitable<std::optional<std::string_view>> next()
+    {
+        if (!open())
+            co_return std::nullopt;
+        co_await run();
+        if (op().chunk())
+            co_return std::string_view(op().chunk(), op().chunk_size());
+        ended();
+        co_return std::nullopt;
+    }
+
+};
+
+}  // namespace detail
+
+/// typq::copy_writer for a typq::async_connection, from `co_await conn.copy_in<Row>(table)`:
+/// `co_await w.write(row)` (sent once a chunk's worth of rows is buffered), then
+/// `co_await w.finish()`. The same checks and the same binary encoding as copy_writer's.
+///
+/// Destroyed without finish() (an exception, its coroutine destroyed), the COPY is aborted by the
+/// connection's next operation (a destructor cannot wait): no row of it lands, and inside a
+/// transaction block only its savepoint is rolled back.
+template <class Row>
+class async_copy_writer {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    async_copy_writer(async_copy_writer&&) noexcept = default;
+    async_copy_writer& operator=(async_copy_writer&&) = delete;
+    async_copy_writer(const async_copy_writer&) = delete;
+    async_copy_writer& operator=(const async_copy_writer&) = delete;
+    ~async_copy_writer() = default;
+
+    /// Writes one row: encoded at once (the row is not needed after the call), sent when the
+    /// awaitable runs if a chunk's worth is buffered.
+    /// @throws as copy_writer::write(); an encoding error at the call.
+    boost::asio::awaitable<void> write(const value_type& row)
+    {
+        check_open();
+        state_->encode.append(state_->sink, row);
+        return state_->sink.send_if_full();
+    }
+
+    /// Writes every row of `rows`, in order. `rows` must stay alive until the awaitable has run.
+    template <std::ranges::input_range Rows>
+        requires std::convertible_to<std::ranges::range_reference_t<const Rows&>, const value_type&>
+    boost::asio::awaitable<void> write(const Rows& rows)
+    {
+        check_open();
+        for (const value_type& row : rows) {
+            state_->encode.append(state_->sink, row);
+            if (state_->sink.full()) [[unlikely]]
+                co_await state_->sink.send();
+        }
+    }
+
+    /// Ends the COPY: returns the rows the server copied. @throws as copy_writer::finish().
+    boost::asio::awaitable<std::uint64_t> finish()
+    {
+        check_open();
+        detail::copy_encoder<Row>::end(state_->sink);
+        co_return co_await state_->sink.finish();
+    }
+
+    /// The rows written so far.
+    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->encode.rows : 0; }
+
+private:
+    friend class async_connection;
+
+    // What a writer holds, at a fixed address: the operation points into it.
+    struct state {
+        explicit state(std::shared_ptr<detail::async_state> conn) : sink(std::move(conn), "a typq::async_copy_writer") {}
+        detail::copy_encoder<Row> encode;  // its plan is filled while the COPY starts
+        detail::async_copy_sink sink;
+    };
+
+    explicit async_copy_writer(std::shared_ptr<detail::async_state> conn)
+        : state_(std::make_unique<state>(std::move(conn)))
+    {
+    }
+
+    // Starts `request` (describing the table with this writer's planner) and the binary stream.
+    boost::asio::awaitable<void> start(engine::copy_request request)
+    {
+        request.plan = state_->encode.plan.make();
+        co_await state_->sink.start(std::move(request));
+        state_->encode.started(state_->sink.session(), state_->sink);
+    }
+
+    void check_open() const
+    {
+        if (!state_ || !state_->sink.open())
+            throw usage_error("this typq::async_copy_writer has finished (or was moved from): start another COPY");
+    }
+
+    std::unique_ptr<state> state_;
+};
+
+/// typq::copy_reader for a typq::async_connection, from `co_await conn.copy_out<Row>(query)`:
+/// `while (const Row* r = co_await reader.next())`, each row valid until the next call, decoded
+/// as copy_reader's are, in constant memory. Destroyed before its end, the COPY is cancelled and
+/// its rest dropped by the connection's next operation (inside a transaction block, its savepoint
+/// rolled back).
+template <class Row>
+class async_copy_reader {
+    using traits = detail::row_traits<Row>;
+
+public:
+    using value_type = typename traits::value_type;
+
+    async_copy_reader(async_copy_reader&&) noexcept = default;
+    async_copy_reader& operator=(async_copy_reader&&) = delete;
+    async_copy_reader(const async_copy_reader&) = delete;
+    async_copy_reader& operator=(const async_copy_reader&) = delete;
+    ~async_copy_reader() = default;
+
+    /// The next row, or null at the end (the connection is then free again).
+    /// @throws the COPY's error from the server; typq::conversion_error for a value that does not
+    ///         fit its field.
+    boost::asio::awaitable<const value_type*> next()
+    {
+        if (!state_)
+            co_return nullptr;
+        state& s = *state_;
+        while (!s.decode.next(s.source.session(), s.current)) {
+            const std::optional<std::string_view> chunk = co_await s.source.next();
+            if (!chunk) {
+                if (!s.ended) {
+                    s.ended = true;
+                    s.decode.end();
+                }
+                co_return nullptr;
+            }
+            s.decode.feed(chunk->data(), chunk->size());
+        }
+        co_return &s.current;
+    }
+
+    /// The rows the server says it copied, once the end is reached.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return state_ ? state_->source.rows() : 0; }
+
+private:
+    friend class async_connection;
+
+    struct state {
+        explicit state(std::shared_ptr<detail::async_state> conn) : source(std::move(conn), "a typq::async_copy_reader") {}
+        detail::copy_decoder<Row> decode;  // its plan is made when the query is described
+        detail::async_copy_source source;
+        value_type current{};
+        bool ended = false;
+    };
+
+    explicit async_copy_reader(std::shared_ptr<detail::async_state> conn) : state_(std::make_unique<state>(std::move(conn))) {}
+
+    boost::asio::awaitable<void> start(engine::copy_request request)
+    {
+        request.plan = state_->decode.plan.template make_planner<format::binary>();
+        co_await state_->source.start(std::move(request));
+    }
+
+    std::unique_ptr<state> state_;
+};
+
+/// typq::raw_copy_writer for a typq::async_connection, from `co_await conn.copy_in(sql)`: the bytes
+/// of any COPY ... FROM STDIN (csv, text), written in pieces of any size; aborted when destroyed
+/// without finish(), as async_copy_writer is. The data must stay alive until write() has been
+/// awaited.
+class async_raw_copy_writer {
+public:
+    async_raw_copy_writer(async_raw_copy_writer&&) noexcept = default;
+    async_raw_copy_writer& operator=(async_raw_copy_writer&&) = delete;
+    async_raw_copy_writer(const async_raw_copy_writer&) = delete;
+    async_raw_copy_writer& operator=(const async_raw_copy_writer&) = delete;
+    ~async_raw_copy_writer() = default;
+
+    /// Writes `data`, which must stay alive until the awaitable has run.
+    /// @throws as raw_copy_writer::write().
+    boost::asio::awaitable<void> write(std::string_view data)
+    {
+        check_open();
+        while (!data.empty()) {
+            data = sink_->take(data);
+            if (sink_->full())
+                co_await sink_->send();
+        }
+    }
+
+    /// Ends the COPY: returns the rows the server copied. @throws as raw_copy_writer::finish().
+    boost::asio::awaitable<std::uint64_t> finish()
+    {
+        check_open();
+        co_return co_await sink_->finish();
+    }
+
+private:
+    friend class async_connection;
+    explicit async_raw_copy_writer(std::unique_ptr<detail::async_copy_sink> sink) noexcept : sink_(std::move(sink)) {}
+    void check_open() const
+    {
+        if (!sink_ || !sink_->open())
+            throw usage_error("this typq::async_raw_copy_writer has finished (or was moved from): start another COPY");
+    }
+    std::unique_ptr<detail::async_copy_sink> sink_;
+};
+
+/// typq::raw_copy_reader for a typq::async_connection, from `co_await conn.copy_out(sql)`:
+/// `while (auto chunk = co_await reader.next())`, each chunk (in text and csv formats one line)
+/// valid until the next call. Destroyed before its end, the COPY is cancelled and the rest dropped
+/// by the connection's next operation.
+class async_raw_copy_reader {
+public:
+    async_raw_copy_reader(async_raw_copy_reader&&) noexcept = default;
+    async_raw_copy_reader& operator=(async_raw_copy_reader&&) = delete;
+    async_raw_copy_reader(const async_raw_copy_reader&) = delete;
+    async_raw_copy_reader& operator=(const async_raw_copy_reader&) = delete;
+    ~async_raw_copy_reader() = default;
+
+    /// The next chunk, or an empty optional at the end (the connection is then free again).
+    /// @throws the COPY's error from the server.
+    boost::asio::awaitable<std::optional<std::string_view>> next()
+    {
+        if (!source_)
+            co_return std::nullopt;
+        co_return co_await source_->next();
+    }
+
+    /// The rows the server says it copied, once the end is reached.
+    [[nodiscard]] std::uint64_t rows() const noexcept { return source_ ? source_->rows() : 0; }
+
+private:
+    friend class async_connection;
+    explicit async_raw_copy_reader(std::unique_ptr<detail::async_copy_source> source) noexcept
+        : source_(std::move(source))
+    {
+    }
+    std::unique_ptr<detail::async_copy_source> source_;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_ASIO_COPY_HPP
+// ----- end <typq/asio/copy.hpp> -----
+// ----- begin <typq/asio/cursor.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/cursor.hpp: typq::async_cursor<Row>, a named server-side cursor (DECLARE ... CURSOR) on
+// a typq::async_connection: typq::cursor's statements and row decoding (detail::cursor_rows and
+// the statement helpers of typq/cursor.hpp), each run by the asynchronous driver.
+
+#ifndef TYPQ_ASIO_CURSOR_HPP
+#define TYPQ_ASIO_CURSOR_HPP
+
 
 #include <boost/asio/awaitable.hpp>
 
@@ -565,6 +1013,249 @@ private:
 
 #endif  // TYPQ_ASIO_CURSOR_HPP
 // ----- end <typq/asio/cursor.hpp> -----
+// ----- begin <typq/asio/pipeline.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/asio/pipeline.hpp: typq::async_pipeline, libpq's pipeline mode on a typq::async_connection,
+// and typq::async_pending<T>, one queued statement's outcome, awaited. The engine's pipeline_op
+// (the one typq::pipeline steps with poll()) and typq::pipeline's pending states, stepped by the
+// asynchronous driver: binding, routing, lookups and planning are theirs, not this file's.
+
+#ifndef TYPQ_ASIO_PIPELINE_HPP
+#define TYPQ_ASIO_PIPELINE_HPP
+
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>    // std::uint64_t
+#include <exception>  // std::exception_ptr
+#include <memory>     // std::shared_ptr, std::unique_ptr
+#include <optional>   // the lease
+#include <utility>    // std::move
+
+namespace typq {
+
+class async_connection;
+class async_pipeline;
+
+namespace detail {
+
+// What an async_pipeline is, at an address that does not move with it: its pending handles point
+// here (null once the pipeline has ended).
+struct async_pipeline_core {
+    std::shared_ptr<async_state> conn;
+    std::optional<engine::lease> hold;
+    std::unique_ptr<engine::pipeline_op> op;
+    bool stepping = false;  // a coroutine steps the operation now: a second one must not
+};
+
+struct async_pipeline_token {
+    async_pipeline_core* owner = nullptr;
+};
+
+// A pipeline destroyed before finish(): what it queued still runs, as when a typq::pipeline is
+// closed by an exception (a sync point, every result read and dropped, pipeline mode left), by the
+// connection's next operation.
+class pipeline_leftover final : public engine::leftover {
+public:
+    explicit pipeline_leftover(std::unique_ptr<engine::pipeline_op> op) noexcept : op_(std::move(op))
+    {
+        op_->finish();
+    }
+    engine::io step(engine::io ready) override { return op_->step(ready); }
+    [[nodiscard]] bool cancels() const noexcept override { return false; }
+
+private:
+    std::unique_ptr<engine::pipeline_op> op_;
+};
+
+// Steps `core`'s operation for one command (queue, wait, finish) with the asynchronous driver.
+// @throws typq::usage_error when another coroutine is stepping it.
+inline boost::asio::awaitable<void> step_pipeline(async_pipeline_core& core)
+{
+    if (core.stepping)
+        throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
+    core.stepping = true;
+    struct done {
+        bool& flag;
+        ~done() { flag = false; }
+    } clear{core.stepping};
+    co_await engine::async_run(*core.conn->session, core.conn->waiter, *core.op);
+}
+
+}  // namespace detail
+
+/// The outcome of one statement queued in a typq::async_pipeline: `co_await get()` gives its
+/// value or throws its error, as typq::pending::get() does (it waits for the result, asking the
+/// server for what it has so far, without a sync point).
+template <class T>
+class async_pending {
+public:
+    /// The statement's value (moved out: once).
+    /// @throws as typq::pending::get(); typq::usage_error when another coroutine is awaiting
+    ///         another statement of the same pipeline.
+    boost::asio::awaitable<T> get()
+    {
+        if (!state_->finished()) {
+            detail::async_pipeline_core* core = token_->owner;
+            if (!core)
+                throw usage_error("the pipeline ended before this statement's result arrived");
+            core->op->wait_for(*state_);
+            co_await detail::step_pipeline(*core);
+        }
+        co_return detail::take_pending(*state_, token_->owner ? token_->owner->conn->session.get() : nullptr);
+    }
+
+    /// True once the outcome has arrived (get() then does not wait).
+    [[nodiscard]] bool ready() const noexcept { return state_->finished(); }
+
+private:
+    friend class async_pipeline;
+    async_pending(std::shared_ptr<detail::pending_value<T>> state, std::shared_ptr<detail::async_pipeline_token> token)
+        : state_(std::move(state)), token_(std::move(token))
+    {
+    }
+
+    std::shared_ptr<detail::pending_value<T>> state_;
+    std::shared_ptr<detail::async_pipeline_token> token_;
+};
+
+/// typq::pipeline for a typq::async_connection, made by `co_await conn.pipeline()`: statements are
+/// queued without waiting for each other (`co_await p.query_one<user>(...)` returns at once with a
+/// typq::async_pending, unless a socket full of queued statements must drain first), sync() marks
+/// sync points with typq::pipeline's rules, and `co_await p.finish()` adds the last sync point, reads
+/// every result and leaves pipeline mode. The connection is busy until then.
+///
+/// Prefer `co_await conn.pipeline(body)`, which awaits finish() however the body ends. A pipeline
+/// destroyed before finish() (its coroutine destroyed, an exception) cannot wait in its destructor:
+/// what it queued still runs, as when a typq::pipeline is closed by an exception, and is read to
+/// its end by the connection's next operation, before that operation starts.
+///
+/// One coroutine at a time: awaiting two of its statements at once from two coroutines throws
+/// typq::usage_error.
+class async_pipeline {
+public:
+    async_pipeline(async_pipeline&&) noexcept = default;
+    async_pipeline& operator=(async_pipeline&&) = delete;
+    async_pipeline(const async_pipeline&) = delete;
+    async_pipeline& operator=(const async_pipeline&) = delete;
+
+    ~async_pipeline()
+    {
+        if (!core_ || !core_->op)
+            return;
+        token_->owner = nullptr;
+        engine::session& s = *core_->conn->session;
+        s.leftovers = std::make_unique<detail::pipeline_leftover>(std::move(core_->op));
+        core_->hold.reset();
+    }
+
+    /// Queues `statement`; its handle gives the number of rows it affected.
+    template <class... Args>
+    boost::asio::awaitable<async_pending<std::uint64_t>> execute(sql<Args...> statement, Args... args)
+    {
+        return queue(std::make_shared<detail::pending_count>(), detail::keep(std::move(statement)), std::move(args)...);
+    }
+
+    /// Queues `statement`; its handle gives its rows as a typq::result<Row>.
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_pending<result<Row>>> query(sql<Args...> statement, Args... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(),
+            detail::keep(std::move(statement)), std::move(args)...);
+    }
+
+    /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_pending<typename detail::row_traits<Row>::value_type>> query_one(sql<Args...> statement,
+        Args... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(),
+            detail::keep(std::move(statement)), std::move(args)...);
+    }
+
+    /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
+    template <class Row, class... Args>
+    boost::asio::awaitable<async_pending<std::optional<typename detail::row_traits<Row>::value_type>>> query_opt(
+        sql<Args...> statement, Args... args)
+    {
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(),
+            detail::keep(std::move(statement)), std::move(args)...);
+    }
+
+    /// Queues `statement`; its handle gives the value of its only column of its only row.
+    template <class T, class... Args>
+    boost::asio::awaitable<async_pending<T>> query_value(sql<Args...> statement, Args... args)
+    {
+        static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
+        return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(),
+            detail::keep(std::move(statement)), std::move(args)...);
+    }
+
+    /// Marks a sync point (see typq::pipeline): the statements since the last one form one implicit
+    /// transaction when no transaction block is open. Sends nothing by itself.
+    /// @throws typq::usage_error after finish().
+    void sync()
+    {
+        check_open();
+        core_->op->sync();
+    }
+
+    /// Ends the pipeline: a sync point after the last statement, every result read (handed to the
+    /// handles that wait for them), pipeline mode left; the connection is free again. Finishing
+    /// twice is harmless.
+    /// @throws typq::connection_error when the connection is lost (the handles not yet answered
+    ///         then throw it too).
+    boost::asio::awaitable<void> finish()
+    {
+        if (!core_ || !core_->op)
+            co_return;
+        core_->op->finish();
+        co_await detail::step_pipeline(*core_);
+        token_->owner = nullptr;
+        core_->op.reset();
+        engine::session& s = *core_->conn->session;
+        core_->hold.reset();
+        s.rethrow_notice_failure();
+    }
+
+    /// Whether statements can still be queued (finish() has not run).
+    [[nodiscard]] bool open() const noexcept { return core_ && core_->op; }
+
+private:
+    friend class async_connection;
+
+    explicit async_pipeline(std::unique_ptr<detail::async_pipeline_core> core)
+        : core_(std::move(core)), token_(std::make_shared<detail::async_pipeline_token>(detail::async_pipeline_token{core_.get()}))
+    {
+    }
+
+    void check_open() const
+    {
+        if (!open())
+            throw usage_error("this typq::async_pipeline has finished (or was moved from)");
+    }
+
+    template <class State, class Statement, class... Args>
+    auto queue(std::shared_ptr<State> state, detail::kept<Statement> held, Args... args)
+        -> boost::asio::awaitable<async_pending<typename decltype(state->value)::value_type>>
+    {
+        check_open();
+        const Statement& statement = held.statement;
+        const auto bind = engine::front::binding(statement, args...);
+        core_->op->queue(engine::front::request(core_->conn->session, statement, engine::make_binder(bind), format::binary),
+            state);
+        co_await detail::step_pipeline(*core_);
+        co_return async_pending<typename decltype(state->value)::value_type>(std::move(state), token_);
+    }
+
+    std::unique_ptr<detail::async_pipeline_core> core_;
+    std::shared_ptr<detail::async_pipeline_token> token_;
+};
+
+}  // namespace typq
+
+#endif  // TYPQ_ASIO_PIPELINE_HPP
+// ----- end <typq/asio/pipeline.hpp> -----
 // ----- begin <typq/asio/stream.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/asio/stream.hpp: typq::async_stream<Row>, a statement's rows read one at a time as they
@@ -909,11 +1600,15 @@ private:
 #include <boost/asio/this_coro.hpp>
 
 #include <cstdint>   // std::uint64_t
+#include <initializer_list>  // copy_in's columns
+#include <exception> // a pipeline body's exception, passed on after the pipeline ends
 #include <iterator>  // std::begin: execute_many's rows
 #include <memory>    // std::shared_ptr
 #include <optional>  // query_opt, notifications
 #include <string>    // conninfo
+#include <string_view>  // copy_in's table
 #include <tuple>     // execute_many's tuple rows
+#include <type_traits>  // a body's value type
 #include <utility>   // std::move
 
 #include <fcntl.h>   // fcntl(F_DUPFD_CLOEXEC): the wake pipe, watched during a notification wait
@@ -1038,23 +1733,23 @@ public:
     boost::asio::awaitable<std::uint64_t> execute(execute_sql<Args...> statement, Args... args)
     {
         if constexpr (sizeof...(Args) == 0)
-            return run_script(keep(std::move(statement)));
+            return run_script(detail::keep(std::move(statement)));
         else
-            return affected(keep(std::move(statement)), std::move(args)...);
+            return affected(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query(): every row, as a typq::result<Row>.
     template <class Row, class... Args>
     boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
     {
-        return rows<Row>(keep(std::move(statement)), std::move(args)...);
+        return rows<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
     {
-        return single<Row, false>("query_one", keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -1062,7 +1757,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         sql<Args...> statement, Args... args)
     {
-        return single<Row, true>("query_opt", keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -1071,7 +1766,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return single<T, false>("query_value", keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -1094,30 +1789,30 @@ public:
     template <class... P>
     boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return affected(keep(statement), std::move(args)...);
+        return affected(detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<result<Row>> query(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return rows<Row>(keep(statement), std::move(args)...);
+        return rows<Row>(detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
         std::type_identity_t<P>... args)
     {
-        return single<Row, false>("query_one", keep(statement), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return single<Row, true>("query_opt", keep(statement), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(statement), std::move(args)...);
     }
     template <class T, class... P>
     boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return single<T, false>("query_value", keep(statement), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(statement), std::move(args)...);
     }
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
@@ -1127,7 +1822,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return start_stream<Row>(keep(std::move(statement)), std::move(args)...);
+        return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::cursor(): a server-side cursor for `statement`; see typq::async_cursor.
@@ -1136,12 +1831,12 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(cursor_options{}, keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(cursor_options{}, detail::keep(std::move(statement)), std::move(args)...);
     }
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, sql<Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(options, keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
@@ -1149,6 +1844,67 @@ public:
     template <class Rows>
     boost::asio::awaitable<std::uint64_t> execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement,
         const Rows& rows);
+
+    // --- COPY -----------------------------------------------------------------------------------
+
+    /// As connection::copy_in<Row>(table, columns): a binary COPY of `Row`s into `table`, its
+    /// columns checked against Row's fields before anything is sent; see typq::async_copy_writer.
+    /// @throws as connection::copy_in.
+    template <class Row>
+    boost::asio::awaitable<async_copy_writer<Row>> copy_in(std::string_view table,
+        std::initializer_list<std::string_view> columns = {})
+    {
+        return start_copy<async_copy_writer<Row>>(detail::copy_in_request<Row>(table, columns));
+    }
+
+    /// As connection::copy_out<Row>(query_or_table): rows of a binary COPY TO STDOUT; see
+    /// typq::async_copy_reader.
+    /// @throws as connection::copy_out.
+    template <class Row>
+    boost::asio::awaitable<async_copy_reader<Row>> copy_out(sql<> query_or_table)
+    {
+        return start_copy<async_copy_reader<Row>>(detail::copy_out_request<Row>(query_or_table.text()));
+    }
+
+    /// As connection::copy_in(sql): the bytes of any COPY ... FROM STDIN; see
+    /// typq::async_raw_copy_writer.
+    /// @throws typq::usage_error when `statement` is not one COPY FROM STDIN (nothing was sent).
+    boost::asio::awaitable<async_raw_copy_writer> copy_in(sql<> statement)
+    {
+        return start_raw_copy<async_raw_copy_writer, detail::async_copy_sink>(
+            detail::raw_copy_request(statement.text(), engine::copy_direction::in), "a typq::async_raw_copy_writer");
+    }
+
+    /// As connection::copy_out(sql): the bytes of any COPY ... TO STDOUT; see
+    /// typq::async_raw_copy_reader.
+    /// @throws typq::usage_error when `statement` is not one COPY TO STDOUT (nothing was sent).
+    boost::asio::awaitable<async_raw_copy_reader> copy_out(sql<> statement)
+    {
+        return start_raw_copy<async_raw_copy_reader, detail::async_copy_source>(
+            detail::raw_copy_request(statement.text(), engine::copy_direction::out), "a typq::async_raw_copy_reader");
+    }
+
+    // --- pipelines ------------------------------------------------------------------------------
+
+    /// As connection's typq::pipeline: `async_pipeline p = co_await conn.pipeline();` enters
+    /// pipeline mode; see typq::async_pipeline. The connection is busy until `co_await p.finish()`.
+    boost::asio::awaitable<async_pipeline> pipeline()
+    {
+        engine::session& s = usable();
+        auto core = std::make_unique<detail::async_pipeline_core>();
+        core->conn = state_;
+        core->hold.emplace(s, "a typq::async_pipeline");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        core->op = std::make_unique<engine::pipeline_op>(s);
+        co_return async_pipeline(std::move(core));
+    }
+
+    /// Runs `body` (a callable taking async_pipeline& and returning awaitable<T>) in a pipeline,
+    /// then finishes it (a sync point, every result read, pipeline mode left), also when the body
+    /// throws: its exception is passed on after. Returns what the body returned.
+    template <class Body>
+    auto pipeline(Body body) -> decltype(body(std::declval<async_pipeline&>()));
 
     // --- LISTEN/NOTIFY --------------------------------------------------------------------------
 
@@ -1246,30 +2002,27 @@ private:
 
     [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
 
-    // A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after
-    // the runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
-    // typq::prepared keeps its own text; SQL made at run time is copied (and checked again,
-    // as it is whenever it runs).
-    template <class Statement>
-    struct kept {
-        std::shared_ptr<const runtime_sql> text;  // the copy the statement points into; null: none needed
-        Statement statement;
-    };
-    template <class Statement>
-    static kept<Statement> keep(Statement statement)
+    // A typed COPY: the writer or reader holds the connection from here; started under it.
+    template <class Copy>
+    boost::asio::awaitable<Copy> start_copy(engine::copy_request request)
     {
-        if constexpr (!detail::is_prepared<Statement>) {
-            if (!statement.is_literal()) {
-                auto text = std::make_shared<const runtime_sql>(std::string(statement.text()));
-                Statement copy(*text);
-                return {std::move(text), std::move(copy)};
-            }
-        }
-        return {nullptr, std::move(statement)};
+        (void)usable();
+        Copy copy(state_);
+        co_await copy.start(std::move(request));
+        co_return copy;
+    }
+
+    template <class Copy, class Channel>
+    boost::asio::awaitable<Copy> start_raw_copy(engine::copy_request request, const char* holder)
+    {
+        (void)usable();
+        auto channel = std::make_unique<Channel>(state_, holder);
+        co_await channel->start(std::move(request));
+        co_return Copy(std::move(channel));
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<async_cursor<Row>> declare_cursor(cursor_options options, kept<Statement> held, Args... args)
+    boost::asio::awaitable<async_cursor<Row>> declare_cursor(cursor_options options, detail::kept<Statement> held, Args... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -1285,7 +2038,7 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<async_stream<Row>> start_stream(kept<Statement> held, Args... args)
+    boost::asio::awaitable<async_stream<Row>> start_stream(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         engine::session& s = usable();
@@ -1308,7 +2061,7 @@ private:
         return engine::async_run(*state_->session, state_->waiter, op);
     }
 
-    boost::asio::awaitable<std::uint64_t> run_script(kept<script> held)
+    boost::asio::awaitable<std::uint64_t> run_script(detail::kept<script> held)
     {
         const script& statement = held.statement;
         engine::session& s = usable();
@@ -1330,7 +2083,7 @@ private:
     }
 
     template <class Statement, class... Args>
-    boost::asio::awaitable<std::uint64_t> affected(kept<Statement> held, Args... args)
+    boost::asio::awaitable<std::uint64_t> affected(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         engine::session& s = usable();
@@ -1347,7 +2100,7 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<result<Row>> rows(kept<Statement> held, Args... args)
+    boost::asio::awaitable<result<Row>> rows(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
@@ -1371,7 +2124,7 @@ private:
     template <class Row, bool Optional, class Statement, class... Args>
     boost::asio::awaitable<std::conditional_t<Optional, std::optional<typename detail::row_traits<Row>::value_type>,
         typename detail::row_traits<Row>::value_type>>
-    single(const char* function, kept<Statement> held, Args... args)
+    single(const char* function, detail::kept<Statement> held, Args... args)
     {
         detail::require_owning_row<Row>();
         const Statement& statement = held.statement;
@@ -1431,6 +2184,37 @@ auto async_connection::transaction(Body body, transaction_options options) -> de
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
         }
+    }
+    std::rethrow_exception(failure);
+}
+
+template <class Body>
+auto async_connection::pipeline(Body body) -> decltype(body(std::declval<async_pipeline&>()))
+{
+    using value_type = typename decltype(body(std::declval<async_pipeline&>()))::value_type;
+    async_pipeline p = co_await pipeline();
+    std::exception_ptr failure;
+    std::optional<std::conditional_t<std::is_void_v<value_type>, char, value_type>> value;
+    try {
+        if constexpr (std::is_void_v<value_type>)
+            co_await body(p);
+        else
+            value.emplace(co_await body(p));
+    }
+    catch (...) {
+        failure = std::current_exception();
+    }
+    if (!failure) {
+        co_await p.finish();
+        if constexpr (!std::is_void_v<value_type>)
+            co_return std::move(*value);
+        else
+            co_return;
+    }
+    try {
+        co_await p.finish();
+    }
+    catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
     }
     std::rethrow_exception(failure);
 }

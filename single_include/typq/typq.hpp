@@ -11066,6 +11066,10 @@ public:
     leftover& operator=(const leftover&) = delete;
     virtual ~leftover() = default;
     virtual io step(io ready) = 0;
+    /// Whether the command still running is cancelled first: an abandoned stream's or COPY's is
+    /// (its rest is dropped), an abandoned pipeline's is not (its statements run, as those of a
+    /// pipeline closed by an exception do).
+    [[nodiscard]] virtual bool cancels() const noexcept { return true; }
 };
 
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.
@@ -13954,8 +13958,9 @@ public:
     TYPQ_DECL void abort(const char* reason) noexcept;
 
     /// COPY TO STDOUT: from here on step() ends it early: cancelled, the rest of its data dropped,
-    /// and inside a transaction block its savepoint rolled back.
-    TYPQ_DECL void abandon() noexcept;
+    /// and inside a transaction block its savepoint rolled back. `send_cancel` false: the caller
+    /// sends the cancel request (an asynchronous driver, off its thread, since PQcancel blocks).
+    TYPQ_DECL void abandon(bool send_cancel = true) noexcept;
 
     /// COPY FROM STDIN: it takes data (or end(), abort()) now.
     [[nodiscard]] bool accepting() const noexcept { return stage_ == stage::data && request_.direction == copy_direction::in; }
@@ -14271,14 +14276,15 @@ TYPQ_DECL void copy_op::abort(const char* reason) noexcept
     }
 }
 
-TYPQ_DECL void copy_op::abandon() noexcept
+TYPQ_DECL void copy_op::abandon(bool send_cancel) noexcept
 {
     chunk_.reset();
     switch (stage_) {
     case stage::data:
     case stage::start:
         try {
-            (void)session_.cancel();
+            if (send_cancel)
+                (void)session_.cancel();
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the COPY then runs to its end, and is dropped
         }
@@ -14310,6 +14316,7 @@ TYPQ_DECL void copy_op::abandon() noexcept
 #include <concepts>     // std::floating_point
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::int16_t...
+#include <initializer_list>  // copy_in's columns
 #include <iterator>     // std::default_sentinel_t
 #include <memory>       // std::unique_ptr, std::shared_ptr
 #include <optional>     // fields that may be NULL; the operation
@@ -14598,10 +14605,167 @@ std::string copy_column_list(std::initializer_list<std::string_view> columns)
     }
 }
 
+/// What a typed COPY's row type must be, checked at compile time.
+template <class Row>
+constexpr void check_copy_row()
+{
+    static_assert(row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
+                                 "std::tuple<...>, or a type with a typq::type<T>");
+    static_assert(row_traits<Row>::shape != row_shape::dynamic,
+        "typq: binary COPY needs the row's types at compile time: copy typq::row with copy_in(sql)/copy_out(sql) "
+        "in text or csv format");
+}
+
+/// The request of copy_in<Row>(table, columns), for both connections: the binary COPY FROM STDIN
+/// and the probe that describes its columns.
+/// @throws typq::usage_error for a malformed table name or column list.
+template <class Row>
+engine::copy_request copy_in_request(std::string_view table, std::initializer_list<std::string_view> columns)
+{
+    check_copy_row<Row>();
+    static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
+        return (require_encodable<std::remove_cv_t<row_field_t<Row, I>>>() && ...);
+    }(std::make_index_sequence<row_traits<Row>::size>{}));
+    const std::string target = quote_table_name(table);
+    const std::string list = copy_column_list<Row>(columns);
+    engine::copy_request request;
+    request.direction = engine::copy_direction::in;
+    request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
+    request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
+    return request;
+}
+
+/// A query for COPY (...) TO STDOUT: without the semicolons that may end it.
+TYPQ_DECL std::string copy_query(std::string_view text);
+
+/// The request of copy_out<Row>(query_or_table), for both connections: the binary COPY TO STDOUT
+/// of the query (or of the table's columns named by Row's fields), which is described first.
+template <class Row>
+engine::copy_request copy_out_request(std::string_view query_or_table)
+{
+    check_copy_row<Row>();
+    static_assert(require_row_decodable<Row>());
+    std::string query;
+    if (const std::string table = table_name_or_empty(query_or_table); !table.empty()) {
+        std::string list = "*";
+        if constexpr (row_traits<Row>::shape == row_shape::by_name) {
+            constexpr auto& names = field_names<typename row_traits<Row>::value_type>;
+            list = quote_column_list(names.data(), names.size());
+        }
+        query = "SELECT " + list + " FROM " + table;
+    }
+    else
+        query = copy_query(query_or_table);
+    engine::copy_request request;
+    request.direction = engine::copy_direction::out;
+    request.command = "COPY (\n" + query + "\n) TO STDOUT (FORMAT binary)";
+    request.describe = std::move(query);
+    return request;
+}
+
+/// The request of copy_in(sql) or copy_out(sql): `statement` as it is, once it is known to be one
+/// COPY the given way.
+/// @throws typq::usage_error when it is not (nothing was sent).
+TYPQ_DECL engine::copy_request raw_copy_request(std::string_view statement, engine::copy_direction direction);
+
+/// COPY FROM STDIN's data on the client: one chunk of it buffered, sent when it is full. The
+/// buffer has room for a chunk and the row that fills it.
+struct copy_data {
+    std::string buffer = std::string(chunk_size + chunk_size / 4, '\0');
+    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
+
+    [[nodiscard]] bool full() const noexcept { return written >= chunk_size; }
+
+    /// Buffers as much of `data` as fills the chunk (all of it, when it fits); returns the rest.
+    std::string_view take(std::string_view data)
+    {
+        const std::size_t room = chunk_size - std::min(written, chunk_size);
+        const std::size_t taken = std::min(room == 0 ? chunk_size : room, data.size());
+        writer out(buffer, written, nullptr);
+        out.put_text(data.substr(0, taken));
+        return data.substr(taken);
+    }
+
+    static constexpr std::size_t chunk_size = 128 * 1024;
+};
+
+/// What a typed COPY FROM STDIN adds to its data, for copy_writer and async_copy_writer: the plan
+/// made when the COPY's columns were described, the types known then, binary COPY's framing.
+template <class Row>
+struct copy_encoder {
+    copy_in_planner<Row> plan;  // filled while the COPY starts
+    std::shared_ptr<const type_registry> registry;
+    std::optional<server_types> types;
+    std::uint64_t rows = 0;  // written so far
+
+    /// Once the COPY takes data: the types it was planned with, and the header, into `data`.
+    void started(const engine::session& s, copy_data& data)
+    {
+        registry = s.registry;
+        types.emplace(registry.get());
+        writer out(data.buffer, data.written, nullptr);
+        out.put_text(copy_header);
+    }
+
+    /// Appends `row`'s tuple to `data`.
+    /// @throws typq::conversion_error naming the row, field and column when a value cannot be
+    ///         encoded: nothing of that row is written.
+    void append(copy_data& data, const typename row_traits<Row>::value_type& row)
+    {
+        const std::size_t before = data.written;
+        try {
+            writer out(data.buffer, data.written, &*types);
+            append_copy_tuple<Row>(out, row, plan.plan, *types, rows + 1);
+        }
+        catch (...) {
+            data.written = before;
+            throw;
+        }
+        ++rows;
+    }
+
+    /// Appends binary COPY's trailer, the last thing sent.
+    static void end(copy_data& data)
+    {
+        writer out(data.buffer, data.written, nullptr);
+        out.put_text(copy_trailer);
+    }
+};
+
+/// What a typed COPY TO STDOUT does with the data it receives, for copy_reader and
+/// async_copy_reader: framed into tuples, each decoded into Row by the plan made when the query
+/// was described.
+template <class Row>
+struct copy_decoder {
+    using value_type = typename row_traits<Row>::value_type;
+
+    engine::row_plan<Row> plan;  // made when the query is described
+    std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
+    std::optional<server_types> types;
+    copy_binary_reader tuples{row_traits<Row>::size};
+
+    /// Decodes the next whole tuple received into `out`; false when it needs more data (feed()).
+    /// @throws typq::conversion_error for a value that does not fit its field.
+    bool next(const engine::session& s, value_type& out)
+    {
+        if (!tuples.next())
+            return false;
+        if (!types) {  // planning is over once a row arrives
+            registry = s.registry;
+            types.emplace(registry.get());
+        }
+        out = engine::decode_cells<Row>(copy_tuple{tuples.cells(), tuples.tuples() - 1}, plan.plan, &*types);
+        return true;
+    }
+    void feed(const char* data, std::size_t size) { tuples.feed(data, size); }
+    /// At the end of the data. @throws unless it ended with its trailer, whole.
+    void end() { tuples.finish(); }
+};
+
 /// COPY FROM STDIN's client side, for typed and raw writers: one chunk of rows buffered, sent
 /// when it is full (and then waited for: the client holds one chunk, however slow the server);
 /// ended by finish(), or aborted when destroyed without it.
-class copy_sink {
+class copy_sink : public copy_data {
 public:
     /// Starts `request` under `hold` (which it keeps until the COPY has ended): after it returns
     /// the server takes data.
@@ -14611,13 +14775,10 @@ public:
     /// Aborts the COPY when finish() was not called.
     TYPQ_DECL ~copy_sink();
 
-    std::string buffer;       // what the next send() sends, then room for more
-    std::size_t written = 0;  // the bytes of it to send (a writer over buffer and written adds them)
-
     /// Sends the buffer when it holds a chunk's worth.
     void send_if_full()
     {
-        if (written >= chunk_size) [[unlikely]]
+        if (full()) [[unlikely]]
             send();
     }
     /// Sends the buffer now.
@@ -14630,8 +14791,6 @@ public:
     [[nodiscard]] engine::copy_op& op() noexcept { return *op_; }
     [[nodiscard]] engine::session& session() noexcept { return *session_; }
     [[nodiscard]] bool open() const noexcept { return op_ && hold_; }
-
-    static constexpr std::size_t chunk_size = 128 * 1024;
 
 private:
     TYPQ_DECL void check_open() const;
@@ -14699,17 +14858,7 @@ public:
     void write(const value_type& row)
     {
         check_open();
-        detail::copy_sink& sink = *state_->sink;
-        const std::size_t before = sink.written;
-        try {
-            writer out(sink.buffer, sink.written, &*state_->types);
-            detail::append_copy_tuple<Row>(out, row, state_->plan.plan, *state_->types, state_->written + 1);
-        }
-        catch (...) {
-            sink.written = before;  // nothing of the row
-            throw;
-        }
-        ++state_->written;
+        state_->encode.append(*state_->sink, row);
         state_->sink->send_if_full();
     }
 
@@ -14728,38 +14877,29 @@ public:
     std::uint64_t finish()
     {
         check_open();
-        {
-            writer out(state_->sink->buffer, state_->sink->written, nullptr);
-            out.put_text(detail::copy_trailer);
-        }
+        detail::copy_encoder<Row>::end(*state_->sink);
         return state_->sink->finish();
     }
 
     /// The rows written so far.
-    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->written : 0; }
+    [[nodiscard]] std::uint64_t written() const noexcept { return state_ ? state_->encode.rows : 0; }
 
 private:
     friend class connection;
 
     // What a writer holds, at a fixed address: the operation points into it.
     struct state {
-        detail::copy_in_planner<Row> plan;  // filled while the sink starts
+        detail::copy_encoder<Row> encode;  // its plan is filled while the sink starts
         std::optional<detail::copy_sink> sink;
-        std::shared_ptr<const type_registry> registry;  // what the plan knew, for encoding
-        std::optional<server_types> types;
-        std::uint64_t written = 0;
     };
 
     // Starts `request` (describing the table with this writer's planner) and the binary stream.
     copy_writer(std::shared_ptr<engine::session> session, engine::copy_request request)
         : state_(std::make_unique<state>())
     {
-        request.plan = state_->plan.make();
+        request.plan = state_->encode.plan.make();
         state_->sink.emplace(std::move(session), std::move(request), "a typq::copy_writer");
-        state_->registry = state_->sink->session().registry;
-        state_->types.emplace(state_->registry.get());
-        writer out(state_->sink->buffer, state_->sink->written, nullptr);
-        out.put_text(detail::copy_header);
+        state_->encode.started(state_->sink->session(), *state_->sink);
     }
 
     void check_open() const
@@ -14806,18 +14946,15 @@ private:
 
     // What a reader holds, at a fixed address: the operation points into it.
     struct state {
-        engine::row_plan<Row> plan;  // made when the query is described, at the first row
+        detail::copy_decoder<Row> decode;  // its plan is made when the query is described
         std::optional<detail::copy_source> source;
-        std::shared_ptr<const type_registry> registry;  // what the plan knew, for decoding
-        std::optional<server_types> types;
-        detail::copy_binary_reader tuples{traits::size};
     };
 
     // Starts `request` (describing the query with this reader's planner) and reads the first row.
     copy_reader(std::shared_ptr<engine::session> session, engine::copy_request request)
         : state_(std::make_unique<state>())
     {
-        request.plan = state_->plan.template make_planner<format::binary>();
+        request.plan = state_->decode.plan.template make_planner<format::binary>();
         state_->source.emplace(std::move(session), std::move(request), "a typq::copy_reader");
         advance();
     }
@@ -14826,21 +14963,15 @@ private:
     {
         has_row_ = false;
         state& s = *state_;
-        while (!s.tuples.next()) {
+        while (!s.decode.next(s.source->session(), current_)) {
             const char* data = nullptr;
             std::size_t size = 0;
             if (!s.source->next(data, size)) {
-                s.tuples.finish();  // throws unless the data ended with its trailer, whole
+                s.decode.end();
                 return;
             }
-            s.tuples.feed(data, size);
+            s.decode.feed(data, size);
         }
-        if (!s.types) {  // what the plan knew: planning is over once a row arrives
-            s.registry = s.source->session().registry;
-            s.types.emplace(s.registry.get());
-        }
-        current_ = engine::decode_cells<Row>(detail::copy_tuple{s.tuples.cells(), s.tuples.tuples() - 1},
-            s.plan.plan, &*s.types);
         has_row_ = true;
     }
 
@@ -14864,13 +14995,7 @@ public:
     {
         check_open();
         while (!data.empty()) {
-            const std::size_t room = detail::copy_sink::chunk_size - std::min(sink_->written, detail::copy_sink::chunk_size);
-            const std::size_t take = std::min(room == 0 ? detail::copy_sink::chunk_size : room, data.size());
-            {
-                writer out(sink_->buffer, sink_->written, nullptr);
-                out.put_text(data.substr(0, take));
-            }
-            data.remove_prefix(take);
+            data = sink_->take(data);
             sink_->send_if_full();
         }
     }
@@ -15012,6 +15137,27 @@ TYPQ_DECL std::string quote_column_list(const std::string_view* names, std::size
     return out;
 }
 
+TYPQ_DECL std::string copy_query(std::string_view text)
+{
+    while (!text.empty() && (text.back() == ';' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t' || text.back() == '\r'))
+        text.remove_suffix(1);
+    return std::string(text);
+}
+
+TYPQ_DECL engine::copy_request raw_copy_request(std::string_view statement, engine::copy_direction direction)
+{
+    const client_copy wanted = direction == engine::copy_direction::in ? client_copy::from_stdin : client_copy::to_stdout;
+    if (classify_client_copy(statement) != wanted)
+        throw usage_error(std::string(direction == engine::copy_direction::in
+                                  ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
+                                  : "copy_out(sql) runs one COPY ... TO STDOUT statement")
+            + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
+    engine::copy_request request;
+    request.direction = direction;
+    request.command.assign(statement);
+    return request;
+}
+
 TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine::copy_request request,
     const char* holder)
     : session_(std::move(session))
@@ -15019,7 +15165,6 @@ TYPQ_DECL copy_sink::copy_sink(std::shared_ptr<engine::session> session, engine:
     hold_.emplace(*session_, holder);
     op_.emplace(*session_, std::move(request));
     engine::run(session_->native(), *op_);  // to the point where the server takes data
-    buffer.resize(chunk_size + chunk_size / 4);  // room for a chunk, and the row that fills it
 }
 
 TYPQ_DECL copy_sink::~copy_sink()
@@ -16568,17 +16713,7 @@ public:
     template <class Row>
     [[nodiscard]] copy_writer<Row> copy_in(std::string_view table, std::initializer_list<std::string_view> columns = {})
     {
-        check_copy_row<Row>();
-        static_assert([]<std::size_t... I>(std::index_sequence<I...>) {
-            return (detail::require_encodable<std::remove_cv_t<detail::row_field_t<Row, I>>>() && ...);
-        }(std::make_index_sequence<detail::row_traits<Row>::size>{}));
-        const std::string target = detail::quote_table_name(table);
-        const std::string list = detail::copy_column_list<Row>(columns);
-        engine::copy_request request;
-        request.direction = engine::copy_direction::in;
-        request.command = "COPY " + target + (list.empty() ? "" : " (" + list + ")") + " FROM STDIN (FORMAT binary)";
-        request.describe = "SELECT " + (list.empty() ? std::string("*") : list) + " FROM " + target;
-        return copy_writer<Row>(usable_shared_session(), std::move(request));
+        return copy_writer<Row>(usable_shared_session(), detail::copy_in_request<Row>(table, columns));
     }
 
     /// Reads `Row`s with a binary COPY ... TO STDOUT of a query (`SELECT ...`, `TABLE t`, any
@@ -16590,36 +16725,29 @@ public:
     template <class Row>
     [[nodiscard]] copy_reader<Row> copy_out(sql<> query_or_table)
     {
-        check_copy_row<Row>();
-        static_assert(detail::require_row_decodable<Row>());
-        std::string query;
-        if (const std::string table = detail::table_name_or_empty(query_or_table.text()); !table.empty()) {
-            std::string list = "*";
-            if constexpr (detail::row_traits<Row>::shape == detail::row_shape::by_name) {
-                constexpr auto& names = detail::field_names<typename detail::row_traits<Row>::value_type>;
-                list = detail::quote_column_list(names.data(), names.size());
-            }
-            query = "SELECT " + list + " FROM " + table;
-        }
-        else
-            query = copy_query(query_or_table.text());
-        engine::copy_request request;
-        request.direction = engine::copy_direction::out;
-        request.command = "COPY (\n" + query + "\n) TO STDOUT (FORMAT binary)";
-        request.describe = std::move(query);
-        return copy_reader<Row>(usable_shared_session(), std::move(request));
+        return copy_reader<Row>(usable_shared_session(), detail::copy_out_request<Row>(query_or_table.text()));
     }
 
     /// Starts a COPY ... FROM STDIN of any format (`COPY t FROM STDIN (FORMAT csv)`), whose bytes
     /// the program writes; see typq::raw_copy_writer.
     /// @throws typq::usage_error (after ending what it started) when `statement` is not a COPY
     ///         FROM STDIN; the server's error.
-    [[nodiscard]] raw_copy_writer copy_in(sql<> statement) { return raw_copy_writer(start_raw_copy<detail::copy_sink>(statement, engine::copy_direction::in, "a typq::raw_copy_writer")); }
+    [[nodiscard]] raw_copy_writer copy_in(sql<> statement)
+    {
+        engine::copy_request request = detail::raw_copy_request(statement.text(), engine::copy_direction::in);
+        return raw_copy_writer(std::make_unique<detail::copy_sink>(usable_shared_session(), std::move(request),
+            "a typq::raw_copy_writer"));
+    }
 
     /// Starts a COPY ... TO STDOUT of any format (`COPY t TO STDOUT (FORMAT csv, HEADER)`), whose
     /// bytes the program reads chunk by chunk; see typq::raw_copy_reader.
     /// @throws as copy_in(sql).
-    [[nodiscard]] raw_copy_reader copy_out(sql<> statement) { return raw_copy_reader(start_raw_copy<detail::copy_source>(statement, engine::copy_direction::out, "a typq::raw_copy_reader")); }
+    [[nodiscard]] raw_copy_reader copy_out(sql<> statement)
+    {
+        engine::copy_request request = detail::raw_copy_request(statement.text(), engine::copy_direction::out);
+        return raw_copy_reader(std::make_unique<detail::copy_source>(usable_shared_session(), std::move(request),
+            "a typq::raw_copy_reader"));
+    }
 
     /// Runs `statement` once for each of `rows` and returns the total of rows affected. `rows` is
     /// a range of structs (the statement binds their fields by `:name`) or of std::tuple (by
@@ -16721,40 +16849,6 @@ private:
     // The libpq connection, for what only reads its state. @throws when closed or broken.
     TYPQ_DECL PGconn* open_handle() const;
     static std::string libpq_text(const char* text) { return text ? std::string(text) : std::string(); }
-
-    template <class Row>
-    static constexpr void check_copy_row()
-    {
-        static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
-                                             "std::tuple<...>, or a type with a typq::type<T>");
-        static_assert(detail::row_traits<Row>::shape != detail::row_shape::dynamic,
-            "typq: binary COPY needs the row's types at compile time: copy typq::row with copy_in(sql)/copy_out(sql) "
-            "in text or csv format");
-    }
-
-    // A query for COPY (...) TO STDOUT: without the semicolons that may end it.
-    static std::string copy_query(std::string_view text)
-    {
-        while (!text.empty() && (text.back() == ';' || text.back() == ' ' || text.back() == '\n' || text.back() == '\t' || text.back() == '\r'))
-            text.remove_suffix(1);
-        return std::string(text);
-    }
-
-    template <class Channel>
-    std::unique_ptr<Channel> start_raw_copy(const sql<>& statement, engine::copy_direction direction, const char* holder)
-    {
-        const detail::client_copy wanted =
-            direction == engine::copy_direction::in ? detail::client_copy::from_stdin : detail::client_copy::to_stdout;
-        if (detail::classify_client_copy(statement.text()) != wanted)
-            throw usage_error(std::string(direction == engine::copy_direction::in
-                                      ? "copy_in(sql) runs one COPY ... FROM STDIN statement"
-                                      : "copy_out(sql) runs one COPY ... TO STDOUT statement")
-                + ", and this is not one (another statement, several, or a COPY to or from a file): nothing was sent");
-        engine::copy_request request;
-        request.direction = direction;
-        request.command.assign(statement.text());
-        return std::make_unique<Channel>(usable_shared_session(), std::move(request), holder);
-    }
 
     template <class Row>
     static constexpr void check_text_row()
@@ -17037,6 +17131,23 @@ private:
     engine::row_plan<Row> storage_;
 };
 
+/// What pending::get() (and async_pending::get()) returns once the outcome is in: the value
+/// (moved out: once), or the statement's error. `open` is the session while the pipeline is open:
+/// an exception its notice handler threw comes next.
+template <class T>
+T take_pending(pending_value<T>& state, engine::session* open)
+{
+    if (state.error())
+        std::rethrow_exception(state.error());
+    if (open)
+        open->rethrow_notice_failure();
+    if (!state.value)
+        throw usage_error("pending::get() returns the value once, and it was already taken");
+    T value = std::move(*state.value);
+    state.value.reset();
+    return value;
+}
+
 }  // namespace detail
 
 /// The outcome of one statement queued in a typq::pipeline: its value or its error, delivered
@@ -17185,15 +17296,7 @@ T pending<T>::get()
             throw usage_error("the pipeline ended before this statement's result arrived");
         token_->owner->wait(*state_);
     }
-    if (state_->error())
-        std::rethrow_exception(state_->error());
-    if (token_->owner)
-        token_->owner->session_->rethrow_notice_failure();
-    if (!state_->value)
-        throw usage_error("pending::get() returns the value once, and it was already taken");
-    T value = std::move(*state_->value);
-    state_->value.reset();
-    return value;
+    return detail::take_pending(*state_, token_->owner ? token_->owner->session_.get() : nullptr);
 }
 
 }  // namespace typq

@@ -10,7 +10,9 @@
 
 #include <typq/connection.hpp>
 #include <typq/transaction.hpp>
+#include <typq/asio/copy.hpp>
 #include <typq/asio/driver.hpp>
+#include <typq/asio/pipeline.hpp>
 #include <typq/asio/cursor.hpp>
 #include <typq/asio/state.hpp>
 #include <typq/asio/stream.hpp>
@@ -30,11 +32,15 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <cstdint>   // std::uint64_t
+#include <initializer_list>  // copy_in's columns
+#include <exception> // a pipeline body's exception, passed on after the pipeline ends
 #include <iterator>  // std::begin: execute_many's rows
 #include <memory>    // std::shared_ptr
 #include <optional>  // query_opt, notifications
 #include <string>    // conninfo
+#include <string_view>  // copy_in's table
 #include <tuple>     // execute_many's tuple rows
+#include <type_traits>  // a body's value type
 #include <utility>   // std::move
 
 #include <fcntl.h>   // fcntl(F_DUPFD_CLOEXEC): the wake pipe, watched during a notification wait
@@ -159,23 +165,23 @@ public:
     boost::asio::awaitable<std::uint64_t> execute(execute_sql<Args...> statement, Args... args)
     {
         if constexpr (sizeof...(Args) == 0)
-            return run_script(keep(std::move(statement)));
+            return run_script(detail::keep(std::move(statement)));
         else
-            return affected(keep(std::move(statement)), std::move(args)...);
+            return affected(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query(): every row, as a typq::result<Row>.
     template <class Row, class... Args>
     boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
     {
-        return rows<Row>(keep(std::move(statement)), std::move(args)...);
+        return rows<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
     {
-        return single<Row, false>("query_one", keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -183,7 +189,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         sql<Args...> statement, Args... args)
     {
-        return single<Row, true>("query_opt", keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -192,7 +198,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return single<T, false>("query_value", keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -215,30 +221,30 @@ public:
     template <class... P>
     boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return affected(keep(statement), std::move(args)...);
+        return affected(detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<result<Row>> query(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return rows<Row>(keep(statement), std::move(args)...);
+        return rows<Row>(detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(const prepared<P...>& statement,
         std::type_identity_t<P>... args)
     {
-        return single<Row, false>("query_one", keep(statement), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(statement), std::move(args)...);
     }
     template <class Row, class... P>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
-        return single<Row, true>("query_opt", keep(statement), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(statement), std::move(args)...);
     }
     template <class T, class... P>
     boost::asio::awaitable<T> query_value(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return single<T, false>("query_value", keep(statement), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(statement), std::move(args)...);
     }
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
@@ -248,7 +254,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return start_stream<Row>(keep(std::move(statement)), std::move(args)...);
+        return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::cursor(): a server-side cursor for `statement`; see typq::async_cursor.
@@ -257,12 +263,12 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(cursor_options{}, keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(cursor_options{}, detail::keep(std::move(statement)), std::move(args)...);
     }
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, sql<Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(options, keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
@@ -270,6 +276,67 @@ public:
     template <class Rows>
     boost::asio::awaitable<std::uint64_t> execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement,
         const Rows& rows);
+
+    // --- COPY -----------------------------------------------------------------------------------
+
+    /// As connection::copy_in<Row>(table, columns): a binary COPY of `Row`s into `table`, its
+    /// columns checked against Row's fields before anything is sent; see typq::async_copy_writer.
+    /// @throws as connection::copy_in.
+    template <class Row>
+    boost::asio::awaitable<async_copy_writer<Row>> copy_in(std::string_view table,
+        std::initializer_list<std::string_view> columns = {})
+    {
+        return start_copy<async_copy_writer<Row>>(detail::copy_in_request<Row>(table, columns));
+    }
+
+    /// As connection::copy_out<Row>(query_or_table): rows of a binary COPY TO STDOUT; see
+    /// typq::async_copy_reader.
+    /// @throws as connection::copy_out.
+    template <class Row>
+    boost::asio::awaitable<async_copy_reader<Row>> copy_out(sql<> query_or_table)
+    {
+        return start_copy<async_copy_reader<Row>>(detail::copy_out_request<Row>(query_or_table.text()));
+    }
+
+    /// As connection::copy_in(sql): the bytes of any COPY ... FROM STDIN; see
+    /// typq::async_raw_copy_writer.
+    /// @throws typq::usage_error when `statement` is not one COPY FROM STDIN (nothing was sent).
+    boost::asio::awaitable<async_raw_copy_writer> copy_in(sql<> statement)
+    {
+        return start_raw_copy<async_raw_copy_writer, detail::async_copy_sink>(
+            detail::raw_copy_request(statement.text(), engine::copy_direction::in), "a typq::async_raw_copy_writer");
+    }
+
+    /// As connection::copy_out(sql): the bytes of any COPY ... TO STDOUT; see
+    /// typq::async_raw_copy_reader.
+    /// @throws typq::usage_error when `statement` is not one COPY TO STDOUT (nothing was sent).
+    boost::asio::awaitable<async_raw_copy_reader> copy_out(sql<> statement)
+    {
+        return start_raw_copy<async_raw_copy_reader, detail::async_copy_source>(
+            detail::raw_copy_request(statement.text(), engine::copy_direction::out), "a typq::async_raw_copy_reader");
+    }
+
+    // --- pipelines ------------------------------------------------------------------------------
+
+    /// As connection's typq::pipeline: `async_pipeline p = co_await conn.pipeline();` enters
+    /// pipeline mode; see typq::async_pipeline. The connection is busy until `co_await p.finish()`.
+    boost::asio::awaitable<async_pipeline> pipeline()
+    {
+        engine::session& s = usable();
+        auto core = std::make_unique<detail::async_pipeline_core>();
+        core->conn = state_;
+        core->hold.emplace(s, "a typq::async_pipeline");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+        core->op = std::make_unique<engine::pipeline_op>(s);
+        co_return async_pipeline(std::move(core));
+    }
+
+    /// Runs `body` (a callable taking async_pipeline& and returning awaitable<T>) in a pipeline,
+    /// then finishes it (a sync point, every result read, pipeline mode left), also when the body
+    /// throws: its exception is passed on after. Returns what the body returned.
+    template <class Body>
+    auto pipeline(Body body) -> decltype(body(std::declval<async_pipeline&>()));
 
     // --- LISTEN/NOTIFY --------------------------------------------------------------------------
 
@@ -367,30 +434,27 @@ private:
 
     [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
 
-    // A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after
-    // the runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
-    // typq::prepared keeps its own text; SQL made at run time is copied (and checked again,
-    // as it is whenever it runs).
-    template <class Statement>
-    struct kept {
-        std::shared_ptr<const runtime_sql> text;  // the copy the statement points into; null: none needed
-        Statement statement;
-    };
-    template <class Statement>
-    static kept<Statement> keep(Statement statement)
+    // A typed COPY: the writer or reader holds the connection from here; started under it.
+    template <class Copy>
+    boost::asio::awaitable<Copy> start_copy(engine::copy_request request)
     {
-        if constexpr (!detail::is_prepared<Statement>) {
-            if (!statement.is_literal()) {
-                auto text = std::make_shared<const runtime_sql>(std::string(statement.text()));
-                Statement copy(*text);
-                return {std::move(text), std::move(copy)};
-            }
-        }
-        return {nullptr, std::move(statement)};
+        (void)usable();
+        Copy copy(state_);
+        co_await copy.start(std::move(request));
+        co_return copy;
+    }
+
+    template <class Copy, class Channel>
+    boost::asio::awaitable<Copy> start_raw_copy(engine::copy_request request, const char* holder)
+    {
+        (void)usable();
+        auto channel = std::make_unique<Channel>(state_, holder);
+        co_await channel->start(std::move(request));
+        co_return Copy(std::move(channel));
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<async_cursor<Row>> declare_cursor(cursor_options options, kept<Statement> held, Args... args)
+    boost::asio::awaitable<async_cursor<Row>> declare_cursor(cursor_options options, detail::kept<Statement> held, Args... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -406,7 +470,7 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<async_stream<Row>> start_stream(kept<Statement> held, Args... args)
+    boost::asio::awaitable<async_stream<Row>> start_stream(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         engine::session& s = usable();
@@ -429,7 +493,7 @@ private:
         return engine::async_run(*state_->session, state_->waiter, op);
     }
 
-    boost::asio::awaitable<std::uint64_t> run_script(kept<script> held)
+    boost::asio::awaitable<std::uint64_t> run_script(detail::kept<script> held)
     {
         const script& statement = held.statement;
         engine::session& s = usable();
@@ -451,7 +515,7 @@ private:
     }
 
     template <class Statement, class... Args>
-    boost::asio::awaitable<std::uint64_t> affected(kept<Statement> held, Args... args)
+    boost::asio::awaitable<std::uint64_t> affected(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         engine::session& s = usable();
@@ -468,7 +532,7 @@ private:
     }
 
     template <class Row, class Statement, class... Args>
-    boost::asio::awaitable<result<Row>> rows(kept<Statement> held, Args... args)
+    boost::asio::awaitable<result<Row>> rows(detail::kept<Statement> held, Args... args)
     {
         const Statement& statement = held.statement;
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
@@ -492,7 +556,7 @@ private:
     template <class Row, bool Optional, class Statement, class... Args>
     boost::asio::awaitable<std::conditional_t<Optional, std::optional<typename detail::row_traits<Row>::value_type>,
         typename detail::row_traits<Row>::value_type>>
-    single(const char* function, kept<Statement> held, Args... args)
+    single(const char* function, detail::kept<Statement> held, Args... args)
     {
         detail::require_owning_row<Row>();
         const Statement& statement = held.statement;
@@ -552,6 +616,37 @@ auto async_connection::transaction(Body body, transaction_options options) -> de
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
         }
+    }
+    std::rethrow_exception(failure);
+}
+
+template <class Body>
+auto async_connection::pipeline(Body body) -> decltype(body(std::declval<async_pipeline&>()))
+{
+    using value_type = typename decltype(body(std::declval<async_pipeline&>()))::value_type;
+    async_pipeline p = co_await pipeline();
+    std::exception_ptr failure;
+    std::optional<std::conditional_t<std::is_void_v<value_type>, char, value_type>> value;
+    try {
+        if constexpr (std::is_void_v<value_type>)
+            co_await body(p);
+        else
+            value.emplace(co_await body(p));
+    }
+    catch (...) {
+        failure = std::current_exception();
+    }
+    if (!failure) {
+        co_await p.finish();
+        if constexpr (!std::is_void_v<value_type>)
+            co_return std::move(*value);
+        else
+            co_return;
+    }
+    try {
+        co_await p.finish();
+    }
+    catch (...) {  // NOLINT(bugprone-empty-catch): the body's exception is the one to report
     }
     std::rethrow_exception(failure);
 }

@@ -9,6 +9,7 @@
 #include <typq/error.hpp>
 #include <typq/transaction.hpp>
 #include <typq/asio/driver.hpp>
+#include <typq/engine/front.hpp>
 #include <typq/engine/session.hpp>
 #include <typq/engine/statement.hpp>
 #include <typq/engine/sync.hpp>
@@ -32,6 +33,28 @@ struct async_state {
     std::shared_ptr<engine::session> session;
     engine::socket_waiter waiter;
 };
+
+/// A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after the
+/// runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
+/// typq::prepared keeps its own text; SQL made at run time is copied (and checked again, as it is
+/// whenever it runs).
+template <class Statement>
+struct kept {
+    std::shared_ptr<const runtime_sql> text;  // the copy the statement points into; null: none needed
+    Statement statement;
+};
+template <class Statement>
+kept<Statement> keep(Statement statement)
+{
+    if constexpr (!is_prepared<Statement>) {
+        if (!statement.is_literal()) {
+            auto text = std::make_shared<const runtime_sql>(std::string(statement.text()));
+            Statement copy(*text);
+            return {std::move(text), std::move(copy)};
+        }
+    }
+    return {nullptr, std::move(statement)};
+}
 
 /// Runs `request` to its end (the caller holds the lease).
 inline boost::asio::awaitable<engine::ran> async_statement(async_state& state, engine::statement_request& request)
@@ -91,7 +114,7 @@ inline boost::asio::awaitable<void> async_settle(async_state& state)
         // on failure, the connection is drained (or closed) below.
         std::unique_ptr<engine::leftover> rest = std::move(s.leftovers);
         try {
-            if (PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE)
+            if (rest->cancels() && PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE)
                 co_await engine::send_cancel(s);
             co_await engine::async_run(s, state.waiter, *rest);
             s.abandoned = PQtransactionStatus(s.usable()) == PQTRANS_ACTIVE;

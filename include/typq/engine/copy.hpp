@@ -83,8 +83,9 @@ public:
     TYPQ_DECL void abort(const char* reason) noexcept;
 
     /// COPY TO STDOUT: from here on step() ends it early: cancelled, the rest of its data dropped,
-    /// and inside a transaction block its savepoint rolled back.
-    TYPQ_DECL void abandon() noexcept;
+    /// and inside a transaction block its savepoint rolled back. `send_cancel` false: the caller
+    /// sends the cancel request (an asynchronous driver, off its thread, since PQcancel blocks).
+    TYPQ_DECL void abandon(bool send_cancel = true) noexcept;
 
     /// COPY FROM STDIN: it takes data (or end(), abort()) now.
     [[nodiscard]] bool accepting() const noexcept { return stage_ == stage::data && request_.direction == copy_direction::in; }
@@ -400,14 +401,15 @@ TYPQ_DECL void copy_op::abort(const char* reason) noexcept
     }
 }
 
-TYPQ_DECL void copy_op::abandon() noexcept
+TYPQ_DECL void copy_op::abandon(bool send_cancel) noexcept
 {
     chunk_.reset();
     switch (stage_) {
     case stage::data:
     case stage::start:
         try {
-            (void)session_.cancel();
+            if (send_cancel)
+                (void)session_.cancel();
         }
         catch (...) {  // NOLINT(bugprone-empty-catch): the COPY then runs to its end, and is dropped
         }

@@ -48,6 +48,10 @@ public:
     leftover& operator=(const leftover&) = delete;
     virtual ~leftover() = default;
     virtual io step(io ready) = 0;
+    /// Whether the command still running is cancelled first: an abandoned stream's or COPY's is
+    /// (its rest is dropped), an abandoned pipeline's is not (its statements run, as those of a
+    /// pipeline closed by an exception do).
+    [[nodiscard]] virtual bool cancels() const noexcept { return true; }
 };
 
 /// What a session is doing, as one atomic value: cancel() in another thread reads and changes it.

@@ -736,11 +736,9 @@ TYPQ_DECL connection::connection(std::string_view conninfo, const connection_opt
 
 TYPQ_DECL PGconn* connection::open_handle() const
 {
-    if (!session_ || session_->closed())
+    if (!session_)
         throw connection_error("the connection is closed", true);
-    if (session_->broken())
-        (void)session_->usable();  // throws, saying why
-    return session_->native();
+    return session_->open();
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)

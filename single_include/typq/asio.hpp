@@ -322,7 +322,9 @@ inline boost::asio::awaitable<void> async_connect(session& s, socket_waiter& wai
 
 #include <libpq-fe.h>
 
-#include <memory>  // std::shared_ptr
+#include <exception>  // std::exception_ptr
+#include <memory>     // std::shared_ptr
+#include <optional>   // rethrown
 #include <string>  // statements
 #include <utility>  // std::move
 
@@ -336,6 +338,22 @@ struct async_state {
     std::shared_ptr<engine::session> session;
     engine::socket_waiter waiter;
 };
+
+/// An awaitable that throws `failure` when it runs: for a call that finds an error before it has
+/// anything to await, so that the error arrives where every other one does, at the co_await.
+template <class T = void>
+boost::asio::awaitable<T> rethrown(std::exception_ptr failure)
+{
+    std::optional<T> never;  // T need not be default-constructible; this line is not reached
+    std::rethrow_exception(std::move(failure));
+    co_return std::move(*never);
+}
+template <>
+inline boost::asio::awaitable<void> rethrown<void>(std::exception_ptr failure)
+{
+    std::rethrow_exception(std::move(failure));
+    co_return;
+}
 
 /// A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after the
 /// runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a
@@ -499,8 +517,7 @@ public:
         if (unsettled(*conn_->session))
             co_await async_settle(*conn_);
         op_ = std::make_unique<engine::copy_op>(*conn_->session, std::move(request));
-        if (direction_ == engine::copy_direction::in)
-            co_await run();
+        co_await run();
     }
 
     // Steps the operation until it waits for the program; the lease goes when it has ended.
@@ -604,19 +621,32 @@ public:
     {
     }
 
+    // Starts the COPY and reads its first chunk, as copy_reader does: a query whose columns do not
+    // fit, or that fails at once, throws here.
+    boost::asio::awaitable<void> start(engine::copy_request request)
+    {
+        co_await async_copy_channel::start(std::move(request));
+        first_ = true;
+    }
+
     // The next chunk (valid until the next call), or an empty optional at the end (the COPY has
     // then ended, and the connection is free).
     boost::asio::awaitable<std::optional<std::string_view>> next()
     {
         if (!open())
             co_return std::nullopt;
-        co_await run();
+        if (first_)
+            first_ = false;  // start() read it
+        else
+            co_await run();
         if (op().chunk())
             co_return std::string_view(op().chunk(), op().chunk_size());
         ended();
         co_return std::nullopt;
     }
 
+private:
+    bool first_ = false;  // the chunk start() read is next() to hand out
 };
 
 }  // namespace detail
@@ -643,11 +673,17 @@ public:
 
     /// Writes one row: encoded at once (the row is not needed after the call), sent when the
     /// awaitable runs if a chunk's worth is buffered.
-    /// @throws as copy_writer::write(); an encoding error at the call.
+    /// @throws as copy_writer::write(), when awaited: a row that cannot be encoded is not written,
+    ///         and the COPY goes on.
     boost::asio::awaitable<void> write(const value_type& row)
     {
-        check_open();
-        state_->encode.append(state_->sink, row);
+        try {
+            check_open();
+            state_->encode.append(state_->sink, row);
+        }
+        catch (...) {
+            return detail::rethrown(std::current_exception());
+        }
         return state_->sink.send_if_full();
     }
 
@@ -805,7 +841,11 @@ public:
 
 private:
     friend class async_connection;
-    explicit async_raw_copy_writer(std::unique_ptr<detail::async_copy_sink> sink) noexcept : sink_(std::move(sink)) {}
+    explicit async_raw_copy_writer(std::shared_ptr<detail::async_state> conn)
+        : sink_(std::make_unique<detail::async_copy_sink>(std::move(conn), "a typq::async_raw_copy_writer"))
+    {
+    }
+    boost::asio::awaitable<void> start(engine::copy_request request) { return sink_->start(std::move(request)); }
     void check_open() const
     {
         if (!sink_ || !sink_->open())
@@ -840,10 +880,11 @@ public:
 
 private:
     friend class async_connection;
-    explicit async_raw_copy_reader(std::unique_ptr<detail::async_copy_source> source) noexcept
-        : source_(std::move(source))
+    explicit async_raw_copy_reader(std::shared_ptr<detail::async_state> conn)
+        : source_(std::make_unique<detail::async_copy_source>(std::move(conn), "a typq::async_raw_copy_reader"))
     {
     }
+    boost::asio::awaitable<void> start(engine::copy_request request) { return source_->start(std::move(request)); }
     std::unique_ptr<detail::async_copy_source> source_;
 };
 
@@ -1039,17 +1080,21 @@ class async_pipeline;
 
 namespace detail {
 
-// What an async_pipeline is, at an address that does not move with it: its pending handles point
-// here (null once the pipeline has ended).
+// What an async_pipeline is, shared with the coroutine stepping it and reached by its pending
+// handles through the token (whose `owner` is null once the pipeline has ended).
 struct async_pipeline_core {
     std::shared_ptr<async_state> conn;
     std::optional<engine::lease> hold;
     std::unique_ptr<engine::pipeline_op> op;
-    bool stepping = false;  // a coroutine steps the operation now: a second one must not
+    bool stepping = false;   // a coroutine steps the operation now: a second one must not
+    bool abandoned = false;  // the pipeline was destroyed while a coroutine stepped it
+
+    // Hands what is queued to the connection's next operation (the pipeline is gone before finish()).
+    void abandon();
 };
 
 struct async_pipeline_token {
-    async_pipeline_core* owner = nullptr;
+    std::shared_ptr<async_pipeline_core> owner;
 };
 
 // A pipeline destroyed before finish(): what it queued still runs, as when a typq::pipeline is
@@ -1068,19 +1113,45 @@ private:
     std::unique_ptr<engine::pipeline_op> op_;
 };
 
-// Steps `core`'s operation for one command (queue, wait, finish) with the asynchronous driver.
-// @throws typq::usage_error when another coroutine is stepping it.
-inline boost::asio::awaitable<void> step_pipeline(async_pipeline_core& core)
+inline void async_pipeline_core::abandon()
 {
-    if (core.stepping)
-        throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
-    core.stepping = true;
-    struct done {
-        bool& flag;
-        ~done() { flag = false; }
-    } clear{core.stepping};
-    co_await engine::async_run(*core.conn->session, core.conn->waiter, *core.op);
+    if (!op)
+        return;
+    conn->session->leftovers = std::make_unique<pipeline_leftover>(std::move(op));
+    hold.reset();
 }
+
+// One coroutine's turn at a pipeline's operation, claimed before the command (queue, wait, finish)
+// is given to the operation: a second coroutine is refused before it can change what the first
+// one is waiting for. Holds the core, so that a pipeline destroyed meanwhile is abandoned when the
+// turn ends rather than under the step.
+class pipeline_turn {
+public:
+    // @throws typq::usage_error when another coroutine is stepping the pipeline.
+    explicit pipeline_turn(std::shared_ptr<async_pipeline_core> core) : core_(std::move(core))
+    {
+        if (core_->stepping)
+            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
+        core_->stepping = true;
+    }
+    pipeline_turn(const pipeline_turn&) = delete;
+    pipeline_turn& operator=(const pipeline_turn&) = delete;
+    ~pipeline_turn()
+    {
+        core_->stepping = false;
+        if (core_->abandoned)
+            core_->abandon();
+    }
+
+    // Steps the operation for the command just given, with the asynchronous driver.
+    boost::asio::awaitable<void> step() const
+    {
+        co_await engine::async_run(*core_->conn->session, core_->conn->waiter, *core_->op);
+    }
+
+private:
+    std::shared_ptr<async_pipeline_core> core_;
+};
 
 }  // namespace detail
 
@@ -1096,11 +1167,12 @@ public:
     boost::asio::awaitable<T> get()
     {
         if (!state_->finished()) {
-            detail::async_pipeline_core* core = token_->owner;
+            const std::shared_ptr<detail::async_pipeline_core> core = token_->owner;
             if (!core)
                 throw usage_error("the pipeline ended before this statement's result arrived");
+            const detail::pipeline_turn turn(core);
             core->op->wait_for(*state_);
-            co_await detail::step_pipeline(*core);
+            co_await turn.step();
         }
         co_return detail::take_pending(*state_, token_->owner ? token_->owner->conn->session.get() : nullptr);
     }
@@ -1143,10 +1215,11 @@ public:
     {
         if (!core_ || !core_->op)
             return;
-        token_->owner = nullptr;
-        engine::session& s = *core_->conn->session;
-        s.leftovers = std::make_unique<detail::pipeline_leftover>(std::move(core_->op));
-        core_->hold.reset();
+        token_->owner.reset();
+        if (core_->stepping)
+            core_->abandoned = true;  // the stepping coroutine's turn abandons it when it ends
+        else
+            core_->abandon();
     }
 
     /// Queues `statement`; its handle gives the number of rows it affected.
@@ -1193,10 +1266,12 @@ public:
 
     /// Marks a sync point (see typq::pipeline): the statements since the last one form one implicit
     /// transaction when no transaction block is open. Sends nothing by itself.
-    /// @throws typq::usage_error after finish().
+    /// @throws typq::usage_error after finish(), or while another coroutine awaits a statement.
     void sync()
     {
         check_open();
+        if (core_->stepping)
+            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
         core_->op->sync();
     }
 
@@ -1209,9 +1284,12 @@ public:
     {
         if (!core_ || !core_->op)
             co_return;
-        core_->op->finish();
-        co_await detail::step_pipeline(*core_);
-        token_->owner = nullptr;
+        {
+            const detail::pipeline_turn turn(core_);
+            core_->op->finish();
+            co_await turn.step();
+        }
+        token_->owner.reset();
         core_->op.reset();
         engine::session& s = *core_->conn->session;
         core_->hold.reset();
@@ -1224,8 +1302,8 @@ public:
 private:
     friend class async_connection;
 
-    explicit async_pipeline(std::unique_ptr<detail::async_pipeline_core> core)
-        : core_(std::move(core)), token_(std::make_shared<detail::async_pipeline_token>(detail::async_pipeline_token{core_.get()}))
+    explicit async_pipeline(std::shared_ptr<detail::async_pipeline_core> core)
+        : core_(std::move(core)), token_(std::make_shared<detail::async_pipeline_token>(detail::async_pipeline_token{core_}))
     {
     }
 
@@ -1240,15 +1318,16 @@ private:
         -> boost::asio::awaitable<async_pending<typename decltype(state->value)::value_type>>
     {
         check_open();
+        const detail::pipeline_turn turn(core_);
         const Statement& statement = held.statement;
         const auto bind = engine::front::binding(statement, args...);
         core_->op->queue(engine::front::request(core_->conn->session, statement, engine::make_binder(bind), format::binary),
             state);
-        co_await detail::step_pipeline(*core_);
+        co_await turn.step();
         co_return async_pending<typename decltype(state->value)::value_type>(std::move(state), token_);
     }
 
-    std::unique_ptr<detail::async_pipeline_core> core_;
+    std::shared_ptr<detail::async_pipeline_core> core_;
     std::shared_ptr<detail::async_pipeline_token> token_;
 };
 
@@ -1615,6 +1694,9 @@ private:
 
 namespace typq {
 
+namespace detail {
+class async_pool_state;
+}
 
 /// Runs an awaitable with a time limit: `std::optional<T> v = co_await typq::within(conn.query_value<T>(...),
 /// std::chrono::seconds(2));` is std::nullopt when the time ran out (the statement was cancelled on
@@ -1695,11 +1777,11 @@ public:
     {
         return detail::transaction_status_of(native_handle());
     }
-    /// The server process serving this connection.
+    /// The server process serving this connection (also while a pipeline or a statement runs).
     /// @throws typq::connection_error when the connection is closed or broken.
-    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable().native()); }
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
     /// The server's version as a number: 150018 for 15.18.
-    [[nodiscard]] int server_version() const { return PQserverVersion(usable().native()); }
+    [[nodiscard]] int server_version() const { return PQserverVersion(open_handle()); }
     /// The libpq connection (non-blocking), for what typq does not wrap; owned by this object.
     [[nodiscard]] PGconn* native_handle() const noexcept { return state_ ? state_->session->native() : nullptr; }
 
@@ -1854,7 +1936,7 @@ public:
     boost::asio::awaitable<async_copy_writer<Row>> copy_in(std::string_view table,
         std::initializer_list<std::string_view> columns = {})
     {
-        return start_copy<async_copy_writer<Row>>(detail::copy_in_request<Row>(table, columns));
+        return start_copy<async_copy_writer<Row>>([&] { return detail::copy_in_request<Row>(table, columns); });
     }
 
     /// As connection::copy_out<Row>(query_or_table): rows of a binary COPY TO STDOUT; see
@@ -1863,7 +1945,7 @@ public:
     template <class Row>
     boost::asio::awaitable<async_copy_reader<Row>> copy_out(sql<> query_or_table)
     {
-        return start_copy<async_copy_reader<Row>>(detail::copy_out_request<Row>(query_or_table.text()));
+        return start_copy<async_copy_reader<Row>>([&] { return detail::copy_out_request<Row>(query_or_table.text()); });
     }
 
     /// As connection::copy_in(sql): the bytes of any COPY ... FROM STDIN; see
@@ -1871,8 +1953,8 @@ public:
     /// @throws typq::usage_error when `statement` is not one COPY FROM STDIN (nothing was sent).
     boost::asio::awaitable<async_raw_copy_writer> copy_in(sql<> statement)
     {
-        return start_raw_copy<async_raw_copy_writer, detail::async_copy_sink>(
-            detail::raw_copy_request(statement.text(), engine::copy_direction::in), "a typq::async_raw_copy_writer");
+        return start_copy<async_raw_copy_writer>(
+            [&] { return detail::raw_copy_request(statement.text(), engine::copy_direction::in); });
     }
 
     /// As connection::copy_out(sql): the bytes of any COPY ... TO STDOUT; see
@@ -1880,8 +1962,8 @@ public:
     /// @throws typq::usage_error when `statement` is not one COPY TO STDOUT (nothing was sent).
     boost::asio::awaitable<async_raw_copy_reader> copy_out(sql<> statement)
     {
-        return start_raw_copy<async_raw_copy_reader, detail::async_copy_source>(
-            detail::raw_copy_request(statement.text(), engine::copy_direction::out), "a typq::async_raw_copy_reader");
+        return start_copy<async_raw_copy_reader>(
+            [&] { return detail::raw_copy_request(statement.text(), engine::copy_direction::out); });
     }
 
     // --- pipelines ------------------------------------------------------------------------------
@@ -1891,7 +1973,7 @@ public:
     boost::asio::awaitable<async_pipeline> pipeline()
     {
         engine::session& s = usable();
-        auto core = std::make_unique<detail::async_pipeline_core>();
+        auto core = std::make_shared<detail::async_pipeline_core>();
         core->conn = state_;
         core->hold.emplace(s, "a typq::async_pipeline");
         if (unsettled(s))
@@ -1984,6 +2066,24 @@ public:
 
 private:
     friend class async_transaction;
+    friend class detail::async_pool_state;
+
+    // What an abandoned operation left waits for the next operation. The async pool finishes it when
+    // the connection comes back, when that needs no cancel request: a pipeline's statements (a sync
+    // point, their results read), a COPY FROM STDIN's abort. A stream or COPY TO STDOUT still
+    // running is closed with its connection instead.
+    [[nodiscard]] bool leftovers_to_finish() const noexcept
+    {
+        return state_ && !state_->session->closed() && !state_->session->broken() && state_->session->leftovers
+            && !state_->session->leftovers->cancels();
+    }
+    boost::asio::awaitable<void> settle()
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+    }
 
     explicit async_connection(std::shared_ptr<detail::async_state> state) noexcept : state_(std::move(state)) {}
 
@@ -2000,9 +2100,31 @@ private:
         return s;
     }
 
+    // The libpq connection, for what only reads its state. @throws when closed or broken.
+    PGconn* open_handle() const
+    {
+        if (!state_)
+            throw connection_error("the connection is closed", true);
+        return state_->session->open();
+    }
+
     [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
 
-    // A typed COPY: the writer or reader holds the connection from here; started under it.
+    // A COPY: its request is made now, from what the call was given (which need not outlive it),
+    // and an error in it is thrown when the awaitable runs, as every other error is. The writer or
+    // reader holds the connection from there, and starts under it.
+    template <class Copy, class MakeRequest>
+    boost::asio::awaitable<Copy> start_copy(MakeRequest make)
+    {
+        engine::copy_request request;
+        try {
+            request = make();
+        }
+        catch (...) {
+            return detail::rethrown<Copy>(std::current_exception());
+        }
+        return start_copy<Copy>(std::move(request));
+    }
     template <class Copy>
     boost::asio::awaitable<Copy> start_copy(engine::copy_request request)
     {
@@ -2010,15 +2132,6 @@ private:
         Copy copy(state_);
         co_await copy.start(std::move(request));
         co_return copy;
-    }
-
-    template <class Copy, class Channel>
-    boost::asio::awaitable<Copy> start_raw_copy(engine::copy_request request, const char* holder)
-    {
-        (void)usable();
-        auto channel = std::make_unique<Channel>(state_, holder);
-        co_await channel->start(std::move(request));
-        co_return Copy(std::move(channel));
     }
 
     template <class Row, class Statement, class... Args>
@@ -2349,6 +2462,10 @@ public:
     // A connection vetted for the next user, waiting up to `timeout`.
     boost::asio::awaitable<entry> acquire(std::chrono::milliseconds timeout);
 
+    // Whether a returned connection holds an abandoned operation to finish before it is lent again
+    // (see async_connection::leftovers_to_finish()).
+    [[nodiscard]] static bool must_settle(const async_connection& c) noexcept { return c.leftovers_to_finish(); }
+
     // A lease's connection comes back, needing a rollback or the reset hook first. The state is
     // held by the coroutine: the pool (and the lease) may be gone by the time it runs.
     static boost::asio::awaitable<void> give_back(std::shared_ptr<async_pool_state> self, entry e);
@@ -2510,11 +2627,14 @@ public:
         const std::shared_ptr<detail::async_pool_state> state = std::move(state_);
         using core = detail::async_pool_state::core_type;
         const core::comeback what = core::on_return(back.conn);
-        if (what == core::comeback::discard || (what == core::comeback::keep && !state->options.reset)) {
+        // An abandoned pipeline (its statements still to run) or COPY FROM STDIN is finished before
+        // the connection is lent again.
+        const bool settle = detail::async_pool_state::must_settle(back.conn);
+        if (!settle && (what == core::comeback::discard || (what == core::comeback::keep && !state->options.reset))) {
             state->put_back(std::move(back), what == core::comeback::keep);
             return;
         }
-        // A rollback or the reset hook needs the server: a coroutine does it.
+        // Settling, a rollback or the reset hook needs the server: a coroutine does it.
         try {
             boost::asio::co_spawn(state->executor(), detail::async_pool_state::give_back(state, std::move(back)),
                 boost::asio::detached);
@@ -2651,6 +2771,8 @@ inline boost::asio::awaitable<void> async_pool_state::give_back(std::shared_ptr<
 {
     bool fit = true;
     try {
+        if (must_settle(e.conn))
+            co_await e.conn.settle();
         if (core_type::on_return(e.conn) == core_type::comeback::roll_back)
             (void)co_await e.conn.execute("ROLLBACK");
         fit = core_type::on_return(e.conn) == core_type::comeback::keep;

@@ -11125,6 +11125,20 @@ public:
         return conn;
     }
 
+    /// The connection, for what only reads its state (backend PID, server version, host): works
+    /// in pipeline mode and while a statement runs.
+    /// @throws typq::connection_error when it is closed or broken.
+    [[nodiscard]] PGconn* open() const
+    {
+        if (!broken_.empty())
+            throw connection_error("the connection is broken: " + broken_, true);
+        if (!conn_)
+            throw connection_error("the connection is closed", true);
+        if (PQstatus(conn_.get()) != CONNECTION_OK)
+            throw connection_error("the connection is broken: " + libpq_message(conn_.get()), true);
+        return conn_.get();
+    }
+
     /// Closes the connection after a failure that leaves its protocol state unknown (libpq failed
     /// half way through queueing a statement): nothing of a half-sent statement may reach the
     /// server with the next one. The session then reports itself broken, with `reason`.
@@ -16992,11 +17006,9 @@ TYPQ_DECL connection::connection(std::string_view conninfo, const connection_opt
 
 TYPQ_DECL PGconn* connection::open_handle() const
 {
-    if (!session_ || session_->closed())
+    if (!session_)
         throw connection_error("the connection is closed", true);
-    if (session_->broken())
-        (void)session_->usable();  // throws, saying why
-    return session_->native();
+    return session_->open();
 }
 
 TYPQ_DECL std::optional<type_info> connection::lookup_type(std::string_view name)

@@ -11,6 +11,7 @@
 #include <cstdint>   // std::int32_t, std::int64_t
 #include <set>       // backend pids
 #include <string>    // names, states
+#include <tuple>     // a COPY's rows
 #include <vector>    // leases
 
 using Catch::Contains;
@@ -146,6 +147,59 @@ TEST_CASE("an async_pool's connection still running a statement when its lease e
         CHECK(s.size == 1);
         const bool gone = co_await eventually([&] { return backend_state(oracle, pid) == "(gone)"; });
         CHECK(gone);
+    });
+}
+
+TEST_CASE("an async_pool's lease given back mid-pipeline or mid-COPY: the pool finishes what was left, and the next user "
+          "gets the same connection, idle",
+    "[asio_pool][return]")
+{
+    typq::connection oracle = typq_test::connect();
+    const scratch_table table(oracle, "left");
+    asio::io_context io;
+    typq::async_pool pool(io.get_executor(), typq_test::dsn(), {.min_size = 1, .max_size = 1, .timeout = 5s});
+    run_on(io, [&]() -> awaitable<void> {
+        int pid = 0;
+        std::int64_t landed = 0;  // what the server must hold afterwards
+        SECTION("a pipeline with statements queued and unread: they run, as at a pipeline's end")
+        {
+            auto c = co_await pool.connection();
+            pid = c->backend_pid();
+            auto p = co_await c->pipeline();
+            auto inserted = co_await p.execute(typq::runtime(table.insert()));
+            auto slept = co_await p.query_value<std::int32_t>("SELECT 1 FROM pg_sleep(0.2)");
+            (void)inserted;
+            (void)slept;
+            landed = 1;
+        }  // the pipeline, then the lease
+        SECTION("a pipeline whose results were all read")
+        {
+            auto c = co_await pool.connection();
+            pid = c->backend_pid();
+            auto p = co_await c->pipeline();
+            auto one = co_await p.query_value<std::int32_t>("SELECT 1");
+            const auto got = co_await one.get();
+            CHECK(got == 1);
+        }
+        SECTION("a COPY FROM STDIN with rows written and no finish(): aborted, nothing lands")
+        {
+            auto c = co_await pool.connection();
+            pid = c->backend_pid();
+            auto w = co_await c->copy_in<std::tuple<std::int32_t>>(table.name);
+            const std::tuple<std::int32_t> row{7};
+            co_await w.write(row);
+            CHECK(c->transaction_status() == typq::transaction_status::active);
+        }
+        auto next = co_await pool.connection();
+        CHECK(next->backend_pid() == pid);  // the same connection, kept
+        CHECK(next->transaction_status() == typq::transaction_status::idle);
+        CHECK(backend_state(oracle, pid) == "idle");
+        const auto rows = co_await next->query_value<std::int64_t>(typq::runtime(table.count()));
+        CHECK(rows == landed);
+        CHECK(oracle.query_value<std::int64_t>(typq::runtime(table.count())) == landed);
+        const typq::pool_stats s = pool.stats();
+        CHECK(s.connections_lost == 0);
+        CHECK(s.connections_made == 1);
     });
 }
 

@@ -47,6 +47,9 @@
 
 namespace typq {
 
+namespace detail {
+class async_pool_state;
+}
 
 /// Runs an awaitable with a time limit: `std::optional<T> v = co_await typq::within(conn.query_value<T>(...),
 /// std::chrono::seconds(2));` is std::nullopt when the time ran out (the statement was cancelled on
@@ -127,11 +130,11 @@ public:
     {
         return detail::transaction_status_of(native_handle());
     }
-    /// The server process serving this connection.
+    /// The server process serving this connection (also while a pipeline or a statement runs).
     /// @throws typq::connection_error when the connection is closed or broken.
-    [[nodiscard]] int backend_pid() const { return PQbackendPID(usable().native()); }
+    [[nodiscard]] int backend_pid() const { return PQbackendPID(open_handle()); }
     /// The server's version as a number: 150018 for 15.18.
-    [[nodiscard]] int server_version() const { return PQserverVersion(usable().native()); }
+    [[nodiscard]] int server_version() const { return PQserverVersion(open_handle()); }
     /// The libpq connection (non-blocking), for what typq does not wrap; owned by this object.
     [[nodiscard]] PGconn* native_handle() const noexcept { return state_ ? state_->session->native() : nullptr; }
 
@@ -286,7 +289,7 @@ public:
     boost::asio::awaitable<async_copy_writer<Row>> copy_in(std::string_view table,
         std::initializer_list<std::string_view> columns = {})
     {
-        return start_copy<async_copy_writer<Row>>(detail::copy_in_request<Row>(table, columns));
+        return start_copy<async_copy_writer<Row>>([&] { return detail::copy_in_request<Row>(table, columns); });
     }
 
     /// As connection::copy_out<Row>(query_or_table): rows of a binary COPY TO STDOUT; see
@@ -295,7 +298,7 @@ public:
     template <class Row>
     boost::asio::awaitable<async_copy_reader<Row>> copy_out(sql<> query_or_table)
     {
-        return start_copy<async_copy_reader<Row>>(detail::copy_out_request<Row>(query_or_table.text()));
+        return start_copy<async_copy_reader<Row>>([&] { return detail::copy_out_request<Row>(query_or_table.text()); });
     }
 
     /// As connection::copy_in(sql): the bytes of any COPY ... FROM STDIN; see
@@ -303,8 +306,8 @@ public:
     /// @throws typq::usage_error when `statement` is not one COPY FROM STDIN (nothing was sent).
     boost::asio::awaitable<async_raw_copy_writer> copy_in(sql<> statement)
     {
-        return start_raw_copy<async_raw_copy_writer, detail::async_copy_sink>(
-            detail::raw_copy_request(statement.text(), engine::copy_direction::in), "a typq::async_raw_copy_writer");
+        return start_copy<async_raw_copy_writer>(
+            [&] { return detail::raw_copy_request(statement.text(), engine::copy_direction::in); });
     }
 
     /// As connection::copy_out(sql): the bytes of any COPY ... TO STDOUT; see
@@ -312,8 +315,8 @@ public:
     /// @throws typq::usage_error when `statement` is not one COPY TO STDOUT (nothing was sent).
     boost::asio::awaitable<async_raw_copy_reader> copy_out(sql<> statement)
     {
-        return start_raw_copy<async_raw_copy_reader, detail::async_copy_source>(
-            detail::raw_copy_request(statement.text(), engine::copy_direction::out), "a typq::async_raw_copy_reader");
+        return start_copy<async_raw_copy_reader>(
+            [&] { return detail::raw_copy_request(statement.text(), engine::copy_direction::out); });
     }
 
     // --- pipelines ------------------------------------------------------------------------------
@@ -323,7 +326,7 @@ public:
     boost::asio::awaitable<async_pipeline> pipeline()
     {
         engine::session& s = usable();
-        auto core = std::make_unique<detail::async_pipeline_core>();
+        auto core = std::make_shared<detail::async_pipeline_core>();
         core->conn = state_;
         core->hold.emplace(s, "a typq::async_pipeline");
         if (unsettled(s))
@@ -416,6 +419,24 @@ public:
 
 private:
     friend class async_transaction;
+    friend class detail::async_pool_state;
+
+    // What an abandoned operation left waits for the next operation. The async pool finishes it when
+    // the connection comes back, when that needs no cancel request: a pipeline's statements (a sync
+    // point, their results read), a COPY FROM STDIN's abort. A stream or COPY TO STDOUT still
+    // running is closed with its connection instead.
+    [[nodiscard]] bool leftovers_to_finish() const noexcept
+    {
+        return state_ && !state_->session->closed() && !state_->session->broken() && state_->session->leftovers
+            && !state_->session->leftovers->cancels();
+    }
+    boost::asio::awaitable<void> settle()
+    {
+        engine::session& s = usable();
+        engine::lease hold(s, "a statement");
+        if (unsettled(s))
+            co_await detail::async_settle(*state_);
+    }
 
     explicit async_connection(std::shared_ptr<detail::async_state> state) noexcept : state_(std::move(state)) {}
 
@@ -432,9 +453,31 @@ private:
         return s;
     }
 
+    // The libpq connection, for what only reads its state. @throws when closed or broken.
+    PGconn* open_handle() const
+    {
+        if (!state_)
+            throw connection_error("the connection is closed", true);
+        return state_->session->open();
+    }
+
     [[nodiscard]] static bool unsettled(const engine::session& s) noexcept { return detail::unsettled(s); }
 
-    // A typed COPY: the writer or reader holds the connection from here; started under it.
+    // A COPY: its request is made now, from what the call was given (which need not outlive it),
+    // and an error in it is thrown when the awaitable runs, as every other error is. The writer or
+    // reader holds the connection from there, and starts under it.
+    template <class Copy, class MakeRequest>
+    boost::asio::awaitable<Copy> start_copy(MakeRequest make)
+    {
+        engine::copy_request request;
+        try {
+            request = make();
+        }
+        catch (...) {
+            return detail::rethrown<Copy>(std::current_exception());
+        }
+        return start_copy<Copy>(std::move(request));
+    }
     template <class Copy>
     boost::asio::awaitable<Copy> start_copy(engine::copy_request request)
     {
@@ -442,15 +485,6 @@ private:
         Copy copy(state_);
         co_await copy.start(std::move(request));
         co_return copy;
-    }
-
-    template <class Copy, class Channel>
-    boost::asio::awaitable<Copy> start_raw_copy(engine::copy_request request, const char* holder)
-    {
-        (void)usable();
-        auto channel = std::make_unique<Channel>(state_, holder);
-        co_await channel->start(std::move(request));
-        co_return Copy(std::move(channel));
     }
 
     template <class Row, class Statement, class... Args>

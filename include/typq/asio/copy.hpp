@@ -78,8 +78,7 @@ public:
         if (unsettled(*conn_->session))
             co_await async_settle(*conn_);
         op_ = std::make_unique<engine::copy_op>(*conn_->session, std::move(request));
-        if (direction_ == engine::copy_direction::in)
-            co_await run();
+        co_await run();
     }
 
     // Steps the operation until it waits for the program; the lease goes when it has ended.
@@ -183,19 +182,32 @@ public:
     {
     }
 
+    // Starts the COPY and reads its first chunk, as copy_reader does: a query whose columns do not
+    // fit, or that fails at once, throws here.
+    boost::asio::awaitable<void> start(engine::copy_request request)
+    {
+        co_await async_copy_channel::start(std::move(request));
+        first_ = true;
+    }
+
     // The next chunk (valid until the next call), or an empty optional at the end (the COPY has
     // then ended, and the connection is free).
     boost::asio::awaitable<std::optional<std::string_view>> next()
     {
         if (!open())
             co_return std::nullopt;
-        co_await run();
+        if (first_)
+            first_ = false;  // start() read it
+        else
+            co_await run();
         if (op().chunk())
             co_return std::string_view(op().chunk(), op().chunk_size());
         ended();
         co_return std::nullopt;
     }
 
+private:
+    bool first_ = false;  // the chunk start() read is next() to hand out
 };
 
 }  // namespace detail
@@ -222,11 +234,17 @@ public:
 
     /// Writes one row: encoded at once (the row is not needed after the call), sent when the
     /// awaitable runs if a chunk's worth is buffered.
-    /// @throws as copy_writer::write(); an encoding error at the call.
+    /// @throws as copy_writer::write(), when awaited: a row that cannot be encoded is not written,
+    ///         and the COPY goes on.
     boost::asio::awaitable<void> write(const value_type& row)
     {
-        check_open();
-        state_->encode.append(state_->sink, row);
+        try {
+            check_open();
+            state_->encode.append(state_->sink, row);
+        }
+        catch (...) {
+            return detail::rethrown(std::current_exception());
+        }
         return state_->sink.send_if_full();
     }
 
@@ -384,7 +402,11 @@ public:
 
 private:
     friend class async_connection;
-    explicit async_raw_copy_writer(std::unique_ptr<detail::async_copy_sink> sink) noexcept : sink_(std::move(sink)) {}
+    explicit async_raw_copy_writer(std::shared_ptr<detail::async_state> conn)
+        : sink_(std::make_unique<detail::async_copy_sink>(std::move(conn), "a typq::async_raw_copy_writer"))
+    {
+    }
+    boost::asio::awaitable<void> start(engine::copy_request request) { return sink_->start(std::move(request)); }
     void check_open() const
     {
         if (!sink_ || !sink_->open())
@@ -419,10 +441,11 @@ public:
 
 private:
     friend class async_connection;
-    explicit async_raw_copy_reader(std::unique_ptr<detail::async_copy_source> source) noexcept
-        : source_(std::move(source))
+    explicit async_raw_copy_reader(std::shared_ptr<detail::async_state> conn)
+        : source_(std::make_unique<detail::async_copy_source>(std::move(conn), "a typq::async_raw_copy_reader"))
     {
     }
+    boost::asio::awaitable<void> start(engine::copy_request request) { return source_->start(std::move(request)); }
     std::unique_ptr<detail::async_copy_source> source_;
 };
 

@@ -33,17 +33,21 @@ class async_pipeline;
 
 namespace detail {
 
-// What an async_pipeline is, at an address that does not move with it: its pending handles point
-// here (null once the pipeline has ended).
+// What an async_pipeline is, shared with the coroutine stepping it and reached by its pending
+// handles through the token (whose `owner` is null once the pipeline has ended).
 struct async_pipeline_core {
     std::shared_ptr<async_state> conn;
     std::optional<engine::lease> hold;
     std::unique_ptr<engine::pipeline_op> op;
-    bool stepping = false;  // a coroutine steps the operation now: a second one must not
+    bool stepping = false;   // a coroutine steps the operation now: a second one must not
+    bool abandoned = false;  // the pipeline was destroyed while a coroutine stepped it
+
+    // Hands what is queued to the connection's next operation (the pipeline is gone before finish()).
+    void abandon();
 };
 
 struct async_pipeline_token {
-    async_pipeline_core* owner = nullptr;
+    std::shared_ptr<async_pipeline_core> owner;
 };
 
 // A pipeline destroyed before finish(): what it queued still runs, as when a typq::pipeline is
@@ -62,19 +66,45 @@ private:
     std::unique_ptr<engine::pipeline_op> op_;
 };
 
-// Steps `core`'s operation for one command (queue, wait, finish) with the asynchronous driver.
-// @throws typq::usage_error when another coroutine is stepping it.
-inline boost::asio::awaitable<void> step_pipeline(async_pipeline_core& core)
+inline void async_pipeline_core::abandon()
 {
-    if (core.stepping)
-        throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
-    core.stepping = true;
-    struct done {
-        bool& flag;
-        ~done() { flag = false; }
-    } clear{core.stepping};
-    co_await engine::async_run(*core.conn->session, core.conn->waiter, *core.op);
+    if (!op)
+        return;
+    conn->session->leftovers = std::make_unique<pipeline_leftover>(std::move(op));
+    hold.reset();
 }
+
+// One coroutine's turn at a pipeline's operation, claimed before the command (queue, wait, finish)
+// is given to the operation: a second coroutine is refused before it can change what the first
+// one is waiting for. Holds the core, so that a pipeline destroyed meanwhile is abandoned when the
+// turn ends rather than under the step.
+class pipeline_turn {
+public:
+    // @throws typq::usage_error when another coroutine is stepping the pipeline.
+    explicit pipeline_turn(std::shared_ptr<async_pipeline_core> core) : core_(std::move(core))
+    {
+        if (core_->stepping)
+            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
+        core_->stepping = true;
+    }
+    pipeline_turn(const pipeline_turn&) = delete;
+    pipeline_turn& operator=(const pipeline_turn&) = delete;
+    ~pipeline_turn()
+    {
+        core_->stepping = false;
+        if (core_->abandoned)
+            core_->abandon();
+    }
+
+    // Steps the operation for the command just given, with the asynchronous driver.
+    boost::asio::awaitable<void> step() const
+    {
+        co_await engine::async_run(*core_->conn->session, core_->conn->waiter, *core_->op);
+    }
+
+private:
+    std::shared_ptr<async_pipeline_core> core_;
+};
 
 }  // namespace detail
 
@@ -90,11 +120,12 @@ public:
     boost::asio::awaitable<T> get()
     {
         if (!state_->finished()) {
-            detail::async_pipeline_core* core = token_->owner;
+            const std::shared_ptr<detail::async_pipeline_core> core = token_->owner;
             if (!core)
                 throw usage_error("the pipeline ended before this statement's result arrived");
+            const detail::pipeline_turn turn(core);
             core->op->wait_for(*state_);
-            co_await detail::step_pipeline(*core);
+            co_await turn.step();
         }
         co_return detail::take_pending(*state_, token_->owner ? token_->owner->conn->session.get() : nullptr);
     }
@@ -137,10 +168,11 @@ public:
     {
         if (!core_ || !core_->op)
             return;
-        token_->owner = nullptr;
-        engine::session& s = *core_->conn->session;
-        s.leftovers = std::make_unique<detail::pipeline_leftover>(std::move(core_->op));
-        core_->hold.reset();
+        token_->owner.reset();
+        if (core_->stepping)
+            core_->abandoned = true;  // the stepping coroutine's turn abandons it when it ends
+        else
+            core_->abandon();
     }
 
     /// Queues `statement`; its handle gives the number of rows it affected.
@@ -187,10 +219,12 @@ public:
 
     /// Marks a sync point (see typq::pipeline): the statements since the last one form one implicit
     /// transaction when no transaction block is open. Sends nothing by itself.
-    /// @throws typq::usage_error after finish().
+    /// @throws typq::usage_error after finish(), or while another coroutine awaits a statement.
     void sync()
     {
         check_open();
+        if (core_->stepping)
+            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
         core_->op->sync();
     }
 
@@ -203,9 +237,12 @@ public:
     {
         if (!core_ || !core_->op)
             co_return;
-        core_->op->finish();
-        co_await detail::step_pipeline(*core_);
-        token_->owner = nullptr;
+        {
+            const detail::pipeline_turn turn(core_);
+            core_->op->finish();
+            co_await turn.step();
+        }
+        token_->owner.reset();
         core_->op.reset();
         engine::session& s = *core_->conn->session;
         core_->hold.reset();
@@ -218,8 +255,8 @@ public:
 private:
     friend class async_connection;
 
-    explicit async_pipeline(std::unique_ptr<detail::async_pipeline_core> core)
-        : core_(std::move(core)), token_(std::make_shared<detail::async_pipeline_token>(detail::async_pipeline_token{core_.get()}))
+    explicit async_pipeline(std::shared_ptr<detail::async_pipeline_core> core)
+        : core_(std::move(core)), token_(std::make_shared<detail::async_pipeline_token>(detail::async_pipeline_token{core_}))
     {
     }
 
@@ -234,15 +271,16 @@ private:
         -> boost::asio::awaitable<async_pending<typename decltype(state->value)::value_type>>
     {
         check_open();
+        const detail::pipeline_turn turn(core_);
         const Statement& statement = held.statement;
         const auto bind = engine::front::binding(statement, args...);
         core_->op->queue(engine::front::request(core_->conn->session, statement, engine::make_binder(bind), format::binary),
             state);
-        co_await detail::step_pipeline(*core_);
+        co_await turn.step();
         co_return async_pending<typename decltype(state->value)::value_type>(std::move(state), token_);
     }
 
-    std::unique_ptr<detail::async_pipeline_core> core_;
+    std::shared_ptr<detail::async_pipeline_core> core_;
     std::shared_ptr<detail::async_pipeline_token> token_;
 };
 

@@ -100,6 +100,10 @@ public:
     // A connection vetted for the next user, waiting up to `timeout`.
     boost::asio::awaitable<entry> acquire(std::chrono::milliseconds timeout);
 
+    // Whether a returned connection holds an abandoned operation to finish before it is lent again
+    // (see async_connection::leftovers_to_finish()).
+    [[nodiscard]] static bool must_settle(const async_connection& c) noexcept { return c.leftovers_to_finish(); }
+
     // A lease's connection comes back, needing a rollback or the reset hook first. The state is
     // held by the coroutine: the pool (and the lease) may be gone by the time it runs.
     static boost::asio::awaitable<void> give_back(std::shared_ptr<async_pool_state> self, entry e);
@@ -261,11 +265,14 @@ public:
         const std::shared_ptr<detail::async_pool_state> state = std::move(state_);
         using core = detail::async_pool_state::core_type;
         const core::comeback what = core::on_return(back.conn);
-        if (what == core::comeback::discard || (what == core::comeback::keep && !state->options.reset)) {
+        // An abandoned pipeline (its statements still to run) or COPY FROM STDIN is finished before
+        // the connection is lent again.
+        const bool settle = detail::async_pool_state::must_settle(back.conn);
+        if (!settle && (what == core::comeback::discard || (what == core::comeback::keep && !state->options.reset))) {
             state->put_back(std::move(back), what == core::comeback::keep);
             return;
         }
-        // A rollback or the reset hook needs the server: a coroutine does it.
+        // Settling, a rollback or the reset hook needs the server: a coroutine does it.
         try {
             boost::asio::co_spawn(state->executor(), detail::async_pool_state::give_back(state, std::move(back)),
                 boost::asio::detached);
@@ -402,6 +409,8 @@ inline boost::asio::awaitable<void> async_pool_state::give_back(std::shared_ptr<
 {
     bool fit = true;
     try {
+        if (must_settle(e.conn))
+            co_await e.conn.settle();
         if (core_type::on_return(e.conn) == core_type::comeback::roll_back)
             (void)co_await e.conn.execute("ROLLBACK");
         fit = core_type::on_return(e.conn) == core_type::comeback::keep;

@@ -19,7 +19,9 @@
 
 #include <libpq-fe.h>
 
-#include <memory>  // std::shared_ptr
+#include <exception>  // std::exception_ptr
+#include <memory>     // std::shared_ptr
+#include <optional>   // rethrown
 #include <string>  // statements
 #include <utility>  // std::move
 
@@ -33,6 +35,22 @@ struct async_state {
     std::shared_ptr<engine::session> session;
     engine::socket_waiter waiter;
 };
+
+/// An awaitable that throws `failure` when it runs: for a call that finds an error before it has
+/// anything to await, so that the error arrives where every other one does, at the co_await.
+template <class T = void>
+boost::asio::awaitable<T> rethrown(std::exception_ptr failure)
+{
+    std::optional<T> never;  // T need not be default-constructible; this line is not reached
+    std::rethrow_exception(std::move(failure));
+    co_return std::move(*never);
+}
+template <>
+inline boost::asio::awaitable<void> rethrown<void>(std::exception_ptr failure)
+{
+    std::rethrow_exception(std::move(failure));
+    co_return;
+}
 
 /// A statement as an awaitable keeps it: the coroutine runs when it is awaited, perhaps after the
 /// runtime_sql or sql_fragment it was made from is gone. A literal lives forever and a

@@ -107,6 +107,20 @@ public:
         return conn;
     }
 
+    /// The connection, for what only reads its state (backend PID, server version, host): works
+    /// in pipeline mode and while a statement runs.
+    /// @throws typq::connection_error when it is closed or broken.
+    [[nodiscard]] PGconn* open() const
+    {
+        if (!broken_.empty())
+            throw connection_error("the connection is broken: " + broken_, true);
+        if (!conn_)
+            throw connection_error("the connection is closed", true);
+        if (PQstatus(conn_.get()) != CONNECTION_OK)
+            throw connection_error("the connection is broken: " + libpq_message(conn_.get()), true);
+        return conn_.get();
+    }
+
     /// Closes the connection after a failure that leaves its protocol state unknown (libpq failed
     /// half way through queueing a statement): nothing of a half-sent statement may reach the
     /// server with the next one. The session then reports itself broken, with `reason`.

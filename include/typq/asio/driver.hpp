@@ -22,6 +22,7 @@
 #include <typq/engine/session.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -41,6 +42,7 @@
 #include <cstring>   // std::strerror
 #include <optional>  // within(): a value, or none when the time ran out
 #include <string>    // messages
+#include <tuple>     // std::tie, a wait's outcome
 #include <utility>   // std::move
 
 #include <fcntl.h>     // fcntl(F_DUPFD_CLOEXEC)
@@ -98,6 +100,16 @@ public:
         using boost::asio::posix::descriptor_base;
         return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
             boost::asio::redirect_error(boost::asio::use_awaitable, failed));
+    }
+
+    /// wait_for() as an operation a coroutine awaits directly, with no coroutine frame around it
+    /// (Asio awaits an async operation given `deferred` in the awaiting frame): `co_await` gives a
+    /// std::tuple of the error_code. The wait of every statement step (async_run).
+    [[nodiscard]] auto wait_ready(io what)
+    {
+        using boost::asio::posix::descriptor_base;
+        return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
+            boost::asio::as_tuple(boost::asio::deferred));
     }
 
     /// Waits until the socket is readable or writable, whichever comes first, and says which.
@@ -167,7 +179,7 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
         if (wanted == io::read_write)
             ready = co_await waiter.wait_either(failed);
         else {
-            co_await waiter.wait_for(wanted, failed);
+            std::tie(failed) = co_await waiter.wait_ready(wanted);
             ready = wanted;
         }
         if (failed) [[unlikely]] {

@@ -1142,9 +1142,15 @@ public:
     // @throws typq::usage_error when another coroutine is stepping the pipeline.
     explicit pipeline_turn(std::shared_ptr<async_pipeline_core> core) : core_(std::move(core))
     {
-        if (core_->stepping)
-            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
+        refuse_if_taken(*core_);
         core_->stepping = true;
+    }
+
+    // @throws typq::usage_error when another coroutine is stepping `core`'s operation now.
+    static void refuse_if_taken(const async_pipeline_core& core)
+    {
+        if (core.stepping)
+            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
     }
     pipeline_turn(const pipeline_turn&) = delete;
     pipeline_turn& operator=(const pipeline_turn&) = delete;
@@ -1282,8 +1288,7 @@ public:
     void sync()
     {
         check_open();
-        if (core_->stepping)
-            throw usage_error("another coroutine is using this typq::async_pipeline: await its statements one at a time");
+        detail::pipeline_turn::refuse_if_taken(*core_);
         core_->op->sync();
     }
 

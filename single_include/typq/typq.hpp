@@ -11480,12 +11480,7 @@ TYPQ_DECL void session::mark_broken(std::string reason) noexcept
     if (const char* other = holder_.load(); other && std::string_view(other) != "a statement")
         throw usage_error(std::string(other) + " is still open on this connection: finish it (or destroy it) "
             + "before running anything else on the connection");
-    if (!broken_.empty())
-        throw connection_error("the connection is broken: " + broken_, true);
-    if (!conn_)
-        throw connection_error("the connection is closed", true);
-    if (PQstatus(conn_.get()) != CONNECTION_OK)
-        throw connection_error("the connection is broken: " + libpq_message(conn_.get()), true);
+    (void)open();  // closed or broken: says which
     if (PQpipelineStatus(conn_.get()) != PQ_PIPELINE_OFF)
         throw usage_error("the connection is in libpq's pipeline mode, entered through native_handle(): typq "
                           "runs statements in pipeline mode only through a typq::pipeline");

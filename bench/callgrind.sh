@@ -36,7 +36,7 @@ for w in $workloads; do
     base=""
     for c in $clients; do
         [[ $c == pqxx && ($w == stream || $w == many || $w == copy_in || $w == copy_out) ]] && continue  # not in libpqxx 6.4's way
-        [[ $c == typq-async && $w != point && $w != prepared ]] && continue  # the async client runs these two
+        [[ ($c == typq-async || $c == libpq-asio) && $w != point && $w != prepared ]] && continue  # the async clients run these two
         file=$out/callgrind.$w.$c.out
         option=$w
         [[ $w == prepared ]] && option=point  # the prepared workload runs --point queries

@@ -3,12 +3,29 @@
 // parameters and binary results, columns by index, big-endian decoding by hand, rows built in
 // place in a reserved vector. It makes the checks typq makes (result status, row and column
 // count, NULL, value length), inline, but not typq's once-per-result column name and type checks.
+//
+// libpq-asio: the same point queries with libpq in non-blocking mode, each result awaited with
+// Boost.Asio in one C++20 coroutine on a single-threaded io_context (as_tuple(deferred) waits on
+// the socket, the cheapest way a coroutine awaits an Asio operation). No client on Asio can pay
+// less per query: the difference to libpq is what an Asio wait costs, and typq-async's difference
+// to libpq-asio is typq's own.
 
 #include "common.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
 #include <libpq-fe.h>
 
+#include <unistd.h>     // dup: the socket Asio waits on
+
 #include <cstdint>      // fixed-width integers
+#include <exception>    // a coroutine's failure, rethrown on the caller's thread
+#include <stdexcept>    // std::logic_error: workloads libpq-asio does not run
 #include <cstring>      // std::memcpy
 #include <stdexcept>    // std::runtime_error
 #include <string>       // messages, buffers
@@ -431,11 +448,128 @@ private:
     PGconn* conn_;
 };
 
+class libpq_asio_client final : public client {
+public:
+    explicit libpq_asio_client(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str()))
+    {
+        if (PQstatus(conn_) != CONNECTION_OK) {
+            const std::string message = std::string("libpq-asio client: connect: ") + PQerrorMessage(conn_);
+            PQfinish(conn_);
+            throw std::runtime_error(message);
+        }
+        PGresult* r = PQexec(conn_, "SET search_path TO typq_bench");
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok || PQsetnonblocking(conn_, 1) != 0)
+            fail(conn_, "setup");
+        socket_.assign(::dup(PQsocket(conn_)));
+    }
+    ~libpq_asio_client() override
+    {
+        socket_.close();
+        PQfinish(conn_);
+    }
+
+    const char* name() const noexcept override { return "libpq-asio"; }
+
+    checksum point(std::int64_t items, std::size_t count) override { return queries(items, count, false); }
+    checksum prepared(std::int64_t items, std::size_t count) override { return queries(items, count, true); }
+
+    bool runs(const std::string& workload) const override { return workload == "point" || workload == "prepared"; }
+
+    std::vector<wide_row> wide() override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    void bulk_insert(std::span<const wide_row>) override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    void batch(std::span<const wide_row>) override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    checksum stream(std::int64_t) override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    void many(std::span<const wide_row>) override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    void copy_in(std::span<const wide_row>) override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+    checksum copy_out() override { throw std::logic_error("libpq-asio runs point and prepared only"); }
+
+private:
+    checksum queries(std::int64_t items, std::size_t count, bool prepare)
+    {
+        const Oid types[1] = {int8_oid};
+        if (prepare)
+            command_sync(PQprepare(conn_, "point", point_sql, 1, types), "prepare");
+        command_sync(PQexec(conn_, "BEGIN"), "BEGIN");
+        checksum sum;
+        std::exception_ptr failure;
+        boost::asio::co_spawn(io_, loop(items, count, prepare, sum), [&](std::exception_ptr e) { failure = std::move(e); });
+        io_.restart();
+        io_.run();
+        if (failure)
+            std::rethrow_exception(failure);
+        command_sync(PQexec(conn_, "COMMIT"), "COMMIT");
+        if (prepare)
+            command_sync(PQexec(conn_, "DEALLOCATE point"), "DEALLOCATE");
+        return sum;
+    }
+
+    // Every query: sent (libpq writes it at once, outside pipeline mode), then one wait on the
+    // socket for each time libpq has no whole result yet.
+    boost::asio::awaitable<void> loop(std::int64_t items, std::size_t count, bool prepare, checksum& sum)
+    {
+        char id_bytes[8];
+        const Oid types[1] = {int8_oid};
+        const char* const values[1] = {id_bytes};
+        const int lengths[1] = {8};
+        const int formats[1] = {1};
+        for (std::size_t i = 0; i < count; ++i) {
+            store_u64(id_bytes, static_cast<std::uint64_t>(1 + static_cast<std::int64_t>(i) % items));
+            const int sent = prepare ? PQsendQueryPrepared(conn_, "point", 1, values, lengths, formats, 1)
+                                     : PQsendQueryParams(conn_, point_sql, 1, types, values, lengths, formats, 1);
+            if (!sent || PQflush(conn_) != 0)
+                fail(conn_, "point query: send");
+            PGresult* r = nullptr;
+            for (;;) {
+                while (PQisBusy(conn_)) {
+                    auto [failed] = co_await socket_.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                        boost::asio::as_tuple(boost::asio::deferred));
+                    if (failed || !PQconsumeInput(conn_))
+                        fail(conn_, "point query: wait");
+                }
+                PGresult* next = PQgetResult(conn_);
+                if (next == nullptr)
+                    break;
+                PQclear(r);
+                r = next;
+            }
+            if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 || PQnfields(r) != 3) {
+                PQclear(r);
+                fail(conn_, "point query");
+            }
+            item row;
+            row.id = get_int8(r, 0, 0);
+            get_text(r, 0, 1, row.name);
+            row.score = get_float8(r, 0, 2);
+            PQclear(r);
+            sum.add(row);
+        }
+    }
+
+    void command_sync(PGresult* r, const char* what)
+    {
+        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok)
+            fail(conn_, what);
+    }
+
+    PGconn* conn_;
+    boost::asio::io_context io_{1};
+    boost::asio::posix::stream_descriptor socket_{io_};
+};
+
 }  // namespace
 
 std::unique_ptr<client> make_libpq_client(const std::string& dsn)
 {
     return std::make_unique<libpq_client>(dsn);
+}
+
+std::unique_ptr<client> make_libpq_asio_client(const std::string& dsn)
+{
+    return std::make_unique<libpq_asio_client>(dsn);
 }
 
 }  // namespace bench

@@ -132,6 +132,8 @@ public:
 };
 
 std::unique_ptr<client> make_libpq_client(const std::string& dsn);
+/// Raw libpq awaited with Boost.Asio (point and prepared only): the least an Asio client can pay.
+std::unique_ptr<client> make_libpq_asio_client(const std::string& dsn);
 std::unique_ptr<client> make_typq_client(const std::string& dsn);
 /// typq with automatic preparation off (connection_options{.prepare_threshold = std::nullopt}).
 std::unique_ptr<client> make_typq_unprepared_client(const std::string& dsn);

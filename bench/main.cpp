@@ -2,7 +2,7 @@
 // bench/main.cpp: typq_bench, typq against raw libpq and libpqxx in one run.
 //
 //   typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many,copy_in,copy_out]
-//              [--clients libpq,typq,pqxx,typq-unprepared,typq-async]
+//              [--clients libpq,libpq-asio,typq,pqxx,typq-unprepared,typq-async]
 //              [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]
 //              [--copy N] [--rounds N] [--warmup N] [--callgrind]
 //
@@ -131,7 +131,7 @@ std::vector<std::string> split(const std::string& list)
     std::fprintf(stderr,
         "typq_bench: %s\n"
         "usage: typq_bench [--dsn DSN] [--workloads point,wide,bulk,batch,prepared,stream,many,copy_in,copy_out]\n"
-        "                  [--clients libpq,typq,pqxx,typq-unprepared,typq-async]\n"
+        "                  [--clients libpq,libpq-asio,typq,pqxx,typq-unprepared,typq-async]\n"
         "                  [--point N] [--items N] [--wide N] [--bulk N] [--batch N] [--stream N] [--many N]\n"
         "                  [--copy N]\n"
         "                  [--rounds N] [--warmup N] [--callgrind]\n",
@@ -199,7 +199,7 @@ options parse(int argc, char** argv)
             && w != "copy_in" && w != "copy_out")
             usage(("unknown workload " + w).c_str());
     for (const auto& c : o.clients)
-        if (c != "libpq" && c != "typq" && c != "pqxx" && c != "typq-unprepared" && c != "typq-async")
+        if (c != "libpq" && c != "libpq-asio" && c != "typq" && c != "pqxx" && c != "typq-unprepared" && c != "typq-async")
             usage(("unknown client " + c).c_str());
     if (o.rounds < 1)
         usage("--rounds must be at least 1");
@@ -393,6 +393,8 @@ int main(int argc, char** argv)
         for (const auto& name : o.clients) {
             if (name == "libpq")
                 clients.push_back(make_libpq_client(o.dsn));
+            else if (name == "libpq-asio")
+                clients.push_back(make_libpq_asio_client(o.dsn));
             else if (name == "typq")
                 clients.push_back(make_typq_client(o.dsn));
             else if (name == "typq-unprepared")

@@ -40,6 +40,11 @@ How a block becomes C++ (the whole convention):
         <!-- snippet: global async -->    both
         <!-- snippet: skip REASON -->     not compiled; the reason is required ("must not compile:
                                           tests/compile_fail/x.cpp checks that it does not")
+        <!-- snippet: from FILE -->       a quotation of FILE (say examples/05_transactions.cpp),
+                                          which CTest builds and runs: not compiled here, but each
+                                          line must be in FILE, in the same order and without gaps
+                                          (indentation and blank lines aside), except where a line
+                                          `// ...` marks that lines are left out
 Warnings: those in FLAGS, minus -Wshadow and the unused-entity warnings, which fragments cannot
 avoid (and g++'s -Wsubobject-linkage, which takes the document for a header).
 """
@@ -337,6 +342,50 @@ def error_lines(output, doc):
     return sorted(found)
 
 
+def check_quotation(root, block, source):
+    """Problems with a block that quotes `source`: each of its lines must be one of the file's, in
+    the file's order and without gaps, compared without indentation and blank lines; a line
+    `// ...` lets the quotation skip lines of the file."""
+    path = os.path.join(root, source)
+    try:
+        with open(path, encoding="utf-8") as f:
+            file_lines = [(n + 1, line.strip()) for n, line in enumerate(f.read().split("\n")) if line.strip()]
+    except OSError as e:
+        return ["{}:{}: cannot read {}: {}".format(block.doc, block.marker_line, source, e.strerror)]
+    runs = [[]]
+    for n, line in enumerate(block.lines):
+        text = line.strip()
+        if text in ("// ...", "..."):
+            runs.append([])
+        elif text:
+            runs[-1].append((block.line + n, text))
+    at = 0  # index into file_lines where the next run may start
+    for run in runs:
+        if not run:
+            continue
+        found = None
+        for start in range(at, len(file_lines) - len(run) + 1):
+            if all(file_lines[start + k][1] == run[k][1] for k in range(len(run))):
+                found = start
+                break
+        if found is None:
+            # Name the first line of the run that has no match where it should be.
+            for start in range(at, len(file_lines)):
+                if file_lines[start][1] == run[0][1]:
+                    k = 0
+                    while k < len(run) and start + k < len(file_lines) and file_lines[start + k][1] == run[k][1]:
+                        k += 1
+                    doc_line, text = run[min(k, len(run) - 1)]
+                    return ["{}:{}: this line of the quotation is not the next line of {} (line {}): `{}`".format(
+                        block.doc, doc_line, source, file_lines[start + k][0] if start + k < len(file_lines) else "end",
+                        text)]
+            doc_line, text = run[0]
+            return ["{}:{}: not found in {}{}: `{}`".format(
+                block.doc, doc_line, source, " after line {}".format(file_lines[at - 1][0]) if at else "", text)]
+        at = found + len(run)
+    return []
+
+
 def main():
     argv = sys.argv[1:]
     if "--" not in argv:
@@ -362,17 +411,25 @@ def main():
 
     problems = []
     to_compile = []
-    total = skipped = 0
+    total = skipped = quoted = 0
     for doc in docs:
         blocks = read_blocks(root, doc)
         total += len(blocks)
         count = 0
         for b in blocks:
             modes = (b.marker or "").split()
-            if b.marker is not None and (not modes or modes[0] not in ("skip", "global", "async")
-                                         or (modes[0] != "skip" and any(m not in ("global", "async") for m in modes))):
-                problems.append("{}:{}: unknown snippet marker `{}` (global, async, skip REASON)".format(
+            if b.marker is not None and (not modes or modes[0] not in ("skip", "global", "async", "from")
+                                         or (modes[0] in ("global", "async")
+                                             and any(m not in ("global", "async") for m in modes))):
+                problems.append("{}:{}: unknown snippet marker `{}` (global, async, skip REASON, from FILE)".format(
                     doc, b.marker_line, b.marker))
+                continue
+            if modes and modes[0] == "from":
+                quoted += 1
+                if len(modes) != 2:
+                    problems.append("{}:{}: `snippet: from` needs one file".format(doc, b.marker_line))
+                else:
+                    problems += check_quotation(root, b, modes[1])
                 continue
             if modes and modes[0] == "skip":
                 if len(modes) < 2:
@@ -424,8 +481,8 @@ def main():
                     " ".join(cmd)))
     for problem in problems + failing:
         print("check-snippets: " + problem)
-    print("check-snippets: {} C++ blocks in {} documents: {} compiled, {} skipped; {}".format(
-        total, len(docs), len(to_compile), skipped, "FAILED" if problems or failing else "all compile"))
+    print("check-snippets: {} C++ blocks in {} documents: {} compiled, {} quoted from examples, {} skipped; {}".format(
+        total, len(docs), len(to_compile), quoted, skipped, "FAILED" if problems or failing else "all good"))
     return 1 if problems or failing else 0
 
 

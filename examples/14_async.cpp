@@ -24,7 +24,7 @@
 #include <string>     // conninfo, names
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;  // operator|| : the first to finish wins
+using namespace asio::experimental::awaitable_operators;  // operator&& : run awaitables at once, wait for all
 
 struct account {
     std::int64_t id;
@@ -39,10 +39,11 @@ asio::awaitable<void> transfer(typq::async_pool& pool, std::int64_t from, std::i
     typq::async_connection& conn = *lease;
     // Committed when the body returns, rolled back (and awaited) when it throws.
     co_await conn.transaction([&]() -> asio::awaitable<void> {
-        (void)co_await conn.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", amount, from);
-        (void)co_await conn.execute("UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount, to);
+        (void)co_await conn.execute("UPDATE example_accounts SET balance = balance - $1 WHERE id = $2", amount, from);
+        (void)co_await conn.execute("UPDATE example_accounts SET balance = balance + $1 WHERE id = $2", amount, to);
     });
-    const account a = co_await conn.query_one<account>("SELECT id, owner, balance FROM accounts WHERE id = $1", from);
+    const account a =
+        co_await conn.query_one<account>("SELECT id, owner, balance FROM example_accounts WHERE id = $1", from);
     std::cout << "transfer of " << amount << " from " << a.owner << ": balance now " << a.balance << '\n';
 }
 
@@ -57,14 +58,16 @@ asio::awaitable<void> bounded_report(typq::async_pool& pool)
         co_await typq::within(conn.query_value<std::string>("SELECT pg_sleep(5)::text"), std::chrono::milliseconds(200));
     std::cout << (report ? "report done\n" : "report: timed out after 200 ms, cancelled on the server\n");
     std::cout << "report: the connection goes on: "
-              << co_await conn.query_value<std::int64_t>("SELECT count(*) FROM accounts") << " accounts\n";
+              << co_await conn.query_value<std::int64_t>("SELECT count(*) FROM example_accounts") << " accounts\n";
 }
 
 asio::awaitable<void> setup(const std::string& conninfo)
 {
     typq::async_connection conn = co_await typq::async_connection::connect(conninfo);
-    (void)co_await conn.execute("DROP TABLE IF EXISTS accounts");
-    (void)co_await conn.execute("CREATE TABLE accounts (id int8 PRIMARY KEY, owner text NOT NULL, balance int8 NOT NULL)");
+    // A real table, since the pool's connections cannot share a temporary one; main() drops it.
+    (void)co_await conn.execute("DROP TABLE IF EXISTS example_accounts");
+    (void)co_await conn.execute(
+        "CREATE TABLE example_accounts (id int8 PRIMARY KEY, owner text NOT NULL, balance int8 NOT NULL)");
     struct row {
         std::int64_t id;
         std::string owner;
@@ -72,7 +75,8 @@ asio::awaitable<void> setup(const std::string& conninfo)
     };
     const row rows[] = {{1, "ada", 100}, {2, "grace", 100}, {3, "edsger", 100}};
     // One prepared statement, every row in one pipeline: one round trip.
-    (void)co_await conn.execute_many("INSERT INTO accounts (id, owner, balance) VALUES (:id, :owner, :balance)", rows);
+    (void)co_await conn.execute_many(
+        "INSERT INTO example_accounts (id, owner, balance) VALUES (:id, :owner, :balance)", rows);
 }
 
 int main(int argc, char** argv)
@@ -111,6 +115,10 @@ int main(int argc, char** argv)
         const typq::pool_stats stats = pool.stats();
         std::cout << "pool: " << stats.connections_made << " connections made, " << stats.acquisitions
                   << " acquisitions, " << stats.queued << " of them waited\n";
+        {
+            typq::async_pool::lease lease = co_await pool.connection();
+            (void)co_await lease->execute("DROP TABLE example_accounts");
+        }
         (void)co_await pool.close();  // its background work ends, and so does io.run()
     }, report);
     io.run();

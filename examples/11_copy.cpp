@@ -29,7 +29,7 @@ int main(int argc, char** argv)
     const std::string conninfo = argc > 1 ? argv[1] : env ? env : "";
     try {
         typq::connection conn{conninfo};
-        conn.execute("DROP TABLE IF EXISTS measurements");
+        conn.execute("DROP TABLE IF EXISTS pg_temp.measurements");  // pg_temp: never a permanent table
         conn.execute("CREATE TEMPORARY TABLE measurements (id int4 PRIMARY KEY, sensor text NOT NULL, value float8, "
                      "note varchar(40), taken timestamptz)");
 

@@ -5,8 +5,10 @@
 
 static_assert(TYPQ_VERSION_MAJOR >= 0);
 
+int second_translation_unit();  // second.cpp: typq included header-only into two files of one program
+
 int main()
 {
     // A libpq function: the program must link libpq as well as compile typq's headers.
-    return PQlibVersion() >= 150000 ? 0 : 1;
+    return PQlibVersion() >= 150000 ? second_translation_unit() : 1;
 }

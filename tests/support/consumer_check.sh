@@ -35,7 +35,7 @@ if [[ $mode == pkg_config ]]; then
         exit 1
     fi
     # shellcheck disable=SC2086 # the flags are words
-    "$cxx" -std=c++20 "$source_dir/tests/consumer/main.cpp" $flags -o "$work/consumer"
+    "$cxx" -std=c++20 "$source_dir/tests/consumer/main.cpp" "$source_dir/tests/consumer/second.cpp" $flags -o "$work/consumer"
     "$work/consumer"
     echo "consumer ($mode): built and ran"
     exit 0

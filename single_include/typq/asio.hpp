@@ -1733,11 +1733,12 @@ using engine::within;
 /// connection is bound to the executor it was connected with; use it from that executor's thread
 /// (or strand).
 ///
-/// Cancellation: an operation cancelled through Asio (a timer raced with
-/// `boost::asio::experimental::awaitable_operators::operator||`, a parallel group, a
-/// cancellation_signal bound to the completion token) sends the server a cancel request from a
-/// thread of its own and reads the statement's end: it throws typq::query_canceled, and the
-/// connection is idle and usable afterwards. Abandoned (its coroutine destroyed mid-statement), the
+/// Cancellation: an operation cancelled through Asio (typq::within's time limit, a parallel group,
+/// a cancellation_signal bound to the completion token) sends the server a cancel request from a
+/// thread of its own and reads the statement's end: it throws typq::query_canceled (typq::within
+/// returns std::nullopt), and the connection is idle and usable afterwards. For a time limit use
+/// typq::within rather than racing a timer with Boost 1.81's `awaitable_operators::operator||`,
+/// which drops the exception of a statement that fails before the timer fires. Abandoned (its coroutine destroyed mid-statement), the
 /// statement is cancelled and drained by the connection's next operation.
 class async_connection {
 public:

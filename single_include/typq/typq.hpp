@@ -11043,6 +11043,7 @@ private:
 #include <atomic>       // the busy state, shared with cancel() in other threads
 #include <cerrno>       // errno, when the wake pipe cannot be made
 #include <cstddef>      // std::size_t
+#include <cstdint>      // std::uintptr_t: a fallback for the statement names' random digits
 #include <cstring>      // std::strerror
 #include <exception>    // the exception a notice handler threw, kept until its statement ends
 #include <memory>       // std::shared_ptr
@@ -11052,7 +11053,7 @@ private:
 #include <utility>      // std::move
 
 #include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
-#include <unistd.h>     // pipe, read, write, close: the wake pipe
+#include <unistd.h>     // pipe, read, write, close: the wake pipe; getentropy, getpid: statement names
 
 namespace typq::engine {
 
@@ -11178,8 +11179,22 @@ public:
         return !value || value[1] != 'f';  // "on" or "off"
     }
 
-    /// A name for the next statement this session prepares.
-    [[nodiscard]] std::string next_statement_name() { return "typq_" + std::to_string(++statements_named_); }
+    /// A name for the next statement this session prepares: `typq_<16 random hex digits>_<n>`, the
+    /// digits drawn once per session. Unique across sessions, not only within one: behind a
+    /// pooler in transaction mode (PgBouncer) sessions share server connections, and a name that
+    /// another client also used would run that client's statement, or fail to prepare (42P05).
+    TYPQ_DECL std::string next_statement_name();
+
+    /// Whether the session may still prepare statements on the server (see stop_preparing).
+    [[nodiscard]] bool prepares() const noexcept { return !preparing_stopped_; }
+
+    /// From here on the session prepares nothing, automatically or for the program's
+    /// typq::prepared, which then run unprepared (their text and parameter types sent each time):
+    /// a statement it had prepared is gone without typq or the program dropping it (SQLSTATE 26000),
+    /// which is what a pooler in transaction mode (PgBouncer) causes when it hands the next
+    /// transaction another server connection. The statements it kept are forgotten, none is
+    /// deallocated (the server connections they were prepared on are not this one's to reach).
+    TYPQ_DECL void stop_preparing() noexcept;
 
     /// Sends a cancel request for the operation in progress, if there is one; the next operation
     /// does not start until the request has been delivered, so that it cannot be cancelled
@@ -11268,6 +11283,8 @@ private:
     int utf8_ = -1;               // libpq's number for UTF8 (pg_char_to_encoding)
     connection_options options_;
     std::size_t statements_named_ = 0;
+    std::string statement_prefix_;  // "typq_<16 hex digits>_", made for the first name
+    bool preparing_stopped_ = false;
     std::atomic<activity> activity_{activity::idle};
     std::atomic<const char*> holder_{nullptr};  // what holds the session, for the busy message
 #ifdef TYPQ_TEST_FAULTS
@@ -11461,6 +11478,31 @@ TYPQ_DECL void session::close() noexcept
     conn_.reset();
     statements.clear();
     (void)deallocations->take();  // the server forgets them with the session
+}
+
+TYPQ_DECL std::string session::next_statement_name()
+{
+    if (statement_prefix_.empty()) {
+        // getentropy: the kernel's random bytes (never blocks once the system has booted). Should it
+        // fail, the session's address and the process id still tell this process's sessions apart.
+        unsigned long long nonce = 0;
+        if (::getentropy(&nonce, sizeof nonce) != 0)
+            nonce = static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(this))
+                ^ (static_cast<unsigned long long>(::getpid()) << 40);
+        constexpr char digits[] = "0123456789abcdef";
+        statement_prefix_ = "typq_";
+        for (int shift = 60; shift >= 0; shift -= 4)
+            statement_prefix_ += digits[(nonce >> shift) & 15];
+        statement_prefix_ += '_';
+    }
+    return statement_prefix_ + std::to_string(++statements_named_);
+}
+
+TYPQ_DECL void session::stop_preparing() noexcept
+{
+    preparing_stopped_ = true;
+    statements.clear_discarded();  // nothing to deallocate; the program's typq::prepared re-route
+    (void)deallocations->take();
 }
 
 TYPQ_DECL void session::mark_broken(std::string reason) noexcept
@@ -12213,6 +12255,18 @@ inline void keep_plan(const planner& p, prepared_statement& statement)
 TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
     const statement_key& key, prepared_slot* prepared);
 
+/// The error `result` reports means a statement typq prepared on this session is not on the server
+/// connection any more (26000: prepared statement "..." does not exist), or that a name it made
+/// is taken there (42P05: already exists): the server connection changed under the session, as
+/// behind a pooler in transaction mode; or the program deallocated typq's statement by its name.
+TYPQ_DECL bool statement_lost(const PGresult* result) noexcept;
+
+/// After statement_lost(failed): the session stops preparing (session::stop_preparing), and, when
+/// the statement cannot simply run again unprepared (inside a transaction block, which the
+/// failure aborted; in a pipeline), this throws the server's error with a message that names the
+/// cause and the option that avoids it.
+[[noreturn]] TYPQ_DECL void throw_statement_lost(session& s, const PGresult* failed);
+
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
 /// server no longer has it (26000).
@@ -12234,8 +12288,14 @@ public:
     [[nodiscard]] bool looked_up_after_prepare() const noexcept { return looked_up_after_prepare_; }
 
 private:
-    enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
+    enum class stage : unsigned char {
+        deallocate, bind, look_up, script, unprepared, prepare, prepare_unnamed, describe, execute, plan, done
+    };
 
+    TYPQ_DECL io prepare_unnamed(io ready);
+    // After statement_lost(failed): run it unprepared (outside a transaction block, where the
+    // failure left nothing behind), or throw.
+    TYPQ_DECL stage lost(const PGresult* failed);
 
     TYPQ_DECL int send_deallocations();
     TYPQ_DECL int send_prepare();
@@ -12254,6 +12314,9 @@ private:
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
     bool looked_up_after_prepare_ = false;
+    bool unnamed_sent_ = false;      // prepare_unnamed: Parse, Describe and the sync point are sent
+    int unnamed_results_ = 0;        // prepare_unnamed: the commands whose results came
+    result_handle unnamed_error_;    // prepare_unnamed: the first error
     int look_ups_ = 0;
     exchange command_;               // the current stage's command
     std::optional<catalog_op> look_up_;
@@ -12300,6 +12363,28 @@ TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_s
     if (prepared)
         prepared->statement.reset();
     return true;
+}
+
+TYPQ_DECL bool statement_lost(const PGresult* result) noexcept
+{
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    return state && (std::string_view(state) == "26000" || std::string_view(state) == "42P05");
+}
+
+[[noreturn]] TYPQ_DECL void throw_statement_lost(session& s, const PGresult* failed)
+{
+    s.stop_preparing();
+    if (PQstatus(s.native()) == CONNECTION_BAD)
+        throw_broken(s.native(), failed);
+    diagnostic d = read_diagnostic(failed);
+    d.message_primary += ": a statement typq prepared on this connection is not on the server connection any "
+                         "more, which happens behind a pooler in transaction mode (PgBouncer's pool_mode = "
+                         "transaction hands each transaction any server connection); the connection prepares "
+                         "nothing from now on. Connect with {.prepare_threshold = std::nullopt} behind such a pooler";
+    if (PQtransactionStatus(s.native()) == PQTRANS_INERROR)
+        d.message_primary += " (the transaction block is aborted: roll it back and run it again)";
+    d.message_hint = "connection_options{.prepare_threshold = std::nullopt}; see docs/deployment.md";
+    detail::throw_server_error(std::move(d));
 }
 
 TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
@@ -12350,6 +12435,13 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
         r.way = routing::how::script;
         return r;
     }
+    if (request.prepared && !s.prepares() && !request.prepare_only) {
+        // The session prepares nothing any more (stop_preparing): the program's statement runs
+        // unprepared, with its text and parameter types, and its result is planned as it comes.
+        if (request.prepared->statement)
+            request.prepared->statement->prepared = false;  // on a server connection not ours to reach
+        return r;
+    }
     if (request.prepared) {
         r.statement = request.prepared->statement;
         if (r.statement && request.prepared->generation != s.statements.generation()) {
@@ -12361,7 +12453,7 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
         return r;
     }
     const connection_options& options = s.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare || !s.prepares())
         return r;
     const auto* found = s.statements.find(key, request.source);
     // A statement whose Parse was queued in a pipeline is usable only in the same segment (between
@@ -12400,6 +12492,8 @@ TYPQ_DECL io statement_op::step(io ready)
             // transaction block only: an error there (a statement the server no longer has)
             // would abort the program's transaction.
             if (!deallocating_) {
+                if (session_.deallocations->pending() && !session_.prepares())
+                    (void)session_.deallocations->take();  // on server connections not ours to reach
                 if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
                     stage_ = stage::bind;
                     continue;
@@ -12436,7 +12530,12 @@ TYPQ_DECL io statement_op::step(io ready)
                 case routing::how::script: stage_ = stage::script; break;
                 case routing::how::unprepared: stage_ = stage::unprepared; break;
                 case routing::how::prepared: stage_ = request_.prepare_only ? stage::plan : stage::execute; break;
-                case routing::how::prepare: stage_ = stage::prepare; break;
+                case routing::how::prepare:
+                    // The unnamed statement (a stream's or COPY's description), and the program's
+                    // prepare() once the session prepares nothing: only described, in one exchange.
+                    stage_ = request_.unnamed || (request_.prepare_only && !session_.prepares())
+                        ? stage::prepare_unnamed : stage::prepare;
+                    break;
                 }
             }
             continue;
@@ -12472,20 +12571,45 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
         }
 
-        case stage::prepare:
+        case stage::prepare: {
             if (const io wanted = command_.step(session_, ready, [&] { return send_prepare(); }); wanted != io::none)
                 return wanted;
-            (void)command_.results().take(conn);  // a statement that cannot be prepared fails here, uncached
-            statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
+            result_handle parsed = command_.results().take_unchecked();
+            if (statement_lost(parsed.get())) {  // 42P05: the name is taken on this server connection
+                statement_.reset();
+                stage_ = lost(parsed.get());
+                continue;
+            }
+            (void)check_result(conn, std::move(parsed));  // a statement that cannot be prepared fails here, uncached
+            statement_->prepared = true;
             stage_ = stage::describe;
             continue;
+        }
 
-        case stage::describe:
+        case stage::prepare_unnamed:
+            if (const io wanted = prepare_unnamed(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (request_.prepared)
+                request_.prepared->statement = statement_;
+            // Nothing runs the unnamed statement by name: a pooler could hand that exchange another
+            // server connection, whose unnamed statement is another client's.
+            stage_ = request_.prepare_only ? stage::plan : stage::unprepared;
+            continue;
+
+        case stage::describe: {
             if (const io wanted = command_.step(session_, ready,
                     [&] { return PQsendDescribePrepared(conn, statement_->name.c_str()); });
                 wanted != io::none)
                 return wanted;
-            statement_->description = command_.results().take(conn);
+            result_handle described = command_.results().take_unchecked();
+            if (statement_lost(described.get())) {  // prepared a moment ago, on another server connection
+                statement_->prepared = false;
+                statement_.reset();
+                stage_ = lost(described.get());
+                continue;
+            }
+            statement_->description = check_result(conn, std::move(described));
             if (request_.prepared) {
                 request_.prepared->statement = statement_;
                 request_.prepared->generation = session_.statements.generation();
@@ -12494,6 +12618,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
+        }
 
         case stage::execute: {
             bind_buffer& p = session_.params;
@@ -12547,6 +12672,11 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
         result_ = std::move(failed);
         return stage::plan;
     }
+    if (statement_lost(failed.get()) && PQstatus(session_.native()) == CONNECTION_OK) {
+        statement_->prepared = false;
+        statement_.reset();
+        return lost(failed.get());
+    }
     if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
@@ -12556,6 +12686,69 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
     }
     result_ = check_result(session_.native(), std::move(failed));
     return stage::plan;
+}
+
+TYPQ_DECL statement_op::stage statement_op::lost(const PGresult* failed)
+{
+    session_.stop_preparing();
+    if (PQtransactionStatus(session_.native()) != PQTRANS_IDLE)
+        throw_statement_lost(session_, failed);
+    // Outside a transaction block a failed Parse, Describe or Bind ran nothing: the statement runs
+    // now, once, unprepared (its parameters are still bound). The program's prepare() is described
+    // as the unnamed statement instead.
+    return request_.prepare_only ? stage::prepare_unnamed : stage::unprepared;
+}
+
+// Parse and Describe of the unnamed statement in one exchange: both, then one sync point, in
+// libpq's pipeline mode. Behind a pooler in transaction mode two exchanges can reach two server
+// connections, and the second would describe another client's unnamed statement.
+TYPQ_DECL io statement_op::prepare_unnamed(io ready)
+{
+    PGconn* conn = session_.native();
+    if (!unnamed_sent_) {
+        const statement_key k = key();
+        if (request_.prepare_only && request_.prepared)
+            request_.prepared->types.assign(k.types, k.types + k.count);
+        statement_ = request_.prepared
+            ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                request_.prepared->types.size(), true)
+            : new_statement(session_, k.text, k.types, k.count, true);
+        if (!PQenterPipelineMode(conn))
+            throw_libpq_failure(conn);
+        unnamed_sent_ = true;
+        unnamed_results_ = 0;
+        session_.sent(PQsendPrepare(conn, "", statement_->text.c_str(), static_cast<int>(statement_->types.size()),
+            statement_->types.data()));
+        session_.sent(PQsendDescribePrepared(conn, ""));
+        session_.sent(PQpipelineSync(conn));
+    }
+    for (;;) {
+        result_handle next;
+        if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (!next) {
+            if (PQstatus(conn) == CONNECTION_BAD)
+                throw_broken(conn, unnamed_error_.get());
+            ++unnamed_results_;  // one command's results have ended
+            continue;
+        }
+        const ExecStatusType status = PQresultStatus(next.get());
+        if (status == PGRES_PIPELINE_SYNC)
+            break;
+        if (is_error_result(next.get())) {
+            if (!unnamed_error_)
+                unnamed_error_ = std::move(next);
+        }
+        else if (unnamed_results_ == 1)
+            statement_->description = std::move(next);
+    }
+    unnamed_sent_ = false;
+    if (!PQexitPipelineMode(conn))
+        throw_libpq_failure(conn);
+    if (unnamed_error_)
+        (void)check_result(conn, std::move(unnamed_error_));  // throws: the statement cannot be prepared
+    return io::none;
 }
 
 #endif  // TYPQ_DEFINITIONS
@@ -12893,7 +13086,7 @@ struct row_plan {
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/stream.hpp: a statement whose rows arrive one at a time (libpq's single-row mode),
 // in constant memory. It is described and planned before it runs (as the unnamed prepared
-// statement, so that types the server defines can still be looked up), then run; each step that
+// statement, so that types the server defines can still be looked up), then its text is run; each step that
 // ends with a row leaves it for the caller. Inside a transaction block it runs under a savepoint,
 // so that a stream abandoned half way can be undone without aborting the transaction.
 
@@ -13011,7 +13204,6 @@ private:
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
 #if TYPQ_DEFINITIONS
@@ -13049,19 +13241,21 @@ TYPQ_DECL io stream_op::step(io ready)
             if (const io wanted = describe_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            reparse_ = describe_->looked_up_after_prepare();
             describe_.reset();
             stage_ = stage::send;
             continue;
         }
 
         case stage::send: {
-            // The parameters the describing statement bound are still in the session's buffer.
+            // The parameters the describing statement bound are still in the session's buffer. The
+            // text goes again (Parse, Bind, Execute in one exchange), not a Bind of the unnamed
+            // statement just described: catalog queries may have replaced it since, and behind a
+            // pooler in transaction mode this exchange may reach another server connection, whose
+            // unnamed statement is another client's.
             bind_buffer& p = session_.params;
             const int format = static_cast<int>(request_.results);
-            session_.sent(reparse_ ? PQsendQueryParams(conn, unnamed_.text.c_str(), p.count(), p.types(), p.values(),
-                                         p.lengths(), p.formats(), format)
-                                   : PQsendQueryPrepared(conn, "", p.count(), p.values(), p.lengths(), p.formats(), format));
+            session_.sent(PQsendQueryParams(conn, unnamed_.text.c_str(), p.count(), p.types(), p.values(), p.lengths(),
+                p.formats(), format));
             if (!PQsetSingleRowMode(conn))
                 throw_libpq_failure(conn);
             stage_ = stage::rows;
@@ -15846,6 +16040,8 @@ TYPQ_DECL void pipeline_op::complete(slot& s)
         // The statement's own run is then skipped (pipeline_aborted): it reports this instead.
         if (result && PQresultStatus(result) != PGRES_PIPELINE_ABORTED) {
             try {
+                if (statement_lost(result) && PQstatus(conn_) == CONNECTION_OK)
+                    throw_statement_lost(session_, result);  // 42P05: its name is taken there
                 (void)check_result(conn_, std::move(s.result));
             }
             catch (...) {
@@ -15875,6 +16071,12 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
         if (s.statement) {
             if (s.statement->parse_error && PQresultStatus(s.result.get()) == PGRES_PIPELINE_ABORTED)
                 std::rethrow_exception(s.statement->parse_error);
+            // Prepared before this pipeline, on a server connection that is not this one any more
+            // (a pooler in transaction mode): the session prepares nothing from now on.
+            if (statement_lost(s.result.get()) && PQstatus(conn_) == CONNECTION_OK) {
+                s.statement->prepared = false;
+                throw_statement_lost(session_, s.result.get());
+            }
             (void)forget_invalidated(session_, s.result.get(), *s.statement, s.cached,
                 {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, s.prepared);
         }

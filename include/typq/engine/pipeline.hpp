@@ -427,6 +427,8 @@ TYPQ_DECL void pipeline_op::complete(slot& s)
         // The statement's own run is then skipped (pipeline_aborted): it reports this instead.
         if (result && PQresultStatus(result) != PGRES_PIPELINE_ABORTED) {
             try {
+                if (statement_lost(result) && PQstatus(conn_) == CONNECTION_OK)
+                    throw_statement_lost(session_, result);  // 42P05: its name is taken there
                 (void)check_result(conn_, std::move(s.result));
             }
             catch (...) {
@@ -456,6 +458,12 @@ TYPQ_DECL void pipeline_op::complete_statement(slot& s)
         if (s.statement) {
             if (s.statement->parse_error && PQresultStatus(s.result.get()) == PGRES_PIPELINE_ABORTED)
                 std::rethrow_exception(s.statement->parse_error);
+            // Prepared before this pipeline, on a server connection that is not this one any more
+            // (a pooler in transaction mode): the session prepares nothing from now on.
+            if (statement_lost(s.result.get()) && PQstatus(conn_) == CONNECTION_OK) {
+                s.statement->prepared = false;
+                throw_statement_lost(session_, s.result.get());
+            }
             (void)forget_invalidated(session_, s.result.get(), *s.statement, s.cached,
                 {s.statement->text, s.text_hash, s.statement->types.data(), s.statement->types.size()}, s.prepared);
         }

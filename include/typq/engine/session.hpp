@@ -25,6 +25,7 @@
 #include <atomic>       // the busy state, shared with cancel() in other threads
 #include <cerrno>       // errno, when the wake pipe cannot be made
 #include <cstddef>      // std::size_t
+#include <cstdint>      // std::uintptr_t: a fallback for the statement names' random digits
 #include <cstring>      // std::strerror
 #include <exception>    // the exception a notice handler threw, kept until its statement ends
 #include <memory>       // std::shared_ptr
@@ -34,7 +35,7 @@
 #include <utility>      // std::move
 
 #include <fcntl.h>      // fcntl: the wake pipe is non-blocking and close-on-exec
-#include <unistd.h>     // pipe, read, write, close: the wake pipe
+#include <unistd.h>     // pipe, read, write, close: the wake pipe; getentropy, getpid: statement names
 
 namespace typq::engine {
 
@@ -160,8 +161,22 @@ public:
         return !value || value[1] != 'f';  // "on" or "off"
     }
 
-    /// A name for the next statement this session prepares.
-    [[nodiscard]] std::string next_statement_name() { return "typq_" + std::to_string(++statements_named_); }
+    /// A name for the next statement this session prepares: `typq_<16 random hex digits>_<n>`, the
+    /// digits drawn once per session. Unique across sessions, not only within one: behind a
+    /// pooler in transaction mode (PgBouncer) sessions share server connections, and a name that
+    /// another client also used would run that client's statement, or fail to prepare (42P05).
+    TYPQ_DECL std::string next_statement_name();
+
+    /// Whether the session may still prepare statements on the server (see stop_preparing).
+    [[nodiscard]] bool prepares() const noexcept { return !preparing_stopped_; }
+
+    /// From here on the session prepares nothing, automatically or for the program's
+    /// typq::prepared, which then run unprepared (their text and parameter types sent each time):
+    /// a statement it had prepared is gone without typq or the program dropping it (SQLSTATE 26000),
+    /// which is what a pooler in transaction mode (PgBouncer) causes when it hands the next
+    /// transaction another server connection. The statements it kept are forgotten, none is
+    /// deallocated (the server connections they were prepared on are not this one's to reach).
+    TYPQ_DECL void stop_preparing() noexcept;
 
     /// Sends a cancel request for the operation in progress, if there is one; the next operation
     /// does not start until the request has been delivered, so that it cannot be cancelled
@@ -250,6 +265,8 @@ private:
     int utf8_ = -1;               // libpq's number for UTF8 (pg_char_to_encoding)
     connection_options options_;
     std::size_t statements_named_ = 0;
+    std::string statement_prefix_;  // "typq_<16 hex digits>_", made for the first name
+    bool preparing_stopped_ = false;
     std::atomic<activity> activity_{activity::idle};
     std::atomic<const char*> holder_{nullptr};  // what holds the session, for the busy message
 #ifdef TYPQ_TEST_FAULTS
@@ -443,6 +460,31 @@ TYPQ_DECL void session::close() noexcept
     conn_.reset();
     statements.clear();
     (void)deallocations->take();  // the server forgets them with the session
+}
+
+TYPQ_DECL std::string session::next_statement_name()
+{
+    if (statement_prefix_.empty()) {
+        // getentropy: the kernel's random bytes (never blocks once the system has booted). Should it
+        // fail, the session's address and the process id still tell this process's sessions apart.
+        unsigned long long nonce = 0;
+        if (::getentropy(&nonce, sizeof nonce) != 0)
+            nonce = static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(this))
+                ^ (static_cast<unsigned long long>(::getpid()) << 40);
+        constexpr char digits[] = "0123456789abcdef";
+        statement_prefix_ = "typq_";
+        for (int shift = 60; shift >= 0; shift -= 4)
+            statement_prefix_ += digits[(nonce >> shift) & 15];
+        statement_prefix_ += '_';
+    }
+    return statement_prefix_ + std::to_string(++statements_named_);
+}
+
+TYPQ_DECL void session::stop_preparing() noexcept
+{
+    preparing_stopped_ = true;
+    statements.clear_discarded();  // nothing to deallocate; the program's typq::prepared re-route
+    (void)deallocations->take();
 }
 
 TYPQ_DECL void session::mark_broken(std::string reason) noexcept

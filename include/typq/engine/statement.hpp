@@ -125,6 +125,18 @@ inline void keep_plan(const planner& p, prepared_statement& statement)
 TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_statement& statement, bool cached,
     const statement_key& key, prepared_slot* prepared);
 
+/// The error `result` reports means a statement typq prepared on this session is not on the server
+/// connection any more (26000: prepared statement "..." does not exist), or that a name it made
+/// is taken there (42P05: already exists): the server connection changed under the session, as
+/// behind a pooler in transaction mode; or the program deallocated typq's statement by its name.
+TYPQ_DECL bool statement_lost(const PGresult* result) noexcept;
+
+/// After statement_lost(failed): the session stops preparing (session::stop_preparing), and, when
+/// the statement cannot simply run again unprepared (inside a transaction block, which the
+/// failure aborted; in a pipeline), this throws the server's error with a message that names the
+/// cause and the option that avoids it.
+[[noreturn]] TYPQ_DECL void throw_statement_lost(session& s, const PGresult* failed);
+
 /// The error `result` reports means the statement prepared under this name is gone or stale:
 /// DDL changed the columns it returns (0A000 "cached plan must not change result type"), or the
 /// server no longer has it (26000).
@@ -146,8 +158,14 @@ public:
     [[nodiscard]] bool looked_up_after_prepare() const noexcept { return looked_up_after_prepare_; }
 
 private:
-    enum class stage : unsigned char { deallocate, bind, look_up, script, unprepared, prepare, describe, execute, plan, done };
+    enum class stage : unsigned char {
+        deallocate, bind, look_up, script, unprepared, prepare, prepare_unnamed, describe, execute, plan, done
+    };
 
+    TYPQ_DECL io prepare_unnamed(io ready);
+    // After statement_lost(failed): run it unprepared (outside a transaction block, where the
+    // failure left nothing behind), or throw.
+    TYPQ_DECL stage lost(const PGresult* failed);
 
     TYPQ_DECL int send_deallocations();
     TYPQ_DECL int send_prepare();
@@ -166,6 +184,9 @@ private:
     bool cached_ = false;            // statement_ belongs to the session's cache
     bool retried_ = false;           // run again once after its prepared statement was invalidated
     bool looked_up_after_prepare_ = false;
+    bool unnamed_sent_ = false;      // prepare_unnamed: Parse, Describe and the sync point are sent
+    int unnamed_results_ = 0;        // prepare_unnamed: the commands whose results came
+    result_handle unnamed_error_;    // prepare_unnamed: the first error
     int look_ups_ = 0;
     exchange command_;               // the current stage's command
     std::optional<catalog_op> look_up_;
@@ -212,6 +233,28 @@ TYPQ_DECL bool forget_invalidated(session& s, const PGresult* failed, prepared_s
     if (prepared)
         prepared->statement.reset();
     return true;
+}
+
+TYPQ_DECL bool statement_lost(const PGresult* result) noexcept
+{
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    return state && (std::string_view(state) == "26000" || std::string_view(state) == "42P05");
+}
+
+[[noreturn]] TYPQ_DECL void throw_statement_lost(session& s, const PGresult* failed)
+{
+    s.stop_preparing();
+    if (PQstatus(s.native()) == CONNECTION_BAD)
+        throw_broken(s.native(), failed);
+    diagnostic d = read_diagnostic(failed);
+    d.message_primary += ": a statement typq prepared on this connection is not on the server connection any "
+                         "more, which happens behind a pooler in transaction mode (PgBouncer's pool_mode = "
+                         "transaction hands each transaction any server connection); the connection prepares "
+                         "nothing from now on. Connect with {.prepare_threshold = std::nullopt} behind such a pooler";
+    if (PQtransactionStatus(s.native()) == PQTRANS_INERROR)
+        d.message_primary += " (the transaction block is aborted: roll it back and run it again)";
+    d.message_hint = "connection_options{.prepare_threshold = std::nullopt}; see docs/deployment.md";
+    detail::throw_server_error(std::move(d));
 }
 
 TYPQ_DECL bool invalidates_statement(const PGresult* result) noexcept
@@ -262,6 +305,13 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
         r.way = routing::how::script;
         return r;
     }
+    if (request.prepared && !s.prepares() && !request.prepare_only) {
+        // The session prepares nothing any more (stop_preparing): the program's statement runs
+        // unprepared, with its text and parameter types, and its result is planned as it comes.
+        if (request.prepared->statement)
+            request.prepared->statement->prepared = false;  // on a server connection not ours to reach
+        return r;
+    }
     if (request.prepared) {
         r.statement = request.prepared->statement;
         if (r.statement && request.prepared->generation != s.statements.generation()) {
@@ -273,7 +323,7 @@ TYPQ_DECL routing route_statement(session& s, const statement_request& request, 
         return r;
     }
     const connection_options& options = s.options();
-    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare)
+    if (!options.prepare_threshold || options.statement_cache_size == 0 || request.never_prepare || !s.prepares())
         return r;
     const auto* found = s.statements.find(key, request.source);
     // A statement whose Parse was queued in a pipeline is usable only in the same segment (between
@@ -312,6 +362,8 @@ TYPQ_DECL io statement_op::step(io ready)
             // transaction block only: an error there (a statement the server no longer has)
             // would abort the program's transaction.
             if (!deallocating_) {
+                if (session_.deallocations->pending() && !session_.prepares())
+                    (void)session_.deallocations->take();  // on server connections not ours to reach
                 if (!session_.deallocations->pending() || PQtransactionStatus(conn) != PQTRANS_IDLE) {
                     stage_ = stage::bind;
                     continue;
@@ -348,7 +400,12 @@ TYPQ_DECL io statement_op::step(io ready)
                 case routing::how::script: stage_ = stage::script; break;
                 case routing::how::unprepared: stage_ = stage::unprepared; break;
                 case routing::how::prepared: stage_ = request_.prepare_only ? stage::plan : stage::execute; break;
-                case routing::how::prepare: stage_ = stage::prepare; break;
+                case routing::how::prepare:
+                    // The unnamed statement (a stream's or COPY's description), and the program's
+                    // prepare() once the session prepares nothing: only described, in one exchange.
+                    stage_ = request_.unnamed || (request_.prepare_only && !session_.prepares())
+                        ? stage::prepare_unnamed : stage::prepare;
+                    break;
                 }
             }
             continue;
@@ -384,20 +441,45 @@ TYPQ_DECL io statement_op::step(io ready)
             continue;
         }
 
-        case stage::prepare:
+        case stage::prepare: {
             if (const io wanted = command_.step(session_, ready, [&] { return send_prepare(); }); wanted != io::none)
                 return wanted;
-            (void)command_.results().take(conn);  // a statement that cannot be prepared fails here, uncached
-            statement_->prepared = !request_.unnamed;  // the unnamed statement is never deallocated
+            result_handle parsed = command_.results().take_unchecked();
+            if (statement_lost(parsed.get())) {  // 42P05: the name is taken on this server connection
+                statement_.reset();
+                stage_ = lost(parsed.get());
+                continue;
+            }
+            (void)check_result(conn, std::move(parsed));  // a statement that cannot be prepared fails here, uncached
+            statement_->prepared = true;
             stage_ = stage::describe;
             continue;
+        }
 
-        case stage::describe:
+        case stage::prepare_unnamed:
+            if (const io wanted = prepare_unnamed(ready); wanted != io::none)
+                return wanted;
+            ready = io::none;
+            if (request_.prepared)
+                request_.prepared->statement = statement_;
+            // Nothing runs the unnamed statement by name: a pooler could hand that exchange another
+            // server connection, whose unnamed statement is another client's.
+            stage_ = request_.prepare_only ? stage::plan : stage::unprepared;
+            continue;
+
+        case stage::describe: {
             if (const io wanted = command_.step(session_, ready,
                     [&] { return PQsendDescribePrepared(conn, statement_->name.c_str()); });
                 wanted != io::none)
                 return wanted;
-            statement_->description = command_.results().take(conn);
+            result_handle described = command_.results().take_unchecked();
+            if (statement_lost(described.get())) {  // prepared a moment ago, on another server connection
+                statement_->prepared = false;
+                statement_.reset();
+                stage_ = lost(described.get());
+                continue;
+            }
+            statement_->description = check_result(conn, std::move(described));
             if (request_.prepared) {
                 request_.prepared->statement = statement_;
                 request_.prepared->generation = session_.statements.generation();
@@ -406,6 +488,7 @@ TYPQ_DECL io statement_op::step(io ready)
                 session_.statements.add(key(), statement_, session_.options().statement_cache_size);
             stage_ = request_.prepare_only ? stage::plan : stage::execute;
             continue;
+        }
 
         case stage::execute: {
             bind_buffer& p = session_.params;
@@ -459,6 +542,11 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
         result_ = std::move(failed);
         return stage::plan;
     }
+    if (statement_lost(failed.get()) && PQstatus(session_.native()) == CONNECTION_OK) {
+        statement_->prepared = false;
+        statement_.reset();
+        return lost(failed.get());
+    }
     if (forget_invalidated(session_, failed.get(), *statement_, cached_, key(), request_.prepared)) {
         statement_.reset();
         if (!retried_ && PQtransactionStatus(session_.native()) == PQTRANS_IDLE) {
@@ -468,6 +556,69 @@ TYPQ_DECL statement_op::stage statement_op::finish_execution()
     }
     result_ = check_result(session_.native(), std::move(failed));
     return stage::plan;
+}
+
+TYPQ_DECL statement_op::stage statement_op::lost(const PGresult* failed)
+{
+    session_.stop_preparing();
+    if (PQtransactionStatus(session_.native()) != PQTRANS_IDLE)
+        throw_statement_lost(session_, failed);
+    // Outside a transaction block a failed Parse, Describe or Bind ran nothing: the statement runs
+    // now, once, unprepared (its parameters are still bound). The program's prepare() is described
+    // as the unnamed statement instead.
+    return request_.prepare_only ? stage::prepare_unnamed : stage::unprepared;
+}
+
+// Parse and Describe of the unnamed statement in one exchange: both, then one sync point, in
+// libpq's pipeline mode. Behind a pooler in transaction mode two exchanges can reach two server
+// connections, and the second would describe another client's unnamed statement.
+TYPQ_DECL io statement_op::prepare_unnamed(io ready)
+{
+    PGconn* conn = session_.native();
+    if (!unnamed_sent_) {
+        const statement_key k = key();
+        if (request_.prepare_only && request_.prepared)
+            request_.prepared->types.assign(k.types, k.types + k.count);
+        statement_ = request_.prepared
+            ? new_statement(session_, request_.prepared->text, request_.prepared->types.data(),
+                request_.prepared->types.size(), true)
+            : new_statement(session_, k.text, k.types, k.count, true);
+        if (!PQenterPipelineMode(conn))
+            throw_libpq_failure(conn);
+        unnamed_sent_ = true;
+        unnamed_results_ = 0;
+        session_.sent(PQsendPrepare(conn, "", statement_->text.c_str(), static_cast<int>(statement_->types.size()),
+            statement_->types.data()));
+        session_.sent(PQsendDescribePrepared(conn, ""));
+        session_.sent(PQpipelineSync(conn));
+    }
+    for (;;) {
+        result_handle next;
+        if (const io wanted = next_result(conn, ready, next); wanted != io::none)
+            return wanted;
+        ready = io::none;
+        if (!next) {
+            if (PQstatus(conn) == CONNECTION_BAD)
+                throw_broken(conn, unnamed_error_.get());
+            ++unnamed_results_;  // one command's results have ended
+            continue;
+        }
+        const ExecStatusType status = PQresultStatus(next.get());
+        if (status == PGRES_PIPELINE_SYNC)
+            break;
+        if (is_error_result(next.get())) {
+            if (!unnamed_error_)
+                unnamed_error_ = std::move(next);
+        }
+        else if (unnamed_results_ == 1)
+            statement_->description = std::move(next);
+    }
+    unnamed_sent_ = false;
+    if (!PQexitPipelineMode(conn))
+        throw_libpq_failure(conn);
+    if (unnamed_error_)
+        (void)check_result(conn, std::move(unnamed_error_));  // throws: the statement cannot be prepared
+    return io::none;
 }
 
 #endif  // TYPQ_DEFINITIONS

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // typq/engine/stream.hpp: a statement whose rows arrive one at a time (libpq's single-row mode),
 // in constant memory. It is described and planned before it runs (as the unnamed prepared
-// statement, so that types the server defines can still be looked up), then run; each step that
+// statement, so that types the server defines can still be looked up), then its text is run; each step that
 // ends with a row leaves it for the caller. Inside a transaction block it runs under a savepoint,
 // so that a stream abandoned half way can be undone without aborting the transaction.
 
@@ -56,7 +56,6 @@ private:
     result_handle row_;
     result_handle error_;                // an error result, thrown once the command's results end
     stage stage_ = stage::savepoint;
-    bool reparse_ = false;               // the unnamed statement was replaced: send the text again
 };
 
 #if TYPQ_DEFINITIONS
@@ -94,19 +93,21 @@ TYPQ_DECL io stream_op::step(io ready)
             if (const io wanted = describe_->step(ready); wanted != io::none)
                 return wanted;
             ready = io::none;
-            reparse_ = describe_->looked_up_after_prepare();
             describe_.reset();
             stage_ = stage::send;
             continue;
         }
 
         case stage::send: {
-            // The parameters the describing statement bound are still in the session's buffer.
+            // The parameters the describing statement bound are still in the session's buffer. The
+            // text goes again (Parse, Bind, Execute in one exchange), not a Bind of the unnamed
+            // statement just described: catalog queries may have replaced it since, and behind a
+            // pooler in transaction mode this exchange may reach another server connection, whose
+            // unnamed statement is another client's.
             bind_buffer& p = session_.params;
             const int format = static_cast<int>(request_.results);
-            session_.sent(reparse_ ? PQsendQueryParams(conn, unnamed_.text.c_str(), p.count(), p.types(), p.values(),
-                                         p.lengths(), p.formats(), format)
-                                   : PQsendQueryPrepared(conn, "", p.count(), p.values(), p.lengths(), p.formats(), format));
+            session_.sent(PQsendQueryParams(conn, unnamed_.text.c_str(), p.count(), p.types(), p.values(), p.lengths(),
+                p.formats(), format));
             if (!PQsetSingleRowMode(conn))
                 throw_libpq_failure(conn);
             stage_ = stage::rows;

@@ -101,12 +101,7 @@ public:
         const int copy = ::fcntl(socket, F_DUPFD_CLOEXEC, 0);
         if (copy < 0)
             throw connection_error(std::string("cannot wait for the server: dup() failed: ") + std::strerror(errno), true);
-        boost::system::error_code failed;
-        descriptor_.assign(copy, failed);
-        if (failed) {
-            (void)::close(copy);
-            throw connection_error("cannot wait for the server: " + failed.message(), true);
-        }
+        watch(copy);
         followed_ = now;
     }
 
@@ -115,16 +110,15 @@ public:
     {
         boost::system::error_code ignored;
         descriptor_.close(ignored);
+        watching_writes_ = false;
     }
 
     /// Waits until the socket is ready for `what`, io::read or io::write; `failed` is set when the
     /// wait did not end that way (cancelled: boost::asio::error::operation_aborted). Asio's own
-    /// awaitable, with no coroutine of ours around it: this is every statement's wait.
+    /// awaitable, with no coroutine of ours around it.
     boost::asio::awaitable<void> wait_for(io what, boost::system::error_code& failed)
     {
-        using boost::asio::posix::descriptor_base;
-        return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
-            boost::asio::redirect_error(boost::asio::use_awaitable, failed));
+        return descriptor_.async_wait(prepare(what), boost::asio::redirect_error(boost::asio::use_awaitable, failed));
     }
 
     /// wait_for() as an operation a coroutine awaits directly, with no coroutine frame around it
@@ -132,9 +126,7 @@ public:
     /// std::tuple of the error_code. The wait of every statement step (async_run).
     [[nodiscard]] auto wait_ready(io what)
     {
-        using boost::asio::posix::descriptor_base;
-        return descriptor_.async_wait(what == io::read ? descriptor_base::wait_read : descriptor_base::wait_write,
-            boost::asio::as_tuple(boost::asio::deferred));
+        return descriptor_.async_wait(prepare(what), boost::asio::as_tuple(boost::asio::deferred));
     }
 
     /// Waits until the socket is readable or writable, whichever comes first, and says which.
@@ -143,6 +135,7 @@ public:
     boost::asio::awaitable<io> wait_either(boost::system::error_code& failed)
     {
         using boost::asio::posix::descriptor_base;
+        watching_writes_ = true;
         auto [order, read_failed, write_failed] =
             co_await boost::asio::experimental::make_parallel_group(
                 descriptor_.async_wait(descriptor_base::wait_read, boost::asio::deferred),
@@ -163,8 +156,42 @@ public:
     }
 
 private:
+    // The wait_type for `what`, with the descriptor registered for what the wait needs. Asio's
+    // epoll reactor adds EPOLLOUT to a descriptor's registration the first time it waits for
+    // writing, and never takes it out again: from then on every change in the socket's send buffer
+    // (each ACK from the server) wakes the reactor for nothing. Connecting waits for writing, and so
+    // does a statement whose data did not fit in the socket's buffer; measured before this, the
+    // point query woke the reactor 2.5 times a query instead of once, when the server's ACKs came
+    // apart from its answers. The first wait for reading after a wait for writing therefore
+    // registers the descriptor afresh (two epoll_ctl calls, once per such change of direction).
+    boost::asio::posix::descriptor_base::wait_type prepare(io what)
+    {
+        using boost::asio::posix::descriptor_base;
+        if (what == io::write) {
+            watching_writes_ = true;
+            return descriptor_base::wait_write;
+        }
+        if (watching_writes_) [[unlikely]]
+            watch(descriptor_.release());
+        return descriptor_base::wait_read;
+    }
+
+    // Registers `copy` (our duplicate of the socket, which the descriptor then owns) with the
+    // reactor, for reading only.
+    void watch(int copy)
+    {
+        boost::system::error_code failed;
+        descriptor_.assign(copy, failed);
+        if (failed) {
+            (void)::close(copy);
+            throw connection_error("cannot wait for the server: " + failed.message(), true);
+        }
+        watching_writes_ = false;
+    }
+
     boost::asio::posix::stream_descriptor descriptor_;
     struct stat followed_ {};  // the socket the duplicate is of
+    bool watching_writes_ = false;  // the descriptor is registered for EPOLLOUT too (see prepare)
 };
 
 /// The thread that sends cancel requests (PQcancel blocks for a round trip); made at first use.

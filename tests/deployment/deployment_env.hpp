@@ -16,10 +16,13 @@
 #include <filesystem>   // a test's own state directory
 #include <fstream>      // STATE_DIR/deployment
 #include <map>          // key=value pairs
+#include <optional>     // the held server connection
 #include <stdexcept>    // no fixture
 #include <string>       // conninfo strings
 #include <system_error> // std::error_code
 #include <unistd.h>     // getpid: names unique across test processes run at once
+#include <utility>      // std::move
+#include <vector>       // server connections tried
 
 namespace deployment_test {
 
@@ -74,6 +77,63 @@ inline std::string session_dsn() { return setting("session_dsn"); }
 inline typq::connection through_transaction_pooler(const typq::connection_options& options = {})
 {
     return typq::connection(transaction_dsn(), options);
+}
+
+/// Holds the transaction-mode PgBouncer's server connection whose backend is `pid` in a
+/// transaction of its own until destroyed, so that the next transaction of any other client runs
+/// on another server connection: what a busy PgBouncer does at any time, made certain for a test.
+/// It opens transactions through PgBouncer until one gets that server connection (PgBouncer has
+/// 4; the others it got are released at once).
+class server_holder {
+public:
+    explicit server_holder(std::int32_t pid)
+    {
+        std::vector<typq::connection> others;
+        for (int attempt = 0; attempt < 12 && !held_; ++attempt) {
+            auto c = through_transaction_pooler({.prepare_threshold = std::nullopt});
+            c.execute("BEGIN");
+            if (c.query_value<std::int32_t>("SELECT pg_backend_pid()") == pid)
+                held_.emplace(std::move(c));
+            else
+                others.push_back(std::move(c));
+        }
+        for (typq::connection& c : others)
+            c.execute("ROLLBACK");
+    }
+    server_holder(server_holder&&) = default;
+    server_holder& operator=(server_holder&&) = delete;
+    ~server_holder()
+    {
+        try {
+            if (held_)
+                held_->execute("ROLLBACK");
+        }
+        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+        }
+    }
+    [[nodiscard]] bool holds() const noexcept { return held_.has_value(); }
+
+private:
+    std::optional<typq::connection> held_;
+};
+
+/// Runs `prepare` (statements that a connection with prepare_threshold 0 prepares as they run)
+/// inside a transaction block on `conn`, where PgBouncer keeps one server connection, and holds
+/// that server connection afterwards: the statements are prepared there and nowhere else, and the
+/// next transaction of `conn` runs on another server connection.
+template <class Prepare>
+server_holder prepared_on_one_server_connection(typq::connection& conn, Prepare&& prepare)
+{
+    std::int32_t pid = 0;
+    {
+        typq::transaction tx(conn);
+        prepare();
+        pid = conn.query_value<std::int32_t>("SELECT pg_backend_pid()");
+        tx.commit();
+    }
+    server_holder held(pid);
+    REQUIRE(held.holds());
+    return held;
 }
 
 /// A name no other test process uses at the same time (tables shared through the poolers).

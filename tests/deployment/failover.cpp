@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSL-1.0
-// tests/deployment/failover.cpp: a typq::pool on a multi-host conninfo (primary, then replica) with
+// tests/deployment/failover.cpp: a typq::pool (and a typq::async_pool) on a multi-host conninfo (primary, then replica) with
 // target_session_attrs=read-write through a failover: the primary is stopped and the replica
 // promoted. A write in flight when the primary stops fails with typq::connection_error and is not
 // run again anywhere; while there is no primary the pool hands out nothing (typq::pool_timeout),
@@ -8,8 +8,12 @@
 // are the test's own (own_pair): the shared test server is never stopped.
 
 #include "deployment_env.hpp"
+#include "../asio/asio_checks.hpp"
 
+#include <typq/asio.hpp>
 #include <typq/pool.hpp>
+
+#include <boost/asio/detached.hpp>
 
 #include <atomic>     // the writer thread's progress
 #include <chrono>     // bounds
@@ -146,4 +150,90 @@ TEST_CASE("a pool on read-write recovers when its primary stops and the replica 
         }, 5s));
         CHECK(c->query_value<std::int64_t>("SELECT count(*) FROM typq_failover") == 10);
     }
+}
+
+TEST_CASE("an async_pool on read-write recovers when its primary stops and the replica is promoted, and a statement in "
+          "flight fails with connection_error", "[deployment][failover][asio_pool]")
+{
+    namespace asio = boost::asio;
+    deployment_test::own_pair pair;
+    {
+        typq::connection setup(pair.primary_dsn());
+        setup.execute("CREATE TABLE typq_failover (id int4 PRIMARY KEY)");
+    }
+    asio::io_context io;
+    typq::async_pool writes(io.get_executor(), pair.both("target_session_attrs=read-write"),
+        {.min_size = 3, .timeout = 10s, .reconnect = quick});
+    const auto reached = [](typq::async_connection& c) { return std::string(PQhost(c.native_handle())); };
+    std::exception_ptr in_flight;
+    bool writer_done = false;
+    clock_type::duration took{};
+    bool full = false;
+    asio_test::run_on(io, [&]() -> asio::awaitable<void> {
+        co_await writes.wait(10s);
+        {
+            auto c = co_await writes.connection();
+            CHECK(reached(*c) == pair.primary_host());
+            const auto inserted = co_await c->execute("INSERT INTO typq_failover VALUES (1)");
+            CHECK(inserted == 1);
+        }
+        int writer_pid = 0;
+        asio::co_spawn(co_await asio::this_coro::executor, [&]() -> asio::awaitable<void> {
+            try {
+                auto c = co_await writes.connection();
+                writer_pid = c->backend_pid();
+                (void)co_await c->execute("INSERT INTO typq_failover SELECT 100 FROM pg_sleep(30)");
+            }
+            catch (...) {
+                in_flight = std::current_exception();
+            }
+            writer_done = true;
+        }, asio::detached);
+        {
+            typq::connection watch(pair.primary_dsn());
+            bool running = false;
+            for (int i = 0; i < 250 && !running; ++i) {
+                co_await asio_test::sleep_for(20ms);
+                running = writer_pid != 0
+                    && watch.query_value<std::int64_t>("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state "
+                                                       "= 'active' AND query LIKE 'INSERT INTO typq_failover%'", writer_pid)
+                        == 1;
+            }
+            REQUIRE(running);
+        }
+        REQUIRE(pair.halt_primary());  // blocks this thread: the writer's coroutine waits meanwhile
+        for (int i = 0; i < 250 && !writer_done; ++i)
+            co_await asio_test::sleep_for(20ms);
+        REQUIRE(writer_done);
+
+        const auto timed_out = co_await asio_test::thrown_by(writes.connection(300ms));
+        CHECK(asio_test::is_a<typq::pool_timeout>(timed_out));
+
+        REQUIRE(pair.promote_standby());
+        const auto promoted = clock_type::now();
+        {
+            auto c = co_await writes.connection();
+            CHECK(reached(*c) == pair.standby_host());
+            const auto recovering = co_await c->query_value<bool>("SELECT pg_is_in_recovery()");
+            CHECK_FALSE(recovering);
+            const auto inserted = co_await c->execute("INSERT INTO typq_failover VALUES (2)");
+            CHECK(inserted == 1);
+        }
+        while (clock_type::now() - promoted < back_within && !full) {
+            const auto s = writes.stats();
+            full = s.size == 3 && s.idle == 3;
+            if (!full)
+                co_await asio_test::sleep_for(20ms);
+        }
+        took = clock_type::now() - promoted;
+        co_await writes.close();
+    }, 60s);
+    CAPTURE(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+    CHECK(full);
+    REQUIRE(in_flight);
+    CHECK(asio_test::is_a<typq::connection_error>(in_flight));
+    CHECK(asio_test::as_connection_error(in_flight).broken());
+    typq::connection promoted_server(pair.standby_dsn());
+    CHECK(promoted_server.query_value<std::int64_t>("SELECT count(*) FROM typq_failover WHERE id = 100") == 0);
+    CHECK(promoted_server.query_value<std::int64_t>("SELECT count(*) FROM typq_failover") == 2);
 }

@@ -211,14 +211,12 @@ TEST_CASE("outside a transaction block, a statement prepared on another server c
     shared_table table("typq_bouncer_once", "id int4 PRIMARY KEY");
     auto conn = through_transaction_pooler({.prepare_threshold = 0});  // prepared at its first run
     const auto insert = typq::runtime("INSERT INTO " + table.name() + " VALUES ($1)");
-    {
-        // Inside a transaction block PgBouncer keeps one server connection: Parse, Describe and
-        // Execute all reach it, so the statement is prepared there and nothing notices.
-        typq::transaction tx(conn);
+    // Inside a transaction block PgBouncer keeps one server connection: Parse, Describe and
+    // Execute all reach it, so the statement is prepared there and nothing notices.
+    const auto held = deployment_test::prepared_on_one_server_connection(conn, [&] {
         CHECK(conn.execute(insert, 1) == 1);
         CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 1) == 2);
-        tx.commit();
-    }
+    });
 
     // The next statement reaches another server connection, which has no such statement.
     CHECK(conn.execute(insert, 2) == 1);
@@ -238,11 +236,7 @@ TEST_CASE("inside a transaction block, a statement prepared on another server co
     shared_table table("typq_bouncer_in_block", "id int4 PRIMARY KEY");
     auto conn = through_transaction_pooler({.prepare_threshold = 0});
     const auto insert = typq::runtime("INSERT INTO " + table.name() + " VALUES ($1)");
-    {
-        typq::transaction tx(conn);
-        CHECK(conn.execute(insert, 1) == 1);
-        tx.commit();
-    }
+    const auto held = deployment_test::prepared_on_one_server_connection(conn, [&] { CHECK(conn.execute(insert, 1) == 1); });
     {
         typq::transaction tx(conn);  // BEGIN: another server connection, kept until the end of the block
         const auto thrown = typq_test::thrown_by([&] { conn.execute(insert, 2); });
@@ -272,10 +266,20 @@ TEST_CASE("inside a transaction block, a statement prepared on another server co
 TEST_CASE("prepare() through transaction mode: checked against the server's description, run unprepared once the "
           "connection prepares nothing", "[deployment][pgbouncer]")
 {
-    auto conn = through_transaction_pooler();
-    // Prepared and described (two exchanges, which reach two server connections): the Describe
-    // finds no such statement, so the connection stops preparing and describes it as the unnamed
-    // statement, in one exchange.
+    auto conn = through_transaction_pooler({.prepare_threshold = 0});
+    // Made before the connection learns about PgBouncer: prepared and described in two exchanges,
+    // which may reach two server connections (then the Describe finds no such statement, and the
+    // connection stops preparing and describes it as the unnamed statement, in one exchange), or
+    // one: it works either way, and later runs on other server connections too.
+    const auto early = conn.prepare<std::int32_t>("SELECT $1::int4 + 1000 AS early");
+    for (std::int32_t i = 0; i < 6; ++i)
+        CHECK(conn.query_value<std::int32_t>(early, i) == i + 1000);
+    // Made once the connection prepares nothing (a statement went missing): described as the
+    // unnamed statement, run unprepared, so it has no name on the server.
+    const auto held = deployment_test::prepared_on_one_server_connection(conn, [&] {
+        CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 2000", 1) == 2001);
+    });
+    CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 2000", 2) == 2002);  // elsewhere: it stops preparing
     const auto product = conn.prepare<std::int32_t, std::int32_t>("SELECT $1::int4 * $2::int4 AS product");
     CHECK(product.name().empty());
     for (std::int32_t i = 0; i < 12; ++i)  // each on whichever server connection PgBouncer gives
@@ -292,16 +296,14 @@ TEST_CASE("prepare() through transaction mode: checked against the server's desc
     CHECK(conn.query_value<std::int32_t>(product, 2, 2) == 4);
 }
 
-TEST_CASE("a pipeline that runs a statement prepared on another server connection fails with the same error; the next "
+TEST_CASE("a pipeline that runs a statement prepared on another server connection fails with the same error, and the next "
           "pipeline and execute_many work", "[deployment][pgbouncer]")
 {
     shared_table table("typq_bouncer_pipeline", "id int4 PRIMARY KEY, note text");
     auto conn = through_transaction_pooler({.prepare_threshold = 0});
-    {
-        typq::transaction tx(conn);
+    const auto held = deployment_test::prepared_on_one_server_connection(conn, [&] {
         CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 * 2", 1) == 2);
-        tx.commit();
-    }
+    });
     {
         typq::pipeline p(conn);
         auto lost = p.query_value<std::int32_t>("SELECT $1::int4 * 2", 2);  // prepared elsewhere
@@ -330,11 +332,10 @@ TEST_CASE("execute_many outside a transaction block runs once more, unprepared, 
     shared_table table("typq_bouncer_many", "id int4 PRIMARY KEY, note text");
     auto conn = through_transaction_pooler();
     const auto insert = typq::runtime("INSERT INTO " + table.name() + " VALUES (:id, :note)");
-    {
-        typq::transaction tx(conn);  // prepared inside the block, where it stays on one server connection
+    // execute_many prepares its statement whatever the threshold.
+    const auto held = deployment_test::prepared_on_one_server_connection(conn, [&] {
         CHECK(conn.execute_many(insert, std::vector<entry>{{1, "a"}, {2, "b"}}) == 2);
-        tx.commit();
-    }
+    });
     CHECK(conn.execute_many(insert, std::vector<entry>{{3, "c"}, {4, "d"}, {5, "e"}}) == 3);
     CHECK(table.rows() == 5);
 }

@@ -13,6 +13,7 @@
 #include <boost/asio/detached.hpp>
 
 #include <cstdint>   // std::int32_t, std::int64_t
+#include <memory>    // the server connection held
 #include <optional>  // NULL notes
 #include <string>    // statements
 #include <tuple>     // rows by position
@@ -39,6 +40,23 @@ constexpr std::int64_t rows_per_round = 44;  // as in pgbouncer.cpp's every_form
 awaitable<typq::async_connection> through_transaction_pooler(const typq::connection_options& options = {})
 {
     co_return co_await typq::async_connection::connect(deployment_test::transaction_dsn(), options);
+}
+
+// As deployment_test::prepared_on_one_server_connection, for an async_connection.
+template <class Prepare>
+awaitable<std::shared_ptr<deployment_test::server_holder>> prepared_on_one_server_connection(
+    typq::async_connection& conn, Prepare prepare)
+{
+    std::int32_t pid = 0;
+    {
+        auto tx = co_await conn.begin();
+        co_await prepare();
+        pid = co_await conn.query_value<std::int32_t>("SELECT pg_backend_pid()");
+        co_await tx.commit();
+    }
+    auto held = std::make_shared<deployment_test::server_holder>(pid);
+    REQUIRE(held->holds());
+    co_return held;
 }
 
 // Every form once; see every_form() in pgbouncer.cpp. Failures are collected in `failures`
@@ -156,12 +174,10 @@ TEST_CASE("async_connection: a statement prepared on another server connection r
     asio_test::run([&]() -> awaitable<void> {
         auto conn = co_await through_transaction_pooler({.prepare_threshold = 0});
         const auto insert = typq::runtime("INSERT INTO " + table.name() + " VALUES ($1)");
-        {
-            auto tx = co_await conn.begin();
+        const auto held = co_await prepared_on_one_server_connection(conn, [&]() -> awaitable<void> {
             (void)co_await conn.execute(insert, 1);
             (void)co_await conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 1);
-            co_await tx.commit();
-        }
+        });
         {
             auto tx = co_await conn.begin();  // another server connection
             const auto thrown = co_await asio_test::thrown_by(conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 2));
@@ -182,11 +198,9 @@ TEST_CASE("async_connection: a statement prepared on another server connection r
     asio_test::run([&]() -> awaitable<void> {
         auto conn = co_await through_transaction_pooler({.prepare_threshold = 0});
         const auto insert = typq::runtime("INSERT INTO " + table.name() + " VALUES ($1)");
-        {
-            auto tx = co_await conn.begin();
+        const auto held = co_await prepared_on_one_server_connection(conn, [&]() -> awaitable<void> {
             (void)co_await conn.execute(insert, 3);
-            co_await tx.commit();
-        }
+        });
         const auto inserted = co_await conn.execute(insert, 4);
         CHECK(inserted == 1);
     });

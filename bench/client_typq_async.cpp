@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSL-1.0
 // bench/client_typq_async.cpp: the point query through typq::async_connection, one coroutine on a
-// single-threaded io_context, written as the README writes it: co_await query_one<item>. Compared
+// single-threaded io_context, written as docs/async.md writes it: co_await query_one<item>. Compared
 // with the synchronous typq client in the same run (issue 13's target: client CPU within 1.15x).
 
 #include "common.hpp"

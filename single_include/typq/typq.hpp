@@ -1484,8 +1484,8 @@ consteval bool require_decodable()
         return sizeof(typename type<T>::parameter_only) != 0;
     else {
         static_assert(decodable<T>, "typq: this type is a parameter type only: its typq::type<T> has no accepts() "
-                                    "and decode(), so it cannot be read from a result column (see the README's table "
-                                    "of types for what reads each column type)");
+                                    "and decode(), so it cannot be read from a result column (see the table of types "
+                                    "in docs/types.md for what reads each column type)");
         return true;
     }
 }

@@ -47,6 +47,11 @@ How a block becomes C++ (the whole convention):
                                           `// ...` marks that lines are left out
 Warnings: those in FLAGS, minus -Wshadow and the unused-entity warnings, which fragments cannot
 avoid (and g++'s -Wsubobject-linkage, which takes the document for a header).
+
+The documents' relative links are checked too, outside code: [text](path), [text](path#anchor) and
+[text](#anchor) must name a file that exists and, for a Markdown file, a heading it has (GitHub's
+anchors: lower case, punctuation dropped, spaces as hyphens, -1, -2... for repeats). Moving a
+section, or renaming a heading others link to, then fails the test instead of leaving dead links.
 """
 
 import argparse
@@ -322,6 +327,63 @@ def unit_for(blocks):
     return "\n".join(head) + "\n" + "\n\n".join(bodies) + "\n"
 
 
+def outside_code(text):
+    """The Markdown text with fenced blocks and inline code spans blanked (line numbers kept)."""
+    out = []
+    fence = None
+    for line in text.split("\n"):
+        m = FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(2)
+            out.append("")
+        elif fence is not None:
+            if re.match(r"^\s*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}\s*$", line):
+                fence = None
+            out.append("")
+        else:
+            out.append(re.sub(r"(`+).*?\1", "", line))
+    return out
+
+
+def anchors(root, doc, cache={}):
+    """The anchors GitHub makes for the headings of one Markdown file."""
+    if doc not in cache:
+        seen = {}
+        found = set()
+        with open(os.path.join(root, doc), encoding="utf-8") as f:
+            lines = outside_code(f.read())
+        for line in lines:
+            m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+            if not m:
+                continue
+            slug = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower()).replace(" ", "-")
+            n = seen.get(slug, 0)
+            seen[slug] = n + 1
+            found.add(slug if n == 0 else "{}-{}".format(slug, n))
+        cache[doc] = found
+    return cache[doc]
+
+
+def check_links(root, doc):
+    """Problems with the document's relative links: a missing file, or a missing heading."""
+    problems = []
+    with open(os.path.join(root, doc), encoding="utf-8") as f:
+        lines = outside_code(f.read())
+    for number, line in enumerate(lines, 1):
+        for m in re.finditer(r"\[[^\]]*\]\(([^)\s]+)\)", line):
+            url = m.group(1)
+            if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url):
+                continue  # https:, mailto:
+            path, _, anchor = url.partition("#")
+            target = os.path.normpath(os.path.join(os.path.dirname(doc), path)) if path else doc
+            if not os.path.exists(os.path.join(root, target)):
+                problems.append("{}:{}: link to {}: there is no {}".format(doc, number, url, target))
+            elif anchor and target.endswith(".md") and anchor not in anchors(root, target):
+                problems.append("{}:{}: link to {}: {} has no heading whose anchor is #{}".format(
+                    doc, number, url, target, anchor))
+    return problems
+
+
 def error_lines(output, doc):
     """The document's lines that the compiler's errors point at: the error's own place when it is in
     the document, else the last place in the document that led to it ("required from here",
@@ -413,6 +475,7 @@ def main():
     to_compile = []
     total = skipped = quoted = 0
     for doc in docs:
+        problems += check_links(root, doc)
         blocks = read_blocks(root, doc)
         total += len(blocks)
         count = 0

@@ -335,7 +335,8 @@ enum class oid : std::uint32_t {
 
 namespace typq {
 
-/// The base of every exception typq throws.
+/// The base of every exception typq throws. Exceptions are cheap and nothrow to copy (their data
+/// is shared and immutable), so a copy may be handed to another thread.
 class error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -345,6 +346,8 @@ public:
 /// closed. `broken()` says whether the connection object is now unusable.
 class connection_error : public error {
 public:
+    /// An error with `message` as what(); `broken` says whether the connection is now unusable,
+    /// `sqlstate` is the code the server sent as it closed the connection, if it sent one.
     connection_error(const std::string& message, bool broken, const std::string& sqlstate = {})
         : error(message), broken_(broken), sqlstate_(std::make_shared<const std::string>(sqlstate))
     {
@@ -404,13 +407,19 @@ struct conversion_site {
 /// type): a type mismatch, NULL into a non-optional field, a value out of range, malformed bytes.
 class conversion_error : public error {
 public:
+    /// An error with `message` as what() (one sentence naming the column, its SQL type, the field
+    /// and its C++ type), and `site`, what the accessors return.
     conversion_error(const std::string& message, conversion_site site)
         : error(message), site_(std::make_shared<const conversion_site>(std::move(site)))
     {
     }
+    /// The column's name, or empty when the value was not a result column's (a parameter).
     [[nodiscard]] const std::string& column() const noexcept { return site_->column; }
+    /// The column's (or value's) SQL type, e.g. "int8", or empty when unknown.
     [[nodiscard]] const std::string& sql_type() const noexcept { return site_->sql_type; }
+    /// The name of the field it maps to, or empty for a tuple element or a one-column row.
     [[nodiscard]] const std::string& field() const noexcept { return site_->field; }
+    /// The C++ type it was to become, or empty when unknown.
     [[nodiscard]] const std::string& cpp_type() const noexcept { return site_->cpp_type; }
 
 private:
@@ -420,23 +429,23 @@ private:
 /// Every field of a server's error report (see PostgreSQL's "Error and Notice Message Fields").
 /// Absent fields are empty; absent positions and line are 0.
 struct diagnostic {
-    std::string sqlstate;
+    std::string sqlstate;         ///< the five-character SQLSTATE code, e.g. "23505"
     std::string severity;         ///< ERROR, FATAL or PANIC (never localised)
-    std::string message_primary;
-    std::string message_detail;
-    std::string message_hint;
-    std::string context;
-    std::string schema_name;
-    std::string table_name;
-    std::string column_name;
-    std::string datatype_name;
-    std::string constraint_name;
-    std::string internal_query;
-    std::string source_file;
-    std::string source_function;
+    std::string message_primary;  ///< the primary message, one line
+    std::string message_detail;   ///< more detail; may quote the row's values (kept out of what())
+    std::string message_hint;     ///< a suggestion of what to do about it
+    std::string context;          ///< where it happened: a call stack of functions and internal queries, one a line
+    std::string schema_name;      ///< the schema of the object concerned
+    std::string table_name;       ///< the table concerned
+    std::string column_name;      ///< the column concerned
+    std::string datatype_name;    ///< the data type concerned
+    std::string constraint_name;  ///< the constraint that was violated
+    std::string internal_query;   ///< the failed internally generated statement (e.g. a PL/pgSQL function's)
+    std::string source_file;      ///< the server's source file that reported the error
+    std::string source_function;  ///< the server's source function that reported the error
     int statement_position = 0;  ///< 1-based character index into the statement
-    int internal_position = 0;
-    int source_line = 0;
+    int internal_position = 0;   ///< 1-based character index into `internal_query`
+    int source_line = 0;         ///< the line in `source_file`
 };
 
 /// The server reported an error. `sqlstate()` says which; every diagnostic field is kept.
@@ -444,24 +453,41 @@ struct diagnostic {
 /// (`unique_violation` under `integrity_constraint_violation`), so callers catch what they handle.
 class server_error : public error {
 public:
+    /// The error for the report `diag` (not null); what() is its primary message and SQLSTATE.
+    /// typq throws the class `diag->sqlstate` maps to, never server_error itself when one does.
     explicit server_error(std::shared_ptr<const diagnostic> diag)
         : error(describe(*diag)), diag_(std::move(diag))
     {
     }
+    /// Every field of the report, including those without an accessor of their own.
     [[nodiscard]] const diagnostic& diag() const noexcept { return *diag_; }
+    /// The five-character SQLSTATE code, e.g. "40001".
     [[nodiscard]] const std::string& sqlstate() const noexcept { return diag_->sqlstate; }
+    /// ERROR, FATAL or PANIC (never localised).
     [[nodiscard]] const std::string& severity() const noexcept { return diag_->severity; }
+    /// The primary message, as in what() without the SQLSTATE.
     [[nodiscard]] const std::string& message_primary() const noexcept { return diag_->message_primary; }
+    /// The DETAIL line, or empty. It may quote the row's values, which is why what() leaves it out.
     [[nodiscard]] const std::string& detail() const noexcept { return diag_->message_detail; }
+    /// The HINT line, or empty.
     [[nodiscard]] const std::string& hint() const noexcept { return diag_->message_hint; }
+    /// The CONTEXT lines (functions and internal queries the error happened in), or empty.
     [[nodiscard]] const std::string& context() const noexcept { return diag_->context; }
+    /// The schema of the object concerned, or empty.
     [[nodiscard]] const std::string& schema_name() const noexcept { return diag_->schema_name; }
+    /// The table concerned, or empty.
     [[nodiscard]] const std::string& table_name() const noexcept { return diag_->table_name; }
+    /// The column concerned, or empty.
     [[nodiscard]] const std::string& column_name() const noexcept { return diag_->column_name; }
+    /// The data type concerned, or empty.
     [[nodiscard]] const std::string& datatype_name() const noexcept { return diag_->datatype_name; }
+    /// The constraint that was violated (a unique_violation's index, a check_violation's check), or empty.
     [[nodiscard]] const std::string& constraint_name() const noexcept { return diag_->constraint_name; }
+    /// The failed internally generated statement (e.g. one a PL/pgSQL function ran), or empty.
     [[nodiscard]] const std::string& internal_query() const noexcept { return diag_->internal_query; }
+    /// Where in the statement the error is, as a 1-based character index, or 0.
     [[nodiscard]] int statement_position() const noexcept { return diag_->statement_position; }
+    /// Where in internal_query() the error is, as a 1-based character index, or 0.
     [[nodiscard]] int internal_position() const noexcept { return diag_->internal_position; }
 
 private:
@@ -482,81 +508,86 @@ private:
 };
 
 // SQLSTATE classes (the first two characters of the code), then the conditions typq names.
-// Spelled as PostgreSQL's errcodes.txt spells them.
-#define TYPQ_DETAIL_SERVER_ERROR(name, base) \
-    class name : public base {               \
-    public:                                  \
-        using base::base;                    \
+// Spelled as PostgreSQL's errcodes.txt spells them. The API reference documents each class from
+// this macro's comment (doxygen expands the macro) and the `///<` SQLSTATE after each use; the
+// comment is a block comment because a `//` comment would swallow the rest of the macro.
+#define TYPQ_DETAIL_SERVER_ERROR(name, base)                                                         \
+    /** @details Thrown when the server reports this SQLSTATE; it derives from `base`, so a handler  \
+        for `base` catches it too. A code maps to its own class, else to its SQLSTATE class's, else \
+        to typq::server_error, whose accessors hold every field of the server's report. */          \
+    class name : public base {                                                                      \
+    public:                                                                                         \
+        using base::base;                                                                           \
     };
 
-TYPQ_DETAIL_SERVER_ERROR(connection_exception, server_error)                   // 08
-TYPQ_DETAIL_SERVER_ERROR(feature_not_supported, server_error)                  // 0A
-TYPQ_DETAIL_SERVER_ERROR(cardinality_violation, server_error)                  // 21
-TYPQ_DETAIL_SERVER_ERROR(data_exception, server_error)                         // 22
-TYPQ_DETAIL_SERVER_ERROR(integrity_constraint_violation, server_error)         // 23
-TYPQ_DETAIL_SERVER_ERROR(invalid_cursor_state, server_error)                   // 24
-TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_state, server_error)              // 25
-TYPQ_DETAIL_SERVER_ERROR(invalid_authorization_specification, server_error)    // 28
-TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_termination, server_error)        // 2D
-TYPQ_DETAIL_SERVER_ERROR(savepoint_exception, server_error)                    // 3B
-TYPQ_DETAIL_SERVER_ERROR(invalid_catalog_name, server_error)                   // 3D
-TYPQ_DETAIL_SERVER_ERROR(invalid_schema_name, server_error)                    // 3F
-TYPQ_DETAIL_SERVER_ERROR(transaction_rollback, server_error)                   // 40
-TYPQ_DETAIL_SERVER_ERROR(syntax_error_or_access_rule_violation, server_error)  // 42
-TYPQ_DETAIL_SERVER_ERROR(insufficient_resources, server_error)                 // 53
-TYPQ_DETAIL_SERVER_ERROR(program_limit_exceeded, server_error)                 // 54
-TYPQ_DETAIL_SERVER_ERROR(object_not_in_prerequisite_state, server_error)       // 55
-TYPQ_DETAIL_SERVER_ERROR(operator_intervention, server_error)                  // 57
-TYPQ_DETAIL_SERVER_ERROR(system_error, server_error)                           // 58
-TYPQ_DETAIL_SERVER_ERROR(plpgsql_error, server_error)                          // P0
-TYPQ_DETAIL_SERVER_ERROR(internal_error, server_error)                         // XX
+TYPQ_DETAIL_SERVER_ERROR(connection_exception, server_error)                   ///< SQLSTATE class 08: codes 08xxx.
+TYPQ_DETAIL_SERVER_ERROR(feature_not_supported, server_error)                  ///< SQLSTATE class 0A: codes 0Axxx.
+TYPQ_DETAIL_SERVER_ERROR(cardinality_violation, server_error)                  ///< SQLSTATE class 21: codes 21xxx.
+TYPQ_DETAIL_SERVER_ERROR(data_exception, server_error)                         ///< SQLSTATE class 22: codes 22xxx.
+TYPQ_DETAIL_SERVER_ERROR(integrity_constraint_violation, server_error)         ///< SQLSTATE class 23: codes 23xxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_cursor_state, server_error)                   ///< SQLSTATE class 24: codes 24xxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_state, server_error)              ///< SQLSTATE class 25: codes 25xxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_authorization_specification, server_error)    ///< SQLSTATE class 28: codes 28xxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_transaction_termination, server_error)        ///< SQLSTATE class 2D: codes 2Dxxx.
+TYPQ_DETAIL_SERVER_ERROR(savepoint_exception, server_error)                    ///< SQLSTATE class 3B: codes 3Bxxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_catalog_name, server_error)                   ///< SQLSTATE class 3D: codes 3Dxxx.
+TYPQ_DETAIL_SERVER_ERROR(invalid_schema_name, server_error)                    ///< SQLSTATE class 3F: codes 3Fxxx.
+TYPQ_DETAIL_SERVER_ERROR(transaction_rollback, server_error)                   ///< SQLSTATE class 40: codes 40xxx.
+TYPQ_DETAIL_SERVER_ERROR(syntax_error_or_access_rule_violation, server_error)  ///< SQLSTATE class 42: codes 42xxx.
+TYPQ_DETAIL_SERVER_ERROR(insufficient_resources, server_error)                 ///< SQLSTATE class 53: codes 53xxx.
+TYPQ_DETAIL_SERVER_ERROR(program_limit_exceeded, server_error)                 ///< SQLSTATE class 54: codes 54xxx.
+TYPQ_DETAIL_SERVER_ERROR(object_not_in_prerequisite_state, server_error)       ///< SQLSTATE class 55: codes 55xxx.
+TYPQ_DETAIL_SERVER_ERROR(operator_intervention, server_error)                  ///< SQLSTATE class 57: codes 57xxx.
+TYPQ_DETAIL_SERVER_ERROR(system_error, server_error)                           ///< SQLSTATE class 58: codes 58xxx.
+TYPQ_DETAIL_SERVER_ERROR(plpgsql_error, server_error)                          ///< SQLSTATE class P0: codes P0xxx.
+TYPQ_DETAIL_SERVER_ERROR(internal_error, server_error)                         ///< SQLSTATE class XX: codes XXxxx.
 
-TYPQ_DETAIL_SERVER_ERROR(protocol_violation, connection_exception)                    // 08P01
-TYPQ_DETAIL_SERVER_ERROR(string_data_right_truncation, data_exception)                // 22001
-TYPQ_DETAIL_SERVER_ERROR(numeric_value_out_of_range, data_exception)                  // 22003
-TYPQ_DETAIL_SERVER_ERROR(null_value_not_allowed, data_exception)                      // 22004
-TYPQ_DETAIL_SERVER_ERROR(invalid_datetime_format, data_exception)                     // 22007
-TYPQ_DETAIL_SERVER_ERROR(datetime_field_overflow, data_exception)                     // 22008
-TYPQ_DETAIL_SERVER_ERROR(division_by_zero, data_exception)                            // 22012
-TYPQ_DETAIL_SERVER_ERROR(character_not_in_repertoire, data_exception)                 // 22021
-TYPQ_DETAIL_SERVER_ERROR(invalid_parameter_value, data_exception)                     // 22023
-TYPQ_DETAIL_SERVER_ERROR(invalid_text_representation, data_exception)                 // 22P02
-TYPQ_DETAIL_SERVER_ERROR(invalid_binary_representation, data_exception)               // 22P03
-TYPQ_DETAIL_SERVER_ERROR(untranslatable_character, data_exception)                    // 22P05
-TYPQ_DETAIL_SERVER_ERROR(restrict_violation, integrity_constraint_violation)          // 23001
-TYPQ_DETAIL_SERVER_ERROR(not_null_violation, integrity_constraint_violation)          // 23502
-TYPQ_DETAIL_SERVER_ERROR(foreign_key_violation, integrity_constraint_violation)       // 23503
-TYPQ_DETAIL_SERVER_ERROR(unique_violation, integrity_constraint_violation)            // 23505
-TYPQ_DETAIL_SERVER_ERROR(check_violation, integrity_constraint_violation)             // 23514
-TYPQ_DETAIL_SERVER_ERROR(exclusion_violation, integrity_constraint_violation)         // 23P01
-TYPQ_DETAIL_SERVER_ERROR(active_sql_transaction, invalid_transaction_state)           // 25001
-TYPQ_DETAIL_SERVER_ERROR(read_only_sql_transaction, invalid_transaction_state)        // 25006
-TYPQ_DETAIL_SERVER_ERROR(no_active_sql_transaction, invalid_transaction_state)        // 25P01
-TYPQ_DETAIL_SERVER_ERROR(in_failed_sql_transaction, invalid_transaction_state)        // 25P02
-TYPQ_DETAIL_SERVER_ERROR(invalid_password, invalid_authorization_specification)       // 28P01
-TYPQ_DETAIL_SERVER_ERROR(serialization_failure, transaction_rollback)                 // 40001
-TYPQ_DETAIL_SERVER_ERROR(deadlock_detected, transaction_rollback)                     // 40P01
-TYPQ_DETAIL_SERVER_ERROR(insufficient_privilege, syntax_error_or_access_rule_violation)  // 42501
-TYPQ_DETAIL_SERVER_ERROR(syntax_error, syntax_error_or_access_rule_violation)         // 42601
-TYPQ_DETAIL_SERVER_ERROR(duplicate_column, syntax_error_or_access_rule_violation)     // 42701
-TYPQ_DETAIL_SERVER_ERROR(ambiguous_column, syntax_error_or_access_rule_violation)     // 42702
-TYPQ_DETAIL_SERVER_ERROR(undefined_column, syntax_error_or_access_rule_violation)     // 42703
-TYPQ_DETAIL_SERVER_ERROR(undefined_object, syntax_error_or_access_rule_violation)     // 42704
-TYPQ_DETAIL_SERVER_ERROR(duplicate_object, syntax_error_or_access_rule_violation)     // 42710
-TYPQ_DETAIL_SERVER_ERROR(datatype_mismatch, syntax_error_or_access_rule_violation)    // 42804
-TYPQ_DETAIL_SERVER_ERROR(undefined_function, syntax_error_or_access_rule_violation)   // 42883
-TYPQ_DETAIL_SERVER_ERROR(undefined_table, syntax_error_or_access_rule_violation)      // 42P01
-TYPQ_DETAIL_SERVER_ERROR(undefined_parameter, syntax_error_or_access_rule_violation)  // 42P02
-TYPQ_DETAIL_SERVER_ERROR(duplicate_table, syntax_error_or_access_rule_violation)      // 42P07
-TYPQ_DETAIL_SERVER_ERROR(indeterminate_datatype, syntax_error_or_access_rule_violation)  // 42P18
-TYPQ_DETAIL_SERVER_ERROR(too_many_connections, insufficient_resources)                // 53300
-TYPQ_DETAIL_SERVER_ERROR(object_in_use, object_not_in_prerequisite_state)             // 55006
-TYPQ_DETAIL_SERVER_ERROR(lock_not_available, object_not_in_prerequisite_state)        // 55P03
-TYPQ_DETAIL_SERVER_ERROR(query_canceled, operator_intervention)                       // 57014
-TYPQ_DETAIL_SERVER_ERROR(admin_shutdown, operator_intervention)                       // 57P01
-TYPQ_DETAIL_SERVER_ERROR(crash_shutdown, operator_intervention)                       // 57P02
-TYPQ_DETAIL_SERVER_ERROR(cannot_connect_now, operator_intervention)                   // 57P03
-TYPQ_DETAIL_SERVER_ERROR(raise_exception, plpgsql_error)                              // P0001
+TYPQ_DETAIL_SERVER_ERROR(protocol_violation, connection_exception)                    ///< SQLSTATE 08P01.
+TYPQ_DETAIL_SERVER_ERROR(string_data_right_truncation, data_exception)                ///< SQLSTATE 22001.
+TYPQ_DETAIL_SERVER_ERROR(numeric_value_out_of_range, data_exception)                  ///< SQLSTATE 22003.
+TYPQ_DETAIL_SERVER_ERROR(null_value_not_allowed, data_exception)                      ///< SQLSTATE 22004.
+TYPQ_DETAIL_SERVER_ERROR(invalid_datetime_format, data_exception)                     ///< SQLSTATE 22007.
+TYPQ_DETAIL_SERVER_ERROR(datetime_field_overflow, data_exception)                     ///< SQLSTATE 22008.
+TYPQ_DETAIL_SERVER_ERROR(division_by_zero, data_exception)                            ///< SQLSTATE 22012.
+TYPQ_DETAIL_SERVER_ERROR(character_not_in_repertoire, data_exception)                 ///< SQLSTATE 22021.
+TYPQ_DETAIL_SERVER_ERROR(invalid_parameter_value, data_exception)                     ///< SQLSTATE 22023.
+TYPQ_DETAIL_SERVER_ERROR(invalid_text_representation, data_exception)                 ///< SQLSTATE 22P02.
+TYPQ_DETAIL_SERVER_ERROR(invalid_binary_representation, data_exception)               ///< SQLSTATE 22P03.
+TYPQ_DETAIL_SERVER_ERROR(untranslatable_character, data_exception)                    ///< SQLSTATE 22P05.
+TYPQ_DETAIL_SERVER_ERROR(restrict_violation, integrity_constraint_violation)          ///< SQLSTATE 23001.
+TYPQ_DETAIL_SERVER_ERROR(not_null_violation, integrity_constraint_violation)          ///< SQLSTATE 23502.
+TYPQ_DETAIL_SERVER_ERROR(foreign_key_violation, integrity_constraint_violation)       ///< SQLSTATE 23503.
+TYPQ_DETAIL_SERVER_ERROR(unique_violation, integrity_constraint_violation)            ///< SQLSTATE 23505.
+TYPQ_DETAIL_SERVER_ERROR(check_violation, integrity_constraint_violation)             ///< SQLSTATE 23514.
+TYPQ_DETAIL_SERVER_ERROR(exclusion_violation, integrity_constraint_violation)         ///< SQLSTATE 23P01.
+TYPQ_DETAIL_SERVER_ERROR(active_sql_transaction, invalid_transaction_state)           ///< SQLSTATE 25001.
+TYPQ_DETAIL_SERVER_ERROR(read_only_sql_transaction, invalid_transaction_state)        ///< SQLSTATE 25006.
+TYPQ_DETAIL_SERVER_ERROR(no_active_sql_transaction, invalid_transaction_state)        ///< SQLSTATE 25P01.
+TYPQ_DETAIL_SERVER_ERROR(in_failed_sql_transaction, invalid_transaction_state)        ///< SQLSTATE 25P02.
+TYPQ_DETAIL_SERVER_ERROR(invalid_password, invalid_authorization_specification)       ///< SQLSTATE 28P01.
+TYPQ_DETAIL_SERVER_ERROR(serialization_failure, transaction_rollback)                 ///< SQLSTATE 40001.
+TYPQ_DETAIL_SERVER_ERROR(deadlock_detected, transaction_rollback)                     ///< SQLSTATE 40P01.
+TYPQ_DETAIL_SERVER_ERROR(insufficient_privilege, syntax_error_or_access_rule_violation)  ///< SQLSTATE 42501.
+TYPQ_DETAIL_SERVER_ERROR(syntax_error, syntax_error_or_access_rule_violation)         ///< SQLSTATE 42601.
+TYPQ_DETAIL_SERVER_ERROR(duplicate_column, syntax_error_or_access_rule_violation)     ///< SQLSTATE 42701.
+TYPQ_DETAIL_SERVER_ERROR(ambiguous_column, syntax_error_or_access_rule_violation)     ///< SQLSTATE 42702.
+TYPQ_DETAIL_SERVER_ERROR(undefined_column, syntax_error_or_access_rule_violation)     ///< SQLSTATE 42703.
+TYPQ_DETAIL_SERVER_ERROR(undefined_object, syntax_error_or_access_rule_violation)     ///< SQLSTATE 42704.
+TYPQ_DETAIL_SERVER_ERROR(duplicate_object, syntax_error_or_access_rule_violation)     ///< SQLSTATE 42710.
+TYPQ_DETAIL_SERVER_ERROR(datatype_mismatch, syntax_error_or_access_rule_violation)    ///< SQLSTATE 42804.
+TYPQ_DETAIL_SERVER_ERROR(undefined_function, syntax_error_or_access_rule_violation)   ///< SQLSTATE 42883.
+TYPQ_DETAIL_SERVER_ERROR(undefined_table, syntax_error_or_access_rule_violation)      ///< SQLSTATE 42P01.
+TYPQ_DETAIL_SERVER_ERROR(undefined_parameter, syntax_error_or_access_rule_violation)  ///< SQLSTATE 42P02.
+TYPQ_DETAIL_SERVER_ERROR(duplicate_table, syntax_error_or_access_rule_violation)      ///< SQLSTATE 42P07.
+TYPQ_DETAIL_SERVER_ERROR(indeterminate_datatype, syntax_error_or_access_rule_violation)  ///< SQLSTATE 42P18.
+TYPQ_DETAIL_SERVER_ERROR(too_many_connections, insufficient_resources)                ///< SQLSTATE 53300.
+TYPQ_DETAIL_SERVER_ERROR(object_in_use, object_not_in_prerequisite_state)             ///< SQLSTATE 55006.
+TYPQ_DETAIL_SERVER_ERROR(lock_not_available, object_not_in_prerequisite_state)        ///< SQLSTATE 55P03.
+TYPQ_DETAIL_SERVER_ERROR(query_canceled, operator_intervention)                       ///< SQLSTATE 57014.
+TYPQ_DETAIL_SERVER_ERROR(admin_shutdown, operator_intervention)                       ///< SQLSTATE 57P01.
+TYPQ_DETAIL_SERVER_ERROR(crash_shutdown, operator_intervention)                       ///< SQLSTATE 57P02.
+TYPQ_DETAIL_SERVER_ERROR(cannot_connect_now, operator_intervention)                   ///< SQLSTATE 57P03.
+TYPQ_DETAIL_SERVER_ERROR(raise_exception, plpgsql_error)                              ///< SQLSTATE P0001.
 
 #undef TYPQ_DETAIL_SERVER_ERROR
 
@@ -1899,8 +1930,12 @@ inline void append_quoted_identifier(std::string& out, std::string_view name)
 
 namespace typq {
 
+/// `bool` as `bool` (OID 16): binary, one byte, 1 or 0 (`boolsend`); reads bool columns, and
+/// refuses any other byte.
 template <>
 struct type<bool> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
     static constexpr oid array_oid = oid::boolean_array;
@@ -1916,6 +1951,7 @@ struct type<bool> {
             in.fail("bool byte is " + std::to_string(byte) + ", expected 0 or 1");
         out = byte == 1;
     }
+    /// @}
 };
 
 namespace detail {
@@ -1929,10 +1965,13 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 
 }  // namespace detail
 
-/// int2, int4, int8 by the integer's size. Results widen (an int4 column reads into std::int64_t,
+/// int2, int4, int8 by the integer's size, binary: 2, 4 or 8 bytes, big-endian (`int2send`,
+/// `int4send`, `int8send`). Results widen (an int4 column reads into std::int64_t,
 /// an oid column into std::int64_t); narrowing is refused when the result's columns are checked.
 template <detail::pg_integer T>
 struct type<T> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
     static constexpr oid array_oid =
         sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
@@ -1951,10 +1990,15 @@ struct type<T> {
     static void encode(T value, writer& out) { out.put_be(value); }
     static void encode_text(T value, std::string& out) { detail::append_integer(out, value); }
     static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
+    /// @}
 };
 
+/// `float` as `float4` (OID 700): binary, the IEEE 754 single, big-endian (`float4send`); reads
+/// float4 columns only (a float8 column is not narrowed).
 template <>
 struct type<float> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
     static constexpr oid array_oid = oid::float4_array;
@@ -1963,11 +2007,15 @@ struct type<float> {
     static void encode(float value, writer& out) { out.put_be(value); }
     static void encode_text(float value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, float& out) { out = in.read_be<float>(); }
+    /// @}
 };
 
-/// float8; float4 columns widen exactly into double.
+/// `double` as `float8` (OID 701): binary, the IEEE 754 double, big-endian (`float8send`); float4
+/// columns widen exactly into double.
 template <>
 struct type<double> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
     static constexpr oid array_oid = oid::float8_array;
@@ -1979,6 +2027,7 @@ struct type<double> {
     {
         out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -2039,30 +2088,45 @@ struct text_parameter {
 
 }  // namespace detail
 
+/// `std::string` as text: a parameter is sent in text format with OID 0, so the server infers its
+/// type from the statement; a result reads text, varchar, bpchar, name and unknown columns, and
+/// server-defined types whose binary form is their text (citext). A NUL byte in a parameter throws
+/// typq::conversion_error: PostgreSQL text cannot hold one.
 template <>
 struct type<std::string> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
     static void encode_text(const std::string& value, std::string& out) { out += value; }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
+    /// @}
 };
 
-/// As a result, a view into the result's memory: valid while the `typq::result` lives, so
-/// `query_one` and friends, which return values that outlive their result, refuse it.
+/// `std::string_view` as text, as std::string is. As a result, a view into the result's memory:
+/// valid while the `typq::result` lives, so `query_one` and friends, which return values that
+/// outlive their result, refuse it.
 template <>
 struct type<std::string_view> : detail::text_parameter {
+    /// True: a decoded view points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
     static void encode_text(std::string_view value, std::string& out) { out += value; }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
+    /// @}
 };
 
-/// A NUL-terminated string. A null pointer is an error (use std::nullopt for NULL).
+/// A NUL-terminated string, as a parameter only (text, as std::string). A null pointer throws
+/// typq::conversion_error (use std::nullopt for NULL).
 template <>
 struct type<const char*> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const char* value, writer& out)
     {
         if (!value)
@@ -2076,16 +2140,21 @@ struct type<const char*> : detail::text_parameter {
         encode(value, to);
         out += text;
     }
+    /// @}
 };
 
+/// A NUL-terminated string, as `const char*`.
 template <>
 struct type<char*> : type<const char*> {};
 
 /// A character array, such as a string literal or a C buffer: the text up to its first NUL,
 /// which may be followed only by more NULs (the buffer's unused end). Text after a NUL
-/// (`"ab\0cd"`) is refused rather than cut.
+/// (`"ab\0cd"`) is refused rather than cut, with typq::conversion_error. A parameter only (text, as
+/// std::string).
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const char (&value)[N], writer& out)
     {
         std::size_t size = 0;
@@ -2103,6 +2172,7 @@ struct type<char[N]> : detail::text_parameter {
         encode(value, to);
         out += text;
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -2191,22 +2261,32 @@ struct bytea_parameter {
 
 }  // namespace detail
 
+/// `std::vector<std::byte>` as `bytea` (OID 17): binary, the bytes as they are (`byteasend`);
+/// reads bytea columns.
 template <>
 struct type<std::vector<std::byte>> : detail::bytea_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void decode(value_view in, std::vector<std::byte>& out)
     {
         const auto bytes = in.bytes();
         out.assign(bytes.begin(), bytes.end());
     }
+    /// @}
 };
 
-/// As a result, a view into the result's memory: valid while the `typq::result` lives.
+/// `std::span<const std::byte>` as `bytea`, as std::vector<std::byte> is. As a result, a view into
+/// the result's memory: valid while the `typq::result` lives.
 template <>
 struct type<std::span<const std::byte>> : detail::bytea_parameter {
+    /// True: a decoded span points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
+    /// The adapter's `decode`, as typq::type describes it.
     static void decode(value_view in, std::span<const std::byte>& out) { out = in.bytes(); }
 };
 
+/// `std::span<std::byte>` as a `bytea` parameter (it cannot be read from a result: read
+/// std::vector<std::byte> or std::span<const std::byte>).
 template <>
 struct type<std::span<std::byte>> : detail::bytea_parameter {};
 
@@ -2271,20 +2351,28 @@ struct optional_decoding<T> {
 template <class T>
     requires detail::has_type<T>
 struct type<std::optional<T>> : detail::optional_encoding<T>, detail::optional_decoding<T> {
+    /// T's SQL type.
     static constexpr std::string_view sql_type = type<T>::sql_type;
+    /// As T's: an optional view still points into the result.
     static constexpr bool borrows = detail::borrows<T>();
 
+    /// True for an empty optional: the parameter is sent as NULL.
     static constexpr bool is_null(const std::optional<T>& value) noexcept { return !value.has_value(); }
+    /// Empties `value`: what a NULL column becomes.
     static constexpr void set_null(std::optional<T>& value) noexcept { value.reset(); }
 };
 
 /// NULL, with OID 0 so that the server infers the type from the statement.
 template <>
 struct type<std::nullopt_t> {
+    /// "unknown": the server decides.
     static constexpr std::string_view sql_type = "unknown";
+    /// oid::unspecified (0): the server infers the type.
     static constexpr oid param_oid = oid::unspecified;
 
+    /// Always true: std::nullopt is always sent as NULL.
     static constexpr bool is_null(std::nullopt_t) noexcept { return true; }
+    /// Never called (is_null is always true); writes nothing.
     static void encode(std::nullopt_t, writer&) {}
 };
 
@@ -2358,7 +2446,7 @@ constexpr long long numeric_group_of(long long exponent) noexcept
 /// Conversions: from any integer (exact), `parse` (what the server's `numeric_in` accepts),
 /// `from_double` (the shortest decimal that reads back as the same double); to integers with
 /// `to<I>()` (exact: an error when out of range or when a fraction would be lost), `round_to<I>()`
-/// (half away from zero, like the server's `::int8`), `truncate_to<I>()` (toward zero), and
+/// (half away from zero, like the server's cast to int8), `truncate_to<I>()` (toward zero), and
 /// `to_double()` (the nearest double, possibly inexact).
 class numeric {
 public:
@@ -2384,7 +2472,8 @@ public:
         set_magnitude(static_cast<std::uint64_t>(magnitude));
     }
 
-    /// Reads `text` as the server's `numeric_in` does: optional spaces, an optional sign, digits
+    /// Reads `text` as the server's `numeric_in` does.
+    /// That is: optional spaces, an optional sign, digits
     /// with an optional point (`12`, `1.50`, `.5`, `5.`), an optional exponent (`1e-5`, `2E+3`),
     /// optional spaces; or `NaN`, `Infinity`, `+Infinity`, `-Infinity`, `inf`, `+inf`, `-inf` in
     /// any case. The scale is the number of digits after the point, less the exponent (at least 0).
@@ -2397,14 +2486,18 @@ public:
     /// The server's `float8::numeric` keeps only 15 significant digits instead.
     [[nodiscard]] static numeric from_double(double value);
 
+    /// NaN, which PostgreSQL's numeric has (equal to itself, greater than every other value).
     [[nodiscard]] static numeric nan() noexcept { return numeric(special_tag{}, nan_sign); }
+    /// +Infinity.
     [[nodiscard]] static numeric infinity() noexcept { return numeric(special_tag{}, positive_infinity_sign); }
+    /// -Infinity.
     [[nodiscard]] static numeric negative_infinity() noexcept { return numeric(special_tag{}, negative_infinity_sign); }
 
     /// The text the server prints for the value (`numeric_out`): `-1.50`, `0.000`, `NaN`,
     /// `Infinity`, `-Infinity`; never an exponent.
     [[nodiscard]] std::string to_string() const;
 
+    /// True for NaN.
     [[nodiscard]] bool is_nan() const noexcept { return sign_ == nan_sign; }
     /// +Infinity or -Infinity.
     [[nodiscard]] bool is_infinite() const noexcept
@@ -2413,6 +2506,7 @@ public:
     }
     /// Neither NaN nor an infinity.
     [[nodiscard]] bool is_finite() const noexcept { return sign_ == positive_sign || sign_ == negative_sign; }
+    /// True for zero, whatever its scale (`0.000`).
     [[nodiscard]] bool is_zero() const noexcept { return is_finite() && digits_.empty(); }
     /// -1 for a negative value or -Infinity, 1 for a positive value or +Infinity, 0 for zero and NaN.
     [[nodiscard]] int sign() const noexcept
@@ -2445,7 +2539,7 @@ public:
         return fit<I>(parts.magnitude, parts.overflow);
     }
 
-    /// The value rounded to the nearest integer, halves away from zero (as the server's `::int8`).
+    /// The value rounded to the nearest integer, halves away from zero (as the server's cast to int8).
     /// @throws typq::conversion_error for NaN, an infinity or a result out of `I`'s range.
     template <detail::numeric_integer I>
     [[nodiscard]] I round_to() const
@@ -2470,7 +2564,7 @@ public:
     /// The nearest double (so possibly inexact: 0.1 is not a double); NaN and the infinities map
     /// to theirs.
     /// @throws typq::conversion_error when the value is beyond double's range, or so small that it
-    ///         would become 0 (as the server's `numeric::float8` refuses them).
+    ///         would become 0 (as the server's cast to float8 refuses them).
     [[nodiscard]] double to_double() const;
 
     /// Equal values, whatever their scales: `1.5 == 1.50`; NaN equals NaN.
@@ -2826,10 +2920,14 @@ inline double numeric::to_double() const
     return value;
 }
 
-/// numeric, in numeric_send's binary form. Reads numeric columns, and int2, int4 and int8
-/// columns too (every integer is exactly a numeric, of scale 0).
+/// typq::numeric as `numeric` (OID 1700): binary, `numeric_send`'s digit count, weight, sign and
+/// display scale (16 bits each), then the base-10000 digits. Reads numeric columns, and int2, int4
+/// and int8 columns too (every integer is exactly a numeric, of scale 0); every field of a numeric
+/// value is checked as `numeric_recv` checks it.
 template <>
 struct type<numeric> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "numeric";
     static constexpr oid param_oid = oid::numeric;
     static constexpr oid array_oid = oid::numeric_array;
@@ -2910,6 +3008,7 @@ struct type<numeric> {
         value.normalize();
         out = std::move(value);
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -3334,12 +3433,15 @@ concept timestamp_duration = wire_duration<D> && !std::same_as<D, std::chrono::d
 
 // --- date -----------------------------------------------------------------------------------------
 
-/// `date` <-> `std::chrono::sys_days`: `infinity` is `sys_days::max()`, `-infinity` is
+/// `date` (OID 1082) <-> `std::chrono::sys_days`, binary: an int4 count of days since
+/// 2000-01-01 (`date_send`). `infinity` is `sys_days::max()`, `-infinity` is
 /// `sys_days::min()` (both far outside the server's finite dates, 4714-11-24 BC to
 /// 5874897-12-31). Other days are sent as they are, or refused with `typq::conversion_error`
 /// when the server has no such date.
 template <>
 struct type<std::chrono::sys_days> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::sys_days& value, writer& out)
     {
         if (value == std::chrono::sys_days::max())
@@ -3367,11 +3469,15 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
         else
             out = std::chrono::sys_days{std::chrono::days{days}};
     }
+    /// @}
 };
 
-/// `date` <-> `std::chrono::local_days`, as `sys_days` (a date names no zone either way).
+/// `date` <-> `std::chrono::local_days`, as `sys_days` (a date names no zone either way), in the
+/// same binary form.
 template <>
 struct type<std::chrono::local_days> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
@@ -3386,14 +3492,18 @@ struct type<std::chrono::local_days> : detail::date_adapter {
         type<std::chrono::sys_days>::decode(in, day);
         out = std::chrono::local_days{day.time_since_epoch()};
     }
+    /// @}
 };
 
 /// `date` <-> `std::chrono::year_month_day` (proleptic Gregorian; 1 BC is year 0, 4714 BC is
-/// year -4713). A `year_month_day` holds years -32767 to 32767 and no infinity: later or
-/// earlier dates and ±infinity are a `typq::conversion_error` when read (read them as
-/// `sys_days`), and a date that is not `ok()` is one when sent.
+/// year -4713), in `date_send`'s binary form, as `sys_days`. A `year_month_day` holds years
+/// -32767 to 32767 and no infinity: later or earlier dates and ±infinity are a
+/// `typq::conversion_error` when read (read them as `sys_days`), and a date that is not `ok()` is
+/// one when sent.
 template <>
 struct type<std::chrono::year_month_day> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::year_month_day& value, writer& out)
     {
         if (!value.ok())
@@ -3419,16 +3529,19 @@ struct type<std::chrono::year_month_day> : detail::date_adapter {
             in.fail("date is outside the years -32767 to 32767 that std::chrono::year_month_day holds");
         out = year_month_day{sys_days{std::chrono::days{days}}};
     }
+    /// @}
 };
 
 // --- timestamptz and timestamp ----------------------------------------------------------------------
 
-/// `timestamptz` <-> typq::timestamptz (`sys_time<microseconds>`): see typq::timestamptz for
-/// infinity, the range and the session `TimeZone`.
+/// `timestamptz` (OID 1184) <-> typq::timestamptz (`sys_time<microseconds>`), binary: an int8
+/// count of microseconds since 2000-01-01 00:00:00 UTC (`timestamptz_send`). See typq::timestamptz
+/// for infinity, the range and the session `TimeZone`.
 template <>
 struct type<timestamptz> : detail::timestamp_adapter<std::chrono::system_clock> {};
 
-/// `timestamp` <-> typq::timestamp (`local_time<microseconds>`): see typq::timestamp.
+/// `timestamp` (OID 1114) <-> typq::timestamp (`local_time<microseconds>`), binary: an int8 count
+/// of microseconds since 2000-01-01 00:00:00 (`timestamp_send`). See typq::timestamp.
 template <>
 struct type<timestamp> : detail::timestamp_adapter<std::chrono::local_t> {};
 
@@ -3440,6 +3553,8 @@ template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::system_clock, Duration>>
     : detail::timestamp_encoding<std::chrono::system_clock, Duration> {
+    /// Marks the adapter as a parameter's only: reading a column into this type fails to compile,
+    /// with a message that says to read typq::timestamptz.
     using parameter_only = detail::read_as_microseconds<std::chrono::system_clock, Duration>;
 };
 
@@ -3448,6 +3563,8 @@ template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::local_t, Duration>>
     : detail::timestamp_encoding<std::chrono::local_t, Duration> {
+    /// Marks the adapter as a parameter's only: reading a column into this type fails to compile,
+    /// with a message that says to read typq::timestamp.
     using parameter_only = detail::read_as_microseconds<std::chrono::local_t, Duration>;
 };
 
@@ -3493,12 +3610,15 @@ public:
     {
         return std::chrono::hh_mm_ss<std::chrono::microseconds>{since_midnight_};
     }
+    /// As to_hh_mm_ss().
     constexpr explicit operator std::chrono::hh_mm_ss<std::chrono::microseconds>() const noexcept
     {
         return to_hh_mm_ss();
     }
 
+    /// Equal when the times are.
     friend constexpr bool operator==(const time_of_day&, const time_of_day&) noexcept = default;
+    /// Earlier times first; 24:00:00 is last.
     friend constexpr std::strong_ordering operator<=>(const time_of_day& a, const time_of_day& b) noexcept
     {
         return a.since_midnight_.count() <=> b.since_midnight_.count();
@@ -3527,9 +3647,12 @@ inline time_of_day decode_time_of_day(value_view in)
 
 }  // namespace detail
 
-/// `time` <-> typq::time_of_day, 00:00:00 to 24:00:00.
+/// `time` (OID 1083) <-> typq::time_of_day, 00:00:00 to 24:00:00, binary: an int8 count of
+/// microseconds since midnight (`time_send`); a value outside that range is refused when read.
 template <>
 struct type<time_of_day> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "time";
     static constexpr oid param_oid = oid::time;
     static constexpr oid array_oid = oid::time_array;
@@ -3541,6 +3664,7 @@ struct type<time_of_day> {
         detail::append_time_of_day(out, value.since_midnight().count());
     }
     static void decode(value_view in, time_of_day& out) { out = detail::decode_time_of_day(in); }
+    /// @}
 };
 
 // --- timetz -----------------------------------------------------------------------------------------
@@ -3550,15 +3674,22 @@ struct type<time_of_day> {
 /// Equal when both members are equal (as the server's `=` on timetz is not: it compares the
 /// instants first); no ordering, since member order is not the server's.
 struct time_of_day_tz {
+    /// The time of day, local to the offset.
     time_of_day time;
+    /// The offset from UTC, positive east of Greenwich; less than 16 hours either way.
     std::chrono::seconds utc_offset{0};
 
+    /// Equal when both the times and the offsets are.
     friend constexpr bool operator==(const time_of_day_tz&, const time_of_day_tz&) noexcept = default;
 };
 
-/// `timetz` <-> typq::time_of_day_tz. An offset of 16 hours or more is a `typq::conversion_error`.
+/// `timetz` (OID 1266) <-> typq::time_of_day_tz, binary: the time as an int8 count of microseconds,
+/// then the zone as an int4 count of seconds west of UTC (`timetz_send`: the offset's opposite).
+/// An offset of 16 hours or more is a `typq::conversion_error`, both ways.
 template <>
 struct type<time_of_day_tz> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "timetz";
     static constexpr oid param_oid = oid::timetz;
     static constexpr oid array_oid = oid::timetz_array;
@@ -3598,6 +3729,7 @@ struct type<time_of_day_tz> {
             in.fail("time zone displacement " + std::to_string(zone) + " seconds is 16 hours or more");
         out = time_of_day_tz{time, std::chrono::seconds{-zone}};
     }
+    /// @}
 };
 
 // --- interval ---------------------------------------------------------------------------------------
@@ -3607,16 +3739,23 @@ struct type<time_of_day_tz> {
 /// normalised: a day is not always 24 hours, nor a month 30 days, so equality is member by member
 /// (the server's `=` normalises) and there is no ordering.
 struct interval {
+    /// Months (a year is 12).
     std::int32_t months = 0;
+    /// Days, not converted to or from hours.
     std::int32_t days = 0;
+    /// The time part, in microseconds.
     std::int64_t microseconds = 0;
 
+    /// Member by member: `1 day` is not `24:00:00` here.
     friend constexpr bool operator==(const interval&, const interval&) noexcept = default;
 };
 
-/// `interval` <-> typq::interval, every value.
+/// `interval` (OID 1186) <-> typq::interval, every value, binary: the microseconds (int8), days
+/// (int4), months (int4), as `interval_send` orders them.
 template <>
 struct type<interval> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -3641,15 +3780,18 @@ struct type<interval> {
         out.days = in.subview(8, 4, oid::interval).read_be<std::int32_t>();
         out.months = in.subview(12, 4, oid::interval).read_be<std::int32_t>();
     }
+    /// @}
 };
 
 /// `interval` <-> `std::chrono::duration` of an integer count (`seconds`, `microseconds`,
-/// `nanoseconds`, `hours`...). Sent as the interval's time part alone (`std::chrono::days{3}` is
-/// `72:00:00`, which the server's `=` finds equal to `3 days`). Read only from intervals without
-/// months or days, and only when the value fits the duration exactly; anything else is a
-/// `typq::conversion_error` (read such intervals as typq::interval).
+/// `nanoseconds`, `hours`...), in `interval_send`'s binary form. Sent as the interval's time part
+/// alone (`std::chrono::days{3}` is `72:00:00`, which the server's `=` finds equal to `3 days`).
+/// Read only from intervals without months or days, and only when the value fits the duration
+/// exactly; anything else is a `typq::conversion_error` (read such intervals as typq::interval).
 template <detail::wire_duration Duration>
 struct type<Duration> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -3677,6 +3819,7 @@ struct type<Duration> {
             in.fail("interval is outside the std::chrono::duration's range");
         }
     }
+    /// @}
 
 private:
     static std::int64_t exact_usecs(const Duration& value)
@@ -3818,9 +3961,12 @@ namespace typq {
 /// One dimension of a `typq::array`: how many elements it has and the subscript of its first one
 /// (PostgreSQL's `array_length(a, d)` and `array_lower(a, d)`).
 struct array_dimension {
+    /// The number of elements along this dimension.
     std::int32_t length = 0;
+    /// The subscript of the first of them (1 unless the array says otherwise).
     std::int32_t lower_bound = 1;
 
+    /// Equal when the lengths and the lower bounds are.
     friend bool operator==(const array_dimension&, const array_dimension&) = default;
 };
 
@@ -4489,7 +4635,7 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
 }  // namespace detail
 
 /// A PostgreSQL array as PostgreSQL keeps it: its elements in row-major order, and each
-/// dimension's length and lower bound (`'[0:2]={1,2,3}'` has one dimension {3, 0}). For arrays
+/// dimension's length and lower bound (``'[0:2]={1,2,3}'`` has one dimension {3, 0}). For arrays
 /// whose subscripts matter; std::vector<T> reads the same arrays without them. `T` is an element
 /// type (its typq::type declares `array_oid`), or a std::optional of one for NULLs.
 ///
@@ -4504,11 +4650,17 @@ class array {
         "the dimensions are given to the constructor, not nested in T");
 
 public:
+    /// The element type, T.
     using value_type = T;
+    /// std::size_t.
     using size_type = std::size_t;
+    /// A reference to an element.
     using reference = typename std::vector<T>::reference;
+    /// A reference to a const element.
     using const_reference = typename std::vector<T>::const_reference;
+    /// An iterator over the elements in row-major order.
     using iterator = typename std::vector<T>::iterator;
+    /// A const iterator over the elements in row-major order.
     using const_iterator = typename std::vector<T>::const_iterator;
 
     /// The empty array.
@@ -4539,14 +4691,18 @@ public:
     /// Every element, in row-major order.
     [[nodiscard]] const std::vector<T>& elements() const noexcept { return elements_; }
 
+    /// The number of elements, in all dimensions.
     [[nodiscard]] std::size_t size() const noexcept { return elements_.size(); }
+    /// True when there are no elements (and so no dimensions).
     [[nodiscard]] bool empty() const noexcept { return elements_.empty(); }
-    /// The element at row-major position `index` (0-based, whatever the lower bounds).
+    /// The element at row-major position `index` (0-based, whatever the lower bounds); `index`
+    /// must be below size().
     [[nodiscard]] const_reference operator[](std::size_t index) const { return elements_[index]; }
+    /// The element at row-major position `index`, to change it; `index` must be below size().
     [[nodiscard]] reference operator[](std::size_t index) { return elements_[index]; }
 
     /// The element at PostgreSQL's subscripts, one per dimension, counted from each lower bound
-    /// (`a[0]` of `'[0:2]={1,2,3}'` is `at({0})`).
+    /// (`a[0]` of ``'[0:2]={1,2,3}'`` is `at({0})`).
     /// @throws typq::usage_error for the wrong number of subscripts or one out of bounds.
     [[nodiscard]] const_reference at(std::initializer_list<std::int32_t> subscripts) const
     {
@@ -4567,11 +4723,16 @@ public:
         return elements_[index];
     }
 
+    /// The first element in row-major order.
     [[nodiscard]] const_iterator begin() const noexcept { return elements_.begin(); }
+    /// Past the last element.
     [[nodiscard]] const_iterator end() const noexcept { return elements_.end(); }
+    /// The first element in row-major order, to change the elements.
     [[nodiscard]] iterator begin() noexcept { return elements_.begin(); }
+    /// Past the last element.
     [[nodiscard]] iterator end() noexcept { return elements_.end(); }
 
+    /// Equal when the elements and the dimensions (lengths and lower bounds) are.
     friend bool operator==(const array&, const array&) = default;
 
 private:
@@ -4705,8 +4866,11 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
 }  // namespace detail
 
 /// PostgreSQL arrays as std::vector: one dimension, or more with nested vectors (and std::arrays),
-/// which must be rectangular; std::optional<T> elements for NULLs. Lower bounds are not kept
-/// (`'[0:2]={1,2,3}'` reads as {1, 2, 3}; use typq::array<T> to keep them) and are sent as 1.
+/// which must be rectangular; std::optional<T> elements for NULLs. Binary, in `array_send`'s form:
+/// the number of dimensions, a has-NULLs flag, the element type's OID, each dimension's length and
+/// lower bound, then each element as an int4 length (-1 for NULL) and its binary form. As a
+/// parameter, the array type of T (its adapter's `array_oid`). Lower bounds are not kept
+/// (``'[0:2]={1,2,3}'`` reads as {1, 2, 3}; use typq::array<T> to keep them) and are sent as 1.
 /// std::vector<std::byte> is not an array: it is bytea (typq/types/bytea.hpp).
 /// @throws typq::conversion_error when encoding ragged nested vectors; when decoding a NULL
 ///         element into a T that is not a std::optional, an array of another number of
@@ -4715,13 +4879,14 @@ template <class T>
     requires(!std::same_as<T, std::byte> && detail::array_element<T>)
 struct type<std::vector<T>> : detail::nested_array_adapter<std::vector<T>, typename detail::array_shape<T>::scalar> {};
 
-/// A PostgreSQL array of exactly N elements (per dimension, when nested); any other length
-/// is a conversion_error when decoding.
+/// A PostgreSQL array of exactly N elements (per dimension, when nested), in the binary form
+/// std::vector uses; any other length is a conversion_error when decoding.
 template <class T, std::size_t N>
     requires detail::array_element<T>
 struct type<std::array<T, N>> : detail::nested_array_adapter<std::array<T, N>, typename detail::array_shape<T>::scalar> {};
 
-/// A PostgreSQL array with its dimensions and lower bounds, both ways.
+/// typq::array<T> as T's array type, with its dimensions and lower bounds, both ways, in the binary
+/// form std::vector uses.
 template <class T>
     requires detail::array_scalar<T>
 struct type<array<T>> : detail::typq_array_adapter<T> {};
@@ -4922,14 +5087,20 @@ inline std::string range_bound_text(timestamptz value)
 /// default, as `int4range(1, 5)`), `"[]"`, `"(]"` or `"()"`, checked at compile time, or from two
 /// flags.
 struct range_bounds {
+    /// `[`: the lower bound is in the range.
     bool lower_inclusive = true;
+    /// `]`: the upper bound is in the range.
     bool upper_inclusive = false;
 
+    /// `"[)"`.
     constexpr range_bounds() noexcept = default;
+    /// From the two flags.
     constexpr range_bounds(bool lower_inclusive_, bool upper_inclusive_) noexcept
         : lower_inclusive(lower_inclusive_), upper_inclusive(upper_inclusive_)
     {
     }
+    /// From the server's spelling, `"[)"`, `"[]"`, `"(]"` or `"()"`; anything else fails to compile
+    /// (the error names `range_bounds_must_be_brackets_or_parentheses`).
     consteval range_bounds(const char (&text)[3])
         : lower_inclusive(text[0] == '['), upper_inclusive(text[1] == ']')
     {
@@ -4937,6 +5108,7 @@ struct range_bounds {
             range_bounds_must_be_brackets_or_parentheses();
     }
 
+    /// Equal when both flags are.
     friend constexpr bool operator==(const range_bounds&, const range_bounds&) noexcept = default;
 
 private:
@@ -4966,6 +5138,7 @@ class range {
     static_assert(sizeof(detail::range_subtype<T>) > 0);
 
 public:
+    /// The subtype, `T`.
     using value_type = T;
 
     /// The empty range.
@@ -5046,22 +5219,35 @@ class multirange {
     static_assert(sizeof(detail::range_subtype<T>) > 0);
 
 public:
+    /// A typq::range<T>.
     using value_type = range<T>;
+    /// An iterator over the ranges (read-only).
     using const_iterator = typename std::vector<range<T>>::const_iterator;
+    /// As const_iterator: the ranges are changed only by push_back.
     using iterator = const_iterator;
+    /// std::size_t.
     using size_type = std::size_t;
 
     /// `{}`, no ranges.
     multirange() = default;
+    /// The `ranges`, in the order given.
     multirange(std::initializer_list<range<T>> ranges) : ranges_(ranges) {}
+    /// The `ranges`, in the order given.
     explicit multirange(std::vector<range<T>> ranges) : ranges_(std::move(ranges)) {}
 
+    /// The ranges, as stored.
     [[nodiscard]] const std::vector<range<T>>& ranges() const noexcept { return ranges_; }
+    /// The first range.
     [[nodiscard]] const_iterator begin() const noexcept { return ranges_.begin(); }
+    /// Past the last range.
     [[nodiscard]] const_iterator end() const noexcept { return ranges_.end(); }
+    /// The number of ranges.
     [[nodiscard]] std::size_t size() const noexcept { return ranges_.size(); }
+    /// True when there are no ranges (the empty multirange, `{}`).
     [[nodiscard]] bool empty() const noexcept { return ranges_.empty(); }
+    /// Range `i`; `i` must be below size().
     [[nodiscard]] const range<T>& operator[](std::size_t i) const noexcept { return ranges_[i]; }
+    /// Appends `r` (empty ranges included: the server drops them).
     void push_back(range<T> r) { ranges_.push_back(std::move(r)); }
 
     /// Whether any of the ranges contains `value`.
@@ -5085,6 +5271,7 @@ public:
         return out + '}';
     }
 
+    /// Equal when the lists of ranges are, range by range (no canonicalisation).
     friend bool operator==(const multirange&, const multirange&) = default;
 
 private:
@@ -5113,13 +5300,17 @@ inline value_view read_range_part(value_view in, std::size_t& offset, oid type, 
 
 }  // namespace detail
 
-/// The range type of T (`int4range` for typq::range<std::int32_t>), in range_send's form. Reads
+/// typq::range<T> as T's range type (`int4range` for typq::range<std::int32_t>), binary: range_send's
+/// flags byte, then each bound there is as an int4 length and T's binary form. Reads
 /// its own range type, and those of subtypes T widens exactly: typq::range<std::int64_t> reads
 /// int4range too, typq::range<typq::numeric> reads int4range and int8range. Narrowing
 /// (int8range into typq::range<std::int32_t>) is refused when the result's columns are checked.
 template <class T>
 struct type<range<T>> {
+    /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = subtype::range_sql_type;
     static constexpr oid param_oid = subtype::range_oid;
     static constexpr oid array_oid = subtype::range_array_oid;
@@ -5193,6 +5384,7 @@ struct type<range<T>> {
         out = range<T>(std::move(lower), std::move(upper),
             range_bounds{(flags & detail::range_lb_inc) != 0, (flags & detail::range_ub_inc) != 0});
     }
+    /// @}
 
 private:
     // The subtype adapter's error, rethrown saying which bound it was about.
@@ -5213,11 +5405,15 @@ private:
     }
 };
 
-/// The multirange type of T (`int4multirange` for typq::multirange<std::int32_t>), in
-/// multirange_send's form; reads the multiranges whose ranges typq::range<T> reads.
+/// typq::multirange<T> as T's multirange type (`int4multirange` for typq::multirange<std::int32_t>),
+/// binary: multirange_send's int4 count of ranges, then each as an int4 length and range_send's
+/// form; reads the multiranges whose ranges typq::range<T> reads.
 template <class T>
 struct type<multirange<T>> {
+    /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = subtype::multirange_sql_type;
     static constexpr oid param_oid = subtype::multirange_oid;
     static constexpr oid array_oid = subtype::multirange_array_oid;
@@ -5273,6 +5469,7 @@ struct type<multirange<T>> {
             in.fail("multirange has " + std::to_string(in.size() - offset) + " bytes after its last range");
         out = multirange<T>(std::move(ranges));
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -5309,10 +5506,12 @@ namespace detail {
 /// uuid is the nil UUID (all zeros). Ordering is byte by byte, the same as the server's.
 class uuid {
 public:
+    /// The 16 bytes, in network order.
     using bytes_type = std::array<std::byte, 16>;
 
     /// The nil UUID, 00000000-0000-0000-0000-000000000000.
     constexpr uuid() noexcept = default;
+    /// The UUID whose 16 bytes, in network order, are `bytes`.
     constexpr explicit uuid(const bytes_type& bytes) noexcept : bytes_(bytes) {}
 
     /// The nil UUID.
@@ -5365,10 +5564,14 @@ public:
         return text;
     }
 
+    /// The 16 bytes, in network order.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
+    /// True for the nil UUID (all zeros).
     [[nodiscard]] constexpr bool is_nil() const noexcept { return *this == uuid(); }
 
+    /// Equal when all 16 bytes are.
     friend constexpr bool operator==(const uuid&, const uuid&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order for uuid.
     friend constexpr std::strong_ordering operator<=>(const uuid& a, const uuid& b) noexcept
     {
         for (std::size_t i = 0; i < a.bytes_.size(); ++i)
@@ -5381,8 +5584,12 @@ private:
     bytes_type bytes_{};
 };
 
+/// typq::uuid as `uuid` (OID 2950): binary, the 16 bytes as they are (`uuid_send`); reads uuid
+/// columns.
 template <>
 struct type<uuid> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "uuid";
     static constexpr oid param_oid = oid::uuid;
     static constexpr oid array_oid = oid::uuid_array;
@@ -5391,6 +5598,7 @@ struct type<uuid> {
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const uuid& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
+    /// @}
 };
 
 }  // namespace typq
@@ -5441,11 +5649,15 @@ inline constexpr bool is_json_column(oid column) noexcept { return column == oid
 /// A default-constructed value has empty text, which the server refuses as json.
 class json {
 public:
+    /// Empty text (not a valid document).
     json() = default;
+    /// The document `text`, unchecked: the server checks it when it is sent.
     explicit json(std::string text) noexcept : text_(std::move(text)) {}
 
+    /// The document's text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
+    /// Equal when the texts are (not a comparison of documents).
     friend bool operator==(const json&, const json&) = default;
 
 private:
@@ -5457,19 +5669,27 @@ private:
 /// whitespace). Reads jsonb and json columns. `==` compares the texts, not the documents.
 class jsonb {
 public:
+    /// Empty text (not a valid document).
     jsonb() = default;
+    /// The document `text`, unchecked: the server checks it when it is sent.
     explicit jsonb(std::string text) noexcept : text_(std::move(text)) {}
 
+    /// The document's text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
+    /// Equal when the texts are (not a comparison of documents).
     friend bool operator==(const jsonb&, const jsonb&) = default;
 
 private:
     std::string text_;
 };
 
+/// typq::json as `json` (OID 114): binary, the text itself (`json_send`); reads json and jsonb
+/// columns (jsonb's version byte checked and dropped).
 template <>
 struct type<json> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "json";
     static constexpr oid param_oid = oid::json;
     static constexpr oid array_oid = oid::json_array;
@@ -5478,10 +5698,15 @@ struct type<json> {
     static void encode(const json& value, writer& out) { out.put_text(value.text()); }
     static void encode_text(const json& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, json& out) { out = json(std::string(detail::json_document_text(in))); }
+    /// @}
 };
 
+/// typq::jsonb as `jsonb` (OID 3802): binary, a version byte (1) then the text (`jsonb_send`);
+/// reads jsonb and json columns, and refuses a jsonb version other than 1.
 template <>
 struct type<jsonb> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "jsonb";
     static constexpr oid param_oid = oid::jsonb;
     static constexpr oid array_oid = oid::jsonb_array;
@@ -5494,6 +5719,7 @@ struct type<jsonb> {
     }
     static void encode_text(const jsonb& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, jsonb& out) { out = jsonb(std::string(detail::json_document_text(in))); }
+    /// @}
 };
 
 }  // namespace typq
@@ -5853,16 +6079,21 @@ inline ip_value decode_ip(value_view in, bool into_cidr)
 /// is 0.0.0.0/32. Ordering is the server's (IPv4 first, then by network, then by prefix length).
 class cidr {
 public:
+    /// An IPv4 address, in network order.
     using ipv4_bytes = std::array<std::byte, 4>;
+    /// An IPv6 address, in network order.
     using ipv6_bytes = std::array<std::byte, 16>;
 
+    /// 0.0.0.0/32.
     cidr() = default;
 
+    /// The IPv4 network `address`/`prefix_length`.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..32 or host bits are set.
     [[nodiscard]] static cidr ipv4(const ipv4_bytes& address, int prefix_length = 32)
     {
         return cidr(detail::make_ip(address, false, prefix_length, "cidr"));
     }
+    /// The IPv6 network `address`/`prefix_length`.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..128 or host bits are set.
     [[nodiscard]] static cidr ipv6(const ipv6_bytes& address, int prefix_length = 128)
     {
@@ -5876,13 +6107,18 @@ public:
     /// The server's text: `10.0.0.0/8`, `2001:db8::/32`, always with the prefix length.
     [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, true); }
 
+    /// True for an IPv4 network.
     [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    /// True for an IPv6 network.
     [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    /// The number of network bits: 0..32 for IPv4, 0..128 for IPv6.
     [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
     /// The network address: 4 bytes for IPv4, 16 for IPv6, in network order.
     [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
 
+    /// Equal when the family, address and prefix length are.
     friend bool operator==(const cidr&, const cidr&) noexcept = default;
+    /// The server's order: IPv4 before IPv6, then by network, then by prefix length.
     friend std::strong_ordering operator<=>(const cidr& a, const cidr& b) noexcept
     {
         return detail::compare_ip(a.value_, b.value_);
@@ -5899,10 +6135,14 @@ private:
 /// the server's, so an inet and a cidr compare as the server compares them.
 class inet {
 public:
+    /// An IPv4 address, in network order.
     using ipv4_bytes = std::array<std::byte, 4>;
+    /// An IPv6 address, in network order.
     using ipv6_bytes = std::array<std::byte, 16>;
 
+    /// 0.0.0.0 (/32).
     inet() = default;
+    /// The network's address and prefix length; implicit, as the server casts cidr to inet.
     inet(const cidr& network) noexcept  // implicit, as the server casts cidr to inet
     {
         value_.v6 = network.is_ipv6();
@@ -5912,17 +6152,19 @@ public:
             value_.bytes[i] = address[i];
     }
 
+    /// The IPv4 host `address` in a network of `prefix_length` bits.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..32.
     [[nodiscard]] static inet ipv4(const ipv4_bytes& address, int prefix_length = 32)
     {
         return inet(detail::make_ip(address, false, prefix_length, "inet"));
     }
+    /// The IPv6 host `address` in a network of `prefix_length` bits.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..128.
     [[nodiscard]] static inet ipv6(const ipv6_bytes& address, int prefix_length = 128)
     {
         return inet(detail::make_ip(address, true, prefix_length, "inet"));
     }
-    /// Parses `192.168.0.1`, `192.168.0.1/24`, `::1`, `2001:DB8::1/64`, `::ffff:1.2.3.4`: what
+    /// Parses `192.168.0.1`, `192.168.0.1/24`, `::1`, `2001:DB8::1/64`, `::%ffff:1.2.3.4`: what
     /// inet_in accepts and inet_out prints (no spaces, no leading zeros in `/bits`).
     /// @throws typq::conversion_error for other text.
     [[nodiscard]] static inet parse(std::string_view text) { return inet(detail::parse_ip(text, false)); }
@@ -5930,8 +6172,11 @@ public:
     /// The server's text: `192.168.0.1/24`, `::1` (no `/bits` when the prefix is the whole address).
     [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, false); }
 
+    /// True for an IPv4 address.
     [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    /// True for an IPv6 address.
     [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    /// The number of network bits: 0..32 for IPv4, 0..128 for IPv6.
     [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
     /// The host address: 4 bytes for IPv4, 16 for IPv6, in network order.
     [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
@@ -5947,7 +6192,10 @@ public:
         return cidr::ipv4({address[0], address[1], address[2], address[3]}, value_.bits);
     }
 
+    /// Equal when the family, address and prefix length are.
     friend bool operator==(const inet&, const inet&) noexcept = default;
+    /// The server's order: IPv4 before IPv6, then by network, then by prefix length, then by
+    /// address.
     friend std::strong_ordering operator<=>(const inet& a, const inet& b) noexcept
     {
         return detail::compare_ip(a.value_, b.value_);
@@ -6027,9 +6275,12 @@ constexpr std::strong_ordering compare_bytes(const std::array<std::byte, N>& a, 
 /// A MAC address (EUI-48), PostgreSQL's macaddr: 6 bytes. Ordering is byte by byte, as the server's.
 class macaddr {
 public:
+    /// The 6 bytes, in transmission order.
     using bytes_type = std::array<std::byte, 6>;
 
+    /// 00:00:00:00:00:00.
     constexpr macaddr() noexcept = default;
+    /// The address whose bytes are `bytes`.
     constexpr explicit macaddr(const bytes_type& bytes) noexcept : bytes_(bytes) {}
 
     /// Parses the formats macaddr_in accepts: `08:00:2b:01:02:03`, `08-00-2b-01-02-03` (these
@@ -6054,9 +6305,12 @@ public:
 
     /// The server's text: `08:00:2b:01:02:03`.
     [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    /// The 6 bytes.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
 
+    /// Equal when the bytes are.
     friend constexpr bool operator==(const macaddr&, const macaddr&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order.
     friend constexpr std::strong_ordering operator<=>(const macaddr& a, const macaddr& b) noexcept
     {
         return detail::compare_bytes(a.bytes_, b.bytes_);
@@ -6069,9 +6323,12 @@ private:
 /// A MAC address in EUI-64 form, PostgreSQL's macaddr8: 8 bytes. Ordering is byte by byte.
 class macaddr8 {
 public:
+    /// The 8 bytes, in transmission order.
     using bytes_type = std::array<std::byte, 8>;
 
+    /// 00:00:00:00:00:00:00:00.
     constexpr macaddr8() noexcept = default;
+    /// The address whose bytes are `bytes`.
     constexpr explicit macaddr8(const bytes_type& bytes) noexcept : bytes_(bytes) {}
     /// The EUI-48 address in EUI-64 form, FF:FE inserted in the middle (the server's
     /// macaddr-to-macaddr8 cast).
@@ -6082,7 +6339,7 @@ public:
     }
 
     /// Parses 8 (or 6, converted as the macaddr constructor does) pairs of hex digits, optionally
-    /// separated by one of `:`, `-` or `.` used throughout (as macaddr8_in): `08:00:2b:01:02:03:04:05`,
+    /// separated by colons, hyphens or dots, one kind throughout (as macaddr8_in): `08:00:2b:01:02:03:04:05`,
     /// `08002b:0102030405`, `0800.2b01.0203.0405`, `08002b0102030405`; no spaces.
     /// @throws typq::conversion_error for other text.
     [[nodiscard]] static macaddr8 parse(std::string_view text)
@@ -6119,9 +6376,12 @@ public:
 
     /// The server's text: `08:00:2b:ff:fe:01:02:03`.
     [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    /// The 8 bytes.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
 
+    /// Equal when the bytes are.
     friend constexpr bool operator==(const macaddr8&, const macaddr8&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order.
     friend constexpr std::strong_ordering operator<=>(const macaddr8& a, const macaddr8& b) noexcept
     {
         return detail::compare_bytes(a.bytes_, b.bytes_);
@@ -6158,29 +6418,40 @@ struct ip_adapter {
 
 }  // namespace detail
 
-/// inet; reads inet and cidr columns (every cidr is an inet).
+/// typq::inet as `inet` (OID 869): binary, `inet_send`'s family, prefix length, is_cidr flag (0),
+/// address length and address bytes; reads inet and cidr columns (every cidr is an inet).
 template <>
 struct type<inet> : detail::ip_adapter<inet, false> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "inet";
     static constexpr oid param_oid = oid::inet;
     static constexpr oid array_oid = oid::inet_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::inet || column == oid::cidr; }
+    /// @}
 };
 
-/// cidr; reads cidr columns only (an inet column's values may have host bits set: read them into
-/// typq::inet).
+/// typq::cidr as `cidr` (OID 650): binary, as typq::inet with the is_cidr flag 1; reads cidr
+/// columns only (an inet column's values may have host bits set: read them into typq::inet).
 template <>
 struct type<cidr> : detail::ip_adapter<cidr, true> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "cidr";
     static constexpr oid param_oid = oid::cidr;
     static constexpr oid array_oid = oid::cidr_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::cidr; }
+    /// @}
 };
 
+/// typq::macaddr as `macaddr` (OID 829): binary, the 6 bytes (`macaddr_send`); reads macaddr
+/// columns.
 template <>
 struct type<macaddr> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "macaddr";
     static constexpr oid param_oid = oid::macaddr;
     static constexpr oid array_oid = oid::macaddr_array;
@@ -6189,10 +6460,15 @@ struct type<macaddr> {
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const macaddr& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
+    /// @}
 };
 
+/// typq::macaddr8 as `macaddr8` (OID 774): binary, the 8 bytes (`macaddr8_send`); reads macaddr8
+/// columns.
 template <>
 struct type<macaddr8> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "macaddr8";
     static constexpr oid param_oid = oid::macaddr8;
     static constexpr oid array_oid = oid::macaddr8_array;
@@ -6201,6 +6477,7 @@ struct type<macaddr8> {
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const macaddr8& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
+    /// @}
 };
 
 }  // namespace typq
@@ -6247,11 +6524,14 @@ inline constexpr bool is_oid_alias_column(oid column) noexcept
 
 }  // namespace detail
 
-/// The `oid` type, both ways. Result columns of the reg* types (`regclass`, `regtype`,
+/// typq::oid as the `oid` type (OID 26), both ways: binary, 4 bytes, unsigned, big-endian
+/// (`oidsend`). Result columns of the reg* types (`regclass`, `regtype`,
 /// `regproc`, ...) read too: their binary form is the OID itself, so
 /// `query_value<typq::oid>("SELECT 'pg_class'::regclass")` gives the table's OID.
 template <>
 struct type<oid> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "oid";
     static constexpr oid param_oid = oid::oid;
     static constexpr oid array_oid = oid::oid_array;
@@ -6263,14 +6543,18 @@ struct type<oid> {
     static void encode(oid value, writer& out) { out.put_be(static_cast<std::uint32_t>(value)); }
     static void encode_text(oid value, std::string& out) { detail::append_integer(out, static_cast<std::uint32_t>(value)); }
     static void decode(value_view in, oid& out) { out = static_cast<oid>(in.read_be<std::uint32_t>()); }
+    /// @}
 };
 
-/// `char` is PostgreSQL's internal single-byte type `"char"` (OID 18, as in `pg_class.relkind`),
-/// not text: any byte value travels unchanged, and `'\0'` is the server's empty `"char"` (`''`).
+/// `char` as PostgreSQL's internal single-byte type `"char"` (OID 18, the type of pg_class's
+/// relkind): binary, the byte itself (`charsend`). Not text: any byte value travels unchanged,
+/// and ``'\0'`` is the server's empty `"char"` (``''``).
 /// For a one-character string use `std::string` (text, varchar, char(1)); `signed char`,
 /// `unsigned char` and `std::int8_t` have no adapter.
 template <>
 struct type<char> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "\"char\"";
     static constexpr oid param_oid = oid::char_;
     // No array_oid on purpose: std::vector<char> is a byte buffer to most C++ code (send bytes as
@@ -6299,6 +6583,7 @@ struct type<char> {
         // charsend always sends exactly one byte (0 for the empty "char"); charrecv refuses fewer.
         out = static_cast<char>(in.read_be<std::uint8_t>());
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -6328,6 +6613,7 @@ namespace typq {
 /// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
 /// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
 struct money {
+    /// The value in the currency's smallest unit: 123456 is 1,234.56 with 2 fractional digits.
     std::int64_t cents = 0;
 
     /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
@@ -6360,12 +6646,18 @@ struct money {
         return text;
     }
 
+    /// Equal when the counts are.
     friend constexpr bool operator==(const money&, const money&) = default;
+    /// Ordered by the count.
     friend constexpr std::strong_ordering operator<=>(const money&, const money&) = default;
 };
 
+/// typq::money as `money` (OID 790): binary, the count as a big-endian int8 (`cash_send`); reads
+/// money columns.
 template <>
 struct type<money> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "money";
     static constexpr oid param_oid = oid::money;
     static constexpr oid array_oid = oid::money_array;
@@ -6385,6 +6677,7 @@ struct type<money> {
         out += static_cast<char>('0' + magnitude % 10);
     }
     static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
+    /// @}
 };
 
 }  // namespace typq
@@ -6469,7 +6762,7 @@ public:
         return bits;
     }
 
-    /// The bits as '0' and '1' characters, as the server's `::text` prints them.
+    /// The bits as '0' and '1' characters, as the server prints them cast to text.
     [[nodiscard]] std::string to_string() const
     {
         std::string text(size_, '0');
@@ -6479,7 +6772,9 @@ public:
         return text;
     }
 
+    /// The number of bits.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// True when there are no bits.
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
     /// Bit `i`, counted from the first (leftmost in the text form). `i` must be below `size()`.
@@ -6501,6 +6796,7 @@ public:
     /// The packed bits: `(size() + 7) / 8` bytes, most significant bit first, unused bits zero.
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
 
+    /// Equal when the sizes and the bits are.
     friend bool operator==(const bit_string&, const bit_string&) = default;
 
 private:
@@ -6510,11 +6806,14 @@ private:
     std::vector<std::byte> bytes_;
 };
 
-/// As a parameter, `varbit`: the server casts it to a `bit(n)` column's type on assignment, and
+/// typq::bit_string, binary: the bit count as an int4, then the packed bits (`varbit_send`). As a
+/// parameter, `varbit` (OID 1562): the server casts it to a `bit(n)` column's type on assignment, and
 /// refuses a length other than n (SQLSTATE 22026, typq::data_exception). Reads `bit` and `varbit`
 /// columns.
 template <>
 struct type<bit_string> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "varbit";
     static constexpr oid param_oid = oid::varbit;
     static constexpr oid array_oid = oid::varbit_array;
@@ -6546,6 +6845,7 @@ struct type<bit_string> {
                 + " bytes)");
         out = bit_string(size, bits.bytes());
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -6717,7 +7017,8 @@ consteval bool valid_enum_labels(const Labels& labels)
 }  // namespace detail
 
 /// The adapter of a C++ enumeration `E` and the PostgreSQL enum named `Name`, by label; derive
-/// `typq::type<E>` from it. `Labels` (a constexpr array of `typq::enum_label<E>` with static
+/// `typq::type<E>` from it. Binary, the label's text (`enum_send`); the enum's OID is looked up
+/// by name once per connection. `Labels` (a constexpr array of `typq::enum_label<E>` with static
 /// storage) gives the labels; by default they are the enumerators' names.
 ///
 ///     inline constexpr typq::enum_label<color> color_labels[] = {{color::dark_blue, "dark blue"}, ...};
@@ -6733,6 +7034,8 @@ struct enum_type {
     static_assert(detail::valid_enum_labels(Labels),
         "typq::enum_type<E, Name>: labels must be unique, 1 to 63 bytes long, with one label per value");
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
 
@@ -6769,6 +7072,7 @@ struct enum_type {
         in.fail("label \"" + std::string(text) + "\" of enum " + std::string(sql_type) + " is not one of "
             + detail::type_name<E>() + "'s");
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -7210,13 +7514,19 @@ private:
 ///   (a table's row type), and an anonymous `record` (`ROW(...)`), whose attributes have no names
 ///   and map by position.
 /// - Arrays (`std::vector<T>`) and composites nested in composites work the same way.
+/// - Binary, in `record_send`'s form: the number of attributes, then each attribute's type OID,
+///   its length as an int4 (-1 for NULL) and its binary form.
 /// A struct with a composite adapter is one column as a row type: `query<address>("SELECT addr ...")`.
 template <class T, sql_name Name>
 struct composite_type {
     static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
+    /// @}
+    /// The number of T's fields, which is the number of attributes the composite type must have.
     static constexpr std::size_t field_count = detail::reflected_fields<T>::size;
 
     /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
@@ -7240,6 +7550,8 @@ struct composite_type {
         return true;  // as many attributes as fields, each naming a field: every field is covered
     }
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const T& value, writer& out)
     {
         const type_info& info = out.types().get(sql_type);
@@ -7297,6 +7609,7 @@ struct composite_type {
         }
         reader.finish();
     }
+    /// @}
 
 private:
     static void look_up_field_types(const server_types& types)
@@ -7423,12 +7736,17 @@ inline bool read_hstore_text(value_view in, std::size_t& offset, std::string& ou
 
 }  // namespace detail
 
-/// hstore, both ways: keys are strings, values strings or NULL (std::nullopt).
+/// A map of std::string to std::optional<std::string> (std::map, std::unordered_map...) as the
+/// hstore extension's `hstore`, both ways: keys are strings, values strings or NULL (std::nullopt).
+/// Binary, in `hstore_send`'s form: the number of pairs, then each key and value as an int4 length
+/// (-1 for a NULL value) and its text. hstore's OID is looked up by name once per connection.
 /// @throws typq::conversion_error for a NUL byte in a key or value, a NULL key or a repeated key
 ///         from the server, or malformed bytes.
 template <class M>
     requires detail::hstore_map<M>
 struct type<M> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "hstore";
     static constexpr bool lookup_oid = true;
 
@@ -7486,6 +7804,7 @@ struct type<M> {
         if (offset != in.size())
             in.fail("hstore has " + std::to_string(in.size() - offset) + " bytes after its last pair");
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -29,9 +29,12 @@ namespace typq {
 /// One dimension of a `typq::array`: how many elements it has and the subscript of its first one
 /// (PostgreSQL's `array_length(a, d)` and `array_lower(a, d)`).
 struct array_dimension {
+    /// The number of elements along this dimension.
     std::int32_t length = 0;
+    /// The subscript of the first of them (1 unless the array says otherwise).
     std::int32_t lower_bound = 1;
 
+    /// Equal when the lengths and the lower bounds are.
     friend bool operator==(const array_dimension&, const array_dimension&) = default;
 };
 
@@ -700,7 +703,7 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
 }  // namespace detail
 
 /// A PostgreSQL array as PostgreSQL keeps it: its elements in row-major order, and each
-/// dimension's length and lower bound (`'[0:2]={1,2,3}'` has one dimension {3, 0}). For arrays
+/// dimension's length and lower bound (``'[0:2]={1,2,3}'`` has one dimension {3, 0}). For arrays
 /// whose subscripts matter; std::vector<T> reads the same arrays without them. `T` is an element
 /// type (its typq::type declares `array_oid`), or a std::optional of one for NULLs.
 ///
@@ -715,11 +718,17 @@ class array {
         "the dimensions are given to the constructor, not nested in T");
 
 public:
+    /// The element type, T.
     using value_type = T;
+    /// std::size_t.
     using size_type = std::size_t;
+    /// A reference to an element.
     using reference = typename std::vector<T>::reference;
+    /// A reference to a const element.
     using const_reference = typename std::vector<T>::const_reference;
+    /// An iterator over the elements in row-major order.
     using iterator = typename std::vector<T>::iterator;
+    /// A const iterator over the elements in row-major order.
     using const_iterator = typename std::vector<T>::const_iterator;
 
     /// The empty array.
@@ -750,14 +759,18 @@ public:
     /// Every element, in row-major order.
     [[nodiscard]] const std::vector<T>& elements() const noexcept { return elements_; }
 
+    /// The number of elements, in all dimensions.
     [[nodiscard]] std::size_t size() const noexcept { return elements_.size(); }
+    /// True when there are no elements (and so no dimensions).
     [[nodiscard]] bool empty() const noexcept { return elements_.empty(); }
-    /// The element at row-major position `index` (0-based, whatever the lower bounds).
+    /// The element at row-major position `index` (0-based, whatever the lower bounds); `index`
+    /// must be below size().
     [[nodiscard]] const_reference operator[](std::size_t index) const { return elements_[index]; }
+    /// The element at row-major position `index`, to change it; `index` must be below size().
     [[nodiscard]] reference operator[](std::size_t index) { return elements_[index]; }
 
     /// The element at PostgreSQL's subscripts, one per dimension, counted from each lower bound
-    /// (`a[0]` of `'[0:2]={1,2,3}'` is `at({0})`).
+    /// (`a[0]` of ``'[0:2]={1,2,3}'`` is `at({0})`).
     /// @throws typq::usage_error for the wrong number of subscripts or one out of bounds.
     [[nodiscard]] const_reference at(std::initializer_list<std::int32_t> subscripts) const
     {
@@ -778,11 +791,16 @@ public:
         return elements_[index];
     }
 
+    /// The first element in row-major order.
     [[nodiscard]] const_iterator begin() const noexcept { return elements_.begin(); }
+    /// Past the last element.
     [[nodiscard]] const_iterator end() const noexcept { return elements_.end(); }
+    /// The first element in row-major order, to change the elements.
     [[nodiscard]] iterator begin() noexcept { return elements_.begin(); }
+    /// Past the last element.
     [[nodiscard]] iterator end() noexcept { return elements_.end(); }
 
+    /// Equal when the elements and the dimensions (lengths and lower bounds) are.
     friend bool operator==(const array&, const array&) = default;
 
 private:
@@ -916,8 +934,11 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
 }  // namespace detail
 
 /// PostgreSQL arrays as std::vector: one dimension, or more with nested vectors (and std::arrays),
-/// which must be rectangular; std::optional<T> elements for NULLs. Lower bounds are not kept
-/// (`'[0:2]={1,2,3}'` reads as {1, 2, 3}; use typq::array<T> to keep them) and are sent as 1.
+/// which must be rectangular; std::optional<T> elements for NULLs. Binary, in `array_send`'s form:
+/// the number of dimensions, a has-NULLs flag, the element type's OID, each dimension's length and
+/// lower bound, then each element as an int4 length (-1 for NULL) and its binary form. As a
+/// parameter, the array type of T (its adapter's `array_oid`). Lower bounds are not kept
+/// (``'[0:2]={1,2,3}'`` reads as {1, 2, 3}; use typq::array<T> to keep them) and are sent as 1.
 /// std::vector<std::byte> is not an array: it is bytea (typq/types/bytea.hpp).
 /// @throws typq::conversion_error when encoding ragged nested vectors; when decoding a NULL
 ///         element into a T that is not a std::optional, an array of another number of
@@ -926,13 +947,14 @@ template <class T>
     requires(!std::same_as<T, std::byte> && detail::array_element<T>)
 struct type<std::vector<T>> : detail::nested_array_adapter<std::vector<T>, typename detail::array_shape<T>::scalar> {};
 
-/// A PostgreSQL array of exactly N elements (per dimension, when nested); any other length
-/// is a conversion_error when decoding.
+/// A PostgreSQL array of exactly N elements (per dimension, when nested), in the binary form
+/// std::vector uses; any other length is a conversion_error when decoding.
 template <class T, std::size_t N>
     requires detail::array_element<T>
 struct type<std::array<T, N>> : detail::nested_array_adapter<std::array<T, N>, typename detail::array_shape<T>::scalar> {};
 
-/// A PostgreSQL array with its dimensions and lower bounds, both ways.
+/// typq::array<T> as T's array type, with its dimensions and lower bounds, both ways, in the binary
+/// form std::vector uses.
 template <class T>
     requires detail::array_scalar<T>
 struct type<array<T>> : detail::typq_array_adapter<T> {};

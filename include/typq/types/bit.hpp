@@ -77,7 +77,7 @@ public:
         return bits;
     }
 
-    /// The bits as '0' and '1' characters, as the server's `::text` prints them.
+    /// The bits as '0' and '1' characters, as the server prints them cast to text.
     [[nodiscard]] std::string to_string() const
     {
         std::string text(size_, '0');
@@ -87,7 +87,9 @@ public:
         return text;
     }
 
+    /// The number of bits.
     [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    /// True when there are no bits.
     [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
     /// Bit `i`, counted from the first (leftmost in the text form). `i` must be below `size()`.
@@ -109,6 +111,7 @@ public:
     /// The packed bits: `(size() + 7) / 8` bytes, most significant bit first, unused bits zero.
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
 
+    /// Equal when the sizes and the bits are.
     friend bool operator==(const bit_string&, const bit_string&) = default;
 
 private:
@@ -118,11 +121,14 @@ private:
     std::vector<std::byte> bytes_;
 };
 
-/// As a parameter, `varbit`: the server casts it to a `bit(n)` column's type on assignment, and
+/// typq::bit_string, binary: the bit count as an int4, then the packed bits (`varbit_send`). As a
+/// parameter, `varbit` (OID 1562): the server casts it to a `bit(n)` column's type on assignment, and
 /// refuses a length other than n (SQLSTATE 22026, typq::data_exception). Reads `bit` and `varbit`
 /// columns.
 template <>
 struct type<bit_string> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "varbit";
     static constexpr oid param_oid = oid::varbit;
     static constexpr oid array_oid = oid::varbit_array;
@@ -154,6 +160,7 @@ struct type<bit_string> {
                 + " bytes)");
         out = bit_string(size, bits.bytes());
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -35,22 +35,32 @@ struct bytea_parameter {
 
 }  // namespace detail
 
+/// `std::vector<std::byte>` as `bytea` (OID 17): binary, the bytes as they are (`byteasend`);
+/// reads bytea columns.
 template <>
 struct type<std::vector<std::byte>> : detail::bytea_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void decode(value_view in, std::vector<std::byte>& out)
     {
         const auto bytes = in.bytes();
         out.assign(bytes.begin(), bytes.end());
     }
+    /// @}
 };
 
-/// As a result, a view into the result's memory: valid while the `typq::result` lives.
+/// `std::span<const std::byte>` as `bytea`, as std::vector<std::byte> is. As a result, a view into
+/// the result's memory: valid while the `typq::result` lives.
 template <>
 struct type<std::span<const std::byte>> : detail::bytea_parameter {
+    /// True: a decoded span points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
+    /// The adapter's `decode`, as typq::type describes it.
     static void decode(value_view in, std::span<const std::byte>& out) { out = in.bytes(); }
 };
 
+/// `std::span<std::byte>` as a `bytea` parameter (it cannot be read from a result: read
+/// std::vector<std::byte> or std::span<const std::byte>).
 template <>
 struct type<std::span<std::byte>> : detail::bytea_parameter {};
 

@@ -417,12 +417,15 @@ concept timestamp_duration = wire_duration<D> && !std::same_as<D, std::chrono::d
 
 // --- date -----------------------------------------------------------------------------------------
 
-/// `date` <-> `std::chrono::sys_days`: `infinity` is `sys_days::max()`, `-infinity` is
+/// `date` (OID 1082) <-> `std::chrono::sys_days`, binary: an int4 count of days since
+/// 2000-01-01 (`date_send`). `infinity` is `sys_days::max()`, `-infinity` is
 /// `sys_days::min()` (both far outside the server's finite dates, 4714-11-24 BC to
 /// 5874897-12-31). Other days are sent as they are, or refused with `typq::conversion_error`
 /// when the server has no such date.
 template <>
 struct type<std::chrono::sys_days> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::sys_days& value, writer& out)
     {
         if (value == std::chrono::sys_days::max())
@@ -450,11 +453,15 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
         else
             out = std::chrono::sys_days{std::chrono::days{days}};
     }
+    /// @}
 };
 
-/// `date` <-> `std::chrono::local_days`, as `sys_days` (a date names no zone either way).
+/// `date` <-> `std::chrono::local_days`, as `sys_days` (a date names no zone either way), in the
+/// same binary form.
 template <>
 struct type<std::chrono::local_days> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
@@ -469,14 +476,18 @@ struct type<std::chrono::local_days> : detail::date_adapter {
         type<std::chrono::sys_days>::decode(in, day);
         out = std::chrono::local_days{day.time_since_epoch()};
     }
+    /// @}
 };
 
 /// `date` <-> `std::chrono::year_month_day` (proleptic Gregorian; 1 BC is year 0, 4714 BC is
-/// year -4713). A `year_month_day` holds years -32767 to 32767 and no infinity: later or
-/// earlier dates and ±infinity are a `typq::conversion_error` when read (read them as
-/// `sys_days`), and a date that is not `ok()` is one when sent.
+/// year -4713), in `date_send`'s binary form, as `sys_days`. A `year_month_day` holds years
+/// -32767 to 32767 and no infinity: later or earlier dates and ±infinity are a
+/// `typq::conversion_error` when read (read them as `sys_days`), and a date that is not `ok()` is
+/// one when sent.
 template <>
 struct type<std::chrono::year_month_day> : detail::date_adapter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const std::chrono::year_month_day& value, writer& out)
     {
         if (!value.ok())
@@ -502,16 +513,19 @@ struct type<std::chrono::year_month_day> : detail::date_adapter {
             in.fail("date is outside the years -32767 to 32767 that std::chrono::year_month_day holds");
         out = year_month_day{sys_days{std::chrono::days{days}}};
     }
+    /// @}
 };
 
 // --- timestamptz and timestamp ----------------------------------------------------------------------
 
-/// `timestamptz` <-> typq::timestamptz (`sys_time<microseconds>`): see typq::timestamptz for
-/// infinity, the range and the session `TimeZone`.
+/// `timestamptz` (OID 1184) <-> typq::timestamptz (`sys_time<microseconds>`), binary: an int8
+/// count of microseconds since 2000-01-01 00:00:00 UTC (`timestamptz_send`). See typq::timestamptz
+/// for infinity, the range and the session `TimeZone`.
 template <>
 struct type<timestamptz> : detail::timestamp_adapter<std::chrono::system_clock> {};
 
-/// `timestamp` <-> typq::timestamp (`local_time<microseconds>`): see typq::timestamp.
+/// `timestamp` (OID 1114) <-> typq::timestamp (`local_time<microseconds>`), binary: an int8 count
+/// of microseconds since 2000-01-01 00:00:00 (`timestamp_send`). See typq::timestamp.
 template <>
 struct type<timestamp> : detail::timestamp_adapter<std::chrono::local_t> {};
 
@@ -523,6 +537,8 @@ template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::system_clock, Duration>>
     : detail::timestamp_encoding<std::chrono::system_clock, Duration> {
+    /// Marks the adapter as a parameter's only: reading a column into this type fails to compile,
+    /// with a message that says to read typq::timestamptz.
     using parameter_only = detail::read_as_microseconds<std::chrono::system_clock, Duration>;
 };
 
@@ -531,6 +547,8 @@ template <detail::timestamp_duration Duration>
     requires(!std::same_as<Duration, std::chrono::microseconds>)
 struct type<std::chrono::time_point<std::chrono::local_t, Duration>>
     : detail::timestamp_encoding<std::chrono::local_t, Duration> {
+    /// Marks the adapter as a parameter's only: reading a column into this type fails to compile,
+    /// with a message that says to read typq::timestamp.
     using parameter_only = detail::read_as_microseconds<std::chrono::local_t, Duration>;
 };
 
@@ -576,12 +594,15 @@ public:
     {
         return std::chrono::hh_mm_ss<std::chrono::microseconds>{since_midnight_};
     }
+    /// As to_hh_mm_ss().
     constexpr explicit operator std::chrono::hh_mm_ss<std::chrono::microseconds>() const noexcept
     {
         return to_hh_mm_ss();
     }
 
+    /// Equal when the times are.
     friend constexpr bool operator==(const time_of_day&, const time_of_day&) noexcept = default;
+    /// Earlier times first; 24:00:00 is last.
     friend constexpr std::strong_ordering operator<=>(const time_of_day& a, const time_of_day& b) noexcept
     {
         return a.since_midnight_.count() <=> b.since_midnight_.count();
@@ -610,9 +631,12 @@ inline time_of_day decode_time_of_day(value_view in)
 
 }  // namespace detail
 
-/// `time` <-> typq::time_of_day, 00:00:00 to 24:00:00.
+/// `time` (OID 1083) <-> typq::time_of_day, 00:00:00 to 24:00:00, binary: an int8 count of
+/// microseconds since midnight (`time_send`); a value outside that range is refused when read.
 template <>
 struct type<time_of_day> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "time";
     static constexpr oid param_oid = oid::time;
     static constexpr oid array_oid = oid::time_array;
@@ -624,6 +648,7 @@ struct type<time_of_day> {
         detail::append_time_of_day(out, value.since_midnight().count());
     }
     static void decode(value_view in, time_of_day& out) { out = detail::decode_time_of_day(in); }
+    /// @}
 };
 
 // --- timetz -----------------------------------------------------------------------------------------
@@ -633,15 +658,22 @@ struct type<time_of_day> {
 /// Equal when both members are equal (as the server's `=` on timetz is not: it compares the
 /// instants first); no ordering, since member order is not the server's.
 struct time_of_day_tz {
+    /// The time of day, local to the offset.
     time_of_day time;
+    /// The offset from UTC, positive east of Greenwich; less than 16 hours either way.
     std::chrono::seconds utc_offset{0};
 
+    /// Equal when both the times and the offsets are.
     friend constexpr bool operator==(const time_of_day_tz&, const time_of_day_tz&) noexcept = default;
 };
 
-/// `timetz` <-> typq::time_of_day_tz. An offset of 16 hours or more is a `typq::conversion_error`.
+/// `timetz` (OID 1266) <-> typq::time_of_day_tz, binary: the time as an int8 count of microseconds,
+/// then the zone as an int4 count of seconds west of UTC (`timetz_send`: the offset's opposite).
+/// An offset of 16 hours or more is a `typq::conversion_error`, both ways.
 template <>
 struct type<time_of_day_tz> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "timetz";
     static constexpr oid param_oid = oid::timetz;
     static constexpr oid array_oid = oid::timetz_array;
@@ -681,6 +713,7 @@ struct type<time_of_day_tz> {
             in.fail("time zone displacement " + std::to_string(zone) + " seconds is 16 hours or more");
         out = time_of_day_tz{time, std::chrono::seconds{-zone}};
     }
+    /// @}
 };
 
 // --- interval ---------------------------------------------------------------------------------------
@@ -690,16 +723,23 @@ struct type<time_of_day_tz> {
 /// normalised: a day is not always 24 hours, nor a month 30 days, so equality is member by member
 /// (the server's `=` normalises) and there is no ordering.
 struct interval {
+    /// Months (a year is 12).
     std::int32_t months = 0;
+    /// Days, not converted to or from hours.
     std::int32_t days = 0;
+    /// The time part, in microseconds.
     std::int64_t microseconds = 0;
 
+    /// Member by member: `1 day` is not `24:00:00` here.
     friend constexpr bool operator==(const interval&, const interval&) noexcept = default;
 };
 
-/// `interval` <-> typq::interval, every value.
+/// `interval` (OID 1186) <-> typq::interval, every value, binary: the microseconds (int8), days
+/// (int4), months (int4), as `interval_send` orders them.
 template <>
 struct type<interval> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -724,15 +764,18 @@ struct type<interval> {
         out.days = in.subview(8, 4, oid::interval).read_be<std::int32_t>();
         out.months = in.subview(12, 4, oid::interval).read_be<std::int32_t>();
     }
+    /// @}
 };
 
 /// `interval` <-> `std::chrono::duration` of an integer count (`seconds`, `microseconds`,
-/// `nanoseconds`, `hours`...). Sent as the interval's time part alone (`std::chrono::days{3}` is
-/// `72:00:00`, which the server's `=` finds equal to `3 days`). Read only from intervals without
-/// months or days, and only when the value fits the duration exactly; anything else is a
-/// `typq::conversion_error` (read such intervals as typq::interval).
+/// `nanoseconds`, `hours`...), in `interval_send`'s binary form. Sent as the interval's time part
+/// alone (`std::chrono::days{3}` is `72:00:00`, which the server's `=` finds equal to `3 days`).
+/// Read only from intervals without months or days, and only when the value fits the duration
+/// exactly; anything else is a `typq::conversion_error` (read such intervals as typq::interval).
 template <detail::wire_duration Duration>
 struct type<Duration> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -760,6 +803,7 @@ struct type<Duration> {
             in.fail("interval is outside the std::chrono::duration's range");
         }
     }
+    /// @}
 
 private:
     static std::int64_t exact_usecs(const Duration& value)

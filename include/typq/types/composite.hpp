@@ -136,13 +136,19 @@ private:
 ///   (a table's row type), and an anonymous `record` (`ROW(...)`), whose attributes have no names
 ///   and map by position.
 /// - Arrays (`std::vector<T>`) and composites nested in composites work the same way.
+/// - Binary, in `record_send`'s form: the number of attributes, then each attribute's type OID,
+///   its length as an int4 (-1 for NULL) and its binary form.
 /// A struct with a composite adapter is one column as a row type: `query<address>("SELECT addr ...")`.
 template <class T, sql_name Name>
 struct composite_type {
     static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
+    /// @}
+    /// The number of T's fields, which is the number of attributes the composite type must have.
     static constexpr std::size_t field_count = detail::reflected_fields<T>::size;
 
     /// `Name`, a composite type whose attributes are T's fields (by name, each readable by its
@@ -166,6 +172,8 @@ struct composite_type {
         return true;  // as many attributes as fields, each naming a field: every field is covered
     }
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const T& value, writer& out)
     {
         const type_info& info = out.types().get(sql_type);
@@ -223,6 +231,7 @@ struct composite_type {
         }
         reader.finish();
     }
+    /// @}
 
 private:
     static void look_up_field_types(const server_types& types)

@@ -133,7 +133,8 @@ consteval bool valid_enum_labels(const Labels& labels)
 }  // namespace detail
 
 /// The adapter of a C++ enumeration `E` and the PostgreSQL enum named `Name`, by label; derive
-/// `typq::type<E>` from it. `Labels` (a constexpr array of `typq::enum_label<E>` with static
+/// `typq::type<E>` from it. Binary, the label's text (`enum_send`); the enum's OID is looked up
+/// by name once per connection. `Labels` (a constexpr array of `typq::enum_label<E>` with static
 /// storage) gives the labels; by default they are the enumerators' names.
 ///
 ///     inline constexpr typq::enum_label<color> color_labels[] = {{color::dark_blue, "dark blue"}, ...};
@@ -149,6 +150,8 @@ struct enum_type {
     static_assert(detail::valid_enum_labels(Labels),
         "typq::enum_type<E, Name>: labels must be unique, 1 to 63 bytes long, with one label per value");
 
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
 
@@ -185,6 +188,7 @@ struct enum_type {
         in.fail("label \"" + std::string(text) + "\" of enum " + std::string(sql_type) + " is not one of "
             + detail::type_name<E>() + "'s");
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -65,12 +65,17 @@ inline bool read_hstore_text(value_view in, std::size_t& offset, std::string& ou
 
 }  // namespace detail
 
-/// hstore, both ways: keys are strings, values strings or NULL (std::nullopt).
+/// A map of std::string to std::optional<std::string> (std::map, std::unordered_map...) as the
+/// hstore extension's `hstore`, both ways: keys are strings, values strings or NULL (std::nullopt).
+/// Binary, in `hstore_send`'s form: the number of pairs, then each key and value as an int4 length
+/// (-1 for a NULL value) and its text. hstore's OID is looked up by name once per connection.
 /// @throws typq::conversion_error for a NUL byte in a key or value, a NULL key or a repeated key
 ///         from the server, or malformed bytes.
 template <class M>
     requires detail::hstore_map<M>
 struct type<M> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "hstore";
     static constexpr bool lookup_oid = true;
 
@@ -128,6 +133,7 @@ struct type<M> {
         if (offset != in.size())
             in.fail("hstore has " + std::to_string(in.size() - offset) + " bytes after its last pair");
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -42,11 +42,15 @@ inline constexpr bool is_json_column(oid column) noexcept { return column == oid
 /// A default-constructed value has empty text, which the server refuses as json.
 class json {
 public:
+    /// Empty text (not a valid document).
     json() = default;
+    /// The document `text`, unchecked: the server checks it when it is sent.
     explicit json(std::string text) noexcept : text_(std::move(text)) {}
 
+    /// The document's text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
+    /// Equal when the texts are (not a comparison of documents).
     friend bool operator==(const json&, const json&) = default;
 
 private:
@@ -58,19 +62,27 @@ private:
 /// whitespace). Reads jsonb and json columns. `==` compares the texts, not the documents.
 class jsonb {
 public:
+    /// Empty text (not a valid document).
     jsonb() = default;
+    /// The document `text`, unchecked: the server checks it when it is sent.
     explicit jsonb(std::string text) noexcept : text_(std::move(text)) {}
 
+    /// The document's text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
+    /// Equal when the texts are (not a comparison of documents).
     friend bool operator==(const jsonb&, const jsonb&) = default;
 
 private:
     std::string text_;
 };
 
+/// typq::json as `json` (OID 114): binary, the text itself (`json_send`); reads json and jsonb
+/// columns (jsonb's version byte checked and dropped).
 template <>
 struct type<json> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "json";
     static constexpr oid param_oid = oid::json;
     static constexpr oid array_oid = oid::json_array;
@@ -79,10 +91,15 @@ struct type<json> {
     static void encode(const json& value, writer& out) { out.put_text(value.text()); }
     static void encode_text(const json& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, json& out) { out = json(std::string(detail::json_document_text(in))); }
+    /// @}
 };
 
+/// typq::jsonb as `jsonb` (OID 3802): binary, a version byte (1) then the text (`jsonb_send`);
+/// reads jsonb and json columns, and refuses a jsonb version other than 1.
 template <>
 struct type<jsonb> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "jsonb";
     static constexpr oid param_oid = oid::jsonb;
     static constexpr oid array_oid = oid::jsonb_array;
@@ -95,6 +112,7 @@ struct type<jsonb> {
     }
     static void encode_text(const jsonb& value, std::string& out) { out += value.text(); }
     static void decode(value_view in, jsonb& out) { out = jsonb(std::string(detail::json_document_text(in))); }
+    /// @}
 };
 
 }  // namespace typq

@@ -39,11 +39,14 @@ inline constexpr bool is_oid_alias_column(oid column) noexcept
 
 }  // namespace detail
 
-/// The `oid` type, both ways. Result columns of the reg* types (`regclass`, `regtype`,
+/// typq::oid as the `oid` type (OID 26), both ways: binary, 4 bytes, unsigned, big-endian
+/// (`oidsend`). Result columns of the reg* types (`regclass`, `regtype`,
 /// `regproc`, ...) read too: their binary form is the OID itself, so
 /// `query_value<typq::oid>("SELECT 'pg_class'::regclass")` gives the table's OID.
 template <>
 struct type<oid> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "oid";
     static constexpr oid param_oid = oid::oid;
     static constexpr oid array_oid = oid::oid_array;
@@ -55,14 +58,18 @@ struct type<oid> {
     static void encode(oid value, writer& out) { out.put_be(static_cast<std::uint32_t>(value)); }
     static void encode_text(oid value, std::string& out) { detail::append_integer(out, static_cast<std::uint32_t>(value)); }
     static void decode(value_view in, oid& out) { out = static_cast<oid>(in.read_be<std::uint32_t>()); }
+    /// @}
 };
 
-/// `char` is PostgreSQL's internal single-byte type `"char"` (OID 18, as in `pg_class.relkind`),
-/// not text: any byte value travels unchanged, and `'\0'` is the server's empty `"char"` (`''`).
+/// `char` as PostgreSQL's internal single-byte type `"char"` (OID 18, the type of pg_class's
+/// relkind): binary, the byte itself (`charsend`). Not text: any byte value travels unchanged,
+/// and ``'\0'`` is the server's empty `"char"` (``''``).
 /// For a one-character string use `std::string` (text, varchar, char(1)); `signed char`,
 /// `unsigned char` and `std::int8_t` have no adapter.
 template <>
 struct type<char> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "\"char\"";
     static constexpr oid param_oid = oid::char_;
     // No array_oid on purpose: std::vector<char> is a byte buffer to most C++ code (send bytes as
@@ -91,6 +98,7 @@ struct type<char> {
         // charsend always sends exactly one byte (0 for the empty "char"); charrecv refuses fewer.
         out = static_cast<char>(in.read_be<std::uint8_t>());
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -22,6 +22,7 @@ namespace typq {
 /// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
 /// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
 struct money {
+    /// The value in the currency's smallest unit: 123456 is 1,234.56 with 2 fractional digits.
     std::int64_t cents = 0;
 
     /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
@@ -54,12 +55,18 @@ struct money {
         return text;
     }
 
+    /// Equal when the counts are.
     friend constexpr bool operator==(const money&, const money&) = default;
+    /// Ordered by the count.
     friend constexpr std::strong_ordering operator<=>(const money&, const money&) = default;
 };
 
+/// typq::money as `money` (OID 790): binary, the count as a big-endian int8 (`cash_send`); reads
+/// money columns.
 template <>
 struct type<money> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "money";
     static constexpr oid param_oid = oid::money;
     static constexpr oid array_oid = oid::money_array;
@@ -79,6 +86,7 @@ struct type<money> {
         out += static_cast<char>('0' + magnitude % 10);
     }
     static void decode(value_view in, money& out) { out.cents = in.read_be<std::int64_t>(); }
+    /// @}
 };
 
 }  // namespace typq

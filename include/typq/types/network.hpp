@@ -353,16 +353,21 @@ inline ip_value decode_ip(value_view in, bool into_cidr)
 /// is 0.0.0.0/32. Ordering is the server's (IPv4 first, then by network, then by prefix length).
 class cidr {
 public:
+    /// An IPv4 address, in network order.
     using ipv4_bytes = std::array<std::byte, 4>;
+    /// An IPv6 address, in network order.
     using ipv6_bytes = std::array<std::byte, 16>;
 
+    /// 0.0.0.0/32.
     cidr() = default;
 
+    /// The IPv4 network `address`/`prefix_length`.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..32 or host bits are set.
     [[nodiscard]] static cidr ipv4(const ipv4_bytes& address, int prefix_length = 32)
     {
         return cidr(detail::make_ip(address, false, prefix_length, "cidr"));
     }
+    /// The IPv6 network `address`/`prefix_length`.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..128 or host bits are set.
     [[nodiscard]] static cidr ipv6(const ipv6_bytes& address, int prefix_length = 128)
     {
@@ -376,13 +381,18 @@ public:
     /// The server's text: `10.0.0.0/8`, `2001:db8::/32`, always with the prefix length.
     [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, true); }
 
+    /// True for an IPv4 network.
     [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    /// True for an IPv6 network.
     [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    /// The number of network bits: 0..32 for IPv4, 0..128 for IPv6.
     [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
     /// The network address: 4 bytes for IPv4, 16 for IPv6, in network order.
     [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
 
+    /// Equal when the family, address and prefix length are.
     friend bool operator==(const cidr&, const cidr&) noexcept = default;
+    /// The server's order: IPv4 before IPv6, then by network, then by prefix length.
     friend std::strong_ordering operator<=>(const cidr& a, const cidr& b) noexcept
     {
         return detail::compare_ip(a.value_, b.value_);
@@ -399,10 +409,14 @@ private:
 /// the server's, so an inet and a cidr compare as the server compares them.
 class inet {
 public:
+    /// An IPv4 address, in network order.
     using ipv4_bytes = std::array<std::byte, 4>;
+    /// An IPv6 address, in network order.
     using ipv6_bytes = std::array<std::byte, 16>;
 
+    /// 0.0.0.0 (/32).
     inet() = default;
+    /// The network's address and prefix length; implicit, as the server casts cidr to inet.
     inet(const cidr& network) noexcept  // implicit, as the server casts cidr to inet
     {
         value_.v6 = network.is_ipv6();
@@ -412,17 +426,19 @@ public:
             value_.bytes[i] = address[i];
     }
 
+    /// The IPv4 host `address` in a network of `prefix_length` bits.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..32.
     [[nodiscard]] static inet ipv4(const ipv4_bytes& address, int prefix_length = 32)
     {
         return inet(detail::make_ip(address, false, prefix_length, "inet"));
     }
+    /// The IPv6 host `address` in a network of `prefix_length` bits.
     /// @throws typq::conversion_error when `prefix_length` is not in 0..128.
     [[nodiscard]] static inet ipv6(const ipv6_bytes& address, int prefix_length = 128)
     {
         return inet(detail::make_ip(address, true, prefix_length, "inet"));
     }
-    /// Parses `192.168.0.1`, `192.168.0.1/24`, `::1`, `2001:DB8::1/64`, `::ffff:1.2.3.4`: what
+    /// Parses `192.168.0.1`, `192.168.0.1/24`, `::1`, `2001:DB8::1/64`, `::%ffff:1.2.3.4`: what
     /// inet_in accepts and inet_out prints (no spaces, no leading zeros in `/bits`).
     /// @throws typq::conversion_error for other text.
     [[nodiscard]] static inet parse(std::string_view text) { return inet(detail::parse_ip(text, false)); }
@@ -430,8 +446,11 @@ public:
     /// The server's text: `192.168.0.1/24`, `::1` (no `/bits` when the prefix is the whole address).
     [[nodiscard]] std::string to_string() const { return detail::format_ip(value_, false); }
 
+    /// True for an IPv4 address.
     [[nodiscard]] bool is_ipv4() const noexcept { return !value_.v6; }
+    /// True for an IPv6 address.
     [[nodiscard]] bool is_ipv6() const noexcept { return value_.v6; }
+    /// The number of network bits: 0..32 for IPv4, 0..128 for IPv6.
     [[nodiscard]] int prefix_length() const noexcept { return value_.bits; }
     /// The host address: 4 bytes for IPv4, 16 for IPv6, in network order.
     [[nodiscard]] std::span<const std::byte> address() const noexcept { return {value_.bytes.data(), value_.size()}; }
@@ -447,7 +466,10 @@ public:
         return cidr::ipv4({address[0], address[1], address[2], address[3]}, value_.bits);
     }
 
+    /// Equal when the family, address and prefix length are.
     friend bool operator==(const inet&, const inet&) noexcept = default;
+    /// The server's order: IPv4 before IPv6, then by network, then by prefix length, then by
+    /// address.
     friend std::strong_ordering operator<=>(const inet& a, const inet& b) noexcept
     {
         return detail::compare_ip(a.value_, b.value_);
@@ -527,9 +549,12 @@ constexpr std::strong_ordering compare_bytes(const std::array<std::byte, N>& a, 
 /// A MAC address (EUI-48), PostgreSQL's macaddr: 6 bytes. Ordering is byte by byte, as the server's.
 class macaddr {
 public:
+    /// The 6 bytes, in transmission order.
     using bytes_type = std::array<std::byte, 6>;
 
+    /// 00:00:00:00:00:00.
     constexpr macaddr() noexcept = default;
+    /// The address whose bytes are `bytes`.
     constexpr explicit macaddr(const bytes_type& bytes) noexcept : bytes_(bytes) {}
 
     /// Parses the formats macaddr_in accepts: `08:00:2b:01:02:03`, `08-00-2b-01-02-03` (these
@@ -554,9 +579,12 @@ public:
 
     /// The server's text: `08:00:2b:01:02:03`.
     [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    /// The 6 bytes.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
 
+    /// Equal when the bytes are.
     friend constexpr bool operator==(const macaddr&, const macaddr&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order.
     friend constexpr std::strong_ordering operator<=>(const macaddr& a, const macaddr& b) noexcept
     {
         return detail::compare_bytes(a.bytes_, b.bytes_);
@@ -569,9 +597,12 @@ private:
 /// A MAC address in EUI-64 form, PostgreSQL's macaddr8: 8 bytes. Ordering is byte by byte.
 class macaddr8 {
 public:
+    /// The 8 bytes, in transmission order.
     using bytes_type = std::array<std::byte, 8>;
 
+    /// 00:00:00:00:00:00:00:00.
     constexpr macaddr8() noexcept = default;
+    /// The address whose bytes are `bytes`.
     constexpr explicit macaddr8(const bytes_type& bytes) noexcept : bytes_(bytes) {}
     /// The EUI-48 address in EUI-64 form, FF:FE inserted in the middle (the server's
     /// macaddr-to-macaddr8 cast).
@@ -582,7 +613,7 @@ public:
     }
 
     /// Parses 8 (or 6, converted as the macaddr constructor does) pairs of hex digits, optionally
-    /// separated by one of `:`, `-` or `.` used throughout (as macaddr8_in): `08:00:2b:01:02:03:04:05`,
+    /// separated by colons, hyphens or dots, one kind throughout (as macaddr8_in): `08:00:2b:01:02:03:04:05`,
     /// `08002b:0102030405`, `0800.2b01.0203.0405`, `08002b0102030405`; no spaces.
     /// @throws typq::conversion_error for other text.
     [[nodiscard]] static macaddr8 parse(std::string_view text)
@@ -619,9 +650,12 @@ public:
 
     /// The server's text: `08:00:2b:ff:fe:01:02:03`.
     [[nodiscard]] std::string to_string() const { return detail::format_mac(bytes_); }
+    /// The 8 bytes.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
 
+    /// Equal when the bytes are.
     friend constexpr bool operator==(const macaddr8&, const macaddr8&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order.
     friend constexpr std::strong_ordering operator<=>(const macaddr8& a, const macaddr8& b) noexcept
     {
         return detail::compare_bytes(a.bytes_, b.bytes_);
@@ -658,29 +692,40 @@ struct ip_adapter {
 
 }  // namespace detail
 
-/// inet; reads inet and cidr columns (every cidr is an inet).
+/// typq::inet as `inet` (OID 869): binary, `inet_send`'s family, prefix length, is_cidr flag (0),
+/// address length and address bytes; reads inet and cidr columns (every cidr is an inet).
 template <>
 struct type<inet> : detail::ip_adapter<inet, false> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "inet";
     static constexpr oid param_oid = oid::inet;
     static constexpr oid array_oid = oid::inet_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::inet || column == oid::cidr; }
+    /// @}
 };
 
-/// cidr; reads cidr columns only (an inet column's values may have host bits set: read them into
-/// typq::inet).
+/// typq::cidr as `cidr` (OID 650): binary, as typq::inet with the is_cidr flag 1; reads cidr
+/// columns only (an inet column's values may have host bits set: read them into typq::inet).
 template <>
 struct type<cidr> : detail::ip_adapter<cidr, true> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "cidr";
     static constexpr oid param_oid = oid::cidr;
     static constexpr oid array_oid = oid::cidr_array;
 
     static constexpr bool accepts(oid column) noexcept { return column == oid::cidr; }
+    /// @}
 };
 
+/// typq::macaddr as `macaddr` (OID 829): binary, the 6 bytes (`macaddr_send`); reads macaddr
+/// columns.
 template <>
 struct type<macaddr> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "macaddr";
     static constexpr oid param_oid = oid::macaddr;
     static constexpr oid array_oid = oid::macaddr_array;
@@ -689,10 +734,15 @@ struct type<macaddr> {
     static void encode(const macaddr& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const macaddr& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr& out) { out = macaddr(in.read_bytes<6>()); }
+    /// @}
 };
 
+/// typq::macaddr8 as `macaddr8` (OID 774): binary, the 8 bytes (`macaddr8_send`); reads macaddr8
+/// columns.
 template <>
 struct type<macaddr8> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "macaddr8";
     static constexpr oid param_oid = oid::macaddr8;
     static constexpr oid array_oid = oid::macaddr8_array;
@@ -701,6 +751,7 @@ struct type<macaddr8> {
     static void encode(const macaddr8& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const macaddr8& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, macaddr8& out) { out = macaddr8(in.read_bytes<8>()); }
+    /// @}
 };
 
 }  // namespace typq

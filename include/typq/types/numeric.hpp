@@ -66,7 +66,7 @@ constexpr long long numeric_group_of(long long exponent) noexcept
 /// Conversions: from any integer (exact), `parse` (what the server's `numeric_in` accepts),
 /// `from_double` (the shortest decimal that reads back as the same double); to integers with
 /// `to<I>()` (exact: an error when out of range or when a fraction would be lost), `round_to<I>()`
-/// (half away from zero, like the server's `::int8`), `truncate_to<I>()` (toward zero), and
+/// (half away from zero, like the server's cast to int8), `truncate_to<I>()` (toward zero), and
 /// `to_double()` (the nearest double, possibly inexact).
 class numeric {
 public:
@@ -92,7 +92,8 @@ public:
         set_magnitude(static_cast<std::uint64_t>(magnitude));
     }
 
-    /// Reads `text` as the server's `numeric_in` does: optional spaces, an optional sign, digits
+    /// Reads `text` as the server's `numeric_in` does.
+    /// That is: optional spaces, an optional sign, digits
     /// with an optional point (`12`, `1.50`, `.5`, `5.`), an optional exponent (`1e-5`, `2E+3`),
     /// optional spaces; or `NaN`, `Infinity`, `+Infinity`, `-Infinity`, `inf`, `+inf`, `-inf` in
     /// any case. The scale is the number of digits after the point, less the exponent (at least 0).
@@ -105,14 +106,18 @@ public:
     /// The server's `float8::numeric` keeps only 15 significant digits instead.
     [[nodiscard]] static numeric from_double(double value);
 
+    /// NaN, which PostgreSQL's numeric has (equal to itself, greater than every other value).
     [[nodiscard]] static numeric nan() noexcept { return numeric(special_tag{}, nan_sign); }
+    /// +Infinity.
     [[nodiscard]] static numeric infinity() noexcept { return numeric(special_tag{}, positive_infinity_sign); }
+    /// -Infinity.
     [[nodiscard]] static numeric negative_infinity() noexcept { return numeric(special_tag{}, negative_infinity_sign); }
 
     /// The text the server prints for the value (`numeric_out`): `-1.50`, `0.000`, `NaN`,
     /// `Infinity`, `-Infinity`; never an exponent.
     [[nodiscard]] std::string to_string() const;
 
+    /// True for NaN.
     [[nodiscard]] bool is_nan() const noexcept { return sign_ == nan_sign; }
     /// +Infinity or -Infinity.
     [[nodiscard]] bool is_infinite() const noexcept
@@ -121,6 +126,7 @@ public:
     }
     /// Neither NaN nor an infinity.
     [[nodiscard]] bool is_finite() const noexcept { return sign_ == positive_sign || sign_ == negative_sign; }
+    /// True for zero, whatever its scale (`0.000`).
     [[nodiscard]] bool is_zero() const noexcept { return is_finite() && digits_.empty(); }
     /// -1 for a negative value or -Infinity, 1 for a positive value or +Infinity, 0 for zero and NaN.
     [[nodiscard]] int sign() const noexcept
@@ -153,7 +159,7 @@ public:
         return fit<I>(parts.magnitude, parts.overflow);
     }
 
-    /// The value rounded to the nearest integer, halves away from zero (as the server's `::int8`).
+    /// The value rounded to the nearest integer, halves away from zero (as the server's cast to int8).
     /// @throws typq::conversion_error for NaN, an infinity or a result out of `I`'s range.
     template <detail::numeric_integer I>
     [[nodiscard]] I round_to() const
@@ -178,7 +184,7 @@ public:
     /// The nearest double (so possibly inexact: 0.1 is not a double); NaN and the infinities map
     /// to theirs.
     /// @throws typq::conversion_error when the value is beyond double's range, or so small that it
-    ///         would become 0 (as the server's `numeric::float8` refuses them).
+    ///         would become 0 (as the server's cast to float8 refuses them).
     [[nodiscard]] double to_double() const;
 
     /// Equal values, whatever their scales: `1.5 == 1.50`; NaN equals NaN.
@@ -534,10 +540,14 @@ inline double numeric::to_double() const
     return value;
 }
 
-/// numeric, in numeric_send's binary form. Reads numeric columns, and int2, int4 and int8
-/// columns too (every integer is exactly a numeric, of scale 0).
+/// typq::numeric as `numeric` (OID 1700): binary, `numeric_send`'s digit count, weight, sign and
+/// display scale (16 bits each), then the base-10000 digits. Reads numeric columns, and int2, int4
+/// and int8 columns too (every integer is exactly a numeric, of scale 0); every field of a numeric
+/// value is checked as `numeric_recv` checks it.
 template <>
 struct type<numeric> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "numeric";
     static constexpr oid param_oid = oid::numeric;
     static constexpr oid array_oid = oid::numeric_array;
@@ -618,6 +628,7 @@ struct type<numeric> {
         value.normalize();
         out = std::move(value);
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -55,20 +55,28 @@ struct optional_decoding<T> {
 template <class T>
     requires detail::has_type<T>
 struct type<std::optional<T>> : detail::optional_encoding<T>, detail::optional_decoding<T> {
+    /// T's SQL type.
     static constexpr std::string_view sql_type = type<T>::sql_type;
+    /// As T's: an optional view still points into the result.
     static constexpr bool borrows = detail::borrows<T>();
 
+    /// True for an empty optional: the parameter is sent as NULL.
     static constexpr bool is_null(const std::optional<T>& value) noexcept { return !value.has_value(); }
+    /// Empties `value`: what a NULL column becomes.
     static constexpr void set_null(std::optional<T>& value) noexcept { value.reset(); }
 };
 
 /// NULL, with OID 0 so that the server infers the type from the statement.
 template <>
 struct type<std::nullopt_t> {
+    /// "unknown": the server decides.
     static constexpr std::string_view sql_type = "unknown";
+    /// oid::unspecified (0): the server infers the type.
     static constexpr oid param_oid = oid::unspecified;
 
+    /// Always true: std::nullopt is always sent as NULL.
     static constexpr bool is_null(std::nullopt_t) noexcept { return true; }
+    /// Never called (is_null is always true); writes nothing.
     static void encode(std::nullopt_t, writer&) {}
 };
 

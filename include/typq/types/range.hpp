@@ -195,14 +195,20 @@ inline std::string range_bound_text(timestamptz value)
 /// default, as `int4range(1, 5)`), `"[]"`, `"(]"` or `"()"`, checked at compile time, or from two
 /// flags.
 struct range_bounds {
+    /// `[`: the lower bound is in the range.
     bool lower_inclusive = true;
+    /// `]`: the upper bound is in the range.
     bool upper_inclusive = false;
 
+    /// `"[)"`.
     constexpr range_bounds() noexcept = default;
+    /// From the two flags.
     constexpr range_bounds(bool lower_inclusive_, bool upper_inclusive_) noexcept
         : lower_inclusive(lower_inclusive_), upper_inclusive(upper_inclusive_)
     {
     }
+    /// From the server's spelling, `"[)"`, `"[]"`, `"(]"` or `"()"`; anything else fails to compile
+    /// (the error names `range_bounds_must_be_brackets_or_parentheses`).
     consteval range_bounds(const char (&text)[3])
         : lower_inclusive(text[0] == '['), upper_inclusive(text[1] == ']')
     {
@@ -210,6 +216,7 @@ struct range_bounds {
             range_bounds_must_be_brackets_or_parentheses();
     }
 
+    /// Equal when both flags are.
     friend constexpr bool operator==(const range_bounds&, const range_bounds&) noexcept = default;
 
 private:
@@ -239,6 +246,7 @@ class range {
     static_assert(sizeof(detail::range_subtype<T>) > 0);
 
 public:
+    /// The subtype, `T`.
     using value_type = T;
 
     /// The empty range.
@@ -319,22 +327,35 @@ class multirange {
     static_assert(sizeof(detail::range_subtype<T>) > 0);
 
 public:
+    /// A typq::range<T>.
     using value_type = range<T>;
+    /// An iterator over the ranges (read-only).
     using const_iterator = typename std::vector<range<T>>::const_iterator;
+    /// As const_iterator: the ranges are changed only by push_back.
     using iterator = const_iterator;
+    /// std::size_t.
     using size_type = std::size_t;
 
     /// `{}`, no ranges.
     multirange() = default;
+    /// The `ranges`, in the order given.
     multirange(std::initializer_list<range<T>> ranges) : ranges_(ranges) {}
+    /// The `ranges`, in the order given.
     explicit multirange(std::vector<range<T>> ranges) : ranges_(std::move(ranges)) {}
 
+    /// The ranges, as stored.
     [[nodiscard]] const std::vector<range<T>>& ranges() const noexcept { return ranges_; }
+    /// The first range.
     [[nodiscard]] const_iterator begin() const noexcept { return ranges_.begin(); }
+    /// Past the last range.
     [[nodiscard]] const_iterator end() const noexcept { return ranges_.end(); }
+    /// The number of ranges.
     [[nodiscard]] std::size_t size() const noexcept { return ranges_.size(); }
+    /// True when there are no ranges (the empty multirange, `{}`).
     [[nodiscard]] bool empty() const noexcept { return ranges_.empty(); }
+    /// Range `i`; `i` must be below size().
     [[nodiscard]] const range<T>& operator[](std::size_t i) const noexcept { return ranges_[i]; }
+    /// Appends `r` (empty ranges included: the server drops them).
     void push_back(range<T> r) { ranges_.push_back(std::move(r)); }
 
     /// Whether any of the ranges contains `value`.
@@ -358,6 +379,7 @@ public:
         return out + '}';
     }
 
+    /// Equal when the lists of ranges are, range by range (no canonicalisation).
     friend bool operator==(const multirange&, const multirange&) = default;
 
 private:
@@ -386,13 +408,17 @@ inline value_view read_range_part(value_view in, std::size_t& offset, oid type, 
 
 }  // namespace detail
 
-/// The range type of T (`int4range` for typq::range<std::int32_t>), in range_send's form. Reads
+/// typq::range<T> as T's range type (`int4range` for typq::range<std::int32_t>), binary: range_send's
+/// flags byte, then each bound there is as an int4 length and T's binary form. Reads
 /// its own range type, and those of subtypes T widens exactly: typq::range<std::int64_t> reads
 /// int4range too, typq::range<typq::numeric> reads int4range and int8range. Narrowing
 /// (int8range into typq::range<std::int32_t>) is refused when the result's columns are checked.
 template <class T>
 struct type<range<T>> {
+    /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = subtype::range_sql_type;
     static constexpr oid param_oid = subtype::range_oid;
     static constexpr oid array_oid = subtype::range_array_oid;
@@ -466,6 +492,7 @@ struct type<range<T>> {
         out = range<T>(std::move(lower), std::move(upper),
             range_bounds{(flags & detail::range_lb_inc) != 0, (flags & detail::range_ub_inc) != 0});
     }
+    /// @}
 
 private:
     // The subtype adapter's error, rethrown saying which bound it was about.
@@ -486,11 +513,15 @@ private:
     }
 };
 
-/// The multirange type of T (`int4multirange` for typq::multirange<std::int32_t>), in
-/// multirange_send's form; reads the multiranges whose ranges typq::range<T> reads.
+/// typq::multirange<T> as T's multirange type (`int4multirange` for typq::multirange<std::int32_t>),
+/// binary: multirange_send's int4 count of ranges, then each as an int4 length and range_send's
+/// form; reads the multiranges whose ranges typq::range<T> reads.
 template <class T>
 struct type<multirange<T>> {
+    /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = subtype::multirange_sql_type;
     static constexpr oid param_oid = subtype::multirange_oid;
     static constexpr oid array_oid = subtype::multirange_array_oid;
@@ -546,6 +577,7 @@ struct type<multirange<T>> {
             in.fail("multirange has " + std::to_string(in.size() - offset) + " bytes after its last range");
         out = multirange<T>(std::move(ranges));
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -15,8 +15,12 @@
 
 namespace typq {
 
+/// `bool` as `bool` (OID 16): binary, one byte, 1 or 0 (`boolsend`); reads bool columns, and
+/// refuses any other byte.
 template <>
 struct type<bool> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
     static constexpr oid array_oid = oid::boolean_array;
@@ -32,6 +36,7 @@ struct type<bool> {
             in.fail("bool byte is " + std::to_string(byte) + ", expected 0 or 1");
         out = byte == 1;
     }
+    /// @}
 };
 
 namespace detail {
@@ -45,10 +50,13 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 
 }  // namespace detail
 
-/// int2, int4, int8 by the integer's size. Results widen (an int4 column reads into std::int64_t,
+/// int2, int4, int8 by the integer's size, binary: 2, 4 or 8 bytes, big-endian (`int2send`,
+/// `int4send`, `int8send`). Results widen (an int4 column reads into std::int64_t,
 /// an oid column into std::int64_t); narrowing is refused when the result's columns are checked.
 template <detail::pg_integer T>
 struct type<T> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
     static constexpr oid array_oid =
         sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
@@ -67,10 +75,15 @@ struct type<T> {
     static void encode(T value, writer& out) { out.put_be(value); }
     static void encode_text(T value, std::string& out) { detail::append_integer(out, value); }
     static void decode(value_view in, T& out) { out = in.read_integer<T>(); }
+    /// @}
 };
 
+/// `float` as `float4` (OID 700): binary, the IEEE 754 single, big-endian (`float4send`); reads
+/// float4 columns only (a float8 column is not narrowed).
 template <>
 struct type<float> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
     static constexpr oid array_oid = oid::float4_array;
@@ -79,11 +92,15 @@ struct type<float> {
     static void encode(float value, writer& out) { out.put_be(value); }
     static void encode_text(float value, std::string& out) { detail::append_float(out, value); }
     static void decode(value_view in, float& out) { out = in.read_be<float>(); }
+    /// @}
 };
 
-/// float8; float4 columns widen exactly into double.
+/// `double` as `float8` (OID 701): binary, the IEEE 754 double, big-endian (`float8send`); float4
+/// columns widen exactly into double.
 template <>
 struct type<double> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
     static constexpr oid array_oid = oid::float8_array;
@@ -95,6 +112,7 @@ struct type<double> {
     {
         out = in.type() == oid::float4 ? static_cast<double>(in.read_be<float>()) : in.read_be<double>();
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -53,30 +53,45 @@ struct text_parameter {
 
 }  // namespace detail
 
+/// `std::string` as text: a parameter is sent in text format with OID 0, so the server infers its
+/// type from the statement; a result reads text, varchar, bpchar, name and unknown columns, and
+/// server-defined types whose binary form is their text (citext). A NUL byte in a parameter throws
+/// typq::conversion_error: PostgreSQL text cannot hold one.
 template <>
 struct type<std::string> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
     static void encode_text(const std::string& value, std::string& out) { out += value; }
     static void decode(value_view in, std::string& out) { out.assign(in.data(), in.size()); }
+    /// @}
 };
 
-/// As a result, a view into the result's memory: valid while the `typq::result` lives, so
-/// `query_one` and friends, which return values that outlive their result, refuse it.
+/// `std::string_view` as text, as std::string is. As a result, a view into the result's memory:
+/// valid while the `typq::result` lives, so `query_one` and friends, which return values that
+/// outlive their result, refuse it.
 template <>
 struct type<std::string_view> : detail::text_parameter {
+    /// True: a decoded view points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
     static void encode_text(std::string_view value, std::string& out) { out += value; }
     static void decode(value_view in, std::string_view& out) { out = in.text(); }
+    /// @}
 };
 
-/// A NUL-terminated string. A null pointer is an error (use std::nullopt for NULL).
+/// A NUL-terminated string, as a parameter only (text, as std::string). A null pointer throws
+/// typq::conversion_error (use std::nullopt for NULL).
 template <>
 struct type<const char*> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const char* value, writer& out)
     {
         if (!value)
@@ -90,16 +105,21 @@ struct type<const char*> : detail::text_parameter {
         encode(value, to);
         out += text;
     }
+    /// @}
 };
 
+/// A NUL-terminated string, as `const char*`.
 template <>
 struct type<char*> : type<const char*> {};
 
 /// A character array, such as a string literal or a C buffer: the text up to its first NUL,
 /// which may be followed only by more NULs (the buffer's unused end). Text after a NUL
-/// (`"ab\0cd"`) is refused rather than cut.
+/// (`"ab\0cd"`) is refused rather than cut, with typq::conversion_error. A parameter only (text, as
+/// std::string).
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static void encode(const char (&value)[N], writer& out)
     {
         std::size_t size = 0;
@@ -117,6 +137,7 @@ struct type<char[N]> : detail::text_parameter {
         encode(value, to);
         out += text;
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -30,10 +30,12 @@ namespace detail {
 /// uuid is the nil UUID (all zeros). Ordering is byte by byte, the same as the server's.
 class uuid {
 public:
+    /// The 16 bytes, in network order.
     using bytes_type = std::array<std::byte, 16>;
 
     /// The nil UUID, 00000000-0000-0000-0000-000000000000.
     constexpr uuid() noexcept = default;
+    /// The UUID whose 16 bytes, in network order, are `bytes`.
     constexpr explicit uuid(const bytes_type& bytes) noexcept : bytes_(bytes) {}
 
     /// The nil UUID.
@@ -86,10 +88,14 @@ public:
         return text;
     }
 
+    /// The 16 bytes, in network order.
     [[nodiscard]] constexpr const bytes_type& bytes() const noexcept { return bytes_; }
+    /// True for the nil UUID (all zeros).
     [[nodiscard]] constexpr bool is_nil() const noexcept { return *this == uuid(); }
 
+    /// Equal when all 16 bytes are.
     friend constexpr bool operator==(const uuid&, const uuid&) noexcept = default;
+    /// Byte by byte, as unsigned values: the server's order for uuid.
     friend constexpr std::strong_ordering operator<=>(const uuid& a, const uuid& b) noexcept
     {
         for (std::size_t i = 0; i < a.bytes_.size(); ++i)
@@ -102,8 +108,12 @@ private:
     bytes_type bytes_{};
 };
 
+/// typq::uuid as `uuid` (OID 2950): binary, the 16 bytes as they are (`uuid_send`); reads uuid
+/// columns.
 template <>
 struct type<uuid> {
+    /// @{
+    /// The adapter's members, as typq::type describes them.
     static constexpr std::string_view sql_type = "uuid";
     static constexpr oid param_oid = oid::uuid;
     static constexpr oid array_oid = oid::uuid_array;
@@ -112,6 +122,7 @@ struct type<uuid> {
     static void encode(const uuid& value, writer& out) { out.put_bytes(value.bytes().data(), value.bytes().size()); }
     static void encode_text(const uuid& value, std::string& out) { out += value.to_string(); }
     static void decode(value_view in, uuid& out) { out = uuid(in.read_bytes<16>()); }
+    /// @}
 };
 
 }  // namespace typq

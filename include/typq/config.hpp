@@ -5,6 +5,14 @@
 #ifndef TYPQ_CONFIG_HPP
 #define TYPQ_CONFIG_HPP
 
+/// @file
+/// Compiler checks (C++20, g++ 12 or clang 14 and later: older ones stop with an `#error`) and
+/// the one switch a program may set. By default typq is header-only: its non-template functions
+/// are inline. A program that defines `TYPQ_SEPARATE_COMPILATION` in every translation unit
+/// compiles them once instead, in the one translation unit that also defines
+/// `TYPQ_IMPLEMENTATION` before it includes `<typq/typq.hpp>` (as Boost.Asio's
+/// `BOOST_ASIO_SEPARATE_COMPILATION`). The other macros here are typq's own.
+
 #if !defined(__cplusplus) || __cplusplus < 202002L
 #error "typq needs C++20 (-std=c++20)"
 #endif

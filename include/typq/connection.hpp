@@ -64,6 +64,7 @@ class pipeline;
 /// Copyable; holds no connection alive.
 class canceller {
 public:
+    /// A canceller of no connection: cancel() does nothing and returns false.
     canceller() = default;
     /// As connection::cancel(): sends a cancel request if the connection runs a statement now.
     /// @returns whether a request was sent (false too when the connection is gone).
@@ -158,6 +159,7 @@ public:
     }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
+    /// Closes the connection, as close() does.
     ~connection()
     {
         if (!alias_)
@@ -187,8 +189,10 @@ public:
     /// connection object (moved, reassigned, destroyed: then it does nothing).
     [[nodiscard]] typq::canceller canceller() const noexcept;
 
+    /// Whether the connection is open, closed, or broken (lost: it refuses further work).
     [[nodiscard]] connection_state state() const noexcept { return detail::state_of(session_.get()); }
 
+    /// The server-side transaction state, as libpq last saw it (`unknown` when closed or broken).
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
         return detail::transaction_status_of(native_handle());
@@ -398,8 +402,10 @@ public:
         return one<T, format::binary>("query_value", statement, args...);
     }
 
+    /// @{
     /// The forms above with results in text format, for column types that have no binary form;
-    /// `Row`'s fields must be strings (see typq::text_results).
+    /// `Row`'s fields must be strings (see typq::text_results). They throw what the binary forms
+    /// throw.
     template <class Row, class... Args>
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
@@ -426,6 +432,7 @@ public:
         check_text_row<T>();
         return one<T, format::text>("query_value", statement, args...);
     }
+    /// @}
 
     /// Runs `statement` and returns its rows as they arrive, one at a time, in constant memory;
     /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
@@ -460,11 +467,12 @@ public:
         return copy_writer<Row>(usable_shared_session(), detail::copy_in_request<Row>(table, columns));
     }
 
-    /// Reads `Row`s with a binary COPY ... TO STDOUT of a query (`SELECT ...`, `TABLE t`, any
-    /// statement COPY can read) or of a table (a bare `[schema.]name`: its columns named by Row's
-    /// fields for a struct, every column otherwise); see typq::copy_reader. The query is described
-    /// and its columns checked against Row before it runs. COPY takes no parameters: compose
-    /// values in with typq::format_sql and typq::literal.
+    /// Reads `Row`s with a binary COPY ... TO STDOUT of a query or of a table; see
+    /// typq::copy_reader. A query is any statement COPY can read (`SELECT ...`, `TABLE t`); a table
+    /// is a bare name, schema-qualified or not, whose columns are named by Row's fields for a
+    /// struct (every column otherwise). The query is described and its columns checked against
+    /// Row before it runs. COPY takes no parameters: compose values in with typq::format_sql and
+    /// typq::literal.
     /// @throws typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row>
     [[nodiscard]] copy_reader<Row> copy_out(sql<> query_or_table)
@@ -509,9 +517,11 @@ public:
     template <class Rows>
     std::uint64_t execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows);
 
-    /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
-    /// needs an open transaction block.
-    /// @throws typq::usage_error without with_hold outside a transaction block.
+    /// @{
+    /// Declares a server-side cursor for `statement`, with `options` (none by default); see
+    /// typq::cursor. Without `with_hold` it needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block;
+    ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
     [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
     {
@@ -528,8 +538,11 @@ public:
         declared.declare(request_for(statement, engine::make_binder(bind), format::binary));
         return declared;
     }
+    /// @}
 
-    /// The forms above, running a statement this connection prepared (see prepare()).
+    /// @{
+    /// The forms above, running a statement this connection prepared (see prepare()); the
+    /// arguments convert to its parameter types. They throw what the forms above throw.
     /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
     std::uint64_t execute(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
@@ -559,6 +572,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return one<T, format::binary>("query_value", statement, args...);
     }
+    /// @}
 
 private:
     friend class transaction;

@@ -564,8 +564,10 @@ class copy_writer {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     copy_writer(copy_writer&&) noexcept = default;
     copy_writer& operator=(copy_writer&&) = delete;
 
@@ -640,16 +642,19 @@ class copy_reader {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
     /// Reading the next row throws the COPY's error, or a conversion_error for a value.
     using iterator = detail::pull_iterator<copy_reader, value_type>;
 
+    /// Takes over `other`'s COPY; `other` is left empty.
     copy_reader(copy_reader&&) noexcept = default;
     copy_reader& operator=(copy_reader&&) = delete;
 
     /// Where the rows start: the first row is already read.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the COPY has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
     /// The rows the server says it copied, once the end is reached.
@@ -703,6 +708,7 @@ private:
 /// without finish(), as a typq::copy_writer is.
 class raw_copy_writer {
 public:
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     raw_copy_writer(raw_copy_writer&&) noexcept = default;
     raw_copy_writer& operator=(raw_copy_writer&&) = delete;
 
@@ -742,12 +748,17 @@ private:
 /// moves on. Destroyed before its end, the COPY is cancelled and the rest dropped.
 class raw_copy_reader {
 public:
+    /// An input iterator whose `*it` is the current chunk; moving it on reads the next one and
+    /// throws the COPY's error.
     using iterator = detail::pull_iterator<raw_copy_reader, std::string_view, std::string_view>;
 
+    /// Takes over `other`'s COPY; `other` is left empty.
     raw_copy_reader(raw_copy_reader&&) noexcept = default;
     raw_copy_reader& operator=(raw_copy_reader&&) = delete;
 
+    /// Where the chunks start: the first chunk is already read.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the COPY has no more data.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
     /// The rows the server says it copied, once the end is reached.
     [[nodiscard]] std::uint64_t rows() const noexcept { return source_ ? source_->rows() : 0; }

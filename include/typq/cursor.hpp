@@ -166,14 +166,19 @@ class cursor {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// An input iterator over the rows left; moving it on fetches `itersize` rows at a time and
+    /// throws what fetch() throws.
     using iterator = detail::pull_iterator<cursor, value_type>;
 
+    /// Takes over `other`'s cursor; `other` may then only be destroyed.
     cursor(cursor&& other) noexcept = default;
     cursor& operator=(cursor&&) = delete;
     cursor(const cursor&) = delete;
     cursor& operator=(const cursor&) = delete;
+    /// Closes the cursor on the server, as close() does.
     ~cursor() { close(); }
 
     /// The cursor's name on the server.
@@ -221,6 +226,7 @@ public:
         refill();
         return iterator(this);
     }
+    /// The end: an iterator equals it once the cursor has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
     /// Closes the cursor on the server. Closing twice, or after the transaction that held it

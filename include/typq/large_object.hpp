@@ -41,6 +41,7 @@ namespace typq {
 /// export_file. `path()` is the file, `code()` the system's reason (errno).
 class file_error : public error {
 public:
+    /// An error whose what() is `what`, the quoted `path` and `code`'s message.
     file_error(const std::string& what, std::string path, std::error_code code)
         : error(what + " \"" + path + "\": " + code.message()),
           path_(std::make_shared<const std::string>(std::move(path))), code_(code)
@@ -150,6 +151,7 @@ public:
     /// @throws typq::file_error when the file cannot be created or written; as open() and read().
     static void export_file(connection& conn, typq::oid id, const std::string& path);
 
+    /// Takes `other`'s open object; `other` is left closed.
     large_object(large_object&& other) noexcept
         : conn_(std::exchange(other.conn_, std::nullopt)), id_(other.id_), descriptor_(other.descriptor_)
     {

@@ -15,6 +15,7 @@ struct notification {
     std::string payload;  ///< empty when none was sent
     int backend_pid = 0;  ///< the sending session's server process (connection::backend_pid())
 
+    /// Equal when the channels, payloads and sending processes are.
     friend bool operator==(const notification&, const notification&) = default;
 };
 

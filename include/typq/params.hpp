@@ -82,6 +82,7 @@ using param_storage_t = typename param_storage<std::decay_t<T>>::type;  // decay
 /// ```
 class params {
 public:
+    /// No values.
     params() = default;
 
     /// A list of `values`, in order.
@@ -93,19 +94,23 @@ public:
         (push_back(std::forward<T>(values)), ...);
     }
 
+    /// A copy of every value of `other`.
     params(const params& other) : needs_types_(other.needs_types_)
     {
         values_.reserve(other.values_.size());
         for (const auto& value : other.values_)
             values_.push_back(value->clone());
     }
+    /// Replaces the values with copies of `other`'s.
     params& operator=(const params& other)
     {
         if (this != &other)
             *this = params(other);
         return *this;
     }
+    /// Takes `other`'s values, leaving it valid but unspecified (clear() it to reuse it).
     params(params&&) noexcept = default;
+    /// Takes `other`'s values, as the move constructor does.
     params& operator=(params&&) noexcept = default;
     ~params() = default;
 
@@ -122,8 +127,11 @@ public:
 
     /// The number of values: the statement's placeholders must be `$1..$size()`.
     [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+    /// True when there are no values.
     [[nodiscard]] bool empty() const noexcept { return values_.empty(); }
+    /// Makes room for `count` values (as std::vector::reserve).
     void reserve(std::size_t count) { values_.reserve(count); }
+    /// Removes every value.
     void clear() noexcept
     {
         values_.clear();

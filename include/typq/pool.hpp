@@ -154,6 +154,7 @@ class pool::lease {
 public:
     /// An empty lease, which holds no connection.
     lease() noexcept = default;
+    /// Takes `other`'s connection; `other` is left empty.
     lease(lease&& other) noexcept : state_(std::move(other.state_)), entry_(std::move(other.entry_))
     {
         other.entry_.reset();
@@ -171,11 +172,13 @@ public:
     }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
+    /// Gives the connection back, as release() does.
     ~lease() { release(); }
 
     // As std::unique_ptr's, a lease's constness is not its connection's.
     /// The connection; the lease must hold one.
     [[nodiscard]] typq::connection& operator*() const noexcept { return entry_->conn; }
+    /// The connection's members; the lease must hold one.
     [[nodiscard]] typq::connection* operator->() const noexcept { return &entry_->conn; }
     /// Whether it holds a connection (not moved from nor released).
     [[nodiscard]] explicit operator bool() const noexcept { return entry_.has_value(); }

@@ -25,7 +25,7 @@ namespace typq {
 struct reconnect_backoff {
     std::chrono::milliseconds initial = std::chrono::seconds(1);  ///< must be positive
     double factor = 2.0;                                          ///< at least 1
-    std::chrono::milliseconds max_delay = std::chrono::seconds(60);
+    std::chrono::milliseconds max_delay = std::chrono::seconds(60);  ///< the longest delay, before jitter
     double jitter = 0.1;  ///< in [0, 1)
 };
 
@@ -74,8 +74,8 @@ using pool_options = basic_pool_options<std::function<void(connection&)>>;
 
 /// A pool's counters (pool::stats()); sizes are as of the call, counters since the pool opened.
 struct pool_stats {
-    std::size_t min_size = 0;
-    std::size_t max_size = 0;
+    std::size_t min_size = 0;    ///< the pool's min_size option
+    std::size_t max_size = 0;    ///< the pool's max_size (its min_size when the option is 0)
     std::size_t size = 0;        ///< connections open: idle + in use
     std::size_t idle = 0;        ///< ready to be handed out
     std::size_t in_use = 0;      ///< lent out
@@ -103,6 +103,7 @@ public:
 /// failed connection attempt if the pool cannot connect.
 class pool_timeout : public pool_error {
 public:
+    /// An error with `message` as what(), after waiting `waited`.
     pool_timeout(const std::string& message, std::chrono::nanoseconds waited)
         : pool_error(message), waited_(waited)
     {

@@ -25,6 +25,7 @@ namespace typq {
 /// `conn.query<typq::by_position<point>>("SELECT 1, 2")` yields `point`s.
 template <class T>
 struct by_position {
+    /// The struct the rows become, `T`.
     using type = T;
 };
 
@@ -35,6 +36,7 @@ struct by_position {
 /// strict: a column without a field is an error too, so that a renamed or added column is seen.)
 template <class T>
 struct ignoring_extra {
+    /// The struct the rows become, `T`.
     using type = T;
 };
 

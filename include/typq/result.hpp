@@ -36,8 +36,10 @@ namespace typq {
 /// usual. The other forms of execute/query read binary results, and a column of a type without
 /// binary output makes the server refuse the statement (`typq::undefined_function`).
 struct text_results_t {
+    /// Explicit, so that `{}` is never taken for the tag.
     explicit text_results_t() = default;
 };
+/// The tag that asks for results in text format (see typq::text_results_t).
 inline constexpr text_results_t text_results{};
 
 namespace detail {
@@ -113,11 +115,19 @@ class result {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row decodes into: `Row` itself, or T for `typq::by_position<T>` and
+    /// `typq::ignoring_extra<T>`.
     using value_type = typename traits::value_type;
+    /// std::size_t.
     using size_type = std::size_t;
 
+    /// A random-access iterator over the rows whose `*it` decodes the row and returns it by value
+    /// (see typq::result). Valid while the result lives and is not moved.
+    /// @throws typq::conversion_error from `*it` and `it[n]` when a value cannot be decoded.
     class iterator {
     public:
+        /// @{
+        /// The iterator's types, as the standard's iterator concepts ask for them.
         using iterator_concept = std::random_access_iterator_tag;
         // Random access although operator* returns a value, as std::vector<bool>'s iterator does:
         // so that algorithms and containers that take an iterator pair (std::vector's
@@ -128,10 +138,16 @@ public:
         using difference_type = std::ptrdiff_t;
         using reference = value_type;
         using pointer = void;
+        /// @}
 
+        /// A singular iterator, to assign to.
         iterator() = default;
+        /// The row decoded (a new value each time).
         [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
+        /// The row `n` rows on, decoded.
         [[nodiscard]] value_type operator[](difference_type n) const { return owner_->row(row_ + static_cast<int>(n)); }
+        /// @{
+        /// Moves by rows, compares and measures positions, as a random-access iterator does.
         iterator& operator++() noexcept { ++row_; return *this; }
         iterator operator++(int) noexcept { auto old = *this; ++row_; return old; }
         iterator& operator--() noexcept { --row_; return *this; }
@@ -144,6 +160,7 @@ public:
         [[nodiscard]] friend difference_type operator-(const iterator& a, const iterator& b) noexcept { return a.row_ - b.row_; }
         [[nodiscard]] friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.row_ == b.row_; }
         [[nodiscard]] friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.row_ <=> b.row_; }
+        /// @}
 
     private:
         friend class result;
@@ -152,7 +169,8 @@ public:
         int row_ = 0;
     };
 
-    /// Takes a successful result and checks its columns against `Row` once (with
+    /// typq's own (a result comes from a connection's `query`): takes a successful result and
+    /// checks its columns against `Row` once (with
     /// `format::text`, a result in text format: see typq::text_results).
     /// @throws typq::conversion_error when the columns do not fit `Row`.
     explicit result(engine::result_handle handle, format results = format::binary)
@@ -161,10 +179,10 @@ public:
     {
     }
 
-    /// Takes a successful result and the plan already made for it (from it, or from its prepared
-    /// statement's description, which `keep` keeps alive: the plan's column names point into
-    /// it); `registry` is what the connection knew of server types when the plan was made, for
-    /// decoding the rows.
+    /// typq's own: takes a successful result and the plan already made for it (from it, or from
+    /// its prepared statement's description, which `keep` keeps alive: the plan's column names
+    /// point into it); `registry` is what the connection knew of server types when the plan was
+    /// made, for decoding the rows.
     result(engine::result_handle handle, const engine::column_plan<Row>& plan, std::shared_ptr<const type_registry> registry,
         std::shared_ptr<const void> keep = {}) noexcept
         : handle_(std::move(handle)), plan_(plan), rows_(PQntuples(handle_.get())), registry_(std::move(registry)),
@@ -172,9 +190,13 @@ public:
     {
     }
 
+    /// The number of rows.
     [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
+    /// True when there are no rows.
     [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+    /// The first row.
     [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
+    /// Past the last row.
     [[nodiscard]] iterator end() const noexcept { return {this, rows_}; }
 
     /// Row `index`, decoded. @throws typq::usage_error when `index >= size()`.

@@ -73,10 +73,12 @@ TYPQ_DECL std::shared_ptr<const row_columns> plan_row_columns(const PGresult* re
 /// ```
 class row {
 public:
+    /// A row with no columns.
     row() = default;
 
     /// The number of columns.
     [[nodiscard]] std::size_t size() const noexcept { return cells_.size(); }
+    /// True when the row has no columns.
     [[nodiscard]] bool empty() const noexcept { return cells_.empty(); }
 
     /// Column `index`'s name, as the server sent it (`?column?` for an unnamed expression).
@@ -98,12 +100,15 @@ public:
     /// @throws typq::usage_error when several columns have that name.
     [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
 
-    /// Whether column `index` (or the column `name`) is NULL.
+    /// Whether column `index` is NULL.
+    /// @throws typq::usage_error when `index >= size()`.
     [[nodiscard]] bool is_null(std::size_t index) const
     {
         (void)column(index);
         return cells_[index].length < 0;
     }
+    /// Whether the column named `name` is NULL.
+    /// @throws typq::usage_error when no column, or more than one, has that name.
     [[nodiscard]] bool is_null(std::string_view name) const { return is_null(index_of(name)); }
 
     /// Column `index` as a T, checked as a struct's field of type T would be.

@@ -20,8 +20,8 @@ namespace typq {
 
 /// One attribute of a composite type, in the type's order.
 struct type_attribute {
-    std::string name;
-    oid type = oid::unspecified;
+    std::string name;              ///< the attribute's name (`attname`)
+    oid type = oid::unspecified;   ///< its type (`atttypid`)
 };
 
 /// The sort of a type (`pg_type.typtype`).
@@ -37,9 +37,9 @@ enum class type_kind : char {
 
 /// What the server's catalog (`pg_type`) says about one type.
 struct type_info {
-    oid id = oid::unspecified;
+    oid id = oid::unspecified;           ///< the type's OID
     std::string name;                    ///< as the server prints it (`format_type`): `mood`, `shop.mood`
-    type_kind kind = type_kind::base;
+    type_kind kind = type_kind::base;    ///< what sort of type it is (`typtype`)
     oid array = oid::unspecified;        ///< the array type of this type (`typarray`), if any
     oid element = oid::unspecified;      ///< for an array type, its element type
     oid base = oid::unspecified;         ///< for a domain, the type it constrains
@@ -80,17 +80,22 @@ public:
         return false;
     }
 
+    /// Records `info`, unless its OID is already known. For the connection, on a copy that
+    /// becomes its new snapshot: a registry a result holds is never changed.
     void add(std::shared_ptr<const type_info> info)
     {
         if (!find(info->id))
             types_.push_back(std::move(info));
     }
+    /// Records that `name` names the type `id` (`oid::unspecified`: no such type), unless `name`
+    /// is already known. For the connection, as add() is.
     void add_name(std::string name, oid id)
     {
         if (!find_name(name))
             names_.emplace_back(std::move(name), id);
     }
 
+    /// Records that the server has no type `id`. For the connection, as add() is.
     void add_missing(oid id)
     {
         if (!is_missing(id))

@@ -35,7 +35,9 @@ namespace typq {
 /// Placeholders and arguments are then checked when the statement runs, by the same rules.
 class runtime_sql {
 public:
+    /// Takes `text` as it is: nothing is checked until a statement is made of it.
     explicit runtime_sql(std::string text) : text_(std::move(text)) {}
+    /// The text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
 private:
@@ -397,9 +399,11 @@ public:
         (void)detail::scan_statement(*owned_, [](const detail::placeholder&) {});
     }
 
+    /// The text. Valid while the fragment lives and is not changed (a literal's, for ever).
     [[nodiscard]] std::string_view text() const noexcept { return owned_ ? std::string_view(*owned_) : literal_; }
     /// The text, NUL-terminated.
     [[nodiscard]] const char* c_str() const noexcept { return owned_ ? owned_->c_str() : literal_.data(); }
+    /// True when the text is empty.
     [[nodiscard]] bool empty() const noexcept { return text().empty(); }
 
     /// Appends `other`'s text.
@@ -410,11 +414,13 @@ public:
         owned_->append(other.text());
         return *this;
     }
+    /// `a`'s text followed by `b`'s.
     [[nodiscard]] friend sql_fragment operator+(sql_fragment a, const sql_fragment& b)
     {
         a += b;
         return a;
     }
+    /// Equal when the texts are, byte for byte.
     [[nodiscard]] friend bool operator==(const sql_fragment& a, const sql_fragment& b) noexcept
     {
         return a.text() == b.text();
@@ -448,6 +454,7 @@ struct fragment_access {
 template <class... Args>
 class basic_sql {
 public:
+    /// The statement binds `:name` placeholders to the fields of its one struct argument.
     static constexpr bool named = detail::binds_by_name<Args...>;
     /// The arguments are one typq::params, counted when the statement runs.
     static constexpr bool counted_at_run_time = detail::is_params<Args...>;
@@ -495,6 +502,7 @@ public:
 
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    /// The statement as written (`:name` placeholders included; typq sends them as `$N`).
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
 
     /// The number of parameters the statement binds (for a typq::params, that of the statement
@@ -657,6 +665,7 @@ using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
 /// compile, or throws typq::usage_error at run time.)
 class script {
 public:
+    /// Checks a string literal at compile time: an open quote or comment does not compile.
     template <std::size_t N>
     consteval script(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
     {
@@ -664,9 +673,13 @@ public:
             detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
+    /// Checks SQL built at run time.
     /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
     /// @par Lifetime  As for basic_sql: the script points into `sql`'s text.
     script(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    /// Checks a composed fragment as runtime SQL.
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    /// @par Lifetime  The script points into the fragment's text.
     script(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size()) { check(); }
     /// A statement checked for no arguments is a script too.
     script(const basic_sql<>& statement) : text_(statement.c_str()), size_(statement.text().size()),
@@ -685,9 +698,13 @@ public:
                                                "compose it with typq::format_sql (both checked when they run)");
     }
 
+    /// The script, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    /// The script.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
+    /// True for a string literal, whose text lives (unchanged) as long as the program.
     [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+    /// A hash of the text, computed once (for typq's statement cache).
     [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
     /// True when a statement of the script is a COPY ... FROM STDIN or TO STDOUT.
     [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
@@ -721,9 +738,13 @@ using execute_sql = std::type_identity_t<
 /// @throws typq::usage_error for an empty name, a NUL byte, or bytes that are not UTF-8.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view name);
 
-/// A qualified name, each part quoted: `identifier("app", "users")` is `"app"."users"`, and
-/// `identifier("app", "users", "id")` a column of it.
+/// A qualified name, each part quoted as identifier(name) quotes it.
+/// `identifier("app", "users")` is `"app"."users"`.
+/// @throws typq::usage_error as identifier(name) does, for either part.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name);
+/// A name qualified twice, each part quoted as identifier(name) quotes it.
+/// `identifier("app", "users", "id")` is `"app"."users"."id"`, a column of that table.
+/// @throws typq::usage_error as identifier(name) does, for any part.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name);
 
 /// `$n`, the placeholder of the `n`th parameter, for composing a statement whose parameters are
@@ -800,7 +821,7 @@ inline std::string_view sql_part_text(const runtime_sql& part)
 /// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
 /// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
 /// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its
-/// text form with a cast, `'2024-01-02'::date`, `'{1,2}'::int4[]`, `'happy'::mood`, read back by
+/// text form with a cast, ``'2024-01-02'::%date``, ``'{1,2}'::%int4[]``, ``'happy'::%mood``, read back by
 /// the server as exactly the same value. Prefer parameters wherever the server takes them.
 /// @throws typq::conversion_error when the value's text has a NUL byte or is not UTF-8, or when
 ///         the value has no SQL value (as for a parameter: a date past the server's, a time
@@ -835,12 +856,13 @@ template <class Range>
 /// The format of typq::format_sql: SQL with `{}` (or `{0}`, `{1}`...) where each part goes,
 /// checked at compile time against the parts given (or, from typq::runtime(text), when it runs).
 /// Braces count only outside quoted strings, quoted identifiers, dollar quotes and comments,
-/// where SQL has no use for them: `'{1,2}'::int[]` is an array literal, not a slot, and a format
+/// where SQL has no use for them: ``'{1,2}'::%int[]`` is an array literal, not a slot, and a format
 /// needs no escapes. `{}` and `{N}` do not mix; with `{N}` a part may be used more than once,
 /// and each must be used.
 template <class... Parts>
 class basic_sql_format {
 public:
+    /// Checks a string literal against the parts at compile time: a mismatch does not compile.
     template <std::size_t N>
     consteval basic_sql_format(const char (&text)[N]) : text_(text, N - 1)
     {
@@ -861,6 +883,7 @@ public:
         scan([](std::size_t, std::size_t, std::size_t) {});
     }
 
+    /// The format's text.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return text_; }
 
     /// Calls `slot(offset, length, part)` for each slot, in order of the text.

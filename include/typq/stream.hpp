@@ -48,11 +48,13 @@ class stream {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
     /// Reading the next row throws the statement's error, when it fails after the rows so far.
     using iterator = detail::pull_iterator<stream, value_type>;
 
+    /// Takes over `other`'s statement; `other` is left empty.
     stream(stream&&) noexcept = default;
     stream& operator=(stream&&) = delete;
     stream(const stream&) = delete;
@@ -74,6 +76,7 @@ public:
     /// Where the rows start: the first row is already read. Calling it again continues where
     /// the iteration is.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the statement has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
 private:

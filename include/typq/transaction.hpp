@@ -24,8 +24,8 @@ enum class isolation_level { read_uncommitted, read_committed, repeatable_read, 
 
 /// How a top-level transaction starts; unset members take the session's defaults.
 struct transaction_options {
-    std::optional<isolation_level> isolation = std::nullopt;
-    bool read_only = false;
+    std::optional<isolation_level> isolation = std::nullopt;  ///< the isolation level; unset: the session's
+    bool read_only = false;                                   ///< READ ONLY: the transaction cannot write
     bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
 };
 

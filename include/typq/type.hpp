@@ -177,6 +177,7 @@ public:
 
     writer(const writer&) = delete;
     writer& operator=(const writer&) = delete;
+    /// With the owner's count (the constructor for typq's own buffers): sets it to what was written.
     ~writer()
     {
         if (written_)
@@ -186,11 +187,13 @@ public:
     /// The server's types, for adapters of types only the server knows (enums, composites).
     [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
+    /// Appends the `size` bytes at `data` as they are.
     void put_bytes(const void* data, std::size_t size)
     {
         if (size != 0)
             std::memcpy(extend(size), data, size);
     }
+    /// Appends the bytes of `text` as they are (no terminating NUL, no length).
     void put_text(std::string_view text) { put_bytes(text.data(), text.size()); }
 
     /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
@@ -272,20 +275,29 @@ TYPQ_DECL void writer::grow(std::size_t n)
 /// the column, its SQL type, the field, its C++ type and the row.
 class value_view {
 public:
+    /// The `size` bytes at `data`, a value of type `type`; it does not copy them, and they must
+    /// outlive the view. The last three parameters are typq's own: where the value came from (for
+    /// messages: the default names no column) and the server's types; a test of an adapter passes
+    /// only the first three.
     constexpr value_view(const char* data, std::size_t size, oid type, const detail::decode_site* site = nullptr,
         std::size_t row = 0, const server_types* types = nullptr) noexcept
         : data_(data), size_(size), type_(type), site_(site), row_(row), types_(types)
     {
     }
 
+    /// The number of bytes.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    /// The bytes, unchecked: valid while the result they belong to lives.
     [[nodiscard]] constexpr const char* data() const noexcept { return data_; }
     /// The column's type OID, as the server described it.
     [[nodiscard]] constexpr oid type() const noexcept { return type_; }
+    /// The bytes as std::byte, unchecked: valid while the result they belong to lives.
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept
     {
         return {reinterpret_cast<const std::byte*>(data_), size_};
     }
+    /// The bytes as text (for types whose binary form is text), unchecked: valid while the result
+    /// they belong to lives.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
     /// What the connection learnt about server-defined types before these rows were decoded
     /// (nothing is looked up while decoding: an unknown type is just not found).
@@ -578,6 +590,8 @@ std::int32_t writer::put_bare(const T& value)
 /// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
 template <class T, class Base>
 struct type_as : detail::param_oid_like<Base> {
+    /// @{
+    /// The adapter's members, as typq::type describes them: `Base`'s, converting with static_cast.
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
@@ -600,6 +614,7 @@ struct type_as : detail::param_oid_like<Base> {
         type<Base>::decode(in, base);
         out = static_cast<T>(base);
     }
+    /// @}
 };
 
 }  // namespace typq

@@ -702,8 +702,10 @@ class async_copy_writer {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     async_copy_writer(async_copy_writer&&) noexcept = default;
     async_copy_writer& operator=(async_copy_writer&&) = delete;
     async_copy_writer(const async_copy_writer&) = delete;
@@ -792,8 +794,10 @@ class async_copy_reader {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other` is left empty (its next() gives null).
     async_copy_reader(async_copy_reader&&) noexcept = default;
     async_copy_reader& operator=(async_copy_reader&&) = delete;
     async_copy_reader(const async_copy_reader&) = delete;
@@ -853,6 +857,7 @@ private:
 /// awaited.
 class async_raw_copy_writer {
 public:
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     async_raw_copy_writer(async_raw_copy_writer&&) noexcept = default;
     async_raw_copy_writer& operator=(async_raw_copy_writer&&) = delete;
     async_raw_copy_writer(const async_raw_copy_writer&) = delete;
@@ -899,6 +904,7 @@ private:
 /// by the connection's next operation.
 class async_raw_copy_reader {
 public:
+    /// Takes over `other`'s COPY; `other` is left empty (its next() gives an empty optional).
     async_raw_copy_reader(async_raw_copy_reader&&) noexcept = default;
     async_raw_copy_reader& operator=(async_raw_copy_reader&&) = delete;
     async_raw_copy_reader(const async_raw_copy_reader&) = delete;
@@ -968,14 +974,17 @@ class async_connection;
 template <class Row>
 class async_cursor {
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename detail::row_traits<Row>::value_type;
 
+    /// Takes over `other`'s cursor; `other` may then only be destroyed.
     async_cursor(async_cursor&&) noexcept = default;
     async_cursor& operator=(async_cursor&&) = delete;
     async_cursor(const async_cursor&) = delete;
     async_cursor& operator=(const async_cursor&) = delete;
     ~async_cursor() = default;
 
+    /// The cursor's name on the server.
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
     /// The next `count` rows (fewer at the end; none after it).
@@ -1251,11 +1260,14 @@ private:
 /// typq::usage_error.
 class async_pipeline {
 public:
+    /// Takes over `other`'s pipeline; `other` then refuses to queue or sync (typq::usage_error).
     async_pipeline(async_pipeline&&) noexcept = default;
     async_pipeline& operator=(async_pipeline&&) = delete;
     async_pipeline(const async_pipeline&) = delete;
     async_pipeline& operator=(const async_pipeline&) = delete;
 
+    /// Without finish(): what was queued still runs, and the connection's next operation reads it
+    /// to its end before it starts (a destructor cannot wait).
     ~async_pipeline()
     {
         if (!core_ || !core_->op)
@@ -1422,13 +1434,17 @@ class async_stream {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s statement; `other` is left empty (its next() gives null).
     async_stream(async_stream&&) noexcept = default;
     async_stream& operator=(async_stream&&) = delete;
     async_stream(const async_stream&) = delete;
     async_stream& operator=(const async_stream&) = delete;
 
+    /// Before the end: the statement is cancelled and its rows dropped by the connection's next
+    /// operation (a destructor cannot wait).
     ~async_stream()
     {
         if (!state_ || !state_->op || state_->op->finished())
@@ -1549,6 +1565,8 @@ class async_connection;
 /// before the connection is used again). Movable, so that it can be returned from a coroutine.
 class async_transaction {
 public:
+    /// Takes over `other`'s transaction block; `other` is left inactive (its destructor does
+    /// nothing).
     async_transaction(async_transaction&& other) noexcept
         : state_(std::move(other.state_)), depth_(other.depth_), active_(std::exchange(other.active_, false))
     {
@@ -1557,6 +1575,7 @@ public:
     async_transaction(const async_transaction&) = delete;
     async_transaction& operator=(const async_transaction&) = delete;
 
+    /// Still active: rolled back by the connection's next operation (see the class comment).
     ~async_transaction()
     {
         if (!active_)
@@ -1621,7 +1640,9 @@ public:
         co_await detail::roll_back_to(*state_, depth_);
     }
 
+    /// True until commit() or rollback().
     [[nodiscard]] bool active() const noexcept { return active_; }
+    /// True for a transaction begun inside another, which is a savepoint.
     [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
 
 private:
@@ -1769,6 +1790,7 @@ using engine::within;
 /// statement is cancelled and drained by the connection's next operation.
 class async_connection {
 public:
+    /// The executor the connection is bound to.
     using executor_type = boost::asio::any_io_executor;
 
     /// Connects without blocking, on the executor of the coroutine that awaits it: conninfo and
@@ -1789,6 +1811,7 @@ public:
         co_return async_connection(std::move(state));
     }
 
+    /// Takes over `other`'s connection; `other` is left closed.
     async_connection(async_connection&&) noexcept = default;
     /// Closes this connection, then takes `other`'s.
     async_connection& operator=(async_connection&& other) noexcept
@@ -1801,6 +1824,7 @@ public:
     }
     async_connection(const async_connection&) = delete;
     async_connection& operator=(const async_connection&) = delete;
+    /// Closes the connection, as close() does.
     ~async_connection() { close(); }
 
     /// Closes the connection (not while an operation on it is suspended). Closing twice is harmless.
@@ -1812,12 +1836,16 @@ public:
         }
     }
 
+    /// The executor the connection was connected with; not for a moved-from connection.
     [[nodiscard]] executor_type get_executor() noexcept { return state_->waiter.get_executor(); }
 
+    /// Whether the connection is open, closed (or moved from), or broken (lost: it refuses
+    /// further work).
     [[nodiscard]] connection_state state() const noexcept
     {
         return detail::state_of(state_ ? state_->session.get() : nullptr);
     }
+    /// The server-side transaction state, as libpq last saw it (`unknown` when closed or broken).
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
         return detail::transaction_status_of(native_handle());
@@ -1912,7 +1940,10 @@ public:
         co_return engine::front::made(statement, std::move(slot));
     }
 
-    /// The forms above, running a statement this connection prepared.
+    /// @{
+    /// The forms above, running a statement this connection prepared; the arguments convert to
+    /// its parameter types. They throw what the forms above throw.
+    /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
     boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
@@ -1941,6 +1972,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return single<T, false>("query_value", detail::keep(statement), std::move(args)...);
     }
+    /// @}
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
     /// typq::async_stream. The connection is busy until the stream ends or is destroyed.
@@ -1952,9 +1984,11 @@ public:
         return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
-    /// As connection::cursor(): a server-side cursor for `statement`; see typq::async_cursor.
-    /// Without with_hold it needs an open transaction block.
-    /// @throws typq::usage_error without with_hold outside a transaction block.
+    /// @{
+    /// As connection::cursor(): a server-side cursor for `statement`, with `options` (none by
+    /// default); see typq::async_cursor. Without with_hold it needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block;
+    ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
     {
@@ -1965,6 +1999,7 @@ public:
     {
         return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
     }
+    /// @}
 
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
     /// `rows` must stay alive until the awaitable has run (it is not copied).
@@ -2555,6 +2590,7 @@ public:
     }
     async_pool(const async_pool&) = delete;
     async_pool& operator=(const async_pool&) = delete;
+    /// Closes the pool: leases still out close their connections when they end.
     ~async_pool() { close_now(); }
 
     /// Lends a connection, waiting up to the options' timeout.
@@ -2639,11 +2675,14 @@ private:
 /// executor), and one that is broken or still running a statement is closed and replaced.
 class async_pool::lease {
 public:
+    /// An empty lease, which holds no connection.
     lease() noexcept = default;
+    /// Takes `other`'s connection; `other` is left empty.
     lease(lease&& other) noexcept : state_(std::move(other.state_)), entry_(std::move(other.entry_))
     {
         other.entry_.reset();
     }
+    /// Gives back this lease's connection, then takes `other`'s.
     lease& operator=(lease&& other) noexcept
     {
         if (this != &other) {
@@ -2656,10 +2695,15 @@ public:
     }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
+    /// Gives the connection back, as release() does.
     ~lease() { release(); }
 
+    // As std::unique_ptr's, a lease's constness is not its connection's.
+    /// The connection; the lease must hold one.
     [[nodiscard]] async_connection& operator*() const noexcept { return entry_->conn; }
+    /// The connection's members; the lease must hold one.
     [[nodiscard]] async_connection* operator->() const noexcept { return &entry_->conn; }
+    /// Whether it holds a connection (not moved from nor released).
     [[nodiscard]] explicit operator bool() const noexcept { return entry_.has_value(); }
 
     /// Gives the connection back now, as the destructor does.

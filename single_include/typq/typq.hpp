@@ -11,6 +11,53 @@
 #ifndef TYPQ_TYPQ_HPP
 #define TYPQ_TYPQ_HPP
 
+/// @mainpage typq API reference
+///
+/// typq is a header-only C++20 PostgreSQL client on libpq: parameters and results travel in
+/// PostgreSQL's binary format, aggregate structs become rows by field name, and SQL literals are
+/// checked at compile time against the arguments given with them. This reference is generated
+/// from the public headers' comments (`doxygen docs/Doxyfile`); the guides are README.md and the
+/// pages under docs/, starting with docs/tutorial.md.
+///
+/// @par Where to start
+/// - typq::connection: connecting, execute, query, query_one, query_opt, query_value, prepare,
+///   stream, cursor, pipelines (typq::pipeline), COPY, LISTEN/NOTIFY; `#include <typq/typq.hpp>`.
+/// - What rows become: a struct by field name, typq::by_position, typq::ignoring_extra, a
+///   std::tuple, one column, or a typq::row; all of one statement in a typq::result.
+/// - typq::transaction: BEGIN and COMMIT, savepoints when nested.
+/// - typq::type: the adapter between a C++ type and a SQL type, specialised for every type typq
+///   reads and sends; typq::type_as, typq::enum_type and typq::composite_type for your own types.
+/// - SQL built at run time: typq::runtime, typq::format_sql, typq::identifier, typq::literal,
+///   typq::params.
+/// - Errors: typq::error and the classes under it; typq::server_error has a class per SQLSTATE
+///   class and for the common conditions (typq::unique_violation is a
+///   typq::integrity_constraint_violation), and typq::conversion_error, typq::connection_error
+///   and typq::usage_error say what went wrong on the client's side.
+/// - typq::pool; with `#include <typq/asio.hpp>`, typq::async_connection and typq::async_pool.
+///
+/// @par Threads
+/// A typq::connection is used by one thread at a time: a statement started from a second thread
+/// while one runs is refused with typq::usage_error, and only connection::cancel() (or a
+/// typq::canceller) may be used from another thread meanwhile. A typq::pool is safe to use from
+/// many threads; each connection it lends is used as any connection is. A typq::async_connection
+/// is bound to the executor it connected with and runs one operation at a time; a
+/// typq::async_pool may be used from the threads that run its io_context, and its background
+/// work and connections run on the executor it was made with. Exceptions are cheap to copy and
+/// share nothing mutable, so one may be handed to another thread.
+///
+/// @par Lifetimes
+/// Values returned by query_one, query_opt and query_value own their data. A typq::result
+/// decodes each row when it is read: fields of borrowing types (`std::string_view`,
+/// `std::span<const std::byte>`) point into the result, and query_one and friends refuse them.
+/// A typq::row owns a copy of its values. The current row of a typq::stream, typq::cursor or
+/// typq::copy_reader is valid until the iteration moves on. Objects made from a connection
+/// lent by a pool (transactions, streams, cursors, prepared statements) must not outlive the
+/// lease: the next user has the connection by then.
+
+/// @namespace typq
+/// Everything typq offers. Names in its `detail` and `engine` namespaces are the implementation:
+/// they change freely and are left out of this reference.
+
 // ----- begin <typq/config.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/config.hpp: compiler feature checks and the separate-compilation switch; includes nothing
@@ -18,6 +65,14 @@
 
 #ifndef TYPQ_CONFIG_HPP
 #define TYPQ_CONFIG_HPP
+
+/// @file
+/// Compiler checks (C++20, g++ 12 or clang 14 and later: older ones stop with an `#error`) and
+/// the one switch a program may set. By default typq is header-only: its non-template functions
+/// are inline. A program that defines `TYPQ_SEPARATE_COMPILATION` in every translation unit
+/// compiles them once instead, in the one translation unit that also defines
+/// `TYPQ_IMPLEMENTATION` before it includes `<typq/typq.hpp>` (as Boost.Asio's
+/// `BOOST_ASIO_SEPARATE_COMPILATION`). The other macros here are typq's own.
 
 #if !defined(__cplusplus) || __cplusplus < 202002L
 #error "typq needs C++20 (-std=c++20)"
@@ -68,8 +123,14 @@
 #ifndef TYPQ_VERSION_HPP
 #define TYPQ_VERSION_HPP
 
+/// @file
+/// The library version, as three macros (CMakeLists.txt reads the project's version from them).
+
+/// The major version.
 #define TYPQ_VERSION_MAJOR 0
+/// The minor version.
 #define TYPQ_VERSION_MINOR 1
+/// The patch version.
 #define TYPQ_VERSION_PATCH 0
 
 #endif  // TYPQ_VERSION_HPP
@@ -726,8 +787,8 @@ namespace typq {
 
 /// One attribute of a composite type, in the type's order.
 struct type_attribute {
-    std::string name;
-    oid type = oid::unspecified;
+    std::string name;              ///< the attribute's name (`attname`)
+    oid type = oid::unspecified;   ///< its type (`atttypid`)
 };
 
 /// The sort of a type (`pg_type.typtype`).
@@ -743,9 +804,9 @@ enum class type_kind : char {
 
 /// What the server's catalog (`pg_type`) says about one type.
 struct type_info {
-    oid id = oid::unspecified;
+    oid id = oid::unspecified;           ///< the type's OID
     std::string name;                    ///< as the server prints it (`format_type`): `mood`, `shop.mood`
-    type_kind kind = type_kind::base;
+    type_kind kind = type_kind::base;    ///< what sort of type it is (`typtype`)
     oid array = oid::unspecified;        ///< the array type of this type (`typarray`), if any
     oid element = oid::unspecified;      ///< for an array type, its element type
     oid base = oid::unspecified;         ///< for a domain, the type it constrains
@@ -786,17 +847,22 @@ public:
         return false;
     }
 
+    /// Records `info`, unless its OID is already known. For the connection, on a copy that
+    /// becomes its new snapshot: a registry a result holds is never changed.
     void add(std::shared_ptr<const type_info> info)
     {
         if (!find(info->id))
             types_.push_back(std::move(info));
     }
+    /// Records that `name` names the type `id` (`oid::unspecified`: no such type), unless `name`
+    /// is already known. For the connection, as add() is.
     void add_name(std::string name, oid id)
     {
         if (!find_name(name))
             names_.emplace_back(std::move(name), id);
     }
 
+    /// Records that the server has no type `id`. For the connection, as add() is.
     void add_missing(oid id)
     {
         if (!is_missing(id))
@@ -1172,6 +1238,7 @@ public:
 
     writer(const writer&) = delete;
     writer& operator=(const writer&) = delete;
+    /// With the owner's count (the constructor for typq's own buffers): sets it to what was written.
     ~writer()
     {
         if (written_)
@@ -1181,11 +1248,13 @@ public:
     /// The server's types, for adapters of types only the server knows (enums, composites).
     [[nodiscard]] const server_types& types() const noexcept { return types_ ? *types_ : detail::no_server_types; }
 
+    /// Appends the `size` bytes at `data` as they are.
     void put_bytes(const void* data, std::size_t size)
     {
         if (size != 0)
             std::memcpy(extend(size), data, size);
     }
+    /// Appends the bytes of `text` as they are (no terminating NUL, no length).
     void put_text(std::string_view text) { put_bytes(text.data(), text.size()); }
 
     /// Appends `value` in network byte order (`int4send`, `float8send`, ...).
@@ -1267,20 +1336,29 @@ TYPQ_DECL void writer::grow(std::size_t n)
 /// the column, its SQL type, the field, its C++ type and the row.
 class value_view {
 public:
+    /// The `size` bytes at `data`, a value of type `type`; it does not copy them, and they must
+    /// outlive the view. The last three parameters are typq's own: where the value came from (for
+    /// messages: the default names no column) and the server's types; a test of an adapter passes
+    /// only the first three.
     constexpr value_view(const char* data, std::size_t size, oid type, const detail::decode_site* site = nullptr,
         std::size_t row = 0, const server_types* types = nullptr) noexcept
         : data_(data), size_(size), type_(type), site_(site), row_(row), types_(types)
     {
     }
 
+    /// The number of bytes.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
+    /// The bytes, unchecked: valid while the result they belong to lives.
     [[nodiscard]] constexpr const char* data() const noexcept { return data_; }
     /// The column's type OID, as the server described it.
     [[nodiscard]] constexpr oid type() const noexcept { return type_; }
+    /// The bytes as std::byte, unchecked: valid while the result they belong to lives.
     [[nodiscard]] std::span<const std::byte> bytes() const noexcept
     {
         return {reinterpret_cast<const std::byte*>(data_), size_};
     }
+    /// The bytes as text (for types whose binary form is text), unchecked: valid while the result
+    /// they belong to lives.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {data_, size_}; }
     /// What the connection learnt about server-defined types before these rows were decoded
     /// (nothing is looked up while decoding: an unknown type is just not found).
@@ -1573,6 +1651,8 @@ std::int32_t writer::put_bare(const T& value)
 /// `template <> struct typq::type<user_id> : typq::type_as<user_id, std::int64_t> {};`
 template <class T, class Base>
 struct type_as : detail::param_oid_like<Base> {
+    /// @{
+    /// The adapter's members, as typq::type describes them: `Base`'s, converting with static_cast.
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
@@ -1595,6 +1675,7 @@ struct type_as : detail::param_oid_like<Base> {
         type<Base>::decode(in, base);
         out = static_cast<T>(base);
     }
+    /// @}
 };
 
 }  // namespace typq
@@ -7252,6 +7333,7 @@ namespace typq {
 /// `conn.query<typq::by_position<point>>("SELECT 1, 2")` yields `point`s.
 template <class T>
 struct by_position {
+    /// The struct the rows become, `T`.
     using type = T;
 };
 
@@ -7262,6 +7344,7 @@ struct by_position {
 /// strict: a column without a field is an error too, so that a renamed or added column is seen.)
 template <class T>
 struct ignoring_extra {
+    /// The struct the rows become, `T`.
     using type = T;
 };
 
@@ -8285,7 +8368,9 @@ namespace typq {
 /// Placeholders and arguments are then checked when the statement runs, by the same rules.
 class runtime_sql {
 public:
+    /// Takes `text` as it is: nothing is checked until a statement is made of it.
     explicit runtime_sql(std::string text) : text_(std::move(text)) {}
+    /// The text.
     [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
 private:
@@ -8647,9 +8732,11 @@ public:
         (void)detail::scan_statement(*owned_, [](const detail::placeholder&) {});
     }
 
+    /// The text. Valid while the fragment lives and is not changed (a literal's, for ever).
     [[nodiscard]] std::string_view text() const noexcept { return owned_ ? std::string_view(*owned_) : literal_; }
     /// The text, NUL-terminated.
     [[nodiscard]] const char* c_str() const noexcept { return owned_ ? owned_->c_str() : literal_.data(); }
+    /// True when the text is empty.
     [[nodiscard]] bool empty() const noexcept { return text().empty(); }
 
     /// Appends `other`'s text.
@@ -8660,11 +8747,13 @@ public:
         owned_->append(other.text());
         return *this;
     }
+    /// `a`'s text followed by `b`'s.
     [[nodiscard]] friend sql_fragment operator+(sql_fragment a, const sql_fragment& b)
     {
         a += b;
         return a;
     }
+    /// Equal when the texts are, byte for byte.
     [[nodiscard]] friend bool operator==(const sql_fragment& a, const sql_fragment& b) noexcept
     {
         return a.text() == b.text();
@@ -8698,6 +8787,7 @@ struct fragment_access {
 template <class... Args>
 class basic_sql {
 public:
+    /// The statement binds `:name` placeholders to the fields of its one struct argument.
     static constexpr bool named = detail::binds_by_name<Args...>;
     /// The arguments are one typq::params, counted when the statement runs.
     static constexpr bool counted_at_run_time = detail::is_params<Args...>;
@@ -8745,6 +8835,7 @@ public:
 
     /// The statement, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    /// The statement as written (`:name` placeholders included; typq sends them as `$N`).
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
 
     /// The number of parameters the statement binds (for a typq::params, that of the statement
@@ -8907,6 +8998,7 @@ using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
 /// compile, or throws typq::usage_error at run time.)
 class script {
 public:
+    /// Checks a string literal at compile time: an open quote or comment does not compile.
     template <std::size_t N>
     consteval script(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
     {
@@ -8914,9 +9006,13 @@ public:
             detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
     }
+    /// Checks SQL built at run time.
     /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
     /// @par Lifetime  As for basic_sql: the script points into `sql`'s text.
     script(const runtime_sql& sql) : text_(sql.text().c_str()), size_(sql.text().size()) { check(); }
+    /// Checks a composed fragment as runtime SQL.
+    /// @throws typq::usage_error when a quote or comment is left open, or for a NUL byte.
+    /// @par Lifetime  The script points into the fragment's text.
     script(const sql_fragment& sql) : text_(sql.c_str()), size_(sql.text().size()) { check(); }
     /// A statement checked for no arguments is a script too.
     script(const basic_sql<>& statement) : text_(statement.c_str()), size_(statement.text().size()),
@@ -8935,9 +9031,13 @@ public:
                                                "compose it with typq::format_sql (both checked when they run)");
     }
 
+    /// The script, NUL-terminated.
     [[nodiscard]] constexpr const char* c_str() const noexcept { return text_; }
+    /// The script.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return {text_, size_}; }
+    /// True for a string literal, whose text lives (unchanged) as long as the program.
     [[nodiscard]] constexpr bool is_literal() const noexcept { return literal_; }
+    /// A hash of the text, computed once (for typq's statement cache).
     [[nodiscard]] constexpr std::size_t hash() const noexcept { return hash_; }
     /// True when a statement of the script is a COPY ... FROM STDIN or TO STDOUT.
     [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
@@ -8971,9 +9071,13 @@ using execute_sql = std::type_identity_t<
 /// @throws typq::usage_error for an empty name, a NUL byte, or bytes that are not UTF-8.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view name);
 
-/// A qualified name, each part quoted: `identifier("app", "users")` is `"app"."users"`, and
-/// `identifier("app", "users", "id")` a column of it.
+/// A qualified name, each part quoted as identifier(name) quotes it.
+/// `identifier("app", "users")` is `"app"."users"`.
+/// @throws typq::usage_error as identifier(name) does, for either part.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view name);
+/// A name qualified twice, each part quoted as identifier(name) quotes it.
+/// `identifier("app", "users", "id")` is `"app"."users"."id"`, a column of that table.
+/// @throws typq::usage_error as identifier(name) does, for any part.
 [[nodiscard]] TYPQ_DECL sql_fragment identifier(std::string_view schema, std::string_view table, std::string_view name);
 
 /// `$n`, the placeholder of the `n`th parameter, for composing a statement whose parameters are
@@ -9050,7 +9154,7 @@ inline std::string_view sql_part_text(const runtime_sql& part)
 /// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
 /// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
 /// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its
-/// text form with a cast, `'2024-01-02'::date`, `'{1,2}'::int4[]`, `'happy'::mood`, read back by
+/// text form with a cast, ``'2024-01-02'::%date``, ``'{1,2}'::%int4[]``, ``'happy'::%mood``, read back by
 /// the server as exactly the same value. Prefer parameters wherever the server takes them.
 /// @throws typq::conversion_error when the value's text has a NUL byte or is not UTF-8, or when
 ///         the value has no SQL value (as for a parameter: a date past the server's, a time
@@ -9085,12 +9189,13 @@ template <class Range>
 /// The format of typq::format_sql: SQL with `{}` (or `{0}`, `{1}`...) where each part goes,
 /// checked at compile time against the parts given (or, from typq::runtime(text), when it runs).
 /// Braces count only outside quoted strings, quoted identifiers, dollar quotes and comments,
-/// where SQL has no use for them: `'{1,2}'::int[]` is an array literal, not a slot, and a format
+/// where SQL has no use for them: ``'{1,2}'::%int[]`` is an array literal, not a slot, and a format
 /// needs no escapes. `{}` and `{N}` do not mix; with `{N}` a part may be used more than once,
 /// and each must be used.
 template <class... Parts>
 class basic_sql_format {
 public:
+    /// Checks a string literal against the parts at compile time: a mismatch does not compile.
     template <std::size_t N>
     consteval basic_sql_format(const char (&text)[N]) : text_(text, N - 1)
     {
@@ -9111,6 +9216,7 @@ public:
         scan([](std::size_t, std::size_t, std::size_t) {});
     }
 
+    /// The format's text.
     [[nodiscard]] constexpr std::string_view text() const noexcept { return text_; }
 
     /// Calls `slot(offset, length, part)` for each slot, in order of the text.
@@ -9510,6 +9616,7 @@ using param_storage_t = typename param_storage<std::decay_t<T>>::type;  // decay
 /// ```
 class params {
 public:
+    /// No values.
     params() = default;
 
     /// A list of `values`, in order.
@@ -9521,19 +9628,23 @@ public:
         (push_back(std::forward<T>(values)), ...);
     }
 
+    /// A copy of every value of `other`.
     params(const params& other) : needs_types_(other.needs_types_)
     {
         values_.reserve(other.values_.size());
         for (const auto& value : other.values_)
             values_.push_back(value->clone());
     }
+    /// Replaces the values with copies of `other`'s.
     params& operator=(const params& other)
     {
         if (this != &other)
             *this = params(other);
         return *this;
     }
+    /// Takes `other`'s values, leaving it valid but unspecified (clear() it to reuse it).
     params(params&&) noexcept = default;
+    /// Takes `other`'s values, as the move constructor does.
     params& operator=(params&&) noexcept = default;
     ~params() = default;
 
@@ -9550,8 +9661,11 @@ public:
 
     /// The number of values: the statement's placeholders must be `$1..$size()`.
     [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
+    /// True when there are no values.
     [[nodiscard]] bool empty() const noexcept { return values_.empty(); }
+    /// Makes room for `count` values (as std::vector::reserve).
     void reserve(std::size_t count) { values_.reserve(count); }
+    /// Removes every value.
     void clear() noexcept
     {
         values_.clear();
@@ -10140,8 +10254,10 @@ namespace typq {
 /// usual. The other forms of execute/query read binary results, and a column of a type without
 /// binary output makes the server refuse the statement (`typq::undefined_function`).
 struct text_results_t {
+    /// Explicit, so that `{}` is never taken for the tag.
     explicit text_results_t() = default;
 };
+/// The tag that asks for results in text format (see typq::text_results_t).
 inline constexpr text_results_t text_results{};
 
 namespace detail {
@@ -10217,11 +10333,19 @@ class result {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row decodes into: `Row` itself, or T for `typq::by_position<T>` and
+    /// `typq::ignoring_extra<T>`.
     using value_type = typename traits::value_type;
+    /// std::size_t.
     using size_type = std::size_t;
 
+    /// A random-access iterator over the rows whose `*it` decodes the row and returns it by value
+    /// (see typq::result). Valid while the result lives and is not moved.
+    /// @throws typq::conversion_error from `*it` and `it[n]` when a value cannot be decoded.
     class iterator {
     public:
+        /// @{
+        /// The iterator's types, as the standard's iterator concepts ask for them.
         using iterator_concept = std::random_access_iterator_tag;
         // Random access although operator* returns a value, as std::vector<bool>'s iterator does:
         // so that algorithms and containers that take an iterator pair (std::vector's
@@ -10232,10 +10356,16 @@ public:
         using difference_type = std::ptrdiff_t;
         using reference = value_type;
         using pointer = void;
+        /// @}
 
+        /// A singular iterator, to assign to.
         iterator() = default;
+        /// The row decoded (a new value each time).
         [[nodiscard]] value_type operator*() const { return owner_->row(row_); }
+        /// The row `n` rows on, decoded.
         [[nodiscard]] value_type operator[](difference_type n) const { return owner_->row(row_ + static_cast<int>(n)); }
+        /// @{
+        /// Moves by rows, compares and measures positions, as a random-access iterator does.
         iterator& operator++() noexcept { ++row_; return *this; }
         iterator operator++(int) noexcept { auto old = *this; ++row_; return old; }
         iterator& operator--() noexcept { --row_; return *this; }
@@ -10248,6 +10378,7 @@ public:
         [[nodiscard]] friend difference_type operator-(const iterator& a, const iterator& b) noexcept { return a.row_ - b.row_; }
         [[nodiscard]] friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.row_ == b.row_; }
         [[nodiscard]] friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.row_ <=> b.row_; }
+        /// @}
 
     private:
         friend class result;
@@ -10256,7 +10387,8 @@ public:
         int row_ = 0;
     };
 
-    /// Takes a successful result and checks its columns against `Row` once (with
+    /// typq's own (a result comes from a connection's `query`): takes a successful result and
+    /// checks its columns against `Row` once (with
     /// `format::text`, a result in text format: see typq::text_results).
     /// @throws typq::conversion_error when the columns do not fit `Row`.
     explicit result(engine::result_handle handle, format results = format::binary)
@@ -10265,10 +10397,10 @@ public:
     {
     }
 
-    /// Takes a successful result and the plan already made for it (from it, or from its prepared
-    /// statement's description, which `keep` keeps alive: the plan's column names point into
-    /// it); `registry` is what the connection knew of server types when the plan was made, for
-    /// decoding the rows.
+    /// typq's own: takes a successful result and the plan already made for it (from it, or from
+    /// its prepared statement's description, which `keep` keeps alive: the plan's column names
+    /// point into it); `registry` is what the connection knew of server types when the plan was
+    /// made, for decoding the rows.
     result(engine::result_handle handle, const engine::column_plan<Row>& plan, std::shared_ptr<const type_registry> registry,
         std::shared_ptr<const void> keep = {}) noexcept
         : handle_(std::move(handle)), plan_(plan), rows_(PQntuples(handle_.get())), registry_(std::move(registry)),
@@ -10276,9 +10408,13 @@ public:
     {
     }
 
+    /// The number of rows.
     [[nodiscard]] size_type size() const noexcept { return static_cast<size_type>(rows_); }
+    /// True when there are no rows.
     [[nodiscard]] bool empty() const noexcept { return rows_ == 0; }
+    /// The first row.
     [[nodiscard]] iterator begin() const noexcept { return {this, 0}; }
+    /// Past the last row.
     [[nodiscard]] iterator end() const noexcept { return {this, rows_}; }
 
     /// Row `index`, decoded. @throws typq::usage_error when `index >= size()`.
@@ -10392,10 +10528,12 @@ TYPQ_DECL std::shared_ptr<const row_columns> plan_row_columns(const PGresult* re
 /// ```
 class row {
 public:
+    /// A row with no columns.
     row() = default;
 
     /// The number of columns.
     [[nodiscard]] std::size_t size() const noexcept { return cells_.size(); }
+    /// True when the row has no columns.
     [[nodiscard]] bool empty() const noexcept { return cells_.empty(); }
 
     /// Column `index`'s name, as the server sent it (`?column?` for an unnamed expression).
@@ -10417,12 +10555,15 @@ public:
     /// @throws typq::usage_error when several columns have that name.
     [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const;
 
-    /// Whether column `index` (or the column `name`) is NULL.
+    /// Whether column `index` is NULL.
+    /// @throws typq::usage_error when `index >= size()`.
     [[nodiscard]] bool is_null(std::size_t index) const
     {
         (void)column(index);
         return cells_[index].length < 0;
     }
+    /// Whether the column named `name` is NULL.
+    /// @throws typq::usage_error when no column, or more than one, has that name.
     [[nodiscard]] bool is_null(std::string_view name) const { return is_null(index_of(name)); }
 
     /// Column `index` as a T, checked as a struct's field of type T would be.
@@ -13695,11 +13836,13 @@ class stream {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
     /// Reading the next row throws the statement's error, when it fails after the rows so far.
     using iterator = detail::pull_iterator<stream, value_type>;
 
+    /// Takes over `other`'s statement; `other` is left empty.
     stream(stream&&) noexcept = default;
     stream& operator=(stream&&) = delete;
     stream(const stream&) = delete;
@@ -13721,6 +13864,7 @@ public:
     /// Where the rows start: the first row is already read. Calling it again continues where
     /// the iteration is.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the statement has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
 private:
@@ -13997,14 +14141,19 @@ class cursor {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// An input iterator over the rows left; moving it on fetches `itersize` rows at a time and
+    /// throws what fetch() throws.
     using iterator = detail::pull_iterator<cursor, value_type>;
 
+    /// Takes over `other`'s cursor; `other` may then only be destroyed.
     cursor(cursor&& other) noexcept = default;
     cursor& operator=(cursor&&) = delete;
     cursor(const cursor&) = delete;
     cursor& operator=(const cursor&) = delete;
+    /// Closes the cursor on the server, as close() does.
     ~cursor() { close(); }
 
     /// The cursor's name on the server.
@@ -14052,6 +14201,7 @@ public:
         refill();
         return iterator(this);
     }
+    /// The end: an iterator equals it once the cursor has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
     /// Closes the cursor on the server. Closing twice, or after the transaction that held it
@@ -15370,8 +15520,10 @@ class copy_writer {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     copy_writer(copy_writer&&) noexcept = default;
     copy_writer& operator=(copy_writer&&) = delete;
 
@@ -15446,16 +15598,19 @@ class copy_reader {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
     /// Reading the next row throws the COPY's error, or a conversion_error for a value.
     using iterator = detail::pull_iterator<copy_reader, value_type>;
 
+    /// Takes over `other`'s COPY; `other` is left empty.
     copy_reader(copy_reader&&) noexcept = default;
     copy_reader& operator=(copy_reader&&) = delete;
 
     /// Where the rows start: the first row is already read.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the COPY has no more rows.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
 
     /// The rows the server says it copied, once the end is reached.
@@ -15509,6 +15664,7 @@ private:
 /// without finish(), as a typq::copy_writer is.
 class raw_copy_writer {
 public:
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     raw_copy_writer(raw_copy_writer&&) noexcept = default;
     raw_copy_writer& operator=(raw_copy_writer&&) = delete;
 
@@ -15548,12 +15704,17 @@ private:
 /// moves on. Destroyed before its end, the COPY is cancelled and the rest dropped.
 class raw_copy_reader {
 public:
+    /// An input iterator whose `*it` is the current chunk; moving it on reads the next one and
+    /// throws the COPY's error.
     using iterator = detail::pull_iterator<raw_copy_reader, std::string_view, std::string_view>;
 
+    /// Takes over `other`'s COPY; `other` is left empty.
     raw_copy_reader(raw_copy_reader&&) noexcept = default;
     raw_copy_reader& operator=(raw_copy_reader&&) = delete;
 
+    /// Where the chunks start: the first chunk is already read.
     [[nodiscard]] iterator begin() noexcept { return iterator(this); }
+    /// The end: an iterator equals it once the COPY has no more data.
     [[nodiscard]] std::default_sentinel_t end() const noexcept { return {}; }
     /// The rows the server says it copied, once the end is reached.
     [[nodiscard]] std::uint64_t rows() const noexcept { return source_ ? source_->rows() : 0; }
@@ -15829,6 +15990,7 @@ struct notification {
     std::string payload;  ///< empty when none was sent
     int backend_pid = 0;  ///< the sending session's server process (connection::backend_pid())
 
+    /// Equal when the channels, payloads and sending processes are.
     friend bool operator==(const notification&, const notification&) = default;
 };
 
@@ -16852,6 +17014,7 @@ class pipeline;
 /// Copyable; holds no connection alive.
 class canceller {
 public:
+    /// A canceller of no connection: cancel() does nothing and returns false.
     canceller() = default;
     /// As connection::cancel(): sends a cancel request if the connection runs a statement now.
     /// @returns whether a request was sent (false too when the connection is gone).
@@ -16946,6 +17109,7 @@ public:
     }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
+    /// Closes the connection, as close() does.
     ~connection()
     {
         if (!alias_)
@@ -16975,8 +17139,10 @@ public:
     /// connection object (moved, reassigned, destroyed: then it does nothing).
     [[nodiscard]] typq::canceller canceller() const noexcept;
 
+    /// Whether the connection is open, closed, or broken (lost: it refuses further work).
     [[nodiscard]] connection_state state() const noexcept { return detail::state_of(session_.get()); }
 
+    /// The server-side transaction state, as libpq last saw it (`unknown` when closed or broken).
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
         return detail::transaction_status_of(native_handle());
@@ -17186,8 +17352,10 @@ public:
         return one<T, format::binary>("query_value", statement, args...);
     }
 
+    /// @{
     /// The forms above with results in text format, for column types that have no binary form;
-    /// `Row`'s fields must be strings (see typq::text_results).
+    /// `Row`'s fields must be strings (see typq::text_results). They throw what the binary forms
+    /// throw.
     template <class Row, class... Args>
     [[nodiscard]] result<Row> query(text_results_t, sql<Args...> statement, Args&&... args)
     {
@@ -17214,6 +17382,7 @@ public:
         check_text_row<T>();
         return one<T, format::text>("query_value", statement, args...);
     }
+    /// @}
 
     /// Runs `statement` and returns its rows as they arrive, one at a time, in constant memory;
     /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
@@ -17248,11 +17417,12 @@ public:
         return copy_writer<Row>(usable_shared_session(), detail::copy_in_request<Row>(table, columns));
     }
 
-    /// Reads `Row`s with a binary COPY ... TO STDOUT of a query (`SELECT ...`, `TABLE t`, any
-    /// statement COPY can read) or of a table (a bare `[schema.]name`: its columns named by Row's
-    /// fields for a struct, every column otherwise); see typq::copy_reader. The query is described
-    /// and its columns checked against Row before it runs. COPY takes no parameters: compose
-    /// values in with typq::format_sql and typq::literal.
+    /// Reads `Row`s with a binary COPY ... TO STDOUT of a query or of a table; see
+    /// typq::copy_reader. A query is any statement COPY can read (`SELECT ...`, `TABLE t`); a table
+    /// is a bare name, schema-qualified or not, whose columns are named by Row's fields for a
+    /// struct (every column otherwise). The query is described and its columns checked against
+    /// Row before it runs. COPY takes no parameters: compose values in with typq::format_sql and
+    /// typq::literal.
     /// @throws typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row>
     [[nodiscard]] copy_reader<Row> copy_out(sql<> query_or_table)
@@ -17297,9 +17467,11 @@ public:
     template <class Rows>
     std::uint64_t execute_many(std::type_identity_t<detail::statement_for_rows_t<Rows>> statement, const Rows& rows);
 
-    /// Declares a server-side cursor for `statement`; see typq::cursor. Without `with_hold` it
-    /// needs an open transaction block.
-    /// @throws typq::usage_error without with_hold outside a transaction block.
+    /// @{
+    /// Declares a server-side cursor for `statement`, with `options` (none by default); see
+    /// typq::cursor. Without `with_hold` it needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block;
+    ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
     [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
     {
@@ -17316,8 +17488,11 @@ public:
         declared.declare(request_for(statement, engine::make_binder(bind), format::binary));
         return declared;
     }
+    /// @}
 
-    /// The forms above, running a statement this connection prepared (see prepare()).
+    /// @{
+    /// The forms above, running a statement this connection prepared (see prepare()); the
+    /// arguments convert to its parameter types. They throw what the forms above throw.
     /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
     std::uint64_t execute(const prepared<P...>& statement, const std::type_identity_t<P>&... args)
@@ -17347,6 +17522,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return one<T, format::binary>("query_value", statement, args...);
     }
+    /// @}
 
 private:
     friend class transaction;
@@ -17856,8 +18032,8 @@ enum class isolation_level { read_uncommitted, read_committed, repeatable_read, 
 
 /// How a top-level transaction starts; unset members take the session's defaults.
 struct transaction_options {
-    std::optional<isolation_level> isolation = std::nullopt;
-    bool read_only = false;
+    std::optional<isolation_level> isolation = std::nullopt;  ///< the isolation level; unset: the session's
+    bool read_only = false;                                   ///< READ ONLY: the transaction cannot write
     bool deferrable = false;  ///< with serializable and read_only: waits for a safe snapshot
 };
 
@@ -18155,6 +18331,7 @@ namespace typq {
 /// export_file. `path()` is the file, `code()` the system's reason (errno).
 class file_error : public error {
 public:
+    /// An error whose what() is `what`, the quoted `path` and `code`'s message.
     file_error(const std::string& what, std::string path, std::error_code code)
         : error(what + " \"" + path + "\": " + code.message()),
           path_(std::make_shared<const std::string>(std::move(path))), code_(code)
@@ -18264,6 +18441,7 @@ public:
     /// @throws typq::file_error when the file cannot be created or written; as open() and read().
     static void export_file(connection& conn, typq::oid id, const std::string& path);
 
+    /// Takes `other`'s open object; `other` is left closed.
     large_object(large_object&& other) noexcept
         : conn_(std::exchange(other.conn_, std::nullopt)), id_(other.id_), descriptor_(other.descriptor_)
     {
@@ -18681,7 +18859,7 @@ namespace typq {
 struct reconnect_backoff {
     std::chrono::milliseconds initial = std::chrono::seconds(1);  ///< must be positive
     double factor = 2.0;                                          ///< at least 1
-    std::chrono::milliseconds max_delay = std::chrono::seconds(60);
+    std::chrono::milliseconds max_delay = std::chrono::seconds(60);  ///< the longest delay, before jitter
     double jitter = 0.1;  ///< in [0, 1)
 };
 
@@ -18730,8 +18908,8 @@ using pool_options = basic_pool_options<std::function<void(connection&)>>;
 
 /// A pool's counters (pool::stats()); sizes are as of the call, counters since the pool opened.
 struct pool_stats {
-    std::size_t min_size = 0;
-    std::size_t max_size = 0;
+    std::size_t min_size = 0;    ///< the pool's min_size option
+    std::size_t max_size = 0;    ///< the pool's max_size (its min_size when the option is 0)
     std::size_t size = 0;        ///< connections open: idle + in use
     std::size_t idle = 0;        ///< ready to be handed out
     std::size_t in_use = 0;      ///< lent out
@@ -18759,6 +18937,7 @@ public:
 /// failed connection attempt if the pool cannot connect.
 class pool_timeout : public pool_error {
 public:
+    /// An error with `message` as what(), after waiting `waited`.
     pool_timeout(const std::string& message, std::chrono::nanoseconds waited)
         : pool_error(message), waited_(waited)
     {
@@ -19609,6 +19788,7 @@ class pool::lease {
 public:
     /// An empty lease, which holds no connection.
     lease() noexcept = default;
+    /// Takes `other`'s connection; `other` is left empty.
     lease(lease&& other) noexcept : state_(std::move(other.state_)), entry_(std::move(other.entry_))
     {
         other.entry_.reset();
@@ -19626,11 +19806,13 @@ public:
     }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
+    /// Gives the connection back, as release() does.
     ~lease() { release(); }
 
     // As std::unique_ptr's, a lease's constness is not its connection's.
     /// The connection; the lease must hold one.
     [[nodiscard]] typq::connection& operator*() const noexcept { return entry_->conn; }
+    /// The connection's members; the lease must hold one.
     [[nodiscard]] typq::connection* operator->() const noexcept { return &entry_->conn; }
     /// Whether it holds a connection (not moved from nor released).
     [[nodiscard]] explicit operator bool() const noexcept { return entry_.has_value(); }

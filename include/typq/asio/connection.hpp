@@ -78,6 +78,7 @@ using engine::within;
 /// statement is cancelled and drained by the connection's next operation.
 class async_connection {
 public:
+    /// The executor the connection is bound to.
     using executor_type = boost::asio::any_io_executor;
 
     /// Connects without blocking, on the executor of the coroutine that awaits it: conninfo and
@@ -98,6 +99,7 @@ public:
         co_return async_connection(std::move(state));
     }
 
+    /// Takes over `other`'s connection; `other` is left closed.
     async_connection(async_connection&&) noexcept = default;
     /// Closes this connection, then takes `other`'s.
     async_connection& operator=(async_connection&& other) noexcept
@@ -110,6 +112,7 @@ public:
     }
     async_connection(const async_connection&) = delete;
     async_connection& operator=(const async_connection&) = delete;
+    /// Closes the connection, as close() does.
     ~async_connection() { close(); }
 
     /// Closes the connection (not while an operation on it is suspended). Closing twice is harmless.
@@ -121,12 +124,16 @@ public:
         }
     }
 
+    /// The executor the connection was connected with; not for a moved-from connection.
     [[nodiscard]] executor_type get_executor() noexcept { return state_->waiter.get_executor(); }
 
+    /// Whether the connection is open, closed (or moved from), or broken (lost: it refuses
+    /// further work).
     [[nodiscard]] connection_state state() const noexcept
     {
         return detail::state_of(state_ ? state_->session.get() : nullptr);
     }
+    /// The server-side transaction state, as libpq last saw it (`unknown` when closed or broken).
     [[nodiscard]] typq::transaction_status transaction_status() const noexcept
     {
         return detail::transaction_status_of(native_handle());
@@ -221,7 +228,10 @@ public:
         co_return engine::front::made(statement, std::move(slot));
     }
 
-    /// The forms above, running a statement this connection prepared.
+    /// @{
+    /// The forms above, running a statement this connection prepared; the arguments convert to
+    /// its parameter types. They throw what the forms above throw.
+    /// @throws typq::usage_error when another connection prepared it.
     template <class... P>
     boost::asio::awaitable<std::uint64_t> execute(const prepared<P...>& statement, std::type_identity_t<P>... args)
     {
@@ -250,6 +260,7 @@ public:
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return single<T, false>("query_value", detail::keep(statement), std::move(args)...);
     }
+    /// @}
 
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
     /// typq::async_stream. The connection is busy until the stream ends or is destroyed.
@@ -261,9 +272,11 @@ public:
         return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
-    /// As connection::cursor(): a server-side cursor for `statement`; see typq::async_cursor.
-    /// Without with_hold it needs an open transaction block.
-    /// @throws typq::usage_error without with_hold outside a transaction block.
+    /// @{
+    /// As connection::cursor(): a server-side cursor for `statement`, with `options` (none by
+    /// default); see typq::async_cursor. Without with_hold it needs an open transaction block.
+    /// @throws typq::usage_error without with_hold outside a transaction block;
+    ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
     {
@@ -274,6 +287,7 @@ public:
     {
         return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
     }
+    /// @}
 
     /// As connection::execute_many(): every row's run in one pipeline, one round trip, atomic.
     /// `rows` must stay alive until the awaitable has run (it is not copied).

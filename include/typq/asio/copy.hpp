@@ -224,8 +224,10 @@ class async_copy_writer {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     async_copy_writer(async_copy_writer&&) noexcept = default;
     async_copy_writer& operator=(async_copy_writer&&) = delete;
     async_copy_writer(const async_copy_writer&) = delete;
@@ -314,8 +316,10 @@ class async_copy_reader {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s COPY; `other` is left empty (its next() gives null).
     async_copy_reader(async_copy_reader&&) noexcept = default;
     async_copy_reader& operator=(async_copy_reader&&) = delete;
     async_copy_reader(const async_copy_reader&) = delete;
@@ -375,6 +379,7 @@ private:
 /// awaited.
 class async_raw_copy_writer {
 public:
+    /// Takes over `other`'s COPY; `other`'s write() and finish() then throw typq::usage_error.
     async_raw_copy_writer(async_raw_copy_writer&&) noexcept = default;
     async_raw_copy_writer& operator=(async_raw_copy_writer&&) = delete;
     async_raw_copy_writer(const async_raw_copy_writer&) = delete;
@@ -421,6 +426,7 @@ private:
 /// by the connection's next operation.
 class async_raw_copy_reader {
 public:
+    /// Takes over `other`'s COPY; `other` is left empty (its next() gives an empty optional).
     async_raw_copy_reader(async_raw_copy_reader&&) noexcept = default;
     async_raw_copy_reader& operator=(async_raw_copy_reader&&) = delete;
     async_raw_copy_reader(const async_raw_copy_reader&) = delete;

@@ -40,14 +40,17 @@ class async_connection;
 template <class Row>
 class async_cursor {
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename detail::row_traits<Row>::value_type;
 
+    /// Takes over `other`'s cursor; `other` may then only be destroyed.
     async_cursor(async_cursor&&) noexcept = default;
     async_cursor& operator=(async_cursor&&) = delete;
     async_cursor(const async_cursor&) = delete;
     async_cursor& operator=(const async_cursor&) = delete;
     ~async_cursor() = default;
 
+    /// The cursor's name on the server.
     [[nodiscard]] const std::string& name() const noexcept { return name_; }
 
     /// The next `count` rows (fewer at the end; none after it).

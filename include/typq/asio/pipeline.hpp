@@ -165,11 +165,14 @@ private:
 /// typq::usage_error.
 class async_pipeline {
 public:
+    /// Takes over `other`'s pipeline; `other` then refuses to queue or sync (typq::usage_error).
     async_pipeline(async_pipeline&&) noexcept = default;
     async_pipeline& operator=(async_pipeline&&) = delete;
     async_pipeline(const async_pipeline&) = delete;
     async_pipeline& operator=(const async_pipeline&) = delete;
 
+    /// Without finish(): what was queued still runs, and the connection's next operation reads it
+    /// to its end before it starts (a destructor cannot wait).
     ~async_pipeline()
     {
         if (!core_ || !core_->op)

@@ -148,6 +148,7 @@ public:
     }
     async_pool(const async_pool&) = delete;
     async_pool& operator=(const async_pool&) = delete;
+    /// Closes the pool: leases still out close their connections when they end.
     ~async_pool() { close_now(); }
 
     /// Lends a connection, waiting up to the options' timeout.
@@ -232,11 +233,14 @@ private:
 /// executor), and one that is broken or still running a statement is closed and replaced.
 class async_pool::lease {
 public:
+    /// An empty lease, which holds no connection.
     lease() noexcept = default;
+    /// Takes `other`'s connection; `other` is left empty.
     lease(lease&& other) noexcept : state_(std::move(other.state_)), entry_(std::move(other.entry_))
     {
         other.entry_.reset();
     }
+    /// Gives back this lease's connection, then takes `other`'s.
     lease& operator=(lease&& other) noexcept
     {
         if (this != &other) {
@@ -249,10 +253,15 @@ public:
     }
     lease(const lease&) = delete;
     lease& operator=(const lease&) = delete;
+    /// Gives the connection back, as release() does.
     ~lease() { release(); }
 
+    // As std::unique_ptr's, a lease's constness is not its connection's.
+    /// The connection; the lease must hold one.
     [[nodiscard]] async_connection& operator*() const noexcept { return entry_->conn; }
+    /// The connection's members; the lease must hold one.
     [[nodiscard]] async_connection* operator->() const noexcept { return &entry_->conn; }
+    /// Whether it holds a connection (not moved from nor released).
     [[nodiscard]] explicit operator bool() const noexcept { return entry_.has_value(); }
 
     /// Gives the connection back now, as the destructor does.

@@ -48,13 +48,17 @@ class async_stream {
     using traits = detail::row_traits<Row>;
 
 public:
+    /// What a row is: `Row` itself, or T for `typq::by_position<T>` (as typq::result's).
     using value_type = typename traits::value_type;
 
+    /// Takes over `other`'s statement; `other` is left empty (its next() gives null).
     async_stream(async_stream&&) noexcept = default;
     async_stream& operator=(async_stream&&) = delete;
     async_stream(const async_stream&) = delete;
     async_stream& operator=(const async_stream&) = delete;
 
+    /// Before the end: the statement is cancelled and its rows dropped by the connection's next
+    /// operation (a destructor cannot wait).
     ~async_stream()
     {
         if (!state_ || !state_->op || state_->op->finished())

@@ -36,6 +36,8 @@ class async_connection;
 /// before the connection is used again). Movable, so that it can be returned from a coroutine.
 class async_transaction {
 public:
+    /// Takes over `other`'s transaction block; `other` is left inactive (its destructor does
+    /// nothing).
     async_transaction(async_transaction&& other) noexcept
         : state_(std::move(other.state_)), depth_(other.depth_), active_(std::exchange(other.active_, false))
     {
@@ -44,6 +46,7 @@ public:
     async_transaction(const async_transaction&) = delete;
     async_transaction& operator=(const async_transaction&) = delete;
 
+    /// Still active: rolled back by the connection's next operation (see the class comment).
     ~async_transaction()
     {
         if (!active_)
@@ -108,7 +111,9 @@ public:
         co_await detail::roll_back_to(*state_, depth_);
     }
 
+    /// True until commit() or rollback().
     [[nodiscard]] bool active() const noexcept { return active_; }
+    /// True for a transaction begun inside another, which is a savepoint.
     [[nodiscard]] bool is_savepoint() const noexcept { return depth_ > 1; }
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // tests/support/typq_test.hpp: what every test area shares: where the test server is, a
-// connection to it, the bytes an adapter encodes, hex literals, and Catch2 printers.
+// connection to it, the bytes an adapter encodes, hex literals, and Catch2 printers (byte vectors,
+// typq's value types).
 
 #ifndef TYPQ_TEST_SUPPORT_TYPQ_TEST_HPP
 #define TYPQ_TEST_SUPPORT_TYPQ_TEST_HPP
@@ -9,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>     // the printers of std::chrono::year_month_day and sys_days
 #include <cstddef>    // std::byte
 #include <cstdlib>    // std::getenv
 #include <exception>  // thrown_by(): std::exception_ptr
@@ -156,6 +158,99 @@ struct StringMaker<std::vector<std::byte>> {
         if (bytes.size() > 64)
             text += " ... (" + std::to_string(bytes.size()) + " bytes)";
         return text + "\"_hex";
+    }
+};
+
+// typq's value types, and std::chrono's that Catch would print as calendar text. Here, where every
+// test file sees them first, rather than in the file that needed them: a printer that one file of a
+// unity batch (TYPQ_TEST_UNITY) declared after another file used the type would not compile.
+
+template <>
+struct StringMaker<typq::numeric> {
+    // A short description of a possibly huge value: its first 40 characters past 80.
+    static std::string convert(const typq::numeric& value)
+    {
+        const std::string text = value.to_string();
+        if (text.size() <= 80)
+            return '"' + text + '"';
+        return '"' + text.substr(0, 40) + "...\" (" + std::to_string(text.size()) + " characters)";
+    }
+};
+
+template <>
+struct StringMaker<typq::money> {
+    static std::string convert(const typq::money& value) { return value.to_string(); }
+};
+
+template <>
+struct StringMaker<typq::bit_string> {
+    static std::string convert(const typq::bit_string& value) { return "B'" + value.to_string() + "'"; }
+};
+
+// (typq::multirange<T> is iterable: Catch prints it as a list of these.)
+template <class T>
+struct StringMaker<typq::range<T>> {
+    static std::string convert(const typq::range<T>& v) { return v.to_string(); }
+};
+
+template <>
+struct StringMaker<typq::time_of_day> {
+    static std::string convert(const typq::time_of_day& v)
+    {
+        return "time_of_day{" + std::to_string(v.since_midnight().count()) + "us}";
+    }
+};
+
+template <>
+struct StringMaker<typq::time_of_day_tz> {
+    static std::string convert(const typq::time_of_day_tz& v)
+    {
+        return "time_of_day_tz{" + std::to_string(v.time.since_midnight().count()) + "us, "
+            + std::to_string(v.utc_offset.count()) + "s}";
+    }
+};
+
+template <>
+struct StringMaker<typq::interval> {
+    static std::string convert(const typq::interval& v)
+    {
+        return "interval{" + std::to_string(v.months) + " months, " + std::to_string(v.days) + " days, "
+            + std::to_string(v.microseconds) + "us}";
+    }
+};
+
+template <>
+struct StringMaker<std::chrono::year_month_day> {
+    static std::string convert(const std::chrono::year_month_day& v)
+    {
+        return std::to_string(static_cast<int>(v.year())) + "-" + std::to_string(static_cast<unsigned>(v.month()))
+            + "-" + std::to_string(static_cast<unsigned>(v.day()));
+    }
+};
+
+// Days and microseconds since 1970, rather than Catch's calendar text (which overflows at the
+// types' limits).
+template <>
+struct StringMaker<std::chrono::sys_days> {
+    static std::string convert(const std::chrono::sys_days& v)
+    {
+        return "sys_days{" + std::to_string(v.time_since_epoch().count()) + "}";
+    }
+};
+
+template <>
+struct StringMaker<typq::timestamptz> {
+    static std::string convert(const typq::timestamptz& v)
+    {
+        return "timestamptz{" + std::to_string(v.time_since_epoch().count()) + "us}";
+    }
+};
+
+template <>
+struct StringMaker<typq::timestamp> {
+    static std::string convert(const typq::timestamp& v)
+    {
+        return "timestamp{" + std::to_string(v.time_since_epoch().count()) + "us}";
     }
 };
 

@@ -18,7 +18,7 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
-namespace {
+namespace types_array_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -96,8 +96,6 @@ struct tagged {
 struct strict_numbers {
     std::vector<std::int32_t> xs;
 };
-
-}  // namespace
 
 // --- concepts and OIDs -----------------------------------------------------------------------------
 
@@ -565,3 +563,5 @@ TEST_CASE("arrays are struct fields mapped by name and :name parameters", "[type
     CHECK(conn.query_value<std::int64_t>("SELECT count(*) FROM t WHERE id = ANY($1)", std::vector<std::int32_t>{1, 2, 3})
         == 2);
 }
+
+}  // namespace types_array_test

@@ -14,7 +14,7 @@
 #include <string>       // messages
 #include <vector>       // std::vector
 
-namespace {
+namespace types_array_malformed_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -57,8 +57,6 @@ void require_every_decoder_refuses(const bytes& data, const std::string& reason)
     REQUIRE_THROWS_WITH(typq_test::decode<typq::array<std::int32_t>>(data, oid), Contains(reason));
     REQUIRE_THROWS_WITH(typq_test::decode<typq::array<std::optional<std::int32_t>>>(data, oid), Contains(reason));
 }
-
-}  // namespace
 
 TEST_CASE("the server's own array bytes decode", "[types][array][malformed]")
 {
@@ -197,3 +195,5 @@ TEST_CASE("element decoders' checks name the element", "[types][array][malformed
             Contains("\"pair\"") && Contains("array element [1] is NULL"));
     }
 }
+
+}  // namespace types_array_malformed_test

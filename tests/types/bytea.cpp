@@ -12,7 +12,7 @@
 #include <tuple>        // std::tuple rows
 #include <vector>       // std::vector<std::byte>
 
-namespace {
+namespace types_bytea_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -48,8 +48,6 @@ struct blob_row {
     std::int32_t id;
     bytes data;
 };
-
-}  // namespace
 
 TEST_CASE("byte containers can be sent, and owning or viewing byte results read", "[types][concepts]")
 {
@@ -204,3 +202,8 @@ TEST_CASE("bytea parameters are typed bytea", "[types][bytea]")
     CHECK(conn.query_value<std::string>("SELECT pg_typeof($1)::text", std::span<const std::byte>())
         == conn.query_value<std::string>("SELECT pg_typeof(''::bytea)::text"));
 }
+
+}  // namespace types_bytea_test
+
+// The file's own macros end with it (a unity batch goes on with the next file).
+#undef TYPQ_TEST_BLOCK_HEX

@@ -15,7 +15,7 @@
 #include <string>       // literals, SQL, server text
 #include <vector>       // byte vectors
 
-namespace {
+namespace types_chrono_test {
 
 using namespace typq_test::literals;
 using namespace std::chrono_literals;
@@ -84,73 +84,6 @@ struct appointment {
 struct wrong_instant {
     typq::timestamptz at;
 };
-
-}  // namespace
-
-namespace Catch {
-
-template <>
-struct StringMaker<typq::time_of_day> {
-    static std::string convert(const typq::time_of_day& v)
-    {
-        return "time_of_day{" + std::to_string(v.since_midnight().count()) + "us}";
-    }
-};
-
-template <>
-struct StringMaker<typq::time_of_day_tz> {
-    static std::string convert(const typq::time_of_day_tz& v)
-    {
-        return "time_of_day_tz{" + std::to_string(v.time.since_midnight().count()) + "us, "
-            + std::to_string(v.utc_offset.count()) + "s}";
-    }
-};
-
-template <>
-struct StringMaker<typq::interval> {
-    static std::string convert(const typq::interval& v)
-    {
-        return "interval{" + std::to_string(v.months) + " months, " + std::to_string(v.days) + " days, "
-            + std::to_string(v.microseconds) + "us}";
-    }
-};
-
-template <>
-struct StringMaker<std::chrono::year_month_day> {
-    static std::string convert(const std::chrono::year_month_day& v)
-    {
-        return std::to_string(static_cast<int>(v.year())) + "-" + std::to_string(static_cast<unsigned>(v.month()))
-            + "-" + std::to_string(static_cast<unsigned>(v.day()));
-    }
-};
-
-// Days and microseconds since 1970, rather than Catch's calendar text (which overflows at the
-// types' limits).
-template <>
-struct StringMaker<std::chrono::sys_days> {
-    static std::string convert(const std::chrono::sys_days& v)
-    {
-        return "sys_days{" + std::to_string(v.time_since_epoch().count()) + "}";
-    }
-};
-
-template <>
-struct StringMaker<typq::timestamptz> {
-    static std::string convert(const typq::timestamptz& v)
-    {
-        return "timestamptz{" + std::to_string(v.time_since_epoch().count()) + "us}";
-    }
-};
-
-template <>
-struct StringMaker<typq::timestamp> {
-    static std::string convert(const typq::timestamp& v)
-    {
-        return "timestamp{" + std::to_string(v.time_since_epoch().count()) + "us}";
-    }
-};
-
-}  // namespace Catch
 
 // --- concepts and parameter types -----------------------------------------------------------------
 
@@ -940,3 +873,5 @@ TEST_CASE("chrono values map to struct fields by name", "[types][chrono]")
     CHECK_FALSE(out.cancelled.has_value());
     CHECK(out.reminded == in.reminded);
 }
+
+}  // namespace types_chrono_test

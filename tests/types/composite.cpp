@@ -14,7 +14,7 @@
 #include <string>            // fields, server text
 #include <vector>            // arrays, byte vectors
 
-namespace {
+namespace types_composite_test {
 
 using Catch::Contains;
 using bytes = std::vector<std::byte>;
@@ -58,16 +58,8 @@ struct person {
     friend bool operator==(const person&, const person&) = default;
 };
 
-}  // namespace
-
 // A named namespace: enum.cpp covers enumerations in anonymous namespaces.
-namespace composite_test {
 enum class mood { sad, ok, happy };
-}  // namespace composite_test
-
-namespace {
-
-using composite_test::mood;
 
 struct profile {
     std::vector<std::int32_t> scores;
@@ -103,32 +95,37 @@ struct customer {
     std::optional<address> billing;
 };
 
-}  // namespace
+}  // namespace types_composite_test
 
 template <>
-struct typq::type<address> : typq::composite_type<address, "address"> {};
+struct typq::type<types_composite_test::address> : typq::composite_type<types_composite_test::address, "address"> {};
 template <>
-struct typq::type<address_reversed> : typq::composite_type<address_reversed, "address"> {};
+struct typq::type<types_composite_test::address_reversed>
+    : typq::composite_type<types_composite_test::address_reversed, "address"> {};
 template <>
-struct typq::type<address_short> : typq::composite_type<address_short, "address"> {};
+struct typq::type<types_composite_test::address_short>
+    : typq::composite_type<types_composite_test::address_short, "address"> {};
 template <>
-struct typq::type<address_plus> : typq::composite_type<address_plus, "address"> {};
+struct typq::type<types_composite_test::address_plus>
+    : typq::composite_type<types_composite_test::address_plus, "address"> {};
 template <>
-struct typq::type<strict_address> : typq::composite_type<strict_address, "address"> {};
+struct typq::type<types_composite_test::strict_address>
+    : typq::composite_type<types_composite_test::strict_address, "address"> {};
 template <>
-struct typq::type<person> : typq::composite_type<person, "person"> {};
+struct typq::type<types_composite_test::person> : typq::composite_type<types_composite_test::person, "person"> {};
 template <>
-struct typq::type<composite_test::mood> : typq::enum_type<composite_test::mood, "mood"> {};
+struct typq::type<types_composite_test::mood> : typq::enum_type<types_composite_test::mood, "mood"> {};
 template <>
-struct typq::type<profile> : typq::composite_type<profile, "profile"> {};
+struct typq::type<types_composite_test::profile> : typq::composite_type<types_composite_test::profile, "profile"> {};
 template <>
-struct typq::type<counter> : typq::composite_type<counter, "counter"> {};
+struct typq::type<types_composite_test::counter> : typq::composite_type<types_composite_test::counter, "counter"> {};
 template <>
-struct typq::type<item> : typq::composite_type<item, "item"> {};
+struct typq::type<types_composite_test::item> : typq::composite_type<types_composite_test::item, "item"> {};
 template <>
-struct typq::type<code_pair> : typq::composite_type<code_pair, "code_pair"> {};
+struct typq::type<types_composite_test::code_pair>
+    : typq::composite_type<types_composite_test::code_pair, "code_pair"> {};
 
-namespace {
+namespace types_composite_test {
 
 // A connection with the temporary composite type `address` (street text, city text, zip text).
 typq::connection connect_with_address()
@@ -157,8 +154,6 @@ bytes encode_with(typq::connection& conn, const T& value, std::initializer_list<
     const auto* first = reinterpret_cast<const std::byte*>(buffer.data());
     return {first, first + buffer.size()};
 }
-
-}  // namespace
 
 TEST_CASE("a composite is sent as its type, attribute by field name", "[types][composite]")
 {
@@ -601,3 +596,5 @@ TEST_CASE("malformed composite bytes are conversion errors", "[types][composite]
         REQUIRE_THROWS_WITH(typq_test::decode<address>(good, some_type), Contains("composite type of this value is unknown"));
     }
 }
+
+}  // namespace types_composite_test

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace types_composite_fields_test {
 
 enum class mood { sad, ok, happy };
 
@@ -69,16 +69,18 @@ struct everything {
     friend bool operator==(const everything&, const everything&) = default;
 };
 
-}  // namespace
+}  // namespace types_composite_fields_test
 
 template <>
-struct typq::type<mood> : typq::enum_type<mood, "mood"> {};
+struct typq::type<types_composite_fields_test::mood> : typq::enum_type<types_composite_fields_test::mood, "mood"> {};
 template <>
-struct typq::type<inner> : typq::composite_type<inner, "inner"> {};
+struct typq::type<types_composite_fields_test::inner>
+    : typq::composite_type<types_composite_fields_test::inner, "inner"> {};
 template <>
-struct typq::type<everything> : typq::composite_type<everything, "everything"> {};
+struct typq::type<types_composite_fields_test::everything>
+    : typq::composite_type<types_composite_fields_test::everything, "everything"> {};
 
-namespace {
+namespace types_composite_fields_test {
 
 using namespace std::chrono;
 
@@ -121,8 +123,6 @@ constexpr const char* sample_sql = R"(ROW(true, -32768, 2147483647, -92233720368
     '{1,-2,3}', '{a,NULL,"c d"}', '[1,10)', '{[1,3),[5,)}', 'happy', '{sad,ok}', ROW(7, NULL)::inner,
     ARRAY[ROW(1, 'one')::inner, ROW(2, NULL)::inner], 42, NULL)::everything)";
 
-}  // namespace
-
 TEST_CASE("every adapted type travels as a composite attribute, both ways, as the server reads and writes it",
     "[types][composite]")
 {
@@ -153,3 +153,5 @@ TEST_CASE("every adapted type travels as a composite attribute, both ways, as th
         REQUIRE_THROWS_WITH(conn.query_value<std::string>("SELECT $1::text", bad), Catch::Contains("posint"));
     }
 }
+
+}  // namespace types_composite_fields_test

@@ -119,7 +119,9 @@ struct typq::type<shop::row_count> {
     static void decode(value_view in, shop::row_count& out) { out.value = in.read_integer<std::int64_t>(); }
 };
 
-namespace {
+// The tests' own declarations, in the file's namespace (tests/CMakeLists.txt, TYPQ_TEST_UNITY);
+// the user's types above stay in `shop`, the name the error messages are checked for.
+namespace types_custom_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -141,7 +143,7 @@ struct rating {
     percent pct;
 };
 
-}  // namespace
+}  // namespace types_custom_test
 
 namespace Catch {
 template <>
@@ -156,6 +158,8 @@ struct StringMaker<shop::cents> {
     static std::string convert(const shop::cents& v) { return "cents{" + std::to_string(v.value) + "}"; }
 };
 }  // namespace Catch
+
+namespace types_custom_test {
 
 TEST_CASE("user adapters satisfy the concepts they implement", "[types][concepts]")
 {
@@ -391,3 +395,5 @@ TEST_CASE("encode-only and decode-only user adapters work in their direction", "
         == conn.query_value<std::string>("SELECT pg_typeof('x'::text)::text"));
     CHECK(conn.query_value<shop::row_count>("SELECT count(*) FROM generate_series(1, 3)").value == 3);
 }
+
+}  // namespace types_custom_test

@@ -11,10 +11,14 @@
 #include <string>    // server text
 #include <vector>    // arrays, byte vectors
 
-namespace {
+namespace types_enum_test {
 
 using Catch::Contains;
 using bytes = std::vector<std::byte>;
+
+// In an anonymous namespace (within the file's): composite.cpp and server_types.cpp cover
+// enumerations in named namespaces.
+namespace {
 
 enum class mood { sad, ok, happy };
 
@@ -29,16 +33,19 @@ enum class feeling { calm, Excited };
 
 }  // namespace
 
-template <>
-struct typq::type<mood> : typq::enum_type<mood, "mood"> {};
-template <>
-struct typq::type<color> : typq::enum_type<color, "color", color_labels> {};
-template <>
-struct typq::type<weather> : typq::enum_type<weather, "pg_temp.weather"> {};
-template <>
-struct typq::type<feeling> : typq::enum_type<feeling, "\"Feeling\""> {};
+}  // namespace types_enum_test
 
-namespace {
+template <>
+struct typq::type<types_enum_test::mood> : typq::enum_type<types_enum_test::mood, "mood"> {};
+template <>
+struct typq::type<types_enum_test::color>
+    : typq::enum_type<types_enum_test::color, "color", types_enum_test::color_labels> {};
+template <>
+struct typq::type<types_enum_test::weather> : typq::enum_type<types_enum_test::weather, "pg_temp.weather"> {};
+template <>
+struct typq::type<types_enum_test::feeling> : typq::enum_type<types_enum_test::feeling, "\"Feeling\""> {};
+
+namespace types_enum_test {
 
 // A connection with the temporary enum `mood` ('sad', 'ok', 'happy').
 typq::connection connect_with_mood()
@@ -48,7 +55,9 @@ typq::connection connect_with_mood()
     return conn;
 }
 
-struct diary_entry {
+namespace {
+
+struct diary_entry {  // with fields of the anonymous namespace's types, in it too
     std::int32_t id;
     mood today;
     std::optional<mood> yesterday;
@@ -368,3 +377,5 @@ TEST_CASE("a type created after a failed lookup is found after clear_type_cache"
     CHECK(conn.lookup_type("mood").has_value());
     CHECK(conn.query_value<std::string>("SELECT $1::text", mood::ok) == "ok");
 }
+
+}  // namespace types_enum_test

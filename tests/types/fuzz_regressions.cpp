@@ -13,7 +13,7 @@
 #include <string>    // std::string elements
 #include <vector>    // std::vector
 
-namespace {
+namespace types_fuzz_regressions_test {
 
 using bytes = std::vector<std::byte>;
 
@@ -44,14 +44,19 @@ bytes int4_array_header(const std::vector<std::int32_t>& lengths)
     return out;
 }
 
-}  // namespace
+}  // namespace types_fuzz_regressions_test
 
 template <>
-struct typq::type<raw_int4_array> {
+struct typq::type<types_fuzz_regressions_test::raw_int4_array> {
     static constexpr std::string_view sql_type = "int4[]";
     static constexpr oid param_oid = oid::int4_array;
-    static void encode(const raw_int4_array& v, writer& out) { out.put_bytes(v.value.data(), v.value.size()); }
+    static void encode(const types_fuzz_regressions_test::raw_int4_array& v, writer& out)
+    {
+        out.put_bytes(v.value.data(), v.value.size());
+    }
 };
+
+namespace types_fuzz_regressions_test {
 
 // fuzz/regressions/array/zero_length_dimension_*: a dimension of length 0 next to others, which
 // array_send never writes. The nested-vector decoder made one empty inner vector per outer
@@ -94,3 +99,5 @@ TEST_CASE("an array header with a zero-length dimension reads as the empty array
         CHECK(value.ndims() == 0);
     }
 }
+
+}  // namespace types_fuzz_regressions_test

@@ -12,7 +12,7 @@
 #include <string>       // documents
 #include <vector>       // bytes
 
-namespace {
+namespace types_json_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -39,8 +39,6 @@ struct document_row {
     typq::jsonb body;
     std::optional<typq::jsonb> extra;
 };
-
-}  // namespace
 
 TEST_CASE("typq::json and typq::jsonb are value types with adapters", "[types][concepts]")
 {
@@ -238,3 +236,5 @@ TEST_CASE("columns that are not json are refused for typq::json and typq::jsonb"
     REQUIRE_THROWS_WITH((void)conn.query_value<typq::json>("SELECT '{}'::text AS col"), Contains("column \"col\" (text)"));
     REQUIRE_THROWS_AS((void)conn.query_value<typq::jsonb>("SELECT 1 AS col"), typq::conversion_error);
 }
+
+}  // namespace types_json_test

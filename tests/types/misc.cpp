@@ -17,7 +17,7 @@
 #include <tuple>        // std::tuple rows
 #include <vector>       // byte vectors
 
-namespace {
+namespace types_misc_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -55,14 +55,19 @@ std::string char_text(unsigned byte)
         static_cast<char>('0' + (byte & 7))};
 }
 
-}  // namespace
+}  // namespace types_misc_test
 
 template <>
-struct typq::type<raw_char> {
+struct typq::type<types_misc_test::raw_char> {
     static constexpr std::string_view sql_type = "\"char\"";
     static constexpr oid param_oid = oid::char_;
-    static void encode(const raw_char& value, writer& out) { out.put_bytes(value.data.data(), value.data.size()); }
+    static void encode(const types_misc_test::raw_char& value, writer& out)
+    {
+        out.put_bytes(value.data.data(), value.data.size());
+    }
 };
+
+namespace types_misc_test {
 
 // --- concepts --------------------------------------------------------------------------------------
 
@@ -355,3 +360,5 @@ TEST_CASE("domains over oid, \"char\", money and bit read and write as their bas
     REQUIRE_THROWS_WITH(conn.execute("INSERT INTO t VALUES (:type, :kind, :price, :mask)", bad_kind),
         Contains("kind_check"));
 }
+
+}  // namespace types_misc_test

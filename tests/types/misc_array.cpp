@@ -16,7 +16,7 @@
 #include <string>       // text forms
 #include <vector>       // arrays
 
-namespace {
+namespace types_misc_array_test {
 
 using bit_array = std::vector<std::optional<typq::bit_string>>;
 
@@ -25,19 +25,6 @@ struct catalog_arrays {
     std::vector<typq::money> prices;
     bit_array masks;
 };
-
-}  // namespace
-
-namespace Catch {
-template <>
-struct StringMaker<typq::money> {
-    static std::string convert(const typq::money& value) { return value.to_string(); }
-};
-template <>
-struct StringMaker<typq::bit_string> {
-    static std::string convert(const typq::bit_string& value) { return "B'" + value.to_string() + "'"; }
-};
-}  // namespace Catch
 
 TEST_CASE("oid[], money[] and varbit[] round-trip through the server", "[types][misc_array]")
 {
@@ -87,3 +74,5 @@ TEST_CASE("oid[], money[] and varbit[] round-trip through the server", "[types][
         CHECK(back.masks == row.masks);
     }
 }
+
+}  // namespace types_misc_array_test

@@ -14,7 +14,7 @@
 #include <string_view>  // sql_type of the raw adapter
 #include <vector>       // byte vectors
 
-namespace {
+namespace types_misc_bit_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -44,21 +44,19 @@ struct flags_row {
     std::optional<typq::bit_string> maybe;
 };
 
-}  // namespace
+}  // namespace types_misc_bit_test
 
 template <>
-struct typq::type<raw_varbit> {
+struct typq::type<types_misc_bit_test::raw_varbit> {
     static constexpr std::string_view sql_type = "varbit";
     static constexpr oid param_oid = oid::varbit;
-    static void encode(const raw_varbit& value, writer& out) { out.put_bytes(value.data.data(), value.data.size()); }
+    static void encode(const types_misc_bit_test::raw_varbit& value, writer& out)
+    {
+        out.put_bytes(value.data.data(), value.data.size());
+    }
 };
 
-namespace Catch {
-template <>
-struct StringMaker<typq::bit_string> {
-    static std::string convert(const typq::bit_string& value) { return "B'" + value.to_string() + "'"; }
-};
-}  // namespace Catch
+namespace types_misc_bit_test {
 
 // --- the value type --------------------------------------------------------------------------------
 
@@ -300,3 +298,5 @@ TEST_CASE("malformed bit string values are refused", "[types][bit]")
     REQUIRE_THROWS_AS((void)conn.query_value<typq::bit_string>("SELECT NULL::varbit AS flags"), typq::conversion_error);
     REQUIRE_THROWS_WITH((void)conn.query_value<typq::bit_string>("SELECT NULL::varbit AS flags"), Contains("NULL"));
 }
+
+}  // namespace types_misc_bit_test

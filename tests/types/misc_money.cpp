@@ -14,7 +14,7 @@
 #include <string>       // text forms
 #include <vector>       // byte vectors
 
-namespace {
+namespace types_misc_money_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -36,15 +36,6 @@ struct invoice {
     typq::money total;
     std::optional<typq::money> discount;
 };
-
-}  // namespace
-
-namespace Catch {
-template <>
-struct StringMaker<typq::money> {
-    static std::string convert(const typq::money& value) { return value.to_string(); }
-};
-}  // namespace Catch
 
 TEST_CASE("typq::money is a regular, ordered value with an adapter", "[types][money]")
 {
@@ -202,3 +193,5 @@ TEST_CASE("malformed or mistyped money values are refused", "[types][money]")
     REQUIRE_THROWS_AS((void)conn.query_value<typq::money>("SELECT NULL::money AS price"), typq::conversion_error);
     REQUIRE_THROWS_WITH((void)conn.query_value<typq::money>("SELECT NULL::money AS price"), Contains("NULL"));
 }
+
+}  // namespace types_misc_money_test

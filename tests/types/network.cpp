@@ -13,7 +13,7 @@
 #include <string>       // texts
 #include <vector>       // bytes, collected rows
 
-namespace {
+namespace types_network_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -26,8 +26,6 @@ struct host_row {
     std::optional<typq::macaddr> mac;
     std::optional<typq::macaddr8> mac8;
 };
-
-}  // namespace
 
 TEST_CASE("network types are regular value types with adapters", "[types][concepts]")
 {
@@ -458,3 +456,5 @@ TEST_CASE("macaddr and macaddr8 decoding checks the length", "[types][macaddr]")
     REQUIRE_THROWS_WITH(typq_test::decode<typq::macaddr>(bad, typq::oid::macaddr),
         Contains(std::to_string(bad.size()) + " bytes, expected 6"));
 }
+
+}  // namespace types_network_test

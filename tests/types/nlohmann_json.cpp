@@ -14,7 +14,7 @@
 #include <string>       // documents
 #include <vector>       // bytes
 
-namespace {
+namespace types_nlohmann_json_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -26,8 +26,6 @@ struct event_row {
     json payload;
     std::optional<json> meta;
 };
-
-}  // namespace
 
 TEST_CASE("nlohmann::json is sent as jsonb and read from json and jsonb", "[types][concepts]")
 {
@@ -166,3 +164,5 @@ TEST_CASE("nlohmann::json errors are conversion errors", "[types][nlohmann]")
         REQUIRE_THROWS_WITH((void)conn.query_value<json>("SELECT '{}'::text AS col"), Contains("column \"col\" (text)"));
     }
 }
+
+}  // namespace types_nlohmann_json_test

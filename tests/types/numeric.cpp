@@ -18,7 +18,7 @@
 #include <type_traits>  // constructibility checks
 #include <vector>       // byte vectors, value sets
 
-namespace {
+namespace types_numeric_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -77,21 +77,19 @@ void check_agrees_with_server(typq::connection& conn, const std::string& literal
     CHECK(conn.query_value<bool>("SELECT $1 = $2::numeric", parsed, literal));
 }
 
-}  // namespace
+}  // namespace types_numeric_test
 
 template <>
-struct typq::type<raw_numeric> {
+struct typq::type<types_numeric_test::raw_numeric> {
     static constexpr std::string_view sql_type = "numeric";
     static constexpr oid param_oid = oid::numeric;
-    static void encode(const raw_numeric& v, writer& out) { out.put_bytes(v.value.data(), v.value.size()); }
+    static void encode(const types_numeric_test::raw_numeric& v, writer& out)
+    {
+        out.put_bytes(v.value.data(), v.value.size());
+    }
 };
 
-namespace Catch {
-template <>
-struct StringMaker<typq::numeric> {
-    static std::string convert(const typq::numeric& value) { return describe(value.to_string()); }
-};
-}  // namespace Catch
+namespace types_numeric_test {
 
 // --- concepts ----------------------------------------------------------------------------------
 
@@ -579,3 +577,5 @@ TEST_CASE("numeric maps struct fields by name", "[types][numeric]")
             Contains("\"price\""));
     }
 }
+
+}  // namespace types_numeric_test

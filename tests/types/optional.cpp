@@ -14,7 +14,7 @@
 #include <tuple>        // std::tuple rows
 #include <vector>       // byte vectors, collected rows
 
-namespace {
+namespace types_optional_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -56,8 +56,6 @@ struct strict_person {
     std::int32_t id;
     std::string email;
 };
-
-}  // namespace
 
 TEST_CASE("std::optional of an adapted type is encodable and decodable as its type is", "[types][concepts]")
 {
@@ -299,3 +297,5 @@ TEST_CASE("optional views read NULL as std::nullopt while the result lives", "[t
         blobs.push_back(b ? std::optional<bytes>(bytes(b->begin(), b->end())) : std::nullopt);
     CHECK(blobs == std::vector<std::optional<bytes>>{"01"_hex, std::nullopt, bytes{}});
 }
+
+}  // namespace types_optional_test

@@ -16,7 +16,7 @@
 #include <string>    // literals, SQL, server text
 #include <vector>    // cases, byte vectors, arrays
 
-namespace {
+namespace types_range_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -128,18 +128,6 @@ struct booking {
     typq::multirange<std::int32_t> seats;
     std::optional<typq::range<typq::numeric>> price;
 };
-
-}  // namespace
-
-namespace Catch {
-
-// (typq::multirange<T> is iterable: Catch prints it as a list of these.)
-template <class T>
-struct StringMaker<typq::range<T>> {
-    static std::string convert(const typq::range<T>& v) { return v.to_string(); }
-};
-
-}  // namespace Catch
 
 // --- the contract ---------------------------------------------------------------------------------
 
@@ -677,3 +665,5 @@ TEST_CASE("malformed multirange bytes are conversion errors", "[types][range][mu
     REQUIRE_THROWS_AS(decode(value), typq::conversion_error);
     REQUIRE_THROWS_WITH(decode(value), Contains(message));
 }
+
+}  // namespace types_range_test

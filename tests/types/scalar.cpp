@@ -15,7 +15,7 @@
 #include <system_error> // std::errc
 #include <vector>       // byte vectors
 
-namespace {
+namespace types_scalar_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -58,8 +58,6 @@ struct narrow_int2 {
 struct narrow_float {
     float x;
 };
-
-}  // namespace
 
 // --- concepts ------------------------------------------------------------------------------------
 
@@ -514,3 +512,5 @@ TEST_CASE("floating-point decoders refuse truncated and oversized bytes", "[type
         REQUIRE_THROWS_WITH(typq_test::decode<double>(f8, typq::oid::float4), Contains("8 bytes, expected 4"));
     }
 }
+
+}  // namespace types_scalar_test

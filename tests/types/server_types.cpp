@@ -16,7 +16,7 @@
 #include <utility>        // std::move
 #include <vector>         // arrays, byte vectors
 
-namespace {
+namespace types_server_types_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -50,16 +50,8 @@ struct tagged {
     std::optional<hmap> extra;
 };
 
-}  // namespace
-
 // A named namespace: enum.cpp covers enumerations in anonymous namespaces.
-namespace server_types_test {
 enum class mood { sad, ok };
-}  // namespace server_types_test
-
-namespace {
-
-using server_types_test::mood;
 
 struct address {
     std::string street;
@@ -71,14 +63,18 @@ struct address_v1 {
     std::string street;
 };
 
-}  // namespace
+}  // namespace types_server_types_test
 
 template <>
-struct typq::type<server_types_test::mood> : typq::enum_type<server_types_test::mood, "mood"> {};
+struct typq::type<types_server_types_test::mood> : typq::enum_type<types_server_types_test::mood, "mood"> {};
 template <>
-struct typq::type<address> : typq::composite_type<address, "address"> {};
+struct typq::type<types_server_types_test::address>
+    : typq::composite_type<types_server_types_test::address, "address"> {};
 template <>
-struct typq::type<address_v1> : typq::composite_type<address_v1, "address"> {};
+struct typq::type<types_server_types_test::address_v1>
+    : typq::composite_type<types_server_types_test::address_v1, "address"> {};
+
+namespace types_server_types_test {
 
 // --- domains ---------------------------------------------------------------------------------------
 
@@ -477,3 +473,5 @@ TEST_CASE("a moved connection keeps its type cache", "[types][server_types]")
     CHECK(moved.query_value<std::string>("SELECT $1::text", mood::sad) == "sad");
     CHECK(moved.query_value<mood>("SELECT 'ok'::mood") == mood::ok);
 }
+
+}  // namespace types_server_types_test

@@ -11,7 +11,7 @@
 #include <tuple>        // std::tuple rows
 #include <vector>       // collected rows, byte vectors
 
-namespace {
+namespace types_text_test {
 
 using Catch::Contains;
 using bytes = std::vector<std::byte>;
@@ -53,8 +53,6 @@ struct text_columns {
     std::string c;
     std::string n;
 };
-
-}  // namespace
 
 // --- concepts --------------------------------------------------------------------------------------
 
@@ -431,3 +429,5 @@ TEST_CASE("std::string_view results view the rows while the result lives", "[typ
             CHECK(s.empty());
     }
 }
+
+}  // namespace types_text_test

@@ -13,7 +13,7 @@
 #include <string>       // texts
 #include <vector>       // bytes, collected rows
 
-namespace {
+namespace types_uuid_test {
 
 using namespace typq_test::literals;
 using Catch::Contains;
@@ -24,8 +24,6 @@ struct tagged {
     typq::uuid key;
     std::optional<typq::uuid> parent;
 };
-
-}  // namespace
 
 TEST_CASE("typq::uuid is a regular value type with an adapter", "[types][concepts]")
 {
@@ -209,3 +207,5 @@ TEST_CASE("columns that are not uuid are refused for typq::uuid", "[types][uuid]
         Contains("column \"col\" (text)"));
     CHECK(conn.query_value<std::string>("SELECT pg_typeof($1)::text", typq::uuid()) == "uuid");
 }
+
+}  // namespace types_uuid_test

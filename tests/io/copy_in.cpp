@@ -5,7 +5,7 @@
 // described table that changes. The server is the oracle: count(*), `col::text`, and a second
 // connection for what is committed.
 
-#include "typq_test.hpp"
+#include "io_checks.hpp"
 
 #include <cstdint>      // field types
 #include <exception>    // std::exception_ptr
@@ -19,66 +19,19 @@
 #include <tuple>        // rows by position
 #include <vector>       // rows
 
-namespace {
+namespace io_copy_in_test {
 
 using Catch::Contains;
 using typq_test::rethrow;
 using typq_test::thrown_by;
 
-/// A table that other connections can see (a TEMP table is private to its session), named after
-/// `stem` and the pid of its observer's backend, so that tests running in parallel never share
-/// one. The observer reads only committed rows and drops the table on destruction: declare the
-/// table before the connections that use it, so that they are closed first.
-class shared_table {
-public:
-    shared_table(std::string_view stem, std::string_view columns)
-        : observer_(typq_test::connect()), name_(std::string(stem) + "_" + std::to_string(observer_.backend_pid()))
-    {
-        observer_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        observer_.execute(typq::runtime("CREATE TABLE " + name_ + " (" + std::string(columns) + ")"));
-    }
-    shared_table(const shared_table&) = delete;
-    shared_table& operator=(const shared_table&) = delete;
-    ~shared_table()
-    {
-        try {
-            observer_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        }
-        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-        }
-    }
-
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-
-    /// The ids `conn` sees, in order.
-    [[nodiscard]] std::vector<std::int32_t> ids(typq::connection& conn) const
-    {
-        std::vector<std::int32_t> out;
-        for (const std::int32_t id : conn.query<std::int32_t>(typq::runtime("SELECT id FROM " + name_ + " ORDER BY id")))
-            out.push_back(id);
-        return out;
-    }
-    /// The ids that are committed: what another connection sees.
-    [[nodiscard]] std::vector<std::int32_t> committed_ids() { return ids(observer_); }
-
-private:
-    typq::connection observer_;
-    std::string name_;
-};
-
-using ids = std::vector<std::int32_t>;
+using io_test::ids;
+using io_test::require_idle_and_usable;
+using io_test::shared_table;
 
 std::int64_t count_rows(typq::connection& conn, const std::string& table)
 {
     return conn.query_value<std::int64_t>(typq::runtime("SELECT count(*) FROM " + table));
-}
-
-/// Idle (no transaction open, none failed), and runs the next statement.
-void require_idle_and_usable(typq::connection& conn)
-{
-    CHECK(conn.state() == typq::connection_state::open);
-    CHECK(conn.transaction_status() == typq::transaction_status::idle);
-    CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 41) == 42);
 }
 
 struct item {
@@ -173,8 +126,6 @@ std::string server_text(typq::connection& conn, const std::string& literal, cons
 {
     return conn.query_value<std::string>(typq::runtime("SELECT (" + literal + ")::" + type + "::text"));
 }
-
-}  // namespace
 
 // --- typed copy_in ------------------------------------------------------------------------------------
 
@@ -1081,8 +1032,6 @@ TEST_CASE("a copy_writer moved from is finished, and its move target goes on", "
 // about bytes it cannot read (08P01 "insufficient data left in message", 22P03, 22021) is not a
 // clear error, and bytes it can read as the new type are silently wrong data.
 
-namespace {
-
 std::string message_of(const std::exception_ptr& thrown)
 {
     try {
@@ -1125,8 +1074,6 @@ typq::connection connect_with_described_table()
     REQUIRE(w.finish() == 1);
     return conn;
 }
-
-}  // namespace
 
 TEST_CASE("copy_in after ALTER COLUMN TYPE int8 writes the new type, or fails clearly once", "[io][copy]")
 {
@@ -1222,3 +1169,5 @@ TEST_CASE("copy_in into a table dropped and created again checks the new table's
     CHECK(w.finish() == 1);
     CHECK(text_of(conn, "changing", "x", 5) == "6");
 }
+
+}  // namespace io_copy_in_test

@@ -4,7 +4,7 @@
 // abandoned early and their connection; server errors while rows arrive; raw copy_out(sql) in
 // csv and text formats; the busy connection; 100,000 rows through copy_in and back.
 
-#include "typq_test.hpp"
+#include "io_checks.hpp"
 
 #include <algorithm>  // std::sort
 #include <cstdint>    // field types
@@ -16,54 +16,14 @@
 #include <tuple>      // rows by position
 #include <vector>     // rows
 
-namespace {
+namespace io_copy_out_test {
 
 using Catch::Contains;
 using typq_test::rethrow;
 using typq_test::thrown_by;
-using ids = std::vector<std::int32_t>;
-
-/// A table that other connections can see, named after `stem` and the pid of its observer's
-/// backend; the observer reads only committed rows and drops the table on destruction.
-class shared_table {
-public:
-    shared_table(std::string_view stem, std::string_view columns)
-        : observer_(typq_test::connect()), name_(std::string(stem) + "_" + std::to_string(observer_.backend_pid()))
-    {
-        observer_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        observer_.execute(typq::runtime("CREATE TABLE " + name_ + " (" + std::string(columns) + ")"));
-    }
-    shared_table(const shared_table&) = delete;
-    shared_table& operator=(const shared_table&) = delete;
-    ~shared_table()
-    {
-        try {
-            observer_.execute(typq::runtime("DROP TABLE IF EXISTS " + name_));
-        }
-        catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
-        }
-    }
-
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-    [[nodiscard]] std::vector<std::int32_t> committed_ids()
-    {
-        std::vector<std::int32_t> out;
-        for (const std::int32_t id : observer_.query<std::int32_t>(typq::runtime("SELECT id FROM " + name_ + " ORDER BY id")))
-            out.push_back(id);
-        return out;
-    }
-
-private:
-    typq::connection observer_;
-    std::string name_;
-};
-
-void require_idle_and_usable(typq::connection& conn)
-{
-    CHECK(conn.state() == typq::connection_state::open);
-    CHECK(conn.transaction_status() == typq::transaction_status::idle);
-    CHECK(conn.query_value<std::int32_t>("SELECT $1::int4 + 1", 41) == 42);
-}
+using io_test::ids;
+using io_test::require_idle_and_usable;
+using io_test::shared_table;
 
 struct person {
     std::int32_t id;
@@ -124,8 +84,6 @@ std::vector<Row> sorted_by_id(std::vector<Row> rows)
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.id < b.id; });
     return rows;
 }
-
-}  // namespace
 
 // --- typed copy_out ---------------------------------------------------------------------------------------
 
@@ -644,3 +602,5 @@ TEST_CASE("a notice handler that throws during a COPY throws once the COPY has e
     conn.on_notice(nullptr);
     CHECK(conn.query_value<std::int32_t>("SELECT 1") == 1);  // the connection goes on
 }
+
+}  // namespace io_copy_out_test

@@ -22,14 +22,11 @@
 #include <string>       // literals, server text
 #include <vector>       // cases, arrays
 
-namespace copy_types_test {
-enum class mood { sad, ok, happy };
-}  // namespace copy_types_test
+namespace io_copy_types_test {
 
-namespace {
+enum class mood { sad, ok, happy };
 
 using Catch::Contains;
-using copy_types_test::mood;
 using typq_test::rethrow;
 using typq_test::thrown_by;
 using bytes = std::vector<std::byte>;
@@ -51,16 +48,17 @@ struct address_reversed {
     friend bool operator==(const address_reversed&, const address_reversed&) = default;
 };
 
-}  // namespace
+}  // namespace io_copy_types_test
 
 template <>
-struct typq::type<mood> : typq::enum_type<mood, "mood"> {};
+struct typq::type<io_copy_types_test::mood> : typq::enum_type<io_copy_types_test::mood, "mood"> {};
 template <>
-struct typq::type<address> : typq::composite_type<address, "address"> {};
+struct typq::type<io_copy_types_test::address> : typq::composite_type<io_copy_types_test::address, "address"> {};
 template <>
-struct typq::type<address_reversed> : typq::composite_type<address_reversed, "address"> {};
+struct typq::type<io_copy_types_test::address_reversed>
+    : typq::composite_type<io_copy_types_test::address_reversed, "address"> {};
 
-namespace {
+namespace io_copy_types_test {
 
 /// One row of a family's table: its id and a value that may be NULL.
 template <class T>
@@ -221,8 +219,6 @@ void create_extension(typq::connection& conn, const std::string& name)
     conn.execute(typq::runtime("BEGIN; SELECT pg_advisory_xact_lock(4242); CREATE EXTENSION IF NOT EXISTS " + name
         + "; COMMIT;"));
 }
-
-}  // namespace
 
 // --- scalars ----------------------------------------------------------------------------------------------
 
@@ -551,8 +547,6 @@ TEST_CASE("a composite through copy_in and copy_out agrees with the server, attr
         {{std::vector<address>{cases[0].value, cases[1].value}, "ARRAY[" + cases[0].literal + ", " + cases[1].literal + "]::address[]"}});
 }
 
-namespace {
-
 struct coded_row {
     std::int32_t id;
     std::int32_t n;
@@ -563,8 +557,6 @@ struct wrong_row {
     std::int32_t id;
     std::string n;
 };
-
-}  // namespace
 
 TEST_CASE("domains over int4 and text take their base type's values, and the server checks them", "[io][copy][types]")
 {
@@ -614,8 +606,6 @@ TEST_CASE("hstore through copy_in and copy_out agrees with the server", "[io][co
 
 // --- a row of many families at once ----------------------------------------------------------------------
 
-namespace {
-
 struct everything {
     std::int32_t id;
     std::optional<bool> flag;
@@ -637,8 +627,6 @@ struct everything {
     std::optional<address> home;
     friend bool operator==(const everything&, const everything&) = default;
 };
-
-}  // namespace
 
 TEST_CASE("rows of many families at once round-trip through copy_in and copy_out", "[io][copy][types]")
 {
@@ -696,3 +684,5 @@ TEST_CASE("rows of many families at once round-trip through copy_in and copy_out
             rows[41].span, rows[41].at, rows[41].day, rows[41].blob, rows[41].label, rows[41].amount, rows[41].ratio,
             rows[41].big, rows[41].small, rows[41].flag));
 }
+
+}  // namespace io_copy_types_test

@@ -22,7 +22,7 @@
 
 #include <unistd.h>  // getpid: temporary file names of this process
 
-namespace {
+namespace io_large_objects_test {
 
 using lo = typq::large_object;
 
@@ -98,8 +98,6 @@ std::vector<std::byte> read_file(const std::filesystem::path& path)
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     return bytes_of(text);
 }
-
-}  // namespace
 
 TEST_CASE("a large object is written, sought, read, told and truncated as the server sees it", "[io][large_object]")
 {
@@ -622,3 +620,5 @@ TEST_CASE("a 100 MB large object round-trips", "[io][large_object]")
         content.begin() + static_cast<std::ptrdiff_t>(from + buffer.size()));
     CHECK(first_difference(buffer, expected) == buffer.size());
 }
+
+}  // namespace io_large_objects_test

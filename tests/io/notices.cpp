@@ -13,7 +13,7 @@
 
 #include <unistd.h>  // dup, dup2: stderr redirected while nothing may be printed
 
-namespace {
+namespace io_notices_test {
 
 struct handler_failed : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -58,8 +58,6 @@ std::string stderr_of(F&& run)
     std::fclose(sink);
     return text;
 }
-
-}  // namespace
 
 TEST_CASE("RAISE NOTICE and WARNING reach the handler with severity and sqlstate and message", "[io][notice]")
 {
@@ -297,3 +295,5 @@ TEST_CASE("the FATAL message of a terminated backend reaches the handler during 
     CHECK(r.seen.back().severity == "FATAL");
     CHECK(r.seen.back().sqlstate == "57P01");
 }
+
+}  // namespace io_notices_test

@@ -13,17 +13,15 @@
 #include <pthread.h>  // pthread_kill: a signal for the waiting thread
 #include <signal.h>   // sigaction
 
-using namespace std::chrono_literals;
+namespace io_notifications_test {
 
-namespace {
+using namespace std::chrono_literals;
 
 // Time on a steady clock, for bounds that are generous: these are not timing tests.
 std::chrono::milliseconds since(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
-
-}  // namespace
 
 TEST_CASE("notify reaches a listening connection with the sender's pid", "[io][notify]")
 {
@@ -332,3 +330,5 @@ TEST_CASE("a closed or moved-from connection refuses to wait", "[io][notify]")
     moved.close();
     CHECK_THROWS_AS((void)moved.wait_notification(0s), typq::connection_error);
 }
+
+}  // namespace io_notifications_test

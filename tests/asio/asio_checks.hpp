@@ -20,6 +20,7 @@
 #include <chrono>       // bounds, elapsed time
 #include <cstdint>      // std::int32_t, std::int64_t
 #include <exception>    // std::exception_ptr
+#include <stdexcept>    // body_failed: std::runtime_error
 #include <string>       // names, statements
 #include <string_view>  // patterns
 #include <thread>       // std::this_thread::sleep_for
@@ -201,6 +202,12 @@ public:
 
 private:
     typq::connection& oracle_;
+};
+
+/// What a test's coroutine throws of its own (not typq's), to check that it comes out unchanged.
+class body_failed : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 /// Waits `delay` on a timer of the awaiting coroutine's executor.

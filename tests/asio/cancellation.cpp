@@ -20,6 +20,8 @@
 #include <tuple>     // execute_many's rows
 #include <vector>    // execute_many's rows
 
+namespace asio_cancellation_test {
+
 using namespace boost::asio::experimental::awaitable_operators;
 using asio_test::asio::awaitable;
 using asio_test::backend_reaches;
@@ -462,3 +464,5 @@ TEST_CASE("a backend terminated inside a transaction: commit reports the connect
         co_return;
     });
 }
+
+}  // namespace asio_cancellation_test

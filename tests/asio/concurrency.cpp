@@ -16,6 +16,8 @@
 #include <variant>    // what awaitable_operators' || returns
 #include <vector>     // the connections' results
 
+namespace asio_concurrency_test {
+
 using namespace boost::asio::experimental::awaitable_operators;
 using asio_test::asio::awaitable;
 using asio_test::connect;
@@ -27,16 +29,12 @@ using asio_test::thrown_by;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
-namespace {
-
 // Whether `thrown` is a connection_error: a coroutine that could not connect, for which the
 // others must not wait.
 bool thrown_by_connect(const std::exception_ptr& thrown)
 {
     return asio_test::is_a<typq::connection_error>(thrown);
 }
-
-}  // namespace
 
 TEST_CASE("the io_context thread is never blocked: a timer keeps firing while a statement runs", "[asio][concurrency]")
 {
@@ -203,3 +201,5 @@ TEST_CASE("one operation at a time: a second coroutine on a busy connection gets
         co_return;
     });
 }
+
+}  // namespace asio_concurrency_test

@@ -15,6 +15,8 @@
 #include <tuple>     // rows by position
 #include <vector>    // rows
 
+namespace asio_copy_test {
+
 using asio_test::asio::awaitable;
 using asio_test::connect;
 using asio_test::describe;
@@ -25,7 +27,6 @@ using asio_test::shared_table;
 using asio_test::thrown_by;
 using namespace std::chrono_literals;
 
-namespace {
 // The shared table's columns: id int4 PRIMARY KEY, note text.
 struct entry {
     std::int32_t id;
@@ -41,7 +42,6 @@ struct wide {
     std::int64_t id;
     std::optional<std::string> note;
 };
-}  // namespace
 
 TEST_CASE("async copy_in writes structs, async copy_out reads them back, as the server counts them", "[asio][copy]")
 {
@@ -305,3 +305,5 @@ TEST_CASE("an async copy_out cancelled through Asio ends as cancelled on the ser
         co_return;
     });
 }
+
+}  // namespace asio_copy_test

@@ -16,6 +16,8 @@
 #include <thread>    // cancel() from another thread
 #include <vector>    // notifications()
 
+namespace asio_notifications_test {
+
 using namespace boost::asio::experimental::awaitable_operators;
 using asio_test::asio::awaitable;
 using asio_test::connect;
@@ -178,3 +180,5 @@ TEST_CASE("cancel() from another thread ends a wait for a notification, as conne
         co_return;
     });
 }
+
+}  // namespace asio_notifications_test

@@ -23,10 +23,13 @@
 #include <tuple>      // rows by position
 #include <vector>     // handles, ids
 
+namespace asio_pipelines_test {
+
 using namespace boost::asio::experimental::awaitable_operators;
 using asio_test::asio::awaitable;
 using asio_test::backend_reaches;
 using asio_test::backend_state;
+using asio_test::body_failed;
 using asio_test::connect;
 using asio_test::describe;
 using asio_test::is_exactly;
@@ -38,8 +41,6 @@ using Catch::Contains;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 using ids = std::vector<std::int32_t>;
-
-namespace asio_pipeline_test {
 
 enum class mood { sad, ok, happy };
 
@@ -53,11 +54,6 @@ struct entry {
     std::int32_t id;
     std::string note;
     friend bool operator==(const entry&, const entry&) = default;
-};
-
-class body_failed : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
 };
 
 /// what() of an exception_ptr's exception, for Contains() (empty when there is none).
@@ -94,20 +90,14 @@ awaitable<void> check_idle_and_usable(typq::async_connection& conn, typq::connec
     CHECK(value == 42);
 }
 
-}  // namespace asio_pipeline_test
+}  // namespace asio_pipelines_test
 
 template <>
-struct typq::type<asio_pipeline_test::mood> : typq::enum_type<asio_pipeline_test::mood, "pipeline_mood"> {};
+struct typq::type<asio_pipelines_test::mood> : typq::enum_type<asio_pipelines_test::mood, "pipeline_mood"> {};
 template <>
-struct typq::type<asio_pipeline_test::pair> : typq::composite_type<asio_pipeline_test::pair, "pipeline_pair"> {};
+struct typq::type<asio_pipelines_test::pair> : typq::composite_type<asio_pipelines_test::pair, "pipeline_pair"> {};
 
-using asio_pipeline_test::backend_wait_event;
-using asio_pipeline_test::body_failed;
-using asio_pipeline_test::check_idle_and_usable;
-using asio_pipeline_test::entry;
-using asio_pipeline_test::message_of;
-using asio_pipeline_test::mood;
-using asio_pipeline_test::pair;
+namespace asio_pipelines_test {
 
 // --- values and errors ------------------------------------------------------------------------------
 
@@ -1249,3 +1239,5 @@ TEST_CASE("finish() raced with a timer: the statement is cancelled, the pipeline
         co_return;
     });
 }
+
+}  // namespace asio_pipelines_test

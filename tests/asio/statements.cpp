@@ -63,13 +63,9 @@ struct typq::type<asio_statements_test::mood> : typq::enum_type<asio_statements_
 template <>
 struct typq::type<asio_statements_test::point> : typq::composite_type<asio_statements_test::point, "point2"> {};
 
+namespace asio_statements_test {
+
 using namespace boost::asio::experimental::awaitable_operators;
-using asio_statements_test::id_filter;
-using asio_statements_test::item;
-using asio_statements_test::labelled;
-using asio_statements_test::mood;
-using asio_statements_test::note_row;
-using asio_statements_test::point;
 using asio_test::asio::awaitable;
 using asio_test::connect;
 using asio_test::describe;
@@ -81,8 +77,6 @@ using asio_test::thrown_by;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 namespace asio = boost::asio;
-
-namespace {
 
 // The oracle's conninfo parts, to build other conninfo strings to the same server.
 struct server_address {
@@ -113,8 +107,6 @@ awaitable<void> make_table(typq::async_connection& conn)
 {
     (void)co_await conn.execute("CREATE TEMP TABLE t (id int4 PRIMARY KEY, name text NOT NULL, amount int8)");
 }
-
-}  // namespace
 
 // --- connect ---------------------------------------------------------------------------------------
 // (g++ 12 evaluates a co_await inside CHECK/REQUIRE twice: Catch's macros repeat the expression in
@@ -739,3 +731,5 @@ TEST_CASE("errors are typq's exceptions, and the connection goes on working afte
         co_return;
     });
 }
+
+}  // namespace asio_statements_test

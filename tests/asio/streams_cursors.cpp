@@ -12,6 +12,8 @@
 #include <tuple>     // rows by position
 #include <vector>    // fetched rows
 
+namespace asio_streams_cursors_test {
+
 using asio_test::asio::awaitable;
 using asio_test::connect;
 using asio_test::describe;
@@ -20,12 +22,10 @@ using asio_test::run;
 using asio_test::shared_table;
 using asio_test::thrown_by;
 
-namespace {
 struct numbered {
     std::int64_t n;
     std::string text;
 };
-}  // namespace
 
 TEST_CASE("async_stream gives every row, in order, and frees the connection at the end", "[asio][stream]")
 {
@@ -192,3 +192,5 @@ TEST_CASE("async_cursor: columns that do not fit the row are refused at the firs
         co_return;
     });
 }
+
+}  // namespace asio_streams_cursors_test

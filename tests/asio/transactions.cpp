@@ -13,7 +13,10 @@
 #include <tuple>      // execute_many's rows
 #include <vector>     // ids
 
+namespace asio_transactions_test {
+
 using asio_test::asio::awaitable;
+using asio_test::body_failed;
 using asio_test::connect;
 using asio_test::describe;
 using asio_test::is_exactly;
@@ -22,19 +25,10 @@ using asio_test::shared_table;
 using asio_test::thrown_by;
 using ids = std::vector<std::int32_t>;
 
-namespace {
-
-class body_failed : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
-
 awaitable<void> insert(typq::async_connection& conn, shared_table& table, std::int32_t id)
 {
     (void)co_await conn.execute(table.sql("INSERT INTO {t} (id) VALUES ($1)"), id);
 }
-
-}  // namespace
 
 TEST_CASE("begin, commit: the oracle sees the rows only once committed; rollback: never", "[asio][transaction]")
 {
@@ -367,3 +361,5 @@ TEST_CASE("a nested transaction let go while open is rolled back to its savepoin
         co_return;
     });
 }
+
+}  // namespace asio_transactions_test

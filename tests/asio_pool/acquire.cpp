@@ -19,6 +19,8 @@
 #include <string>    // names
 #include <vector>    // serving order
 
+namespace asio_pool_acquire_test {
+
 using Catch::Contains;
 using namespace asio_pool_test;
 using namespace boost::asio::experimental::awaitable_operators;
@@ -595,3 +597,5 @@ TEST_CASE("an async_pool's leases move, and a moved-from lease is empty", "[asio
         CHECK(c->backend_pid() == pid);
     });
 }
+
+}  // namespace asio_pool_acquire_test

@@ -14,10 +14,10 @@
 #include <tuple>     // a COPY's rows
 #include <vector>    // leases
 
+namespace asio_pool_lifecycle_test {
+
 using Catch::Contains;
 using namespace asio_pool_test;
-
-namespace {
 
 // A table of the oracle's, with a primary key: a row inserted by a transaction still open holds
 // its key, and the oracle's own insert of that key waits for it (up to lock_timeout).
@@ -50,8 +50,6 @@ std::string backend_state(typq::connection& oracle, int pid)
     return oracle.query_value<std::string>(
         "SELECT coalesce((SELECT state FROM pg_stat_activity WHERE pid = $1), '(gone)')", pid);
 }
-
-}  // namespace
 
 TEST_CASE("an async_pool's lease given back inside a transaction block leaves its connection idle, its work rolled back",
     "[asio_pool][return]")
@@ -517,3 +515,5 @@ TEST_CASE("an async_pool closes connections idle longer than max_idle, down to m
         CHECK(closed);
     });
 }
+
+}  // namespace asio_pool_lifecycle_test

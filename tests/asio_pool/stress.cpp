@@ -20,9 +20,9 @@
 #include <thread>     // the threads that run the io_context
 #include <vector>     // threads, records
 
-using namespace asio_pool_test;
+namespace asio_pool_stress_test {
 
-namespace {
+using namespace asio_pool_test;
 
 constexpr int users = 200;
 constexpr std::size_t pool_size = 4;
@@ -199,8 +199,6 @@ void stress(int threads)
     }, 15s);
 }
 
-}  // namespace
-
 // No ": " in these names (Catch 2.13's console reporter indents a header's continuation lines to
 // just after it, and asserts when that is past its 80 columns), and no ";" (a CMake list separator:
 // catch_discover_tests would split the name into two tests that run nothing).
@@ -217,3 +215,5 @@ TEST_CASE("200 coroutines on two threads share an async_pool of 4 while backends
 {
     stress(2);
 }
+
+}  // namespace asio_pool_stress_test

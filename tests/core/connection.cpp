@@ -21,7 +21,7 @@
 #include <utility>      // std::move
 #include <vector>       // saved environment
 
-namespace {
+namespace core_connection_test {
 
 // The test dsn's keywords: `host=<socketdir> port=<port> user=postgres dbname=postgres`.
 std::map<std::string, std::string> dsn_keywords()
@@ -142,8 +142,6 @@ void check_connected_to_test_server(typq::connection& conn)
     CHECK(conn.query_value<std::string>("SELECT current_setting('port')") == kw["port"]);
     CHECK(std::string(PQhost(conn.native_handle())) == kw["host"]);
 }
-
-}  // namespace
 
 TEST_CASE("a connection opens from a keyword/value conninfo string", "[core][connection]")
 {
@@ -419,3 +417,5 @@ TEST_CASE("transaction_status() follows the server: idle, in_transaction, in_err
     CHECK(conn.transaction_status() == typq::transaction_status::idle);
     CHECK(conn.query_value<std::int32_t>("SELECT 1") == 1);
 }
+
+}  // namespace core_connection_test

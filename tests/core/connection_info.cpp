@@ -13,7 +13,7 @@
 
 #include <string>  // conninfo strings
 
-namespace {
+namespace core_connection_info_test {
 
 // A TCP port on 127.0.0.1 where nothing listens (bound, then closed, a moment ago).
 int closed_port()
@@ -40,8 +40,6 @@ std::string dsn_with(const std::string& more)
         return {};
     return dsn + " " + more;
 }
-
-}  // namespace
 
 TEST_CASE("a connection names its host, port, database and user as the server knows them", "[core][connection]")
 {
@@ -125,3 +123,5 @@ TEST_CASE("in_hot_standby() is what the server says of its recovery", "[core][co
     CHECK(conn.in_hot_standby() == conn.query_value<bool>("SELECT pg_is_in_recovery()"));
     CHECK(conn.parameter_status("in_hot_standby") == (conn.in_hot_standby() ? "on" : "off"));
 }
+
+}  // namespace core_connection_info_test

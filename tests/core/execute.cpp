@@ -9,6 +9,8 @@
 #include <cstdint>  // std::int32_t, std::int64_t, std::uint64_t
 #include <string>   // text values
 
+namespace core_execute_test {
+
 TEST_CASE("execute returns the number of rows a statement affected", "[core][execute]")
 {
     auto conn = typq_test::connect();
@@ -154,3 +156,5 @@ TEST_CASE("a COPY statement through execute throws usage_error and the connectio
     CHECK(conn.execute("INSERT INTO t VALUES ($1)", 4) == 1);
     CHECK(conn.query_value<std::int64_t>("SELECT sum(id) FROM t") == 10);
 }
+
+}  // namespace core_execute_test

@@ -48,11 +48,6 @@ struct counting_allocator {
     }
 };
 
-}  // namespace core_new_user_test
-
-using core_new_user_test::counting_allocator;
-using core_new_user_test::item;
-
 TEST_CASE("query_value's row-count errors name query_value, in every form", "[core][messages]")
 {
     auto conn = typq_test::connect();
@@ -173,3 +168,5 @@ TEST_CASE("system_clock::now() is sent once rounded to microseconds, as the serv
         CHECK(conn.query_value<typq::timestamptz>("SELECT $1", now) == now);
     }
 }
+
+}  // namespace core_new_user_test

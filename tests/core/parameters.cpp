@@ -23,10 +23,6 @@ struct person {
     bool active;
 };
 
-}  // namespace core_parameters_test
-
-using core_parameters_test::person;
-
 TEST_CASE("positional $N parameters of mixed types reach the server with their types", "[core][parameters]")
 {
     auto conn = typq_test::connect();
@@ -247,3 +243,5 @@ TEST_CASE("a struct as the only argument binds :name placeholders from its field
         CHECK(conn.query_value<std::int32_t>("SELECT 1") == 1);
     }
 }
+
+}  // namespace core_parameters_test

@@ -39,9 +39,7 @@ std::string placeholders(std::size_t n)
 template <>
 struct typq::type<core_params_test::mood> : typq::enum_type<core_params_test::mood, "typq_params_mood"> {};
 
-using core_params_test::mood;
-using core_params_test::person;
-using core_params_test::placeholders;
+namespace core_params_test {
 
 TEST_CASE("typq::params binds values of any type, NULLs included, each as its own argument would be",
     "[core][params]")
@@ -225,3 +223,5 @@ TEST_CASE("typq::params carries up to 65,535 parameters, and one more is refused
     CHECK(conn.state() == typq::connection_state::open);
     CHECK(conn.query_value<std::int32_t>("SELECT 1") == 1);
 }
+
+}  // namespace core_params_test

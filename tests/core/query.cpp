@@ -16,7 +16,7 @@
 #include <tuple>      // rows as tuples
 #include <vector>     // collected rows
 
-namespace {
+namespace core_query_test {
 
 using ints = typq::result<std::int32_t>;
 
@@ -27,8 +27,6 @@ std::vector<std::int32_t> collect(const ints& rows)
         out.push_back(v);
     return out;
 }
-
-}  // namespace
 
 TEST_CASE("a result is a sized random-access range", "[core][query]")
 {
@@ -272,3 +270,5 @@ TEST_CASE("query_value reads the one column of the one row", "[core][query]")
         CHECK(conn.query_value<std::optional<std::int32_t>>("SELECT 3::int4") == std::optional<std::int32_t>(3));
     }
 }
+
+}  // namespace core_query_test

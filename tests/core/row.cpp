@@ -35,9 +35,7 @@ struct person {
 template <>
 struct typq::type<core_row_test::mood> : typq::enum_type<core_row_test::mood, "typq_row_mood"> {};
 
-using core_row_test::mood;
-using core_row_test::narrow;
-using core_row_test::person;
+namespace core_row_test {
 
 TEST_CASE("typq::row reads a result of any shape, by index and by name", "[core][row]")
 {
@@ -239,3 +237,5 @@ TEST_CASE("typq::ignoring_extra<T> reads SELECT * into a struct of some of the c
             Catch::Contains("match field \"name\""));
     }
 }
+
+}  // namespace core_row_test

@@ -10,6 +10,8 @@
 #include <cstdint>  // std::int32_t, std::int64_t
 #include <string>   // runtime SQL
 
+namespace core_scripts_test {
+
 TEST_CASE("a script may hold $1 where SQL has its own parameters", "[core][script]")
 {
     auto conn = typq_test::connect();
@@ -75,3 +77,5 @@ TEST_CASE("query() without arguments uses the extended protocol, where $1 needs 
     REQUIRE_THROWS_AS(conn.execute("SELECT $1::int4"), typq::undefined_parameter);
     CHECK(conn.state() == typq::connection_state::open);
 }
+
+}  // namespace core_scripts_test

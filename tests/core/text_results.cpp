@@ -7,7 +7,7 @@
 #include <optional>  // NULL columns
 #include <string>    // every field is text
 
-namespace {
+namespace core_text_results_test {
 
 struct grant {
     std::string item;
@@ -16,8 +16,6 @@ struct grant {
 };
 
 constexpr const char* acl = "postgres=arwdDxt/postgres";
-
-}  // namespace
 
 TEST_CASE("a type without binary output is refused by the server in the binary forms", "[core][text_results]")
 {
@@ -75,3 +73,5 @@ TEST_CASE("text_results takes SQL built at run time too", "[core][text_results]"
     CHECK(conn.query_value<std::string>(typq::text_results, typq::runtime(statement), acl)
         == conn.query_value<std::string>("SELECT $1::aclitem::text", acl));
 }
+
+}  // namespace core_text_results_test

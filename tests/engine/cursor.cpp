@@ -45,12 +45,9 @@ ints up_to(std::int32_t n)
 template <>
 struct typq::type<engine_cursor_test::mood> : typq::enum_type<engine_cursor_test::mood, "mood"> {};
 
+namespace engine_cursor_test {
+
 using Catch::Contains;
-using engine_cursor_test::entry;
-using engine_cursor_test::ints;
-using engine_cursor_test::mood;
-using engine_cursor_test::span;
-using engine_cursor_test::up_to;
 using engine_test::cursor_is_open;
 using engine_test::open_cursors;
 
@@ -459,3 +456,5 @@ TEST_CASE("a with_hold cursor declared in a transaction outlives its commit, and
         engine_test::check_idle_and_usable(conn);
     }
 }
+
+}  // namespace engine_cursor_test

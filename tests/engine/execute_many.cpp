@@ -67,14 +67,9 @@ std::vector<item> numbered(std::int32_t n)
 template <>
 struct typq::type<engine_execute_many_test::mood> : typq::enum_type<engine_execute_many_test::mood, "mood"> {};
 
+namespace engine_execute_many_test {
+
 using Catch::Contains;
-using engine_execute_many_test::count;
-using engine_execute_many_test::diary_entry;
-using engine_execute_many_test::mood;
-using engine_execute_many_test::item;
-using engine_execute_many_test::items;
-using engine_execute_many_test::numbered;
-using engine_execute_many_test::range_bump;
 using engine_test::prepared_statements;
 
 TEST_CASE("execute_many binds the fields of structs by :name", "[engine][execute_many]")
@@ -322,3 +317,5 @@ TEST_CASE("execute_many binds server-defined types the connection has not looked
         CHECK(conn.query_value<std::string>("SELECT string_agg(today::text, ',' ORDER BY day) FROM diary") == "sad,sad,sad");
     }
 }
+
+}  // namespace engine_execute_many_test

@@ -85,11 +85,9 @@ struct typq::type<engine_pipeline_test::mood> : typq::enum_type<engine_pipeline_
 template <>
 struct typq::type<engine_pipeline_test::pair> : typq::composite_type<engine_pipeline_test::pair, "pair"> {};
 
+namespace engine_pipeline_test {
+
 using Catch::Contains;
-using engine_pipeline_test::entry;
-using engine_pipeline_test::ids;
-using engine_pipeline_test::mood;
-using engine_pipeline_test::pair;
 using engine_test::prepared_runs;
 using engine_test::prepared_statements;
 using id_list = std::vector<std::int32_t>;
@@ -607,3 +605,5 @@ TEST_CASE("automatic preparation inside a pipeline gives the same results", "[en
         engine_test::check_idle_and_usable(conn);
     }
 }
+
+}  // namespace engine_pipeline_test

@@ -55,12 +55,9 @@ typq::connection connect_with_items(const typq::connection_options& options = {}
 template <>
 struct typq::type<engine_prepared_test::mood> : typq::enum_type<engine_prepared_test::mood, "mood"> {};
 
+namespace engine_prepared_test {
+
 using Catch::Contains;
-using engine_prepared_test::bounds;
-using engine_prepared_test::item;
-using engine_prepared_test::mood;
-using engine_prepared_test::titled_item;
-using engine_prepared_test::wide_item;
 using engine_test::prepared_statements;
 using engine_test::prepared_statements_named;
 
@@ -419,3 +416,5 @@ TEST_CASE("a prepared statement with server-defined types the connection has not
     CHECK(conn.query_one<row>(next, mood::ok) == row(mood::happy, "ok"));
     CHECK(conn.query_one<row>(next, mood::happy) == row(std::nullopt, "happy"));
 }
+
+}  // namespace engine_prepared_test

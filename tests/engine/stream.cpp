@@ -54,12 +54,9 @@ struct typq::type<engine_stream_test::mood> : typq::enum_type<engine_stream_test
 template <>
 struct typq::type<engine_stream_test::pair> : typq::composite_type<engine_stream_test::pair, "pair"> {};
 
+namespace engine_stream_test {
+
 using Catch::Contains;
-using engine_stream_test::collect;
-using engine_stream_test::entry;
-using engine_stream_test::mood;
-using engine_stream_test::pair;
-using engine_stream_test::span;
 
 TEST_CASE("a stream is an input range", "[engine][stream]")
 {
@@ -448,3 +445,5 @@ TEST_CASE("a stream whose connection is closed under it throws, rather than end 
     };
     REQUIRE_THROWS_AS(read_rest(), typq::connection_error);
 }
+
+}  // namespace engine_stream_test

@@ -13,10 +13,10 @@
 #include <thread>     // a statement running while its backend is terminated
 #include <tuple>      // a tuple row
 
+namespace errors_broken_connection_test {
+
 using errors_test::rethrow;
 using errors_test::thrown_by;
-
-namespace {
 
 struct pair_row {
     std::int32_t a;
@@ -64,8 +64,6 @@ void require_refuses_work(typq::connection& conn, const std::string& says)
             check(thrown_by([&] { conn.execute("SELECT 1"); }));
     }
 }
-
-}  // namespace
 
 TEST_CASE("a connection whose backend was terminated throws connection_error and stays broken",
     "[errors][broken]")
@@ -183,3 +181,5 @@ TEST_CASE("a closed connection refuses every statement with connection_error", "
     conn.close();  // closing twice is harmless
     CHECK(conn.state() == typq::connection_state::closed);
 }
+
+}  // namespace errors_broken_connection_test

@@ -12,12 +12,12 @@
 #include <string_view>  // counting characters
 #include <type_traits>  // nothrow copies
 
+namespace errors_diagnostics_test {
+
 using errors_test::require_server_error;
 using errors_test::require_usable;
 using errors_test::rethrow;
 using errors_test::thrown_by;
-
-namespace {
 
 // The session's temporary schema, as the server names it (pg_temp_N).
 std::string temp_schema(typq::connection& conn)
@@ -27,8 +27,6 @@ std::string temp_schema(typq::connection& conn)
 
 // A value that must never appear in what(): it stands for a password or a card number.
 constexpr const char* secret = "s3cret-4111-1111";
-
-}  // namespace
 
 TEST_CASE("a unique violation names the schema, table and constraint, and the key in its detail only",
     "[errors][diagnostic]")
@@ -262,3 +260,5 @@ TEST_CASE("exceptions copy without throwing and the copy keeps the whole diagnos
         CHECK(&copy.diag() == &e.diag());  // shared, not copied
     }
 }
+
+}  // namespace errors_diagnostics_test

@@ -10,6 +10,8 @@
 #include <string>     // statements built at run time
 #include <thread>     // the two sides of a deadlock
 
+namespace errors_server_errors_test {
+
 using errors_test::require_server_error;
 using errors_test::require_usable;
 using errors_test::rethrow;
@@ -377,3 +379,5 @@ TEST_CASE("a WARNING or NOTICE from the server is not an error", "[errors][notic
     CHECK(conn.query_value<std::int32_t>("SELECT $1::int4", 7) == 7);
     require_usable(conn);
 }
+
+}  // namespace errors_server_errors_test

@@ -13,13 +13,13 @@
 #include <string_view>  // names and codes
 #include <vector>       // the class conditions, for GENERATE
 
+namespace errors_sqlstate_table_test {
+
 using errors_test::class_name;
 using errors_test::require_server_error;
 using errors_test::require_usable;
 using errors_test::rethrow;
 using errors_test::thrown_by;
-
-namespace {
 
 struct condition {
     std::string_view name;  // PostgreSQL's condition name (errcodes.txt), and typq's class name
@@ -187,8 +187,6 @@ void require_fields_kept(const std::exception_ptr& thrown, std::string_view code
     }
 }
 
-}  // namespace
-
 TEST_CASE("every entry of the SQLSTATE table has its class here, and every class here an entry",
     "[errors][sqlstate_table]")
 {
@@ -298,3 +296,5 @@ TEST_CASE("the server maps each condition name to the code whose class has that 
     }
     require_usable(conn);
 }
+
+}  // namespace errors_sqlstate_table_test

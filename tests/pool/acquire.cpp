@@ -16,6 +16,8 @@
 #include <thread>     // requests from other threads
 #include <vector>     // serving order
 
+namespace pool_acquire_test {
+
 using Catch::Contains;
 using namespace pool_test;
 
@@ -274,3 +276,5 @@ TEST_CASE("leases move, and a moved-from lease is empty", "[pool][lease]")
     CHECK(pool.stats().in_use == 1);
     CHECK(c->backend_pid() == pid);
 }
+
+}  // namespace pool_acquire_test

@@ -16,10 +16,10 @@
 #include <tuple>     // COPY rows
 #include <vector>    // leases
 
+namespace pool_lifecycle_test {
+
 using Catch::Contains;
 using namespace pool_test;
-
-namespace {
 
 // A table of the oracle's, for what a lease leaves behind (or must not).
 struct scratch_table {
@@ -36,8 +36,6 @@ struct scratch_table {
     }
     std::string insert() const { return "INSERT INTO " + name + " VALUES (1)"; }
 };
-
-}  // namespace
 
 TEST_CASE("a lease returned inside a transaction block leaves its connection idle, its work rolled back", "[pool][return]")
 {
@@ -377,3 +375,5 @@ TEST_CASE("connections idle longer than max_idle are closed down to min_size", "
     CHECK(s.connections_lost == 0);
     CHECK(eventually([&] { return backends(oracle, name) == 1; }));
 }
+
+}  // namespace pool_lifecycle_test

@@ -15,6 +15,8 @@
 #include <thread>     // the users
 #include <vector>     // threads, messages
 
+namespace pool_stress_test {
+
 using namespace pool_test;
 
 TEST_CASE("16 threads on a pool of 4 while backends are terminated: only running statements fail, and the pool recovers",
@@ -120,3 +122,5 @@ TEST_CASE("16 threads on a pool of 4 while backends are terminated: only running
     CHECK(s.timeouts == 0);
     CHECK(s.acquisitions >= queries);
 }
+
+}  // namespace pool_stress_test

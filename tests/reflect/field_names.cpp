@@ -16,7 +16,7 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector fields
 
-namespace reflect_names_test {
+namespace reflect_field_names_test {
 
 struct plain {
     std::int32_t id;
@@ -87,8 +87,10 @@ struct many_types {
     std::optional<std::optional<int>> nested_optional;
 };
 
-}  // namespace reflect_names_test
+}  // namespace reflect_field_names_test
 
+// Outside the file's namespace on purpose: a struct in an anonymous namespace and one at global
+// scope are what a test below is about (names no other test file of the area may use).
 namespace {
 
 struct in_anonymous_namespace {
@@ -101,6 +103,8 @@ struct in_anonymous_namespace {
 struct at_global_scope {
     int global_a;
 };
+
+namespace reflect_field_names_test {
 
 template <class T, std::size_t N>
 constexpr bool names_are(const std::array<std::string_view, N>& expected)
@@ -122,7 +126,7 @@ constexpr bool names_are(Names... expected)
 
 TEST_CASE("field_names gives the declared names of a plain struct", "[reflect][field_names]")
 {
-    using reflect_names_test::plain;
+    using reflect_field_names_test::plain;
     STATIC_REQUIRE(typq::detail::field_names<plain>.size() == 3);
     STATIC_REQUIRE(typq::detail::field_names<plain>[0] == "id");
     STATIC_REQUIRE(typq::detail::field_names<plain>[1] == "name");
@@ -133,21 +137,21 @@ TEST_CASE("field_names gives the declared names of a plain struct", "[reflect][f
 
 TEST_CASE("field_names works for structs in nested, inline, anonymous and global namespaces", "[reflect][field_names]")
 {
-    STATIC_REQUIRE(names_are<reflect_names_test::deeper::still_deeper::point>("x", "y"));
-    STATIC_REQUIRE(names_are<reflect_names_test::versioned>("version_field"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::deeper::still_deeper::point>("x", "y"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::versioned>("version_field"));
     STATIC_REQUIRE(names_are<in_anonymous_namespace>("anon_a", "anon_b"));
     STATIC_REQUIRE(names_are<at_global_scope>("global_a"));
 }
 
 TEST_CASE("field_names works for nested structs", "[reflect][field_names]")
 {
-    STATIC_REQUIRE(names_are<reflect_names_test::outer>("nested", "after_nested"));
-    STATIC_REQUIRE(names_are<reflect_names_test::outer::inner>("inner_a", "inner_b"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::outer>("nested", "after_nested"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::outer::inner>("inner_a", "inner_b"));
 }
 
 TEST_CASE("field_names works for class templates, whatever their arguments", "[reflect][field_names]")
 {
-    using namespace reflect_names_test;
+    using namespace reflect_field_names_test;
     STATIC_REQUIRE(names_are<box<int>>("boxed_value", "boxed_count"));
     STATIC_REQUIRE(names_are<box<std::string>>("boxed_value", "boxed_count"));
     STATIC_REQUIRE(names_are<box<deeper::still_deeper::point>>("boxed_value", "boxed_count"));
@@ -159,18 +163,20 @@ TEST_CASE("field_names works for class templates, whatever their arguments", "[r
 
 TEST_CASE("field_names works for a struct with twenty fields", "[reflect][field_names]")
 {
-    STATIC_REQUIRE(names_are<reflect_names_test::twenty>("f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08", "f09",
-        "f10", "f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::twenty>("f01", "f02", "f03", "f04", "f05", "f06", "f07", "f08",
+        "f09", "f10", "f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20"));
 }
 
 TEST_CASE("field_names works for std::string, std::optional and other library field types", "[reflect][field_names]")
 {
-    STATIC_REQUIRE(names_are<reflect_names_test::many_types>("maybe_text", "bytes", "map_field", "const_like",
+    STATIC_REQUIRE(names_are<reflect_field_names_test::many_types>("maybe_text", "bytes", "map_field", "const_like",
         "nested_optional"));
 }
 
 TEST_CASE("field_names keeps underscores, digits and case", "[reflect][field_names]")
 {
-    STATIC_REQUIRE(names_are<reflect_names_test::odd_names>("_leading_underscore", "trailing_underscore_", "CamelCase",
-        "x", "a1b2c3", "______"));
+    STATIC_REQUIRE(names_are<reflect_field_names_test::odd_names>("_leading_underscore", "trailing_underscore_",
+        "CamelCase", "x", "a1b2c3", "______"));
 }
+
+}  // namespace reflect_field_names_test

@@ -50,9 +50,7 @@ struct StringMaker<reflect_mapping_test::person> {
 };
 }  // namespace Catch
 
-using reflect_mapping_test::contact;
-using reflect_mapping_test::person;
-using reflect_mapping_test::point;
+namespace reflect_mapping_test {
 
 TEST_CASE("a struct maps by field name whatever the order of the SELECT list", "[reflect][mapping]")
 {
@@ -384,3 +382,5 @@ TEST_CASE("a NULL into a non-optional field names the column, the row and the fi
         CHECK(c.email == std::nullopt);
     }
 }
+
+}  // namespace reflect_mapping_test

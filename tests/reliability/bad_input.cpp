@@ -14,11 +14,11 @@
 #include <tuple>        // a tuple row
 #include <vector>       // a text[] parameter
 
+namespace reliability_bad_input_test {
+
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
 using typq_test::thrown_by;
-
-namespace {
 
 // The connection goes on working, outside any transaction.
 void require_usable(typq::connection& conn)
@@ -32,8 +32,6 @@ struct pair_row {
     std::int32_t a;
     std::int32_t b;
 };
-
-}  // namespace
 
 // --- text that is not UTF-8 -------------------------------------------------------------------------
 
@@ -209,3 +207,5 @@ TEST_CASE("a query that returns the wrong number of rows throws no_rows or too_m
     }
     require_usable(conn);
 }
+
+}  // namespace reliability_bad_input_test

@@ -19,12 +19,12 @@
 #include <string>     // conninfo, table names
 #include <thread>     // a statement interrupted from another thread
 
+namespace reliability_faults_test {
+
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
 using reliability_test::shared_table;
 using typq_test::thrown_by;
-
-namespace {
 
 using namespace std::chrono_literals;
 
@@ -101,8 +101,6 @@ void require_connect_times_out(unsigned short port)
     CHECK(elapsed >= 1s);
     CHECK(elapsed < 15s);
 }
-
-}  // namespace
 
 // --- the backend terminated while a statement runs ------------------------------------------------
 
@@ -402,3 +400,5 @@ TEST_CASE("a server restarted under an open connection breaks it, and a new conn
     REQUIRE_THROWS_AS(setup.execute("SELECT 1"), typq::connection_error);
     CHECK(setup.state() == typq::connection_state::broken);
 }
+
+}  // namespace reliability_faults_test

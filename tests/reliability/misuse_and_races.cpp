@@ -19,12 +19,12 @@
 #include <thread>     // a second thread
 #include <vector>     // connections that move when the vector grows
 
+namespace reliability_misuse_and_races_test {
+
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
 using reliability_test::shared_table;
 using typq_test::thrown_by;
-
-namespace {
 
 using namespace std::chrono_literals;
 
@@ -39,8 +39,6 @@ long long now_ns()
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
-
-}  // namespace
 
 // --- 1. a send that fails half way ----------------------------------------------------------------
 
@@ -100,11 +98,9 @@ TEST_CASE("parameters that would make a message of 1 GiB or more are refused bef
 
 // --- 2. standard_conforming_strings = off ---------------------------------------------------------
 
-namespace {
 struct one_id {
     std::int32_t id;
 };
-}  // namespace
 
 TEST_CASE("with standard_conforming_strings off, a :name that the server reads as inside a string is refused, "
           "not rewritten",
@@ -394,3 +390,5 @@ TEST_CASE("a client_encoding other than UTF8 is refused by every later statement
     CHECK(conn.parameter_status("client_encoding") == "LATIN1");
     CHECK_THROWS_AS(conn.execute("RESET client_encoding"), typq::usage_error);
 }
+
+}  // namespace reliability_misuse_and_races_test

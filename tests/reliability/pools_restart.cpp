@@ -22,7 +22,7 @@
 #include <thread>     // the load threads
 #include <vector>     // threads
 
-namespace {
+namespace reliability_pools_restart_test {
 
 using namespace std::chrono_literals;
 
@@ -63,8 +63,6 @@ bool back_to(const Stats& stats, std::size_t size)
 {
     return stats.size == size && stats.idle + stats.in_use == size;
 }
-
-}  // namespace
 
 TEST_CASE("typq::pool: 16 threads on a pool of 4 through a server restart", "[reliability][restart][pool]")
 {
@@ -233,3 +231,5 @@ TEST_CASE("typq::async_pool: 200 coroutines on a pool of 4 through a server rest
     CHECK(recovered);
     CHECK(replaced >= 4);  // every connection of before the restart went
 }
+
+}  // namespace reliability_pools_restart_test

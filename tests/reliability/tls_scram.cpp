@@ -11,11 +11,11 @@
 #include <cstdint>  // std::int32_t
 #include <string>   // conninfo
 
+namespace reliability_tls_scram_test {
+
 using reliability_test::caught_as;
 using reliability_test::require_exactly;
 using typq_test::thrown_by;
-
-namespace {
 
 // What the fixture wrote, or nothing (with a warning) when the server is not the fixture's.
 bool fixture_has_tls_and_scram(const reliability_test::fixture_env& env)
@@ -48,8 +48,6 @@ bool uses_tls(typq::connection& conn)
 {
     return conn.query_value<bool>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
 }
-
-}  // namespace
 
 // --- TLS --------------------------------------------------------------------------------------------
 
@@ -178,3 +176,5 @@ TEST_CASE("a role with a SCRAM-SHA-256 password is refused with a wrong or missi
         require_exactly<typq::connection_error>(thrown, "no password supplied");
     }
 }
+
+}  // namespace reliability_tls_scram_test

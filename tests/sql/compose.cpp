@@ -52,9 +52,7 @@ void create_extension(typq::connection& conn, const std::string& name)
 template <>
 struct typq::type<sql_compose_test::mood> : typq::enum_type<sql_compose_test::mood, "typq_compose_mood"> {};
 
-using sql_compose_test::check_literal;
-using sql_compose_test::mood;
-using sql_compose_test::read_back;
+namespace sql_compose_test {
 
 TEST_CASE("typq::identifier quotes any name so that it means exactly that name", "[sql][compose]")
 {
@@ -407,3 +405,5 @@ TEST_CASE("typq::placeholder and typq::join build a statement's parts", "[sql][c
     const typq::sql_fragment parts[] = {typq::literal(1), typq::literal(2), typq::literal(3)};
     CHECK(typq::join(parts, typq::sql_fragment(" + ")).text() == "1 + 2 + 3");
 }
+
+}  // namespace sql_compose_test

@@ -13,7 +13,7 @@
 #include <string>       // heap copies: the run-time checks cannot be folded into constants
 #include <string_view>  // the placeholders' text, error names
 
-namespace {
+namespace sql_lexer_test {
 
 using typq::detail::placeholder;
 using typq::detail::placeholder_kind;
@@ -114,8 +114,6 @@ constexpr std::string_view name_of(placeholder_kind k)
         CHECK(p.number == (number_));                                                \
         CHECK(p.name == std::string_view{name_});                                    \
     } while (false)
-
-}  // namespace
 
 TEST_CASE("an empty or placeholder-free text has no placeholders", "[sql][lexer]")
 {
@@ -412,8 +410,6 @@ TEST_CASE("an unterminated construct is an error at its start", "[sql][lexer]")
     }
 }
 
-namespace {
-
 // The way basic_sql uses the lexer: from a consteval function, with a visitor of its own.
 struct counter {
     bool ok = false;
@@ -439,8 +435,6 @@ consteval counter count(std::string_view sql)
     return c;
 }
 
-}  // namespace
-
 TEST_CASE("the lexer runs in consteval code with any callable visitor", "[sql][lexer]")
 {
     STATIC_REQUIRE(count("SELECT $1, $3, '$9' -- $8").ok);
@@ -455,3 +449,10 @@ TEST_CASE("the lexer runs in consteval code with any callable visitor", "[sql][l
     CHECK(c.named == 1);
     CHECK(c.highest == 2);
 }
+
+}  // namespace sql_lexer_test
+
+// The file's own macros end with it (a unity batch goes on with the next file).
+#undef CHECK_FOUND
+#undef CHECK_LEX_ERROR
+#undef CHECK_PLACEHOLDERS

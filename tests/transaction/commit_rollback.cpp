@@ -9,6 +9,8 @@
 #include <stdexcept>  // an exception of the program's own leaving the scope
 #include <vector>     // ids
 
+namespace transaction_commit_rollback_test {
+
 using ids = std::vector<std::int32_t>;
 using transaction_test::require_idle_and_usable;
 
@@ -130,3 +132,5 @@ TEST_CASE("transactions on two connections are independent", "[transaction][comm
     require_idle_and_usable(a);
     require_idle_and_usable(b);
 }
+
+}  // namespace transaction_commit_rollback_test

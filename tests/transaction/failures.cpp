@@ -10,12 +10,12 @@
 #include <exception>  // std::exception_ptr
 #include <vector>     // ids
 
+namespace transaction_failures_test {
+
 using ids = std::vector<std::int32_t>;
 using transaction_test::require_idle_and_usable;
 using transaction_test::rethrow;
 using transaction_test::thrown_by;
-
-namespace {
 
 // `thrown` is the server's 25P02, as in_failed_sql_transaction under invalid_transaction_state.
 void require_in_failed_sql_transaction(const std::exception_ptr& thrown)
@@ -32,8 +32,6 @@ void require_in_failed_sql_transaction(const std::exception_ptr& thrown)
         CHECK(e.severity() == "ERROR");
     }
 }
-
-}  // namespace
 
 TEST_CASE("after a failed statement, later statements in the transaction throw in_failed_sql_transaction",
     "[transaction][failed]")
@@ -272,3 +270,5 @@ TEST_CASE("a deferred foreign key satisfied before commit() commits", "[transact
     CHECK(conn.query_value<std::int64_t>("SELECT count(*) FROM child") == 1);
     require_idle_and_usable(conn);
 }
+
+}  // namespace transaction_failures_test

@@ -8,6 +8,8 @@
 #include <cstdint>  // std::int32_t
 #include <vector>   // ids
 
+namespace transaction_misuse_test {
+
 using ids = std::vector<std::int32_t>;
 using transaction_test::require_idle_and_usable;
 
@@ -166,3 +168,5 @@ TEST_CASE("a transaction on a closed connection throws connection_error", "[tran
     }  // the destructor's rollback fails on the closed connection and must not throw
     CHECK(conn.state() == typq::connection_state::closed);
 }
+
+}  // namespace transaction_misuse_test

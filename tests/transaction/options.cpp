@@ -12,17 +12,15 @@
 #include <tuple>      // GENERATE table rows
 #include <vector>     // ids
 
+namespace transaction_options_test {
+
 using ids = std::vector<std::int32_t>;
 using transaction_test::require_idle_and_usable;
-
-namespace {
 
 std::string show(typq::connection& conn, const char* setting)
 {
     return conn.query_value<std::string>(typq::runtime(std::string("SHOW ") + setting));
 }
-
-}  // namespace
 
 TEST_CASE("each isolation level is the one the server reports inside the transaction", "[transaction][options]")
 {
@@ -201,3 +199,5 @@ TEST_CASE("a nested transaction with options throws usage_error and leaves the o
     CHECK(table.committed_ids() == ids{1, 2});
     require_idle_and_usable(conn);
 }
+
+}  // namespace transaction_options_test

@@ -8,6 +8,8 @@
 #include <cstdint>  // std::int32_t
 #include <vector>   // ids
 
+namespace transaction_savepoints_test {
+
 using ids = std::vector<std::int32_t>;
 using transaction_test::require_idle_and_usable;
 
@@ -185,3 +187,5 @@ TEST_CASE("consecutive savepoints in one transaction are independent", "[transac
     CHECK(table.committed_ids() == ids{2, 4, 6});
     require_idle_and_usable(conn);
 }
+
+}  // namespace transaction_savepoints_test

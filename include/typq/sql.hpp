@@ -816,8 +816,8 @@ inline std::string_view sql_part_text(const runtime_sql& part)
 
 /// `value` as a SQL literal, for the places where the server takes no parameter: DDL (`DEFAULT`,
 /// `CHECK`), `SET`, `NOTIFY`'s payload, COPY's options, `CREATE ... AS` bodies. Strings become
-/// `'...'` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
-/// is on: a backslash is an ordinary character, so no `E''` is needed, and no connection is);
+/// ``'...'`` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
+/// is on: a backslash is an ordinary character, so no ``E''`` is needed, and no connection is);
 /// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
 /// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
 /// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its

@@ -591,7 +591,7 @@ std::int32_t writer::put_bare(const T& value)
 template <class T, class Base>
 struct type_as : detail::param_oid_like<Base> {
     /// @{
-    /// The adapter's members, as typq::type describes them: `Base`'s, converting with static_cast.
+    /// Part of the adapter contract (typq::type says what each member does): `Base`'s, converting with static_cast.
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view

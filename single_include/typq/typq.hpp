@@ -1652,7 +1652,7 @@ std::int32_t writer::put_bare(const T& value)
 template <class T, class Base>
 struct type_as : detail::param_oid_like<Base> {
     /// @{
-    /// The adapter's members, as typq::type describes them: `Base`'s, converting with static_cast.
+    /// Part of the adapter contract (typq::type says what each member does): `Base`'s, converting with static_cast.
     static constexpr std::string_view sql_type = type<Base>::sql_type;
     static constexpr format param_format = detail::param_format_of<Base>();
     static constexpr bool borrows = detail::borrows<Base>();  // a view stays a view
@@ -2016,7 +2016,7 @@ namespace typq {
 template <>
 struct type<bool> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
     static constexpr oid array_oid = oid::boolean_array;
@@ -2052,7 +2052,7 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 template <detail::pg_integer T>
 struct type<T> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
     static constexpr oid array_oid =
         sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
@@ -2079,7 +2079,7 @@ struct type<T> {
 template <>
 struct type<float> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
     static constexpr oid array_oid = oid::float4_array;
@@ -2096,7 +2096,7 @@ struct type<float> {
 template <>
 struct type<double> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
     static constexpr oid array_oid = oid::float8_array;
@@ -2176,7 +2176,7 @@ struct text_parameter {
 template <>
 struct type<std::string> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
@@ -2193,7 +2193,7 @@ struct type<std::string_view> : detail::text_parameter {
     /// True: a decoded view points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
@@ -2207,7 +2207,7 @@ struct type<std::string_view> : detail::text_parameter {
 template <>
 struct type<const char*> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const char* value, writer& out)
     {
         if (!value)
@@ -2235,7 +2235,7 @@ struct type<char*> : type<const char*> {};
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const char (&value)[N], writer& out)
     {
         std::size_t size = 0;
@@ -2347,7 +2347,7 @@ struct bytea_parameter {
 template <>
 struct type<std::vector<std::byte>> : detail::bytea_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void decode(value_view in, std::vector<std::byte>& out)
     {
         const auto bytes = in.bytes();
@@ -3008,7 +3008,7 @@ inline double numeric::to_double() const
 template <>
 struct type<numeric> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "numeric";
     static constexpr oid param_oid = oid::numeric;
     static constexpr oid array_oid = oid::numeric_array;
@@ -3522,7 +3522,7 @@ concept timestamp_duration = wire_duration<D> && !std::same_as<D, std::chrono::d
 template <>
 struct type<std::chrono::sys_days> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::sys_days& value, writer& out)
     {
         if (value == std::chrono::sys_days::max())
@@ -3558,7 +3558,7 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
 template <>
 struct type<std::chrono::local_days> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
@@ -3584,7 +3584,7 @@ struct type<std::chrono::local_days> : detail::date_adapter {
 template <>
 struct type<std::chrono::year_month_day> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::year_month_day& value, writer& out)
     {
         if (!value.ok())
@@ -3733,7 +3733,7 @@ inline time_of_day decode_time_of_day(value_view in)
 template <>
 struct type<time_of_day> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "time";
     static constexpr oid param_oid = oid::time;
     static constexpr oid array_oid = oid::time_array;
@@ -3770,7 +3770,7 @@ struct time_of_day_tz {
 template <>
 struct type<time_of_day_tz> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "timetz";
     static constexpr oid param_oid = oid::timetz;
     static constexpr oid array_oid = oid::timetz_array;
@@ -3836,7 +3836,7 @@ struct interval {
 template <>
 struct type<interval> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -3872,7 +3872,7 @@ struct type<interval> {
 template <detail::wire_duration Duration>
 struct type<Duration> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -5391,7 +5391,7 @@ struct type<range<T>> {
     /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = subtype::range_sql_type;
     static constexpr oid param_oid = subtype::range_oid;
     static constexpr oid array_oid = subtype::range_array_oid;
@@ -5494,7 +5494,7 @@ struct type<multirange<T>> {
     /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = subtype::multirange_sql_type;
     static constexpr oid param_oid = subtype::multirange_oid;
     static constexpr oid array_oid = subtype::multirange_array_oid;
@@ -5670,7 +5670,7 @@ private:
 template <>
 struct type<uuid> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "uuid";
     static constexpr oid param_oid = oid::uuid;
     static constexpr oid array_oid = oid::uuid_array;
@@ -5770,7 +5770,7 @@ private:
 template <>
 struct type<json> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "json";
     static constexpr oid param_oid = oid::json;
     static constexpr oid array_oid = oid::json_array;
@@ -5787,7 +5787,7 @@ struct type<json> {
 template <>
 struct type<jsonb> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "jsonb";
     static constexpr oid param_oid = oid::jsonb;
     static constexpr oid array_oid = oid::jsonb_array;
@@ -6504,7 +6504,7 @@ struct ip_adapter {
 template <>
 struct type<inet> : detail::ip_adapter<inet, false> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "inet";
     static constexpr oid param_oid = oid::inet;
     static constexpr oid array_oid = oid::inet_array;
@@ -6518,7 +6518,7 @@ struct type<inet> : detail::ip_adapter<inet, false> {
 template <>
 struct type<cidr> : detail::ip_adapter<cidr, true> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "cidr";
     static constexpr oid param_oid = oid::cidr;
     static constexpr oid array_oid = oid::cidr_array;
@@ -6532,7 +6532,7 @@ struct type<cidr> : detail::ip_adapter<cidr, true> {
 template <>
 struct type<macaddr> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "macaddr";
     static constexpr oid param_oid = oid::macaddr;
     static constexpr oid array_oid = oid::macaddr_array;
@@ -6549,7 +6549,7 @@ struct type<macaddr> {
 template <>
 struct type<macaddr8> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "macaddr8";
     static constexpr oid param_oid = oid::macaddr8;
     static constexpr oid array_oid = oid::macaddr8_array;
@@ -6608,11 +6608,11 @@ inline constexpr bool is_oid_alias_column(oid column) noexcept
 /// typq::oid as the `oid` type (OID 26), both ways: binary, 4 bytes, unsigned, big-endian
 /// (`oidsend`). Result columns of the reg* types (`regclass`, `regtype`,
 /// `regproc`, ...) read too: their binary form is the OID itself, so
-/// `query_value<typq::oid>("SELECT 'pg_class'::regclass")` gives the table's OID.
+/// ``query_value<typq::oid>("SELECT 'pg_class'::%regclass")`` gives the table's OID.
 template <>
 struct type<oid> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "oid";
     static constexpr oid param_oid = oid::oid;
     static constexpr oid array_oid = oid::oid_array;
@@ -6635,7 +6635,7 @@ struct type<oid> {
 template <>
 struct type<char> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "\"char\"";
     static constexpr oid param_oid = oid::char_;
     // No array_oid on purpose: std::vector<char> is a byte buffer to most C++ code (send bytes as
@@ -6691,13 +6691,13 @@ namespace typq {
 /// A `money` value: the server's 64-bit integer count of the currency's smallest unit, here
 /// called cents. The binary form carries only that integer; the server's `lc_monetary` setting
 /// decides how many of its digits are fractional in money's text form (2 in the C locale and most
-/// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
+/// others). typq assumes 2: `money{123456}` is `$1,234.56` under ``lc_monetary = 'C'``.
 /// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
 struct money {
     /// The value in the currency's smallest unit: 123456 is 1,234.56 with 2 fractional digits.
     std::int64_t cents = 0;
 
-    /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
+    /// The server's text form under ``lc_monetary = 'C'``: `$1,234.56`, `-$0.01`, `$0.00`.
     [[nodiscard]] std::string to_string() const
     {
         // cash_out with the C locale's defaults: '$', ',' between groups of three digits, '.'
@@ -6738,7 +6738,7 @@ struct money {
 template <>
 struct type<money> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "money";
     static constexpr oid param_oid = oid::money;
     static constexpr oid array_oid = oid::money_array;
@@ -6827,7 +6827,7 @@ public:
             throw conversion_error(problem, conversion_site{{}, "varbit", {}, {}});
     }
 
-    /// Bits from their text form, as the server prints a bit string: `"10110"` (no `B'...'`).
+    /// Bits from their text form, as the server prints a bit string: `"10110"` (no ``B'...'``).
     /// @throws typq::conversion_error on a character other than '0' and '1'.
     [[nodiscard]] static bit_string parse(std::string_view text)
     {
@@ -6894,7 +6894,7 @@ private:
 template <>
 struct type<bit_string> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "varbit";
     static constexpr oid param_oid = oid::varbit;
     static constexpr oid array_oid = oid::varbit_array;
@@ -7116,7 +7116,7 @@ struct enum_type {
         "typq::enum_type<E, Name>: labels must be unique, 1 to 63 bytes long, with one label per value");
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
 
@@ -7605,7 +7605,7 @@ struct composite_type {
     static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
     /// @}
@@ -7634,7 +7634,7 @@ struct composite_type {
     }
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const T& value, writer& out)
     {
         const type_info& info = out.types().get(sql_type);
@@ -7829,7 +7829,7 @@ template <class M>
     requires detail::hstore_map<M>
 struct type<M> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "hstore";
     static constexpr bool lookup_oid = true;
 
@@ -9149,8 +9149,8 @@ inline std::string_view sql_part_text(const runtime_sql& part)
 
 /// `value` as a SQL literal, for the places where the server takes no parameter: DDL (`DEFAULT`,
 /// `CHECK`), `SET`, `NOTIFY`'s payload, COPY's options, `CREATE ... AS` bodies. Strings become
-/// `'...'` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
-/// is on: a backslash is an ordinary character, so no `E''` is needed, and no connection is);
+/// ``'...'`` with each quote doubled (typq's strings are UTF-8, and standard_conforming_strings
+/// is on: a backslash is an ordinary character, so no ``E''`` is needed, and no connection is);
 /// they stay untyped, as string parameters are. Integers are bare numbers (a negative one with a
 /// space before its minus, so that `x-{}` cannot become a `--` comment), `bool` is `true` or
 /// `false`, NULL (an empty std::optional, std::nullopt) is `NULL`, and any other value is its

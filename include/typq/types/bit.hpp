@@ -61,7 +61,7 @@ public:
             throw conversion_error(problem, conversion_site{{}, "varbit", {}, {}});
     }
 
-    /// Bits from their text form, as the server prints a bit string: `"10110"` (no `B'...'`).
+    /// Bits from their text form, as the server prints a bit string: `"10110"` (no ``B'...'``).
     /// @throws typq::conversion_error on a character other than '0' and '1'.
     [[nodiscard]] static bit_string parse(std::string_view text)
     {
@@ -128,7 +128,7 @@ private:
 template <>
 struct type<bit_string> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "varbit";
     static constexpr oid param_oid = oid::varbit;
     static constexpr oid array_oid = oid::varbit_array;

@@ -40,7 +40,7 @@ struct bytea_parameter {
 template <>
 struct type<std::vector<std::byte>> : detail::bytea_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void decode(value_view in, std::vector<std::byte>& out)
     {
         const auto bytes = in.bytes();

@@ -425,7 +425,7 @@ concept timestamp_duration = wire_duration<D> && !std::same_as<D, std::chrono::d
 template <>
 struct type<std::chrono::sys_days> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::sys_days& value, writer& out)
     {
         if (value == std::chrono::sys_days::max())
@@ -461,7 +461,7 @@ struct type<std::chrono::sys_days> : detail::date_adapter {
 template <>
 struct type<std::chrono::local_days> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::local_days& value, writer& out)
     {
         type<std::chrono::sys_days>::encode(std::chrono::sys_days{value.time_since_epoch()}, out);
@@ -487,7 +487,7 @@ struct type<std::chrono::local_days> : detail::date_adapter {
 template <>
 struct type<std::chrono::year_month_day> : detail::date_adapter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const std::chrono::year_month_day& value, writer& out)
     {
         if (!value.ok())
@@ -636,7 +636,7 @@ inline time_of_day decode_time_of_day(value_view in)
 template <>
 struct type<time_of_day> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "time";
     static constexpr oid param_oid = oid::time;
     static constexpr oid array_oid = oid::time_array;
@@ -673,7 +673,7 @@ struct time_of_day_tz {
 template <>
 struct type<time_of_day_tz> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "timetz";
     static constexpr oid param_oid = oid::timetz;
     static constexpr oid array_oid = oid::timetz_array;
@@ -739,7 +739,7 @@ struct interval {
 template <>
 struct type<interval> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;
@@ -775,7 +775,7 @@ struct type<interval> {
 template <detail::wire_duration Duration>
 struct type<Duration> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "interval";
     static constexpr oid param_oid = oid::interval;
     static constexpr oid array_oid = oid::interval_array;

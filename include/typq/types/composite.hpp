@@ -144,7 +144,7 @@ struct composite_type {
     static_assert(std::is_aggregate_v<T> && std::is_class_v<T>, "typq::composite_type<T, Name>: T must be an aggregate struct");
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
     /// @}
@@ -173,7 +173,7 @@ struct composite_type {
     }
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const T& value, writer& out)
     {
         const type_info& info = out.types().get(sql_type);

@@ -151,7 +151,7 @@ struct enum_type {
         "typq::enum_type<E, Name>: labels must be unique, 1 to 63 bytes long, with one label per value");
 
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = Name.view();
     static constexpr bool lookup_oid = true;
 

@@ -75,7 +75,7 @@ template <class M>
     requires detail::hstore_map<M>
 struct type<M> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "hstore";
     static constexpr bool lookup_oid = true;
 

@@ -82,7 +82,7 @@ private:
 template <>
 struct type<json> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "json";
     static constexpr oid param_oid = oid::json;
     static constexpr oid array_oid = oid::json_array;
@@ -99,7 +99,7 @@ struct type<json> {
 template <>
 struct type<jsonb> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "jsonb";
     static constexpr oid param_oid = oid::jsonb;
     static constexpr oid array_oid = oid::jsonb_array;

@@ -42,11 +42,11 @@ inline constexpr bool is_oid_alias_column(oid column) noexcept
 /// typq::oid as the `oid` type (OID 26), both ways: binary, 4 bytes, unsigned, big-endian
 /// (`oidsend`). Result columns of the reg* types (`regclass`, `regtype`,
 /// `regproc`, ...) read too: their binary form is the OID itself, so
-/// `query_value<typq::oid>("SELECT 'pg_class'::regclass")` gives the table's OID.
+/// ``query_value<typq::oid>("SELECT 'pg_class'::%regclass")`` gives the table's OID.
 template <>
 struct type<oid> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "oid";
     static constexpr oid param_oid = oid::oid;
     static constexpr oid array_oid = oid::oid_array;
@@ -69,7 +69,7 @@ struct type<oid> {
 template <>
 struct type<char> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "\"char\"";
     static constexpr oid param_oid = oid::char_;
     // No array_oid on purpose: std::vector<char> is a byte buffer to most C++ code (send bytes as

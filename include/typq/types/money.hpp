@@ -19,13 +19,13 @@ namespace typq {
 /// A `money` value: the server's 64-bit integer count of the currency's smallest unit, here
 /// called cents. The binary form carries only that integer; the server's `lc_monetary` setting
 /// decides how many of its digits are fractional in money's text form (2 in the C locale and most
-/// others). typq assumes 2: `money{123456}` is `$1,234.56` under `lc_monetary = 'C'`.
+/// others). typq assumes 2: `money{123456}` is `$1,234.56` under ``lc_monetary = 'C'``.
 /// Every int8 value is a valid money, from -92233720368547758.08 to 92233720368547758.07.
 struct money {
     /// The value in the currency's smallest unit: 123456 is 1,234.56 with 2 fractional digits.
     std::int64_t cents = 0;
 
-    /// The server's text form under `lc_monetary = 'C'`: `$1,234.56`, `-$0.01`, `$0.00`.
+    /// The server's text form under ``lc_monetary = 'C'``: `$1,234.56`, `-$0.01`, `$0.00`.
     [[nodiscard]] std::string to_string() const
     {
         // cash_out with the C locale's defaults: '$', ',' between groups of three digits, '.'
@@ -66,7 +66,7 @@ struct money {
 template <>
 struct type<money> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "money";
     static constexpr oid param_oid = oid::money;
     static constexpr oid array_oid = oid::money_array;

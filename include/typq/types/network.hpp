@@ -697,7 +697,7 @@ struct ip_adapter {
 template <>
 struct type<inet> : detail::ip_adapter<inet, false> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "inet";
     static constexpr oid param_oid = oid::inet;
     static constexpr oid array_oid = oid::inet_array;
@@ -711,7 +711,7 @@ struct type<inet> : detail::ip_adapter<inet, false> {
 template <>
 struct type<cidr> : detail::ip_adapter<cidr, true> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "cidr";
     static constexpr oid param_oid = oid::cidr;
     static constexpr oid array_oid = oid::cidr_array;
@@ -725,7 +725,7 @@ struct type<cidr> : detail::ip_adapter<cidr, true> {
 template <>
 struct type<macaddr> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "macaddr";
     static constexpr oid param_oid = oid::macaddr;
     static constexpr oid array_oid = oid::macaddr_array;
@@ -742,7 +742,7 @@ struct type<macaddr> {
 template <>
 struct type<macaddr8> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "macaddr8";
     static constexpr oid param_oid = oid::macaddr8;
     static constexpr oid array_oid = oid::macaddr8_array;

@@ -547,7 +547,7 @@ inline double numeric::to_double() const
 template <>
 struct type<numeric> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "numeric";
     static constexpr oid param_oid = oid::numeric;
     static constexpr oid array_oid = oid::numeric_array;

@@ -418,7 +418,7 @@ struct type<range<T>> {
     /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = subtype::range_sql_type;
     static constexpr oid param_oid = subtype::range_oid;
     static constexpr oid array_oid = subtype::range_array_oid;
@@ -521,7 +521,7 @@ struct type<multirange<T>> {
     /// What typq knows of T as a range subtype (its range and multirange types' names and OIDs).
     using subtype = detail::range_subtype<T>;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = subtype::multirange_sql_type;
     static constexpr oid param_oid = subtype::multirange_oid;
     static constexpr oid array_oid = subtype::multirange_array_oid;

@@ -20,7 +20,7 @@ namespace typq {
 template <>
 struct type<bool> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "bool";
     static constexpr oid param_oid = oid::boolean;
     static constexpr oid array_oid = oid::boolean_array;
@@ -56,7 +56,7 @@ concept pg_integer = std::signed_integral<T> && !std::same_as<T, char> && !std::
 template <detail::pg_integer T>
 struct type<T> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr oid param_oid = sizeof(T) == 2 ? oid::int2 : sizeof(T) == 4 ? oid::int4 : oid::int8;
     static constexpr oid array_oid =
         sizeof(T) == 2 ? oid::int2_array : sizeof(T) == 4 ? oid::int4_array : oid::int8_array;
@@ -83,7 +83,7 @@ struct type<T> {
 template <>
 struct type<float> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "float4";
     static constexpr oid param_oid = oid::float4;
     static constexpr oid array_oid = oid::float4_array;
@@ -100,7 +100,7 @@ struct type<float> {
 template <>
 struct type<double> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "float8";
     static constexpr oid param_oid = oid::float8;
     static constexpr oid array_oid = oid::float8_array;

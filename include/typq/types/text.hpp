@@ -60,7 +60,7 @@ struct text_parameter {
 template <>
 struct type<std::string> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(const std::string& value, writer& out) { detail::encode_text(value, out); }
@@ -77,7 +77,7 @@ struct type<std::string_view> : detail::text_parameter {
     /// True: a decoded view points into the result (see typq::type's `borrows`).
     static constexpr bool borrows = true;
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr bool accepts(oid column) noexcept { return detail::is_text_column(column); }
     static bool accepts(oid column, const server_types& types) { return detail::is_text_column(column, types); }
     static void encode(std::string_view value, writer& out) { detail::encode_text(value, out); }
@@ -91,7 +91,7 @@ struct type<std::string_view> : detail::text_parameter {
 template <>
 struct type<const char*> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const char* value, writer& out)
     {
         if (!value)
@@ -119,7 +119,7 @@ struct type<char*> : type<const char*> {};
 template <std::size_t N>
 struct type<char[N]> : detail::text_parameter {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static void encode(const char (&value)[N], writer& out)
     {
         std::size_t size = 0;

@@ -113,7 +113,7 @@ private:
 template <>
 struct type<uuid> {
     /// @{
-    /// The adapter's members, as typq::type describes them.
+    /// Part of the adapter contract: typq::type says what each member does.
     static constexpr std::string_view sql_type = "uuid";
     static constexpr oid param_oid = oid::uuid;
     static constexpr oid array_oid = oid::uuid_array;

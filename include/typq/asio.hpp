@@ -14,6 +14,7 @@
 #include <typq/asio/state.hpp>
 #include <typq/asio/stream.hpp>
 #include <typq/asio/transaction.hpp>
+#include <typq/asio/within.hpp>
 #include <typq/asio/connection.hpp>
 #include <typq/asio/pool.hpp>
 

@@ -51,14 +51,6 @@ namespace detail {
 class async_pool_state;
 }
 
-/// Runs an awaitable with a time limit: `std::optional<T> v = co_await typq::within(conn.query_value<T>(...),
-/// std::chrono::seconds(2));` is std::nullopt when the time ran out (the statement was cancelled on
-/// the server, and the connection is usable), else the value; an exception passes through. Prefer
-/// it to racing a timer with Boost 1.81's `operator||`, which waits for the first operation that
-/// *succeeds*: a statement that fails at once would have its exception dropped and the timer
-/// awaited. The form for `awaitable<void>` returns whether it finished in time.
-using engine::within;
-
 /// A connection to a PostgreSQL server for programs built on Boost.Asio (C++20 coroutines). Every
 /// statement form of typq::connection is here with the same name, the same compile-time and
 /// run-time checks and the same exceptions, returning a `boost::asio::awaitable`; the thread that

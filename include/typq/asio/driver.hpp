@@ -18,6 +18,7 @@
 #define TYPQ_ASIO_DRIVER_HPP
 
 #include <typq/error.hpp>
+#include <typq/asio/within.hpp>
 #include <typq/engine/io.hpp>
 #include <typq/engine/session.hpp>
 
@@ -30,7 +31,6 @@
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -40,7 +40,6 @@
 #include <cerrno>    // errno, when dup fails
 #include <chrono>    // the drain's deadline
 #include <cstring>   // std::strerror
-#include <optional>  // within(): a value, or none when the time ran out
 #include <string>    // messages
 #include <tuple>     // std::tie, a wait's outcome
 #include <utility>   // std::move
@@ -220,50 +219,6 @@ boost::asio::awaitable<void> async_run(session& s, socket_waiter& waiter, Op& op
             ready = io::none;
         }
     }
-}
-
-/// Runs `op` with a time limit: its value, or std::nullopt when `limit` passed first (`op` is then
-/// cancelled through its cancellation slot, and waited for). Its exception passes through.
-/// (Boost 1.81's awaitable_operators `||` waits for the first operation that *succeeds*: an
-/// exception on one side would be dropped, and the timer awaited.)
-template <class T>
-boost::asio::awaitable<std::optional<T>> within(boost::asio::awaitable<T> op, std::chrono::steady_clock::duration limit)
-{
-    // co_spawn needs a value it can default-construct (a connection is not one): an optional.
-    const auto optional = [](boost::asio::awaitable<T> inner) -> boost::asio::awaitable<std::optional<T>> {
-        co_return std::optional<T>(co_await std::move(inner));
-    };
-    const auto executor = co_await boost::asio::this_coro::executor;
-    boost::asio::steady_timer timer(executor, limit);
-    auto [order, failed, value, expired] =
-        co_await boost::asio::experimental::make_parallel_group(
-            boost::asio::co_spawn(executor, optional(std::move(op)), boost::asio::deferred),
-            timer.async_wait(boost::asio::deferred))
-            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
-    (void)expired;
-    if (order[0] != 0)
-        co_return std::nullopt;
-    if (failed)
-        std::rethrow_exception(failed);
-    co_return std::move(value);
-}
-
-/// As above for an operation without a value: whether it ended before `limit`.
-inline boost::asio::awaitable<bool> within(boost::asio::awaitable<void> op, std::chrono::steady_clock::duration limit)
-{
-    const auto executor = co_await boost::asio::this_coro::executor;
-    boost::asio::steady_timer timer(executor, limit);
-    auto [order, failed, expired] =
-        co_await boost::asio::experimental::make_parallel_group(
-            boost::asio::co_spawn(executor, std::move(op), boost::asio::deferred),
-            timer.async_wait(boost::asio::deferred))
-            .async_wait(boost::asio::experimental::wait_for_one(), boost::asio::use_awaitable);
-    (void)expired;
-    if (order[0] != 0)
-        co_return false;
-    if (failed)
-        std::rethrow_exception(failed);
-    co_return true;
 }
 
 /// What a command abandoned by an earlier operation left (session::abandoned): cancelled, read

@@ -472,7 +472,7 @@ inline boost::asio::awaitable<void> async_pool_state::connect_one(std::shared_pt
         // attempt itself, by its requests' timeout but never below 30 s (a short request timeout
         // must not make every attempt fail before a slow server could answer).
         const auto bound = std::max<clock::duration>(self->core.timeout(), std::chrono::seconds(30));
-        std::optional<async_connection> first = co_await engine::within(
+        std::optional<async_connection> first = co_await typq::within(
             async_connection::connect(self->executor_, self->conninfo, self->options.connection), bound);
         if (!first)
             why = "connecting took longer than " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(bound).count()) + " s";

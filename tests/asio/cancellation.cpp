@@ -80,7 +80,7 @@ TEST_CASE("a statement raced with a timer is cancelled: the timer wins, the back
     });
 }
 
-TEST_CASE("a statement cancelled inside a transaction leaves it in_error; rollback works", "[asio][cancel][transaction]")
+TEST_CASE("a statement cancelled inside a transaction leaves it in_error, rollback works", "[asio][cancel][transaction]")
 {
     asio_test::shared_table table("cancel_in_tx");
     run([&]() -> awaitable<void> {

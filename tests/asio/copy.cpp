@@ -235,7 +235,7 @@ TEST_CASE("while an async COPY is open the connection refuses other work, and ta
     });
 }
 
-TEST_CASE("async copy writers and readers let go before their end are ended by the next operation; inside a transaction "
+TEST_CASE("async copy writers and readers let go before their end are ended by the next operation, inside a transaction "
           "only their savepoint is rolled back",
     "[asio][copy][abandon]")
 {

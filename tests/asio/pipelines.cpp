@@ -181,7 +181,7 @@ TEST_CASE("async_pending::get() delivers a value once", "[asio][pipeline]")
     });
 }
 
-TEST_CASE("async_pending::get() before any sync point waits for the result; the segment commits at the sync point",
+TEST_CASE("async_pending::get() before any sync point waits for the result, the segment commits at the sync point",
     "[asio][pipeline]")
 {
     shared_table table("pipe_nosync");
@@ -218,7 +218,7 @@ TEST_CASE("async_pending::get() before any sync point waits for the result; the 
     });
 }
 
-TEST_CASE("async_pipeline: a failing statement throws its error; the rest of its sync segment is skipped and "
+TEST_CASE("async_pipeline: a failing statement throws its error, the rest of its sync segment is skipped and "
           "rolled back, the next segment runs",
     "[asio][pipeline]")
 {
@@ -1115,7 +1115,7 @@ TEST_CASE("two coroutines on one async_pipeline at once: the second gets usage_e
 
 // --- cancellation ------------------------------------------------------------------------------------
 
-TEST_CASE("a get() cancelled through Asio cancels its statement on the server; the pipeline goes on",
+TEST_CASE("a get() cancelled through Asio cancels its statement on the server, the pipeline goes on",
     "[asio][pipeline][cancel]")
 {
     shared_table table("pipe_cancel");

@@ -639,7 +639,7 @@ TEST_CASE("execute_many: rows of structs by :name and of tuples by $N, atomic wh
     });
 }
 
-TEST_CASE("the notice handler sees the server's notices; one that throws fails the statement, whose effects stand",
+TEST_CASE("the notice handler sees the server's notices, one that throws fails the statement, whose effects stand",
     "[asio][notice]")
 {
     run([&]() -> awaitable<void> {

@@ -94,7 +94,7 @@ TEST_CASE("async_stream: an empty result, a tuple row, and the statement's error
     });
 }
 
-TEST_CASE("async_stream abandoned early is cancelled by the next operation; in a transaction only its "
+TEST_CASE("async_stream abandoned early is cancelled by the next operation, in a transaction only its "
           "savepoint is rolled back",
     "[asio][stream][abandon]")
 {

@@ -30,7 +30,7 @@ awaitable<void> insert(typq::async_connection& conn, shared_table& table, std::i
     (void)co_await conn.execute(table.sql("INSERT INTO {t} (id) VALUES ($1)"), id);
 }
 
-TEST_CASE("begin, commit: the oracle sees the rows only once committed; rollback: never", "[asio][transaction]")
+TEST_CASE("begin, commit: the oracle sees the rows only once committed, rollback: never", "[asio][transaction]")
 {
     shared_table table("tx_commit");
     run([&]() -> awaitable<void> {
@@ -87,7 +87,7 @@ TEST_CASE("a failed transaction's commit commits nothing: in_failed_sql_transact
     });
 }
 
-TEST_CASE("a commit that the server refuses (a deferred constraint) throws its error; nothing is committed",
+TEST_CASE("a commit that the server refuses (a deferred constraint) throws its error, nothing is committed",
     "[asio][transaction]")
 {
     run([&]() -> awaitable<void> {
@@ -151,7 +151,7 @@ TEST_CASE("nested transactions are savepoints: committed into the outer one, or 
     });
 }
 
-TEST_CASE("transaction options: isolation, read only, deferrable; a nested transaction takes none",
+TEST_CASE("transaction options: isolation, read only, deferrable, a nested transaction takes none",
     "[asio][transaction][options]")
 {
     run([&]() -> awaitable<void> {

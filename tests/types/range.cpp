@@ -350,7 +350,7 @@ TEST_CASE("tstzrange agrees with the server both ways, as instants", "[types][ra
     }
 }
 
-TEST_CASE("the server canonicalises discrete ranges; typq keeps the range as given", "[types][range]")
+TEST_CASE("the server canonicalises discrete ranges, typq keeps the range as given", "[types][range]")
 {
     auto conn = connect_utc();
     using I = range<std::int32_t>;
@@ -569,7 +569,7 @@ TEST_CASE("multiranges agree with the server both ways", "[types][range][multira
     }
 }
 
-TEST_CASE("the server sorts and merges a multirange; typq keeps the list as given", "[types][range][multirange]")
+TEST_CASE("the server sorts and merges a multirange, typq keeps the list as given", "[types][range][multirange]")
 {
     auto conn = connect_utc();
     using R = range<std::int32_t>;

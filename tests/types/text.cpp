@@ -255,7 +255,7 @@ TEST_CASE("a char array with text after a NUL is refused, not cut at the NUL", "
     }
 }
 
-TEST_CASE("a null const char* is refused; NULL is std::nullopt", "[types][text]")
+TEST_CASE("a null const char* is refused, NULL is std::nullopt", "[types][text]")
 {
     auto conn = typq_test::connect();
     const char* null_pointer = nullptr;

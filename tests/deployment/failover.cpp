@@ -22,6 +22,8 @@
 #include <string>     // statements
 #include <thread>     // the writer whose statement is in flight
 
+namespace deployment_failover_test {
+
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
@@ -237,3 +239,5 @@ TEST_CASE("an async_pool on read-write recovers when its primary stops and the r
     CHECK(promoted_server.query_value<std::int64_t>("SELECT count(*) FROM typq_failover WHERE id = 100") == 0);
     CHECK(promoted_server.query_value<std::int64_t>("SELECT count(*) FROM typq_failover") == 2);
 }
+
+}  // namespace deployment_failover_test

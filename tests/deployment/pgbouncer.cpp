@@ -50,9 +50,8 @@ template <>
 struct typq::type<deployment_bouncer_test::pair>
     : typq::composite_type<deployment_bouncer_test::pair, "typq_deployment.pair"> {};
 
-using deployment_bouncer_test::entry;
-using deployment_bouncer_test::mood;
-using deployment_bouncer_test::pair;
+namespace deployment_bouncer_test {
+
 using deployment_test::shared_table;
 using deployment_test::through_transaction_pooler;
 
@@ -469,3 +468,5 @@ TEST_CASE("session state does not follow a client through PgBouncer in transacti
         CHECK(seen < attempts);
     }
 }
+
+}  // namespace deployment_bouncer_test

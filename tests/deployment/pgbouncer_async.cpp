@@ -29,8 +29,9 @@ struct entry {
 
 }  // namespace deployment_async_test
 
+namespace deployment_async_test {
+
 using asio_test::asio::awaitable;
-using deployment_async_test::entry;
 using deployment_test::shared_table;
 
 namespace {
@@ -206,3 +207,5 @@ TEST_CASE("async_connection: a statement prepared on another server connection r
     });
     CHECK(table.rows() == 4);
 }
+
+}  // namespace deployment_async_test

@@ -15,6 +15,8 @@
 #include <string>   // conninfo strings
 #include <thread>   // polling for replay
 
+namespace deployment_replicas_test {
+
 using deployment_test::setting;
 using namespace std::chrono_literals;
 
@@ -130,3 +132,5 @@ TEST_CASE("the read/write split: a pool on read-write writes to the primary, a p
     CHECK(writes.stats().connect_failures == 0);
     CHECK(reads.stats().connect_failures == 0);
 }
+
+}  // namespace deployment_replicas_test

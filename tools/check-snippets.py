@@ -302,6 +302,11 @@ def translate(block):
         parts.append(emit(body_start, len(block.lines)))
         parts.append("}" + (" co_return;" if is_async else "") + " }")
     parts.append("}}  // namespace {}".format(name))
+    if re.search(r"\bint\s+main\s*\(", "\n".join(block.lines)):
+        # A whole program: its main() may end without `return`, which only ::main may do, and
+        # here it is in a namespace.
+        parts.insert(0, '#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored "-Wreturn-type"')
+        parts.append("#pragma GCC diagnostic pop")
     return includes, "\n".join(parts)
 
 

@@ -89,7 +89,7 @@ TEST_CASE("json and jsonb round-trip through the server", "[types][json]")
     }
 }
 
-TEST_CASE("non-ASCII text and \\u escapes reach the server as characters", "[types][json]")
+TEST_CASE("non-ASCII text and backslash-u escapes reach the server as characters", "[types][json]")
 {
     auto conn = typq_test::connect();
     SECTION("UTF-8 in the text")

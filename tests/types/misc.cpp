@@ -257,7 +257,7 @@ TEST_CASE("every byte value travels as a \"char\" both ways", "[types][char]")
     }
 }
 
-TEST_CASE("\"char\" literals the server parses decode, the empty one as NUL", "[types][char]")
+TEST_CASE("the \"char\" literals the server parses decode, the empty one as NUL", "[types][char]")
 {
     auto conn = typq_test::connect();
     const auto [text, expected] = GENERATE(table<std::string, char>({
@@ -279,7 +279,7 @@ TEST_CASE("\"char\" literals the server parses decode, the empty one as NUL", "[
     CHECK(conn.query_value<bool>("SELECT $1 = $2::\"char\"", expected, text));
 }
 
-TEST_CASE("\"char\" is not text: an empty \"char\" is a NUL byte, NULL is std::nullopt", "[types][char]")
+TEST_CASE("a \"char\" is not text: an empty \"char\" is a NUL byte, NULL is std::nullopt", "[types][char]")
 {
     auto conn = typq_test::connect();
 

@@ -22,7 +22,6 @@
 #include <system_error> // std::error_code
 #include <unistd.h>     // getpid: names unique across test processes run at once
 #include <utility>      // std::move
-#include <vector>       // server connections tried
 
 namespace deployment_test {
 
@@ -83,22 +82,24 @@ inline typq::connection through_transaction_pooler(const typq::connection_option
 /// transaction of its own until destroyed, so that the next transaction of any other client runs
 /// on another server connection: what a busy PgBouncer does at any time, made certain for a test.
 /// It opens transactions through PgBouncer until one gets that server connection (PgBouncer has
-/// 4; the others it got are released at once).
+/// 4; each other one it gets is released before the next try).
 class server_holder {
 public:
     explicit server_holder(std::int32_t pid)
     {
-        std::vector<typq::connection> others;
-        for (int attempt = 0; attempt < 12 && !held_; ++attempt) {
-            auto c = through_transaction_pooler({.prepare_threshold = std::nullopt});
+        // One client, one transaction at a time: a server connection that is not the one is given
+        // back before the next try (holding each until the end took all 4, and the fifth BEGIN then
+        // waited for them forever, as it did under ASan when another test process held one), and
+        // with server_round_robin the next transaction gets the next server connection.
+        auto c = through_transaction_pooler({.prepare_threshold = std::nullopt});
+        for (int attempt = 0; attempt < 40; ++attempt) {
             c.execute("BEGIN");
-            if (c.query_value<std::int32_t>("SELECT pg_backend_pid()") == pid)
+            if (c.query_value<std::int32_t>("SELECT pg_backend_pid()") == pid) {
                 held_.emplace(std::move(c));
-            else
-                others.push_back(std::move(c));
-        }
-        for (typq::connection& c : others)
+                return;
+            }
             c.execute("ROLLBACK");
+        }
     }
     server_holder(server_holder&&) = default;
     server_holder& operator=(server_holder&&) = delete;

@@ -14,8 +14,8 @@
 #include <cstdint>      // std::int32_t, std::int64_t
 #include <cstdlib>      // std::system
 #include <filesystem>   // a test's own state directory
-#include <fstream>      // STATE_DIR/deployment
-#include <map>          // key=value pairs
+#include <fstream>      // its dsn file
+#include <map>          // the settings
 #include <optional>     // the held server connection
 #include <stdexcept>    // no fixture
 #include <string>       // conninfo strings
@@ -25,32 +25,8 @@
 
 namespace deployment_test {
 
-/// The fixture's state directory: the directory of the dsn file (tests/CMakeLists.txt defines
-/// TYPQ_TEST_DSN_FILE as STATE_DIR/dsn).
-inline std::string state_dir()
-{
-#ifdef TYPQ_TEST_DSN_FILE
-    const std::string file = TYPQ_TEST_DSN_FILE;
-    const auto slash = file.find_last_of('/');
-    return slash == std::string::npos ? std::string(".") : file.substr(0, slash);
-#else
-    return ".";
-#endif
-}
-
-/// `key=value` lines of a file, without comments.
-inline std::map<std::string, std::string> read_pairs(const std::string& path)
-{
-    std::map<std::string, std::string> values;
-    std::ifstream in{path};
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line[0] == '#')
-            continue;
-        if (const auto eq = line.find('='); eq != std::string::npos)
-            values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    return values;
-}
+using typq_test::read_pairs;
+using typq_test::state_dir;
 
 /// What `deployment-start` wrote (transaction_dsn, session_dsn, primary_dsn, standby_dsn,
 /// primary_host, primary_port, standby_host, standby_port, own_primary, fixture).

@@ -14,7 +14,7 @@
 #include <cstdlib>      // std::getenv, std::system
 #include <exception>    // std::exception_ptr
 #include <filesystem>   // removing a test's own state directory
-#include <fstream>      // reading STATE_DIR/reliability
+#include <fstream>      // an own cluster's dsn file
 #include <map>          // key=value pairs
 #include <optional>     // absent keys
 #include <string>       // paths, values
@@ -24,18 +24,7 @@
 
 namespace reliability_test {
 
-/// The fixture's state directory: the directory of the dsn file (tests/CMakeLists.txt defines
-/// TYPQ_TEST_DSN_FILE as STATE_DIR/dsn).
-inline std::string state_dir()
-{
-#ifdef TYPQ_TEST_DSN_FILE
-    const std::string file = TYPQ_TEST_DSN_FILE;
-    const auto slash = file.find_last_of('/');
-    return slash == std::string::npos ? std::string(".") : file.substr(0, slash);
-#else
-    return ".";
-#endif
-}
+using typq_test::state_dir;
 
 /// True when the tests run against a server named by TYPQ_TEST_DSN rather than the fixture's.
 inline bool foreign_server()
@@ -49,16 +38,7 @@ inline bool foreign_server()
 /// TYPQ_TEST_DSN set only `fixture` is there: a foreign server has no TLS or SCRAM role we made.
 class fixture_env {
 public:
-    fixture_env()
-    {
-        std::ifstream in{state_dir() + "/reliability"};
-        for (std::string line; std::getline(in, line);) {
-            if (line.empty() || line[0] == '#')
-                continue;
-            if (const auto eq = line.find('='); eq != std::string::npos)
-                values_[line.substr(0, eq)] = line.substr(eq + 1);
-        }
-    }
+    fixture_env() : values_(typq_test::read_pairs(state_dir() + "/reliability")) {}
 
     [[nodiscard]] std::optional<std::string> get(const std::string& key) const
     {

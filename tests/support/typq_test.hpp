@@ -16,6 +16,7 @@
 #include <exception>  // thrown_by(): std::exception_ptr
 #include <fstream>    // reading the fixture's dsn file
 #include <iterator>   // std::istreambuf_iterator
+#include <map>        // key=value files the fixture writes
 #include <stdexcept>  // std::runtime_error when there is no server
 #include <string>     // std::string
 #include <string_view>  // hex literals
@@ -48,6 +49,34 @@ inline std::string dsn()
                                              "`pg` starts a server and writes "}
                                  + file + "), or set TYPQ_TEST_DSN to a conninfo string");
     return text.substr(first, text.find_last_not_of(space) - first + 1);
+}
+
+/// The fixture's state directory: the directory of the dsn file (tests/CMakeLists.txt defines
+/// TYPQ_TEST_DSN_FILE as STATE_DIR/dsn), where the fixture also writes what tests/reliability and
+/// tests/deployment read.
+inline std::string state_dir()
+{
+#ifdef TYPQ_TEST_DSN_FILE
+    const std::string file = TYPQ_TEST_DSN_FILE;
+    const auto slash = file.find_last_of('/');
+    return slash == std::string::npos ? std::string(".") : file.substr(0, slash);
+#else
+    return ".";
+#endif
+}
+
+/// The `key=value` lines of a file the fixture wrote, without comments (none when it is missing).
+inline std::map<std::string, std::string> read_pairs(const std::string& path)
+{
+    std::map<std::string, std::string> values;
+    std::ifstream in{path};
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        if (const auto eq = line.find('='); eq != std::string::npos)
+            values[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return values;
 }
 
 /// A new connection to the test server.

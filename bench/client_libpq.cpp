@@ -106,17 +106,24 @@ void get_text(const PGresult* r, int row, int col, std::string& out)
     sum.add(row);
 }
 
+// A connection to `dsn` with the benchmark's schema first on the search path.
+PGconn* connect_to_bench(const std::string& dsn, const char* client)
+{
+    PGconn* conn = PQconnectdb(dsn.c_str());
+    PGresult* r = PQstatus(conn) == CONNECTION_OK ? PQexec(conn, "SET search_path TO typq_bench") : nullptr;
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        const std::string message = std::string(client) + " client: connect: " + PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error(message);
+    }
+    return conn;
+}
+
 class libpq_client final : public client {
 public:
-    explicit libpq_client(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str()))
-    {
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            const std::string message = std::string("libpq client: connect: ") + PQerrorMessage(conn_);
-            PQfinish(conn_);
-            throw std::runtime_error(message);
-        }
-        command("SET search_path TO typq_bench");
-    }
+    explicit libpq_client(const std::string& dsn) : conn_(connect_to_bench(dsn, "libpq")) {}
     ~libpq_client() override { PQfinish(conn_); }
 
     const char* name() const noexcept override { return "libpq"; }
@@ -447,18 +454,12 @@ private:
 
 class libpq_asio_client final : public client {
 public:
-    explicit libpq_asio_client(const std::string& dsn) : conn_(PQconnectdb(dsn.c_str()))
+    explicit libpq_asio_client(const std::string& dsn) : conn_(connect_to_bench(dsn, "libpq-asio"))
     {
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            const std::string message = std::string("libpq-asio client: connect: ") + PQerrorMessage(conn_);
+        if (PQsetnonblocking(conn_, 1) != 0) {
             PQfinish(conn_);
-            throw std::runtime_error(message);
+            throw std::runtime_error("libpq-asio client: PQsetnonblocking failed");
         }
-        PGresult* r = PQexec(conn_, "SET search_path TO typq_bench");
-        const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-        PQclear(r);
-        if (!ok || PQsetnonblocking(conn_, 1) != 0)
-            fail(conn_, "setup");
         socket_.assign(::dup(PQsocket(conn_)));
     }
     ~libpq_asio_client() override

@@ -12,9 +12,7 @@
 
 #include <atomic>       // unique names within the process
 #include <cstdint>      // std::int32_t, std::int64_t
-#include <cstdlib>      // std::system
 #include <filesystem>   // a test's own state directory
-#include <fstream>      // its dsn file
 #include <map>          // the settings
 #include <optional>     // the held server connection
 #include <stdexcept>    // no fixture
@@ -25,6 +23,7 @@
 
 namespace deployment_test {
 
+using typq_test::first_line;
 using typq_test::read_pairs;
 using typq_test::state_dir;
 
@@ -153,15 +152,6 @@ private:
     std::string name_;
 };
 
-/// A quoted single argument for /bin/sh.
-inline std::string shell_quote(const std::string& text)
-{
-    std::string out = "'";
-    for (const char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 /// A primary and a streaming replica of the test's own (tests/support/pg_fixture.sh start and
 /// replica-start into STATE_DIR/failover-<pid>), which it may stop and promote: never the server
 /// other tests share. Stopped and deleted by the destructor.
@@ -211,19 +201,7 @@ public:
     [[nodiscard]] bool promote_standby() const { return run("promote") == 0; }
 
 private:
-    static std::string first_line(const std::string& path)
-    {
-        std::ifstream in{path};
-        std::string line;
-        std::getline(in, line);
-        return line;
-    }
-    int run(const char* action) const
-    {
-        const std::string command = "env -u TYPQ_TEST_DSN bash " + shell_quote(script_) + " " + action + " "
-            + shell_quote(dir_) + " >&2";
-        return std::system(command.c_str());
-    }
+    int run(const char* action) const { return typq_test::run_fixture(script_, action, dir_); }
 
     std::string dir_;
     std::string script_;

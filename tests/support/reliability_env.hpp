@@ -11,10 +11,9 @@
 #include <boost/core/demangle.hpp>
 
 #include <cstdint>      // std::int64_t
-#include <cstdlib>      // std::getenv, std::system
+#include <cstdlib>      // std::getenv
 #include <exception>    // std::exception_ptr
 #include <filesystem>   // removing a test's own state directory
-#include <fstream>      // an own cluster's dsn file
 #include <map>          // key=value pairs
 #include <optional>     // absent keys
 #include <string>       // paths, values
@@ -63,15 +62,6 @@ private:
     std::map<std::string, std::string> values_;
 };
 
-/// A quoted single argument for /bin/sh.
-inline std::string shell_quote(const std::string& text)
-{
-    std::string out = "'";
-    for (const char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 /// A throwaway cluster of this test's own (tests/support/pg_fixture.sh start, into
 /// STATE_DIR/own-<pid>), for what must not touch the server other tests share: restarting it.
 /// Stopped and deleted by the destructor.
@@ -104,25 +94,14 @@ public:
     [[nodiscard]] const std::string& error() const noexcept { return error_; }
 
     /// Its conninfo (the socket, as for the shared server).
-    [[nodiscard]] std::string dsn() const
-    {
-        std::ifstream in{dir_ + "/dsn"};
-        std::string line;
-        std::getline(in, line);
-        return line;
-    }
+    [[nodiscard]] std::string dsn() const { return typq_test::first_line(dir_ + "/dsn"); }
 
     /// pg_fixture.sh restart: a fast shutdown ends every session, then the server starts again
     /// on the same port. Returns true on success.
     [[nodiscard]] bool restart() const { return run("restart") == 0; }
 
 private:
-    int run(const char* action) const
-    {
-        const std::string command = "env -u TYPQ_TEST_DSN bash " + shell_quote(script_) + " " + action + " "
-            + shell_quote(dir_) + " >&2";
-        return std::system(command.c_str());
-    }
+    int run(const char* action) const { return typq_test::run_fixture(script_, action, dir_); }
 
     std::string dir_;
     std::string script_;

@@ -12,7 +12,7 @@
 
 #include <chrono>     // the printers of std::chrono::year_month_day and sys_days
 #include <cstddef>    // std::byte
-#include <cstdlib>    // std::getenv
+#include <cstdlib>    // std::getenv, std::system
 #include <exception>  // thrown_by(): std::exception_ptr
 #include <fstream>    // reading the fixture's dsn file
 #include <iterator>   // std::istreambuf_iterator
@@ -77,6 +77,34 @@ inline std::map<std::string, std::string> read_pairs(const std::string& path)
             values[line.substr(0, eq)] = line.substr(eq + 1);
     }
     return values;
+}
+
+/// The first line of a file the fixture wrote (empty when it is missing).
+inline std::string first_line(const std::string& path)
+{
+    std::ifstream in{path};
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+/// A quoted single argument for /bin/sh.
+inline std::string shell_quote(const std::string& text)
+{
+    std::string out = "'";
+    for (const char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+/// Runs tests/support/pg_fixture.sh (`script`, as the fixture names it) with `action` on the state
+/// directory `dir`, its output on stderr, without TYPQ_TEST_DSN: a test's own servers are always
+/// started, whatever server the others share. Returns the exit status (0: success).
+inline int run_fixture(const std::string& script, const char* action, const std::string& dir)
+{
+    const std::string command =
+        "env -u TYPQ_TEST_DSN bash " + shell_quote(script) + " " + action + " " + shell_quote(dir) + " >&2";
+    return std::system(command.c_str());
 }
 
 /// A new connection to the test server.

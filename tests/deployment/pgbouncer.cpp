@@ -147,6 +147,30 @@ void every_form(typq::connection& conn, const shared_table& table, std::int32_t 
     CHECK(id - base == rows_per_round);
 }
 
+// Runs `client(c)` for c in [0, clients) on a thread each, all at once, and checks that none threw
+// (Catch's macros are not for other threads: each thread's exception is kept, checked here).
+template <class Client>
+void on_threads(std::size_t clients, Client client)
+{
+    std::vector<std::string> failures(clients);
+    std::vector<std::thread> threads;
+    for (std::size_t c = 0; c < clients; ++c)
+        threads.emplace_back([&failures, &client, c] {
+            try {
+                client(c);
+            }
+            catch (const std::exception& e) {
+                failures[c] = e.what();
+            }
+        });
+    for (std::thread& t : threads)
+        t.join();
+    for (std::size_t c = 0; c < clients; ++c) {
+        CAPTURE(c);
+        CHECK(failures[c] == "");
+    }
+}
+
 }  // namespace
 
 TEST_CASE("every statement form works through PgBouncer in transaction mode with default options",
@@ -166,25 +190,11 @@ TEST_CASE("every statement form works through PgBouncer in transaction mode from
     CAPTURE(threshold.has_value(), threshold.value_or(0));
     shared_table table("typq_bouncer_clients", "id int4 PRIMARY KEY, note text");
     constexpr std::size_t clients = 6;  // on 4 server connections
-    std::vector<std::string> failures(clients);
-    std::vector<std::thread> threads;
-    for (std::size_t c = 0; c < clients; ++c)
-        threads.emplace_back([&, c] {
-            try {
-                auto conn = through_transaction_pooler({.prepare_threshold = threshold});
-                for (std::int32_t round = 0; round < 2; ++round)
-                    every_form(conn, table, static_cast<std::int32_t>(c) * 100000 + round * 1000);
-            }
-            catch (const std::exception& e) {
-                failures[c] = e.what();
-            }
-        });
-    for (std::thread& t : threads)
-        t.join();
-    for (std::size_t c = 0; c < clients; ++c) {
-        CAPTURE(c);
-        CHECK(failures[c] == "");
-    }
+    on_threads(clients, [&](std::size_t c) {
+        auto conn = through_transaction_pooler({.prepare_threshold = threshold});
+        for (std::int32_t round = 0; round < 2; ++round)
+            every_form(conn, table, static_cast<std::int32_t>(c) * 100000 + round * 1000);
+    });
     CHECK(table.rows() == static_cast<std::int64_t>(clients) * 2 * rows_per_round);
 }
 
@@ -372,43 +382,29 @@ TEST_CASE("enums and composites are looked up through PgBouncer in transaction m
                       "CREATE TYPE typq_deployment.pair AS (number int4, label text)");
     }
     constexpr std::size_t clients = 8;  // on 4 server connections, each looking the types up itself
-    std::vector<std::string> failures(clients);
-    std::vector<std::thread> threads;
-    for (std::size_t c = 0; c < clients; ++c)
-        threads.emplace_back([&, c] {
-            try {
-                auto conn = through_transaction_pooler();
-                for (std::int32_t i = 0; i < 10; ++i) {
-                    const auto n = static_cast<std::int32_t>(c) * 100 + i;
-                    const mood m = static_cast<mood>(n % 3);
-                    const pair p{n, "label " + std::to_string(i)};
-                    if (conn.query_value<mood>("SELECT $1", m) != m)
-                        throw std::runtime_error("enum came back different");
-                    if (conn.query_value<std::string>("SELECT $1::text", m)
-                        != std::array<const char*, 3>{"sad", "ok", "happy"}[static_cast<std::size_t>(m)])
-                        throw std::runtime_error("the server read the enum differently");
-                    if (conn.query_value<pair>("SELECT $1", p) != p)
-                        throw std::runtime_error("composite came back different");
-                    if (conn.query_value<std::string>("SELECT $1::text", p)
-                        != "(" + std::to_string(p.number) + ",\"" + p.label + "\")")
-                        throw std::runtime_error("the server read the composite differently");
-                    const auto both = conn.query_one<std::tuple<pair, mood, std::vector<mood>>>(
-                        "SELECT ROW($1::int4, 'x')::typq_deployment.pair, 'happy'::typq_deployment.mood, "
-                        "ARRAY['sad', 'ok']::typq_deployment.mood[]", i);
-                    if (both != std::make_tuple(pair{i, "x"}, mood::happy, std::vector<mood>{mood::sad, mood::ok}))
-                        throw std::runtime_error("a row of server types came back different");
-                }
-            }
-            catch (const std::exception& e) {
-                failures[c] = e.what();
-            }
-        });
-    for (std::thread& t : threads)
-        t.join();
-    for (std::size_t c = 0; c < clients; ++c) {
-        CAPTURE(c);
-        CHECK(failures[c] == "");
-    }
+    on_threads(clients, [](std::size_t c) {
+        auto conn = through_transaction_pooler();
+        for (std::int32_t i = 0; i < 10; ++i) {
+            const auto n = static_cast<std::int32_t>(c) * 100 + i;
+            const mood m = static_cast<mood>(n % 3);
+            const pair p{n, "label " + std::to_string(i)};
+            if (conn.query_value<mood>("SELECT $1", m) != m)
+                throw std::runtime_error("enum came back different");
+            if (conn.query_value<std::string>("SELECT $1::text", m)
+                != std::array<const char*, 3>{"sad", "ok", "happy"}[static_cast<std::size_t>(m)])
+                throw std::runtime_error("the server read the enum differently");
+            if (conn.query_value<pair>("SELECT $1", p) != p)
+                throw std::runtime_error("composite came back different");
+            if (conn.query_value<std::string>("SELECT $1::text", p)
+                != "(" + std::to_string(p.number) + ",\"" + p.label + "\")")
+                throw std::runtime_error("the server read the composite differently");
+            const auto both = conn.query_one<std::tuple<pair, mood, std::vector<mood>>>(
+                "SELECT ROW($1::int4, 'x')::typq_deployment.pair, 'happy'::typq_deployment.mood, "
+                "ARRAY['sad', 'ok']::typq_deployment.mood[]", i);
+            if (both != std::make_tuple(pair{i, "x"}, mood::happy, std::vector<mood>{mood::sad, mood::ok}))
+                throw std::runtime_error("a row of server types came back different");
+        }
+    });
 }
 
 // Whether a later transaction of the client gets the server connection that has the state is up

@@ -367,7 +367,7 @@ public:
     /// `typq::by_position<T>`, a `std::tuple`, or one scalar column).
     /// @throws typq::conversion_error when the columns do not fit `Row` (checked once, before any row).
     template <class Row, class... Args>
-    [[nodiscard]] result<Row> query(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] result<Row> query(row_sql<Row, Args...> statement, Args&&... args)
     {
         return rows<Row, format::binary>(statement, args...);
     }
@@ -377,7 +377,7 @@ public:
     ///         typq::conversion_error when a column does not fit its field.
     /// @par Lifetime  The returned value owns its data; nothing refers into the PGresult.
     template <class Row, class... Args>
-    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
         return one<Row, format::binary>("query_one", statement, args...);
     }
@@ -385,7 +385,7 @@ public:
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
     /// @throws typq::too_many_rows when more than one row comes back.
     template <class Row, class... Args>
-    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(row_sql<Row, Args...> statement, Args&&... args)
     {
         return optional<Row, format::binary>(statement, args...);
     }
@@ -395,7 +395,7 @@ public:
     ///         typq::conversion_error unless there is exactly one column and it fits `T`
     ///         (NULL fits only a std::optional).
     template <class T, class... Args>
-    [[nodiscard]] T query_value(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] T query_value(row_sql<T, Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
@@ -438,7 +438,7 @@ public:
     /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
     /// @throws typq::conversion_error when the columns do not fit `Row` (checked before it runs).
     template <class Row, class... Args>
-    [[nodiscard]] typq::stream<Row> stream(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::stream<Row> stream(row_sql<Row, Args...> statement, Args&&... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -523,12 +523,12 @@ public:
     /// @throws typq::usage_error without with_hold outside a transaction block;
     ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
-    [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::cursor<Row> cursor(row_sql<Row, Args...> statement, Args&&... args)
     {
         return cursor<Row>(cursor_options{}, statement, std::forward<Args>(args)...);
     }
     template <class Row, class... Args>
-    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, row_sql<Row, Args...> statement, Args&&... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");

@@ -187,21 +187,21 @@ public:
 
     /// Queues `statement`; its handle gives its rows as a typq::result<Row>.
     template <class Row, class... Args>
-    [[nodiscard]] pending<result<Row>> query(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<result<Row>> query(row_sql<Row, Args...> statement, Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(), statement, args...);
     }
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
     template <class Row, class... Args>
-    [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(), statement, args...);
     }
 
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
     template <class Row, class... Args>
-    [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(sql<Args...> statement,
+    [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(row_sql<Row, Args...> statement,
         Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(), statement, args...);
@@ -209,7 +209,7 @@ public:
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
     template <class T, class... Args>
-    [[nodiscard]] pending<T> query_value(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<T> query_value(row_sql<T, Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(), statement, args...);

@@ -1320,7 +1320,7 @@ public:
 
     /// Queues `statement`; its handle gives its rows as a typq::result<Row>.
     template <class Row, class... Args>
-    boost::asio::awaitable<async_pending<result<Row>>> query(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<async_pending<result<Row>>> query(row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(),
             detail::keep(std::move(statement)), std::move(args)...);
@@ -1328,7 +1328,7 @@ public:
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
     template <class Row, class... Args>
-    boost::asio::awaitable<async_pending<typename detail::row_traits<Row>::value_type>> query_one(sql<Args...> statement,
+    boost::asio::awaitable<async_pending<typename detail::row_traits<Row>::value_type>> query_one(row_sql<Row, Args...> statement,
         Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(),
@@ -1338,7 +1338,7 @@ public:
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
     template <class Row, class... Args>
     boost::asio::awaitable<async_pending<std::optional<typename detail::row_traits<Row>::value_type>>> query_opt(
-        sql<Args...> statement, Args... args)
+        row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(),
             detail::keep(std::move(statement)), std::move(args)...);
@@ -1346,7 +1346,7 @@ public:
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
     template <class T, class... Args>
-    boost::asio::awaitable<async_pending<T>> query_value(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<async_pending<T>> query_value(row_sql<T, Args...> statement, Args... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(),
@@ -1919,14 +1919,14 @@ public:
 
     /// As connection::query(): every row, as a typq::result<Row>.
     template <class Row, class... Args>
-    boost::asio::awaitable<result<Row>> query(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<result<Row>> query(row_sql<Row, Args...> statement, Args... args)
     {
         return rows<Row>(detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
-    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args... args)
     {
         return single<Row, false>("query_one", detail::keep(std::move(statement)), std::move(args)...);
     }
@@ -1934,14 +1934,14 @@ public:
     /// As connection::query_opt(): the row, or std::nullopt.
     template <class Row, class... Args>
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
-        sql<Args...> statement, Args... args)
+        row_sql<Row, Args...> statement, Args... args)
     {
         return single<Row, true>("query_opt", detail::keep(std::move(statement)), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
     template <class T, class... Args>
-    boost::asio::awaitable<T> query_value(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<T> query_value(row_sql<T, Args...> statement, Args... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
@@ -2001,7 +2001,7 @@ public:
     /// As connection::stream(): the rows as they arrive, one at a time, in constant memory; see
     /// typq::async_stream. The connection is busy until the stream ends or is destroyed.
     template <class Row, class... Args>
-    boost::asio::awaitable<async_stream<Row>> stream(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<async_stream<Row>> stream(row_sql<Row, Args...> statement, Args... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -2014,12 +2014,12 @@ public:
     /// @throws typq::usage_error without with_hold outside a transaction block;
     ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
-    boost::asio::awaitable<async_cursor<Row>> cursor(sql<Args...> statement, Args... args)
+    boost::asio::awaitable<async_cursor<Row>> cursor(row_sql<Row, Args...> statement, Args... args)
     {
         return declare_cursor<Row>(cursor_options{}, detail::keep(std::move(statement)), std::move(args)...);
     }
     template <class Row, class... Args>
-    boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, sql<Args...> statement, Args... args)
+    boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, row_sql<Row, Args...> statement, Args... args)
     {
         return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
     }

@@ -376,6 +376,64 @@ enum class oid : std::uint32_t {
     return {};
 }
 
+namespace detail {
+
+/// The element type of a built-in array type (`oid::int4` for `oid::int4_array`), or
+/// `oid::unspecified` for any other type.
+constexpr oid array_element_type(oid array) noexcept
+{
+    switch (array) {
+    case oid::xml_array: return oid::xml;
+    case oid::json_array: return oid::json;
+    case oid::cidr_array: return oid::cidr;
+    case oid::macaddr8_array: return oid::macaddr8;
+    case oid::money_array: return oid::money;
+    case oid::boolean_array: return oid::boolean;
+    case oid::bytea_array: return oid::bytea;
+    case oid::char_array: return oid::char_;
+    case oid::name_array: return oid::name;
+    case oid::int2_array: return oid::int2;
+    case oid::int4_array: return oid::int4;
+    case oid::text_array: return oid::text;
+    case oid::bpchar_array: return oid::bpchar;
+    case oid::varchar_array: return oid::varchar;
+    case oid::int8_array: return oid::int8;
+    case oid::point_array: return oid::point;
+    case oid::float4_array: return oid::float4;
+    case oid::float8_array: return oid::float8;
+    case oid::oid_array: return oid::oid;
+    case oid::macaddr_array: return oid::macaddr;
+    case oid::inet_array: return oid::inet;
+    case oid::timestamp_array: return oid::timestamp;
+    case oid::date_array: return oid::date;
+    case oid::time_array: return oid::time;
+    case oid::timestamptz_array: return oid::timestamptz;
+    case oid::interval_array: return oid::interval;
+    case oid::numeric_array: return oid::numeric;
+    case oid::timetz_array: return oid::timetz;
+    case oid::bit_array: return oid::bit;
+    case oid::varbit_array: return oid::varbit;
+    case oid::record_array: return oid::record;
+    case oid::uuid_array: return oid::uuid;
+    case oid::jsonb_array: return oid::jsonb;
+    case oid::int4range_array: return oid::int4range;
+    case oid::numrange_array: return oid::numrange;
+    case oid::tsrange_array: return oid::tsrange;
+    case oid::tstzrange_array: return oid::tstzrange;
+    case oid::daterange_array: return oid::daterange;
+    case oid::int8range_array: return oid::int8range;
+    case oid::int4multirange_array: return oid::int4multirange;
+    case oid::nummultirange_array: return oid::nummultirange;
+    case oid::tsmultirange_array: return oid::tsmultirange;
+    case oid::tstzmultirange_array: return oid::tstzmultirange;
+    case oid::datemultirange_array: return oid::datemultirange;
+    case oid::int8multirange_array: return oid::int8multirange;
+    default: return oid::unspecified;
+    }
+}
+
+}  // namespace detail
+
 }  // namespace typq
 
 #endif  // TYPQ_OID_HPP
@@ -4057,60 +4115,6 @@ namespace detail {
 inline constexpr int array_max_dimensions = 6;
 inline constexpr std::uint64_t array_max_elements = 0x3fffffffU / 8U;  // MaxAllocSize / sizeof(Datum)
 
-/// The element type of a built-in array type (`oid::int4` for `oid::int4_array`), or
-/// `oid::unspecified` for any other type.
-constexpr oid array_element_type(oid array) noexcept
-{
-    switch (array) {
-    case oid::xml_array: return oid::xml;
-    case oid::json_array: return oid::json;
-    case oid::cidr_array: return oid::cidr;
-    case oid::macaddr8_array: return oid::macaddr8;
-    case oid::money_array: return oid::money;
-    case oid::boolean_array: return oid::boolean;
-    case oid::bytea_array: return oid::bytea;
-    case oid::char_array: return oid::char_;
-    case oid::name_array: return oid::name;
-    case oid::int2_array: return oid::int2;
-    case oid::int4_array: return oid::int4;
-    case oid::text_array: return oid::text;
-    case oid::bpchar_array: return oid::bpchar;
-    case oid::varchar_array: return oid::varchar;
-    case oid::int8_array: return oid::int8;
-    case oid::point_array: return oid::point;
-    case oid::float4_array: return oid::float4;
-    case oid::float8_array: return oid::float8;
-    case oid::oid_array: return oid::oid;
-    case oid::macaddr_array: return oid::macaddr;
-    case oid::inet_array: return oid::inet;
-    case oid::timestamp_array: return oid::timestamp;
-    case oid::date_array: return oid::date;
-    case oid::time_array: return oid::time;
-    case oid::timestamptz_array: return oid::timestamptz;
-    case oid::interval_array: return oid::interval;
-    case oid::numeric_array: return oid::numeric;
-    case oid::timetz_array: return oid::timetz;
-    case oid::bit_array: return oid::bit;
-    case oid::varbit_array: return oid::varbit;
-    case oid::record_array: return oid::record;
-    case oid::uuid_array: return oid::uuid;
-    case oid::jsonb_array: return oid::jsonb;
-    case oid::int4range_array: return oid::int4range;
-    case oid::numrange_array: return oid::numrange;
-    case oid::tsrange_array: return oid::tsrange;
-    case oid::tstzrange_array: return oid::tstzrange;
-    case oid::daterange_array: return oid::daterange;
-    case oid::int8range_array: return oid::int8range;
-    case oid::int4multirange_array: return oid::int4multirange;
-    case oid::nummultirange_array: return oid::nummultirange;
-    case oid::tsmultirange_array: return oid::tsmultirange;
-    case oid::tstzmultirange_array: return oid::tstzmultirange;
-    case oid::datemultirange_array: return oid::datemultirange;
-    case oid::int8multirange_array: return oid::int8multirange;
-    default: return oid::unspecified;
-    }
-}
-
 // An element that may be NULL (std::optional<U>) takes its SQL type from U.
 template <class T>
 struct array_null_base {
@@ -4687,6 +4691,8 @@ template <class Scalar>
 struct array_adapter_base {
     // An array of a looked-up type is looked up too, but is not itself an element type.
     static constexpr bool is_array_adapter = true;
+    // What an element is read as (std::optional removed): for the compile-time schema check.
+    using element_type = array_null_base_t<Scalar>;
     static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };
@@ -7904,6 +7910,533 @@ struct type<M> {
 #ifndef TYPQ_SQL_HPP
 #define TYPQ_SQL_HPP
 
+// ----- begin <typq/detail/schema_check.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/detail/schema_check.hpp: the compile-time check of a string-literal statement against the
+// description a header generated by typq-schema holds (typq/schema.hpp, docs/schema.md): each
+// argument against its parameter's type, each result column against the field that reads it.
+// It answers earlier than the run-time check, never differently: it rejects only what the run-time
+// check would reject too (a C++ type whose adapter decides at run time is let through), and the
+// run-time check still runs.
+
+#ifndef TYPQ_DETAIL_SCHEMA_CHECK_HPP
+#define TYPQ_DETAIL_SCHEMA_CHECK_HPP
+
+// ----- begin <typq/schema.hpp> -----
+// SPDX-License-Identifier: BSL-1.0
+// typq/schema.hpp: what a header generated by typq-schema is made of. The tool describes each
+// statement of a program against a development database; the header it writes holds those
+// descriptions as constexpr code, and with `TYPQ_SCHEMA_HEADER` naming it, typq checks every
+// string-literal statement against them at compile time (docs/schema.md).
+
+#ifndef TYPQ_SCHEMA_HPP
+#define TYPQ_SCHEMA_HPP
+
+
+#include <cstddef>           // std::size_t: the statement hash
+#include <initializer_list>  // a parameter's convertible types
+#include <string_view>       // names
+
+namespace typq::schema {
+
+/// A type the server defines (an enum, a composite, a domain, an extension's type, an array of
+/// one), as the generated header records it: what the compile-time check needs to decide whether
+/// a C++ type reads or writes it without asking the server.
+struct type_entry {
+    unsigned id = 0;                       ///< `pg_type.oid`; 0 ends the generated list
+    std::string_view name;                 ///< as the server prints it (`format_type`): `mood`, `shop.mood`
+    std::string_view schema;               ///< the schema it is in (`nspname`)
+    std::string_view type_name;            ///< its name in that schema (`typname`)
+    type_kind kind = type_kind::base;      ///< what sort of type it is (`typtype`)
+    unsigned element = 0;                  ///< for an array type, its element type; else 0
+    unsigned base = 0;                     ///< for a domain, the type it constrains; else 0
+};
+
+/// What a generated `typq_schema::describe` tells about one statement, call by call: its
+/// parameters in order, then its result columns in order. typq's compile-time check implements
+/// it; a program has no reason to.
+class reader {
+public:
+    /// Parameter `$number` is of type `type` (`type_name` as the server prints it); the server
+    /// converts values of the types in `converts_from` to it (implicit and assignment casts).
+    virtual constexpr void parameter(int number, unsigned type, std::string_view type_name,
+        std::initializer_list<unsigned> converts_from) = 0;
+    /// The next result column is called `name` and is of type `type`; `nullable` is false only for
+    /// a column of a table declared NOT NULL.
+    virtual constexpr void column(std::string_view name, unsigned type, std::string_view type_name, bool nullable) = 0;
+
+protected:
+    constexpr reader() = default;
+    constexpr reader(const reader&) = default;
+    constexpr reader& operator=(const reader&) = default;
+    constexpr ~reader() = default;
+};
+
+}  // namespace typq::schema
+
+#endif  // TYPQ_SCHEMA_HPP
+// ----- end <typq/schema.hpp> -----
+
+#include <cstddef>           // std::size_t
+#include <cstdint>           // std::uint16_t: a named statement's fields
+#include <initializer_list>  // a parameter's convertible types
+#include <optional>          // std::optional fields and arguments
+#include <string_view>       // names
+#include <type_traits>       // std::integral_constant
+#include <utility>           // std::index_sequence
+
+// With TYPQ_SCHEMA_HEADER naming a header typq-schema wrote, statements are checked against it.
+#if defined(TYPQ_SCHEMA_HEADER)
+#include TYPQ_SCHEMA_HEADER
+#endif
+
+/// A name as a template argument, so that the compiler's message names the field:
+/// `Field = typq::schema_error::field<6>{"email"}`.
+namespace typq::schema_error {
+
+template <std::size_t N>
+struct field {
+    char name[N];
+};
+
+// A statement that fails the check calls one of these: they are not constexpr, so the compiler
+// stops, and its message names the function (the problem) with the field, its C++ type and the
+// row type as template arguments, above a note with the generated `r.column(...)` or
+// `r.parameter(...)` call that names the column or parameter and its SQL type.
+inline void statement_is_not_in_the_schema_header() {}
+template <field Field, class FieldType, class Row>
+void field_has_no_column()
+{
+}
+template <class Row>
+void column_has_no_field()
+{
+}
+template <field Field, class FieldType, class Row>
+void two_columns_for_one_field()
+{
+}
+template <field Field, class FieldType, class Row>
+void field_cannot_read_its_column()
+{
+}
+template <field Field, class FieldType, class Row>
+void non_optional_field_over_nullable_column()
+{
+}
+template <std::size_t Parameter, class Argument>
+void argument_type_is_not_the_parameter_type()
+{
+}
+template <field Field, class FieldType, class Struct>
+void field_type_is_not_the_parameter_type()
+{
+}
+
+}  // namespace typq::schema_error
+
+namespace typq {
+class params;
+}  // namespace typq
+
+namespace typq::detail {
+
+/// True when typq checks statements against a generated header.
+#if defined(TYPQ_SCHEMA_HEADER)
+inline constexpr bool schema_checked = true;
+#else
+inline constexpr bool schema_checked = false;
+#endif
+
+#if defined(TYPQ_SCHEMA_STRICT)
+inline constexpr bool schema_strict = true;
+#else
+inline constexpr bool schema_strict = false;
+#endif
+
+// The label of field I of Row (empty for a tuple element or a scalar row).
+template <class Row, std::size_t I>
+constexpr auto schema_field_label()
+{
+    constexpr std::string_view name = row_field_name<Row, I>();
+    schema_error::field<name.size() + 1> label{};
+    for (std::size_t i = 0; i < name.size(); ++i)
+        label.name[i] = name[i];
+    return label;
+}
+
+// Calls one of schema_error's functions when the check runs at compile time (always, in typq:
+// the statement's consteval constructor runs it). Fields are named by template argument for g++,
+// which prints the arguments of the calls that led here as written; `field` again as an argument
+// for clang, which prints their values.
+#define TYPQ_SCHEMA_FAIL(call) \
+    do {                       \
+        if (std::is_constant_evaluated()) \
+            call;              \
+    } while (false)
+
+/// What the generated header says of a type that is not built in, or nullptr.
+constexpr const schema::type_entry* find_schema_type([[maybe_unused]] unsigned id) noexcept
+{
+#if defined(TYPQ_SCHEMA_HEADER)
+    for (const schema::type_entry* entry = typq_schema::types; entry->id != 0; ++entry)
+        if (entry->id == id)
+            return entry;
+#endif
+    return nullptr;
+}
+
+constexpr char ascii_lower(char c) noexcept
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// One part of a SQL name as an adapter writes it (`mood`, `"Mood"`) equals `actual`, the name
+// as the catalog keeps it: a quoted part as it is, an unquoted one folded to lower case, as the
+// server reads it.
+constexpr bool sql_name_part_is(std::string_view written, std::string_view actual) noexcept
+{
+    if (written.size() >= 2 && written.front() == '"' && written.back() == '"') {
+        std::size_t j = 0;
+        for (std::size_t i = 1; i + 1 < written.size(); ++i, ++j) {
+            if (j == actual.size() || written[i] != actual[j])
+                return false;
+            if (written[i] == '"')
+                ++i;  // "" inside quotes is one "
+        }
+        return j == actual.size();
+    }
+    if (written.size() != actual.size())
+        return false;
+    for (std::size_t i = 0; i < written.size(); ++i)
+        if (ascii_lower(written[i]) != actual[i])
+            return false;
+    return true;
+}
+
+// The type `written` (an adapter's sql_type: `mood`, `shop.mood`, `"Mood"`) is `entry`. An
+// unqualified name is compared with the type's own name only: the search_path decides which
+// schema it means, as it will when the connection looks it up.
+constexpr bool sql_type_is(std::string_view written, const schema::type_entry& entry) noexcept
+{
+    // The dot that separates schema and name, outside quotes.
+    bool quoted = false;
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        if (written[i] == '"')
+            quoted = !quoted;
+        else if (written[i] == '.' && !quoted)
+            return sql_name_part_is(written.substr(0, i), entry.schema)
+                && sql_name_part_is(written.substr(i + 1), entry.type_name);
+    }
+    return sql_name_part_is(written, entry.type_name);
+}
+
+template <class T>
+struct schema_unwrap_optional {
+    using type = T;
+};
+template <class T>
+struct schema_unwrap_optional<std::optional<T>> {
+    using type = T;
+};
+
+// T's adapter answers accepts(oid) at compile time.
+template <class T>
+concept constant_accepts = requires { typename std::integral_constant<bool, type<T>::accepts(oid::int4)>; };
+
+template <class T>
+concept array_adapter = requires {
+    requires type<T>::is_array_adapter;
+    typename type<T>::element_type;
+};
+
+// The element type of array type `id`, or 0 when it is not an array.
+constexpr unsigned schema_array_element(unsigned id) noexcept
+{
+    if (const oid builtin = array_element_type(static_cast<oid>(id)); builtin != oid::unspecified)
+        return static_cast<unsigned>(builtin);
+    const schema::type_entry* entry = find_schema_type(id);
+    return entry ? entry->element : 0;
+}
+
+/// False when a field of type T certainly cannot read a column of type `column`, by the rules of
+/// the run-time check (detail::accepts): the adapter's accepts(), a domain over a type it reads,
+/// a server-defined type by the name its adapter gives. True when it can, or when only the
+/// server's catalog could tell (an adapter that asks it, for a type the header does not cover):
+/// the run-time check decides those.
+template <class T>
+constexpr bool schema_reads(unsigned column, int depth = 0)
+{
+    using U = typename schema_unwrap_optional<T>::type;
+    if (depth > 8)
+        return true;
+    const schema::type_entry* entry = find_schema_type(column);
+    if (entry && entry->kind == type_kind::domain && entry->base != 0 && schema_reads<U>(entry->base, depth + 1))
+        return true;
+    if constexpr (array_adapter<U>) {
+        const unsigned element = schema_array_element(column);
+        return element != 0 && schema_reads<typename type<U>::element_type>(element, depth + 1);
+    }
+    else if constexpr (looked_up<U>) {
+        if (column == static_cast<unsigned>(oid::record))
+            return true;  // an anonymous record: its attributes show only in its values
+        return entry ? sql_type_is(type<U>::sql_type, *entry) : is_builtin_type(static_cast<oid>(column)) ? false : true;
+    }
+    else if constexpr (constant_accepts<U>) {
+        if (type<U>::accepts(static_cast<oid>(column)))
+            return true;
+        // An adapter that also asks the catalog may read a type the header knows nothing of.
+        if constexpr (requires(oid c, const server_types& types) { type<U>::accepts(c, types); })
+            return !is_builtin_type(static_cast<oid>(column)) && !entry;
+        return false;
+    }
+    else
+        return true;  // its adapter decides only with the server's catalog
+}
+
+// The pseudo-types a parameter may be described as when the server leaves its type open.
+constexpr bool open_parameter_type(unsigned id) noexcept
+{
+    switch (id) {
+    case 705:   // unknown
+    case 2276:  // any
+    case 2277:  // anyarray
+    case 2283:  // anyelement
+    case 2776:  // anynonarray
+    case 3500:  // anyenum
+    case 3831:  // anyrange
+    case 4537:  // anymultirange
+    case 5077:  // anycompatible
+    case 5078:  // anycompatiblearray
+    case 5079:  // anycompatiblenonarray
+    case 5080:  // anycompatiblerange
+    case 4538:  // anycompatiblemultirange
+        return true;
+    default: return false;
+    }
+}
+
+/// False when the server certainly refuses an argument of C++ type T for a parameter of type
+/// `parameter`: typq sends T with its adapter's OID, and the server converts values of only the
+/// types in `converts_from` (implicit and assignment casts) to the parameter's type. A value whose
+/// type the server infers (a string, sent as text with no OID), NULL, and arrays (the server
+/// converts them element by element, which the header does not record) pass.
+template <class T>
+constexpr bool schema_writes(unsigned parameter, std::initializer_list<unsigned> converts_from)
+{
+    using U = typename schema_unwrap_optional<T>::type;
+    if (open_parameter_type(parameter))
+        return true;
+    if constexpr (sends_null<U> && !requires { type<U>::param_oid; })
+        return true;  // std::nullopt
+    else if constexpr (looked_up<U>) {
+        const schema::type_entry* entry = find_schema_type(parameter);
+        if (entry && entry->kind == type_kind::domain && entry->base != 0)
+            entry = find_schema_type(entry->base);
+        return entry ? entry->element != 0 || sql_type_is(type<U>::sql_type, *entry) || type<U>::sql_type.ends_with("[]")
+                     : !is_builtin_type(static_cast<oid>(parameter));
+    }
+    else {
+        const auto sent = static_cast<unsigned>(type<U>::param_oid);
+        if (sent == 0 || sent == parameter)
+            return true;
+        for (const unsigned from : converts_from)
+            if (from == sent)
+                return true;
+        return schema_array_element(sent) != 0 && schema_array_element(parameter) != 0;
+    }
+}
+
+/// The reader the statement's consteval constructor hands to the generated `describe`: checks
+/// each parameter against its argument (Args, as basic_sql has them; `fields` maps a named
+/// statement's parameters to the struct's fields) and, for a Row other than void, each column
+/// against the field that reads it.
+template <class Row, class... Args>
+class schema_checker final : public schema::reader {
+public:
+    constexpr schema_checker(const std::uint16_t* fields, const bool* cast) noexcept : fields_(fields), cast_(cast)
+    {
+    }
+
+    constexpr void parameter(int number, unsigned type, std::string_view type_name,
+        std::initializer_list<unsigned> converts_from) override
+    {
+        (void)type_name;
+        if (cast_[number])
+            return;  // the statement casts it: the server converts to the cast's type what typq sends
+        if constexpr (sizeof...(Args) == 1 && (std::is_same_v<Args, params> && ...)) {
+            (void)number, (void)type, (void)converts_from;  // the values' types are known only at run time
+        }
+        else if constexpr (sizeof...(Args) == 1 && (reflected_struct<Args> && ...))  // binds :name placeholders
+            check_named<Args...>(static_cast<std::size_t>(fields_[number - 1]), type, converts_from);
+        else
+            check_positional(number, type, converts_from, std::index_sequence_for<Args...>{});
+    }
+
+    constexpr void column(std::string_view name, unsigned type, std::string_view type_name, bool nullable) override
+    {
+        (void)type_name;
+        if constexpr (!std::is_void_v<Row>) {
+            if constexpr (row_traits<Row>::shape == row_shape::by_name)
+                by_name(name, type, nullable);
+            else if constexpr (row_traits<Row>::shape != row_shape::dynamic) {
+                if (columns_ >= row_traits<Row>::size)
+                    TYPQ_SCHEMA_FAIL(schema_error::column_has_no_field<Row>());
+                else
+                    check_field(columns_, name, type, nullable, std::make_index_sequence<row_traits<Row>::size>{});
+            }
+            ++columns_;
+        }
+        else
+            (void)name, (void)type, (void)nullable;
+    }
+
+    /// After the last column: a field no column fed.
+    constexpr void finish()
+    {
+        if constexpr (!std::is_void_v<Row>) {
+            if constexpr (row_traits<Row>::shape != row_shape::dynamic)
+                missing(std::make_index_sequence<row_traits<Row>::size>{});
+        }
+    }
+
+private:
+    template <std::size_t... I>
+    constexpr void check_positional([[maybe_unused]] int number, [[maybe_unused]] unsigned type,
+        [[maybe_unused]] std::initializer_list<unsigned> converts_from, std::index_sequence<I...>)
+    {
+        ((static_cast<int>(I) + 1 == number ? check_argument<I + 1, Args>(type, converts_from) : void()), ...);
+    }
+
+    template <class Struct>
+    constexpr void check_named(std::size_t field, unsigned type, std::initializer_list<unsigned> converts_from)
+    {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((I == field ? check_named_argument<Struct, I>(type, converts_from) : void()), ...);
+        }(std::make_index_sequence<reflected_fields<Struct>::size>{});
+    }
+
+    template <class Struct, std::size_t I>
+    static constexpr void check_named_argument(unsigned type, std::initializer_list<unsigned> converts_from)
+    {
+        using field = std::remove_cv_t<typename reflected_fields<Struct>::template field_type<I>>;
+        if (!schema_writes<field>(type, converts_from))
+            TYPQ_SCHEMA_FAIL((schema_error::field_type_is_not_the_parameter_type<schema_field_label<Struct, I>(), field, Struct>()));
+    }
+
+    template <std::size_t Parameter, class Argument>
+    static constexpr void check_argument(unsigned type, std::initializer_list<unsigned> converts_from)
+    {
+        if (!schema_writes<std::remove_cvref_t<Argument>>(type, converts_from))
+            TYPQ_SCHEMA_FAIL((schema_error::argument_type_is_not_the_parameter_type<Parameter, std::remove_cvref_t<Argument>>()));
+    }
+
+    constexpr void by_name(std::string_view name, unsigned type, bool nullable)
+    {
+        using value = typename row_traits<Row>::value_type;
+        constexpr auto& names = field_names<value>;
+        std::size_t field = names.size();
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (names[i] == name)
+                field = i;
+        if (field == names.size()) {
+            if (!ignores_extra_columns<Row>)
+                TYPQ_SCHEMA_FAIL(schema_error::column_has_no_field<Row>());
+            return;
+        }
+        check_field(field, name, type, nullable, std::make_index_sequence<row_traits<Row>::size>{});
+    }
+
+    template <std::size_t... I>
+    constexpr void check_field(std::size_t field, std::string_view name, unsigned type, bool nullable, std::index_sequence<I...>)
+    {
+        ((I == field ? check_field<I>(name, type, nullable) : void()), ...);
+    }
+
+    template <std::size_t I>
+    constexpr void check_field(std::string_view column, unsigned type, bool nullable)
+    {
+        using field = std::remove_cv_t<row_field_t<Row, I>>;
+        (void)column;
+        if (seen_[I])
+            TYPQ_SCHEMA_FAIL((schema_error::two_columns_for_one_field<schema_field_label<Row, I>(), field, Row>()));
+        seen_[I] = true;
+        if (!schema_reads<field>(type))
+            TYPQ_SCHEMA_FAIL((schema_error::field_cannot_read_its_column<schema_field_label<Row, I>(), field, Row>()));
+        if (nullable && !receives_null<field>)
+            TYPQ_SCHEMA_FAIL((schema_error::non_optional_field_over_nullable_column<schema_field_label<Row, I>(), field, Row>()));
+    }
+
+    template <std::size_t... I>
+    constexpr void missing(std::index_sequence<I...>)
+    {
+        ((seen_[I] ? void() : report_missing<I>()), ...);
+    }
+
+    template <std::size_t I>
+    static constexpr void report_missing()
+    {
+        TYPQ_SCHEMA_FAIL((schema_error::field_has_no_column<schema_field_label<Row, I>(), std::remove_cv_t<row_field_t<Row, I>>, Row>()));
+    }
+
+    static constexpr std::size_t field_count()
+    {
+        if constexpr (std::is_void_v<Row>)
+            return 0;
+        else
+            return row_traits<Row>::size;
+    }
+
+    const std::uint16_t* fields_;  // a named statement's parameters: the struct's field of each
+    const bool* cast_;             // indexed by parameter number: the statement casts it
+    std::size_t columns_ = 0;
+    bool seen_[field_count() + 1] = {};
+};
+
+/// Looks the statement up in the generated header and checks it (schema_checker); without the
+/// header, does nothing. A statement the header lacks is let through, or with TYPQ_SCHEMA_STRICT
+/// fails to compile.
+// Where typq's own headers are: this file's name, less `detail/schema_check.hpp` (or, in the
+// single header, `typq.hpp`, the whole of typq).
+constexpr std::string_view typq_headers() noexcept
+{
+    constexpr std::string_view here = __builtin_FILE();
+    for (const std::string_view own : {std::string_view("detail/schema_check.hpp"), std::string_view("typq.hpp")})
+        if (here.ends_with(own))
+            return here.substr(0, here.size() - own.size());
+    return here;
+}
+
+/// A statement written in typq's own headers (a large object's `SELECT lo_open($1, $2)`): the
+/// program's header does not describe those, and the check leaves them alone.
+constexpr bool typq_own_statement(std::string_view file) noexcept
+{
+    return file.starts_with(typq_headers());
+}
+
+template <class Row, class... Args>
+constexpr void check_against_schema([[maybe_unused]] std::string_view file, [[maybe_unused]] std::size_t hash, [[maybe_unused]] std::string_view text,
+    [[maybe_unused]] const std::uint16_t* fields, [[maybe_unused]] const bool* cast)
+{
+#if defined(TYPQ_SCHEMA_HEADER)
+    if (typq_own_statement(file))
+        return;
+    schema_checker<Row, Args...> checker(fields, cast);
+    if (!typq_schema::describe(hash, text, checker)) {
+        if (schema_strict)
+            TYPQ_SCHEMA_FAIL(schema_error::statement_is_not_in_the_schema_header());
+        return;
+    }
+    checker.finish();
+#endif
+}
+
+#undef TYPQ_SCHEMA_FAIL
+
+}  // namespace typq::detail
+
+#endif  // TYPQ_DETAIL_SCHEMA_CHECK_HPP
+// ----- end <typq/detail/schema_check.hpp> -----
 // ----- begin <typq/detail/sql_lexer.hpp> -----
 // SPDX-License-Identifier: BSL-1.0
 // typq/detail/sql_lexer.hpp: finds the $N and :name placeholders in SQL text, skipping comments,
@@ -8792,16 +9325,15 @@ public:
     /// The arguments are one typq::params, counted when the statement runs.
     static constexpr bool counted_at_run_time = detail::is_params<Args...>;
 
-    /// Checks a string literal at compile time; a mismatch does not compile.
+    /// Checks a string literal at compile time; a mismatch does not compile. With a header
+    /// generated by typq-schema (`TYPQ_SCHEMA_HEADER`), also each argument against the type the
+    /// server gives its parameter (docs/schema.md).
+    /// (`file` is where the statement is written: typq's own statements are not checked
+    /// against the header.)
     template <std::size_t N>
-    consteval basic_sql(const char (&text)[N]) : text_(text), size_(N - 1), literal_(true)
+    consteval basic_sql(const char (&text)[N], const char* file = __builtin_FILE())
+        : basic_sql(std::type_identity<void>{}, text, file)
     {
-        // Here, not in the class body: overload resolution instantiates basic_sql for argument
-        // lists that are not statements (the typq::text_results forms), and must not fail there.
-        static_assert(detail::require_arguments_encodable<Args...>());
-        if (text[N - 1] != '\0')
-            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
-        check();
     }
 
     /// Checks SQL built at run time. @throws typq::usage_error when placeholders and arguments disagree.
@@ -8919,8 +9451,54 @@ public:
     /// protocol.
     [[nodiscard]] constexpr bool copies_through_client() const noexcept { return copy_; }
 
+protected:
+    // The literal's check, and with a generated header its schema check, the columns against Row
+    // (void: none) as well: typq::basic_row_sql passes its Row.
+    template <class Row, std::size_t N>
+    consteval basic_sql(std::type_identity<Row>, const char (&text)[N], [[maybe_unused]] const char* file)
+        : text_(text), size_(N - 1), literal_(true)
+    {
+        // Here, not in the class body: overload resolution instantiates basic_sql for argument
+        // lists that are not statements (the typq::text_results forms), and must not fail there.
+        static_assert(detail::require_arguments_encodable<Args...>());
+        if (text[N - 1] != '\0')
+            detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
+        check();
+        if constexpr (detail::schema_checked)
+            detail::check_against_schema<Row, Args...>(file, hash_, this->text(), fields_.data(),
+                explicitly_cast_parameters().data());
+    }
+
 private:
     static constexpr std::size_t max_parameters = detail::max_parameters<Args...>;
+
+    // Which parameters the statement casts where it uses them (`$1::text`, `:name::int8`): the
+    // server infers such a parameter's type from the cast, and converts to it whatever typq sends.
+    constexpr std::array<bool, max_parameters + 1> explicitly_cast_parameters() const
+    {
+        std::array<bool, max_parameters + 1> cast{};
+        const std::string_view all = text();
+        const auto visit = [&](const detail::placeholder& p) {
+            std::size_t k = p.number;
+            if constexpr (named) {
+                if (p.kind != detail::placeholder_kind::named)
+                    return;
+                const int field = detail::field_index<Args...>(p.name);
+                for (k = 0; k < count_ && fields_[k] != static_cast<std::uint16_t>(field); ++k) {
+                }
+                ++k;
+            }
+            else if (p.kind != detail::placeholder_kind::positional)
+                return;
+            std::size_t at = p.offset + p.length;
+            while (at < all.size() && (all[at] == ' ' || all[at] == '\t' || all[at] == '\n' || all[at] == '\r'))
+                ++at;
+            if (k < cast.size() && all.substr(at, 2) == "::")
+                cast[k] = true;
+        };
+        (void)detail::scan_placeholders(all, visit);
+        return cast;
+    }
 
     constexpr void check()
     {
@@ -8988,6 +9566,28 @@ private:
 /// and the literal is checked against them at compile time.
 template <class... Args>
 using sql = std::type_identity_t<basic_sql<std::remove_cvref_t<Args>...>>;
+
+/// A statement whose rows become `Row`s: a typq::basic_sql that, with a header generated by
+/// typq-schema (`TYPQ_SCHEMA_HEADER`), also checks its result columns against Row's fields at
+/// compile time (docs/schema.md). It converts to basic_sql<Args...>, and is used as one.
+template <class Row, class... Args>
+class basic_row_sql : public basic_sql<Args...> {
+public:
+    using basic_sql<Args...>::basic_sql;
+
+    /// Checks a string literal at compile time, as basic_sql does, and with a generated header
+    /// its columns against Row.
+    template <std::size_t N>
+    consteval basic_row_sql(const char (&text)[N], const char* file = __builtin_FILE())
+        : basic_sql<Args...>(std::type_identity<Row>{}, text, file)
+    {
+    }
+};
+
+/// The statement parameter of the forms that read rows (`query<Row>`, `query_one`, `stream`...):
+/// typq::sql, and the columns checked against Row with a generated header.
+template <class Row, class... Args>
+using row_sql = std::type_identity_t<basic_row_sql<Row, std::remove_cvref_t<Args>...>>;
 
 /// What `execute()` runs when it has no arguments: a script, sent as it is by the simple query
 /// protocol. It may hold several statements separated by `;`, and any SQL at all: `$1` in a
@@ -17317,7 +17917,7 @@ public:
     /// `typq::by_position<T>`, a `std::tuple`, or one scalar column).
     /// @throws typq::conversion_error when the columns do not fit `Row` (checked once, before any row).
     template <class Row, class... Args>
-    [[nodiscard]] result<Row> query(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] result<Row> query(row_sql<Row, Args...> statement, Args&&... args)
     {
         return rows<Row, format::binary>(statement, args...);
     }
@@ -17327,7 +17927,7 @@ public:
     ///         typq::conversion_error when a column does not fit its field.
     /// @par Lifetime  The returned value owns its data; nothing refers into the PGresult.
     template <class Row, class... Args>
-    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
         return one<Row, format::binary>("query_one", statement, args...);
     }
@@ -17335,7 +17935,7 @@ public:
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
     /// @throws typq::too_many_rows when more than one row comes back.
     template <class Row, class... Args>
-    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(row_sql<Row, Args...> statement, Args&&... args)
     {
         return optional<Row, format::binary>(statement, args...);
     }
@@ -17345,7 +17945,7 @@ public:
     ///         typq::conversion_error unless there is exactly one column and it fits `T`
     ///         (NULL fits only a std::optional).
     template <class T, class... Args>
-    [[nodiscard]] T query_value(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] T query_value(row_sql<T, Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
@@ -17388,7 +17988,7 @@ public:
     /// see typq::stream. The connection is busy until the stream is destroyed or read to its end.
     /// @throws typq::conversion_error when the columns do not fit `Row` (checked before it runs).
     template <class Row, class... Args>
-    [[nodiscard]] typq::stream<Row> stream(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::stream<Row> stream(row_sql<Row, Args...> statement, Args&&... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -17473,12 +18073,12 @@ public:
     /// @throws typq::usage_error without with_hold outside a transaction block;
     ///         typq::conversion_error when the columns do not fit `Row`; the server's error.
     template <class Row, class... Args>
-    [[nodiscard]] typq::cursor<Row> cursor(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::cursor<Row> cursor(row_sql<Row, Args...> statement, Args&&... args)
     {
         return cursor<Row>(cursor_options{}, statement, std::forward<Args>(args)...);
     }
     template <class Row, class... Args>
-    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, sql<Args...> statement, Args&&... args)
+    [[nodiscard]] typq::cursor<Row> cursor(const cursor_options& options, row_sql<Row, Args...> statement, Args&&... args)
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
@@ -17937,21 +18537,21 @@ public:
 
     /// Queues `statement`; its handle gives its rows as a typq::result<Row>.
     template <class Row, class... Args>
-    [[nodiscard]] pending<result<Row>> query(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<result<Row>> query(row_sql<Row, Args...> statement, Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(), statement, args...);
     }
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
     template <class Row, class... Args>
-    [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(), statement, args...);
     }
 
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
     template <class Row, class... Args>
-    [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(sql<Args...> statement,
+    [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(row_sql<Row, Args...> statement,
         Args&&... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(), statement, args...);
@@ -17959,7 +18559,7 @@ public:
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
     template <class T, class... Args>
-    [[nodiscard]] pending<T> query_value(sql<Args...> statement, Args&&... args)
+    [[nodiscard]] pending<T> query_value(row_sql<T, Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(), statement, args...);

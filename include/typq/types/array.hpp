@@ -44,60 +44,6 @@ namespace detail {
 inline constexpr int array_max_dimensions = 6;
 inline constexpr std::uint64_t array_max_elements = 0x3fffffffU / 8U;  // MaxAllocSize / sizeof(Datum)
 
-/// The element type of a built-in array type (`oid::int4` for `oid::int4_array`), or
-/// `oid::unspecified` for any other type.
-constexpr oid array_element_type(oid array) noexcept
-{
-    switch (array) {
-    case oid::xml_array: return oid::xml;
-    case oid::json_array: return oid::json;
-    case oid::cidr_array: return oid::cidr;
-    case oid::macaddr8_array: return oid::macaddr8;
-    case oid::money_array: return oid::money;
-    case oid::boolean_array: return oid::boolean;
-    case oid::bytea_array: return oid::bytea;
-    case oid::char_array: return oid::char_;
-    case oid::name_array: return oid::name;
-    case oid::int2_array: return oid::int2;
-    case oid::int4_array: return oid::int4;
-    case oid::text_array: return oid::text;
-    case oid::bpchar_array: return oid::bpchar;
-    case oid::varchar_array: return oid::varchar;
-    case oid::int8_array: return oid::int8;
-    case oid::point_array: return oid::point;
-    case oid::float4_array: return oid::float4;
-    case oid::float8_array: return oid::float8;
-    case oid::oid_array: return oid::oid;
-    case oid::macaddr_array: return oid::macaddr;
-    case oid::inet_array: return oid::inet;
-    case oid::timestamp_array: return oid::timestamp;
-    case oid::date_array: return oid::date;
-    case oid::time_array: return oid::time;
-    case oid::timestamptz_array: return oid::timestamptz;
-    case oid::interval_array: return oid::interval;
-    case oid::numeric_array: return oid::numeric;
-    case oid::timetz_array: return oid::timetz;
-    case oid::bit_array: return oid::bit;
-    case oid::varbit_array: return oid::varbit;
-    case oid::record_array: return oid::record;
-    case oid::uuid_array: return oid::uuid;
-    case oid::jsonb_array: return oid::jsonb;
-    case oid::int4range_array: return oid::int4range;
-    case oid::numrange_array: return oid::numrange;
-    case oid::tsrange_array: return oid::tsrange;
-    case oid::tstzrange_array: return oid::tstzrange;
-    case oid::daterange_array: return oid::daterange;
-    case oid::int8range_array: return oid::int8range;
-    case oid::int4multirange_array: return oid::int4multirange;
-    case oid::nummultirange_array: return oid::nummultirange;
-    case oid::tsmultirange_array: return oid::tsmultirange;
-    case oid::tstzmultirange_array: return oid::tstzmultirange;
-    case oid::datemultirange_array: return oid::datemultirange;
-    case oid::int8multirange_array: return oid::int8multirange;
-    default: return oid::unspecified;
-    }
-}
-
 // An element that may be NULL (std::optional<U>) takes its SQL type from U.
 template <class T>
 struct array_null_base {
@@ -674,6 +620,8 @@ template <class Scalar>
 struct array_adapter_base {
     // An array of a looked-up type is looked up too, but is not itself an element type.
     static constexpr bool is_array_adapter = true;
+    // What an element is read as (std::optional removed): for the compile-time schema check.
+    using element_type = array_null_base_t<Scalar>;
     static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: BSL-1.0
-// tools/typq-schema/describe.cpp: asks the server what each statement takes and returns. Each
+// tools/typq-schema/describe.cpp: asks the server what each statement takes and returns. All of
+// it happens in one transaction, rolled back at the end: the setup scripts run first, then each
 // text is prepared as the unnamed statement with no parameter types (the server infers them, as
 // it does for typq's strings) and described; then three catalog queries, each over every
 // statement at once, name the types, find which columns are NOT NULL table columns and which
-// types each parameter converts from.
+// types each parameter converts from. Last, the types get the ids the header gives them.
 
 #include "model.hpp"
 
@@ -12,7 +13,9 @@
 #include <libpq-fe.h>
 
 #include <algorithm>    // std::sort, std::unique, std::min
-#include <cstdint>      // std::int16_t: attnum
+#include <cstdint>      // std::int16_t: attnum; std::uint32_t: the synthetic ids' hash
+#include <cstdio>       // std::snprintf: ids in messages
+#include <cstdlib>      // std::strtoul: the server's error position
 #include <map>          // catalog answers by OID
 #include <memory>       // std::unique_ptr: PGresult ownership
 #include <optional>     // a statement the server refused has no shape
@@ -136,16 +139,32 @@ bool read_shape(PGconn* conn, const std::vector<result_ptr>& results, raw_shape&
     return true;
 }
 
+// The savepoint each statement's description is rolled back to (describe() makes it after the
+// setup scripts): a refused statement aborts the transaction, and the next one could not be
+// described in it.
+constexpr std::string_view savepoint = "typq_schema_describe";
+
+// The ROLLBACK TO SAVEPOINT that follows a statement's Sync: its one result, up to its own Sync.
+void read_rollback(PGconn* conn)
+{
+    const std::vector<result_ptr> results = results_until_sync(conn);
+    for (const result_ptr& r : results)
+        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+            throw failure("ROLLBACK TO SAVEPOINT after a statement's description failed: " + result_message(r.get(), conn));
+}
+
 // Prepares (the unnamed statement, no parameter types: the server infers them, as it does for
 // typq's strings) and describes every statement. They go in libpq's pipeline mode, a batch at a
 // time: one round trip per batch where one per Parse and one per Describe made a remote database
-// cost seconds per thousand statements. Each statement ends in its own Sync, so that a refused
-// one aborts only itself. A batch's answers are a few hundred bytes a statement: they fit the
-// socket buffers while the batch is still being written. `shapes[i]` is std::nullopt for a
-// refused statement, whose message is in `errors[i]`.
+// cost seconds per thousand statements. Each statement ends in its own Sync, then a ROLLBACK TO
+// SAVEPOINT and another Sync, so that a refused one aborts only itself, inside the transaction
+// too. A batch's answers are a few hundred bytes a statement: they fit the socket buffers while
+// the batch is still being written. `shapes[i]` is std::nullopt for a refused statement, whose
+// message is in `errors[i]`.
 void describe_all(PGconn* conn, const std::vector<statement>& statements, std::vector<std::optional<raw_shape>>& shapes,
     std::vector<std::string>& errors)
 {
+    const std::string rollback = "ROLLBACK TO SAVEPOINT " + std::string(savepoint);
     constexpr std::size_t batch = 100;
     shapes.assign(statements.size(), std::nullopt);
     errors.assign(statements.size(), std::string());
@@ -156,11 +175,13 @@ void describe_all(PGconn* conn, const std::vector<statement>& statements, std::v
         std::vector<bool> sent(last - first, false);
         for (std::size_t i = first; i < last; ++i) {
             // libpq sends a C string: a NUL would cut the statement short and describe another one.
-            if (statements[i].text.find('\0') != std::string::npos) {
+            if (statements[i].prepared.find('\0') != std::string::npos) {
                 errors[i] = "the statement contains a NUL byte";
                 continue;
             }
-            if (!PQsendPrepare(conn, "", statements[i].text.c_str(), 0, nullptr) || !PQsendDescribePrepared(conn, "")
+            if (!PQsendPrepare(conn, "", statements[i].prepared.c_str(), 0, nullptr) || !PQsendDescribePrepared(conn, "")
+                || !PQpipelineSync(conn)
+                || !PQsendQueryParams(conn, rollback.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)
                 || !PQpipelineSync(conn))
                 lost(conn, nullptr);
             sent[i - first] = true;
@@ -172,9 +193,10 @@ void describe_all(PGconn* conn, const std::vector<statement>& statements, std::v
                 continue;
             raw_shape shape;
             if (read_shape(conn, results_until_sync(conn), shape, errors[i])) {
-                shape.pads_with_nulls = may_pad_with_nulls(statements[i].text);
+                shape.pads_with_nulls = may_pad_with_nulls(statements[i].prepared);
                 shapes[i] = std::move(shape);
             }
+            read_rollback(conn);
         }
     }
     if (!PQexitPipelineMode(conn))
@@ -287,6 +309,192 @@ std::map<unsigned, std::vector<unsigned>> look_up_conversions(typq::connection& 
     return conversions;
 }
 
+// --- setup scripts --------------------------------------------------------------------------------
+
+// `<path>:<line>:<column>` of the character at 1-based `position` of the script (the server counts
+// characters: UTF-8 continuation bytes are not counted), or `<path>` without a position.
+std::string script_place(const setup_script& script, unsigned long position)
+{
+    if (position == 0)
+        return script.path;
+    unsigned long line = 1;
+    unsigned long column = 0;
+    unsigned long characters = 0;
+    for (const char c : script.text) {
+        if ((static_cast<unsigned char>(c) & 0xc0) == 0x80)
+            continue;
+        if (++characters == position)
+            break;
+        if (c == '\n') {
+            ++line;
+            column = 0;
+        }
+        else {
+            ++column;
+        }
+    }
+    return script.path + ":" + std::to_string(line) + ":" + std::to_string(column + 1);
+}
+
+// Where `script` has a statement that would end the transaction it runs in (COMMIT, END,
+// ROLLBACK but ROLLBACK TO, ABORT, PREPARE TRANSACTION), as an offset, or npos: its changes up to
+// there would then stay in the database. Only statements' first words count; the statements of a
+// BEGIN ATOMIC body (and their CASE ... END) are skipped, and dollar-quoted bodies the lexer skips.
+std::size_t transaction_end(std::string_view script)
+{
+    namespace detail = typq::detail;
+    constexpr std::size_t none = std::string_view::npos;
+    bool at_start = true;          // the next word starts a statement
+    std::size_t candidate = none;  // a statement's first word that may end the transaction
+    std::string_view candidate_word;
+    std::string_view previous;
+    int atomic = 0;                // inside BEGIN ATOMIC: its depth, with CASEs in it
+    std::size_t found = none;
+    const auto word = [&](std::string_view w) {
+        if (found != none)
+            return;
+        if (candidate != none) {
+            // ROLLBACK TO [SAVEPOINT] stays in the transaction; PREPARE alone is a prepared statement.
+            const bool ends = detail::is_keyword(candidate_word, "prepare") ? detail::is_keyword(w, "transaction")
+                : detail::is_keyword(candidate_word, "rollback")            ? !detail::is_keyword(w, "to")
+                                                                            : true;
+            if (ends)
+                found = candidate;
+            candidate = none;
+        }
+        if (atomic > 0) {
+            if (detail::is_keyword(w, "case"))
+                ++atomic;
+            else if (detail::is_keyword(w, "end"))
+                --atomic;
+        }
+        else if (w == ";") {
+            at_start = true;
+            previous = w;
+            return;
+        }
+        else if (detail::is_keyword(w, "atomic") && detail::is_keyword(previous, "begin")) {
+            atomic = 1;
+        }
+        else if (at_start) {
+            if (detail::is_keyword(w, "commit") || detail::is_keyword(w, "end") || detail::is_keyword(w, "abort")
+                || detail::is_keyword(w, "rollback") || detail::is_keyword(w, "prepare")) {
+                candidate = static_cast<std::size_t>(w.data() - script.data());
+                candidate_word = w;
+            }
+        }
+        at_start = false;
+        previous = w;
+    };
+    (void)detail::scan_sql(script, [](const detail::placeholder&) {}, word);
+    if (found == none && candidate != none && !detail::is_keyword(candidate_word, "prepare"))
+        found = candidate;  // the script's last word
+    return found;
+}
+
+// The 1-based character position of byte `offset` of `text`, as the server counts.
+unsigned long character_position(std::string_view text, std::size_t offset)
+{
+    unsigned long characters = 0;
+    for (std::size_t i = 0; i <= offset && i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xc0) != 0x80)
+            ++characters;
+    return characters;
+}
+
+// Runs `script` with the simple query protocol (every statement of it in one PQexec, as psql -f
+// with ON_ERROR_STOP would, bar psql's own backslash commands), inside the transaction.
+void run_setup(PGconn* conn, const setup_script& script)
+{
+    const auto fail = [&](unsigned long position, const std::string& message) {
+        throw failure(script_place(script, position) + ": error: " + message);
+    };
+    if (script.text.find('\0') != std::string::npos)
+        fail(0, "the setup script contains a NUL byte");
+    if (const std::size_t end = transaction_end(script.text); end != std::string_view::npos)
+        fail(character_position(script.text, end),
+            "the setup script ends the transaction typq-schema runs it in, which would keep its changes in the "
+            "database: leave COMMIT, END, ROLLBACK and PREPARE TRANSACTION out of it");
+    result_ptr r(PQexec(conn, script.text.c_str()));
+    if (PQstatus(conn) == CONNECTION_BAD)
+        lost(conn, r.get());
+    const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH)
+        fail(0, "COPY ... FROM STDIN and TO STDOUT cannot run in a setup script");
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+        const char* position = r ? PQresultErrorField(r.get(), PG_DIAG_STATEMENT_POSITION) : nullptr;
+        fail(position ? std::strtoul(position, nullptr, 10) : 0, result_message(r.get(), conn));
+    }
+    if (PQtransactionStatus(conn) != PQTRANS_INTRANS)
+        fail(0, "the setup script ended the transaction typq-schema runs it in: its changes may have stayed in the database");
+}
+
+void exec_or_fail(PGconn* conn, const std::string& command)
+{
+    result_ptr r(PQexec(conn, command.c_str()));
+    if (PQstatus(conn) == CONNECTION_BAD)
+        lost(conn, r.get());
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+        throw failure(command + " failed: " + result_message(r.get(), conn));
+}
+
+// --- the header's ids --------------------------------------------------------------------------
+
+std::string id_text(unsigned id)
+{
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08x", id);
+    return buffer;
+}
+
+// Gives every type of `d` its header id (header_type_id): the entries, their element and base
+// types, each parameter's and column's type and the types a parameter converts from. `known`
+// names them all. @throws failure when two types get the same synthetic id.
+void assign_header_ids(description& d, const std::map<unsigned, type_description>& known)
+{
+    std::map<unsigned, unsigned> ids;       // OID -> header id
+    std::map<unsigned, unsigned> owners;    // synthetic header id -> OID
+    const auto id = [&](unsigned oid) -> unsigned {
+        if (oid == 0 || builtin(oid))
+            return oid;
+        if (const auto done = ids.find(oid); done != ids.end())
+            return done->second;
+        const auto found = known.find(oid);
+        if (found == known.end())
+            throw failure("type " + std::to_string(oid) + " is no longer in pg_type (dropped while it was described?)");
+        const type_description& t = found->second;
+        const unsigned header = header_type_id(oid, t.schema, t.type_name);
+        if (header != oid) {
+            const auto [owner, added] = owners.try_emplace(header, oid);
+            if (!added) {
+                const type_description& other = known.at(owner->second);
+                throw failure("types " + other.schema + "." + other.type_name + " and " + t.schema + "." + t.type_name
+                    + " have the same synthetic id in the header (" + id_text(header)
+                    + ", a hash of the schema and name): rename one of them");
+            }
+        }
+        ids.emplace(oid, header);
+        return header;
+    };
+    for (type_description& t : d.types) {
+        t.id = id(t.id);
+        t.element = id(t.element);
+        t.base = id(t.base);
+    }
+    std::sort(d.types.begin(), d.types.end(), [](const type_description& a, const type_description& b) { return a.id < b.id; });
+    for (statement& s : d.statements) {
+        for (parameter_description& p : s.parameters) {
+            p.type = id(p.type);
+            for (unsigned& from : p.converts_from)
+                from = id(from);
+            std::sort(p.converts_from.begin(), p.converts_from.end());
+            p.converts_from.erase(std::unique(p.converts_from.begin(), p.converts_from.end()), p.converts_from.end());
+        }
+        for (column_description& c : s.columns)
+            c.type = id(c.type);
+    }
+}
+
 std::string version_text(int number)
 {
     // 150018 is 15.18; before 10, 90624 was 9.6.24.
@@ -297,10 +505,42 @@ std::string version_text(int number)
 
 }  // namespace
 
-description describe(const std::string& dsn, std::vector<statement> statements, std::ostream& errors, bool& failed)
+// Synthetic ids keep a header the same in every database that has the schema (OIDs differ from
+// one to the next: CI's fresh server, a colleague's). That is safe because typq's compile-time
+// check compares a synthetic id only with the other ids of the same header (the type entries'
+// ids, elements and bases, the parameters' and columns' types, converts_from), never with an OID
+// from elsewhere. Types typq knows, and the server's own below 10000 (FirstGenbkiObjectId: fixed
+// by pg_type.dat, the same in every database and version), keep their OIDs, which adapters name.
+unsigned header_type_id(unsigned oid, std::string_view schema, std::string_view type_name)
+{
+    constexpr unsigned fixed_oids_end = 10000;
+    if (oid < fixed_oids_end || builtin(oid))
+        return oid;
+    // FNV-1a, 32 bits, over "<schema>.<typname>".
+    std::uint32_t hash = 2166136261u;
+    const auto add = [&](std::string_view bytes) {
+        for (const char c : bytes) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 16777619u;
+        }
+    };
+    add(schema);
+    add(".");
+    add(type_name);
+    return static_cast<unsigned>(0x80000000u | (hash & 0x7fffffffu));
+}
+
+description describe(const std::string& dsn, const std::vector<setup_script>& setup, std::vector<statement> statements,
+    std::ostream& errors, bool& failed)
 {
     failed = false;
     typq::connection conn(dsn);
+    // Rolled back when it goes out of scope: the setup scripts' objects, and anything a statement
+    // could have left (none runs: each is only prepared), go with it.
+    typq::transaction tx(conn);
+    for (const setup_script& script : setup)
+        run_setup(conn.native_handle(), script);
+    exec_or_fail(conn.native_handle(), "SAVEPOINT " + std::string(savepoint));
 
     description d;
     d.server_version = version_text(conn.server_version());
@@ -339,6 +579,17 @@ description describe(const std::string& dsn, std::vector<statement> statements, 
                                                 : look_up_not_null(conn, table_columns);
     const auto conversions = parameter_types.empty() ? std::map<unsigned, std::vector<unsigned>>{}
                                                      : look_up_conversions(conn, parameter_types);
+    // The types parameters convert from that no column or parameter has: named for their ids only.
+    std::vector<typq::oid> unnamed;
+    for (const auto& [target, sources] : conversions)
+        for (const unsigned source : sources)
+            if (!builtin(source) && !known.contains(source))
+                unnamed.push_back(to_oid(source));
+    if (!unnamed.empty()) {
+        std::sort(unnamed.begin(), unnamed.end());
+        unnamed.erase(std::unique(unnamed.begin(), unnamed.end()), unnamed.end());
+        look_up_types(conn, unnamed, known);
+    }
 
     const auto name_of = [&](unsigned type) {
         const auto found = known.find(type);
@@ -362,6 +613,8 @@ description describe(const std::string& dsn, std::vector<statement> statements, 
     std::sort(d.statements.begin(), d.statements.end(), [](const statement& a, const statement& b) {
         return a.hash != b.hash ? a.hash < b.hash : a.text < b.text;
     });
+    assign_header_ids(d, known);
+    tx.rollback();
     return d;
 }
 

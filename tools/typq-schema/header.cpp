@@ -102,6 +102,17 @@ std::string hex_hash(std::size_t hash)
     return buffer;
 }
 
+// A type id as the header writes it: an OID in decimal, a synthetic id (high bit set; no OID the
+// header keeps has it) in hexadecimal, so that it reads as what it is.
+std::string type_id(unsigned id)
+{
+    if (id < 0x80000000u)
+        return std::to_string(id);
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08xu", id);
+    return buffer;
+}
+
 const char* kind_name(char kind)
 {
     switch (kind) {
@@ -123,17 +134,17 @@ void append_statement(std::string& out, const statement& s)
     out += ") {\n";
     for (std::size_t i = 0; i < s.parameters.size(); ++i) {
         const parameter_description& p = s.parameters[i];
-        out += "            r.parameter(" + std::to_string(i + 1) + ", " + std::to_string(p.type) + ", ";
+        out += "            r.parameter(" + std::to_string(i + 1) + ", " + type_id(p.type) + ", ";
         append_literal(out, p.type_name);
         out += ", {";
         for (std::size_t k = 0; k < p.converts_from.size(); ++k)
-            out += (k > 0 ? ", " : "") + std::to_string(p.converts_from[k]);
+            out += (k > 0 ? ", " : "") + type_id(p.converts_from[k]);
         out += "});\n";
     }
     for (const column_description& c : s.columns) {
         out += "            r.column(";
         append_literal(out, c.name);
-        out += ", " + std::to_string(c.type) + ", ";
+        out += ", " + type_id(c.type) + ", ";
         append_literal(out, c.type_name);
         out += c.nullable ? ", true);\n" : ", false);\n";
     }
@@ -238,6 +249,25 @@ parsed_header parse_header(std::string_view text)
     return h;
 }
 
+// The header from its first preprocessor line on, without the comments that say where the
+// statements are: what --check compares when nothing else differs.
+std::string without_locations(std::string_view text)
+{
+    std::string out;
+    const std::size_t at = text.find("\n#");
+    for (const std::string_view line : split_lines(at == std::string_view::npos ? text : text.substr(at + 1))) {
+        if (line.starts_with(location_opening))
+            continue;
+        std::string_view kept = line;
+        if (line.starts_with(case_opening))
+            if (const std::size_t comment = line.find("  // "); comment != std::string_view::npos)
+                kept = line.substr(0, comment);
+        out.append(kept);
+        out += '\n';
+    }
+    return out;
+}
+
 std::string first_location(const std::string& locations)
 {
     if (locations.empty())
@@ -291,22 +321,28 @@ std::string render_header(const description& d, const std::string& command_line)
     out += "#ifndef TYPQ_SCHEMA_GENERATED_HPP\n"
            "#define TYPQ_SCHEMA_GENERATED_HPP\n"
            "\n"
+           "// typq includes this header itself, after typq/schema.hpp's contents; the single header\n"
+           "// (single_include/typq.hpp) has them but no typq/schema.hpp to include.\n"
+           "#ifndef TYPQ_SCHEMA_HPP\n"
            "#include <typq/schema.hpp>\n"
+           "#endif\n"
            "\n"
            "namespace typq_schema {\n"
            "\n"
-           "// Types that are not built in, referenced by a column or parameter (or as an element or base of one).\n";
+           "// Types that are not built in, referenced by a column or parameter (or as an element or base of one).\n"
+           "// An id from 0x80000000 is not an OID: it is made from the type's schema and name, so that the\n"
+           "// header is the same in every database that has the schema.\n";
     out += types_opening;
     out += '\n';
     for (const type_description& t : d.types) {
-        out += "    {" + std::to_string(t.id) + ", ";
+        out += "    {" + type_id(t.id) + ", ";
         append_literal(out, t.name);
         out += ", ";
         append_literal(out, t.schema);
         out += ", ";
         append_literal(out, t.type_name);
-        out += std::string(", typq::type_kind::") + kind_name(t.kind) + ", " + std::to_string(t.element) + ", "
-            + std::to_string(t.base) + "},\n";
+        out += std::string(", typq::type_kind::") + kind_name(t.kind) + ", " + type_id(t.element) + ", "
+            + type_id(t.base) + "},\n";
     }
     out += types_end;
     out += "\n"
@@ -347,14 +383,15 @@ std::string render_header(const description& d, const std::string& command_line)
     return out;
 }
 
-std::size_t compare_headers(std::string_view old_text, std::string_view new_text, std::ostream& out, std::size_t shown)
+comparison compare_headers(std::string_view old_text, std::string_view new_text, std::ostream& out,
+    std::ostream& notes, std::size_t shown)
 {
     const parsed_header old_header = parse_header(old_text);
     const parsed_header new_header = parse_header(new_text);
-    std::size_t differences = 0;
+    comparison result;
     // Past `shown` statements, a re-created type or a migration that touches every statement would
     // bury the first lines of the report: those are counted only.
-    const auto report = [&] { return differences++ < shown; };
+    const auto report = [&] { return result.differences++ < shown; };
 
     std::unordered_map<std::string, const parsed_statement*> old_statements;
     for (const parsed_statement& s : old_header.statements)
@@ -379,10 +416,10 @@ std::size_t compare_headers(std::string_view old_text, std::string_view new_text
             print_line_diff(old.body, s.body, out);
         }
         else if (old.locations != s.locations) {
-            if (!report())
-                continue;
-            out << first_location(s.locations) << ": moved: " << excerpt(s.key) << "\n    - // " << old.locations
-                << "\n    + // " << s.locations << '\n';
+            // Code moved, the description did not: what the compiler checks is the same.
+            if (result.moved++ < shown)
+                notes << first_location(s.locations) << ": note: moved: " << excerpt(s.key) << "\n    - // "
+                      << old.locations << "\n    + // " << s.locations << '\n';
         }
     }
     for (const parsed_statement& s : old_header.statements) {
@@ -390,24 +427,26 @@ std::size_t compare_headers(std::string_view old_text, std::string_view new_text
             continue;
         out << first_location(s.locations) << ": gone: " << excerpt(s.key) << '\n';
     }
-    if (differences > shown)
-        out << "... and " << differences - shown << " more statements\n";
+    if (result.differences > shown)
+        out << "... and " << result.differences - shown << " more statements\n";
+    if (result.moved > shown)
+        notes << "... and " << result.moved - shown << " more moved statements\n";
 
     const std::unordered_set<std::string> old_types(old_header.types.begin(), old_header.types.end());
     const std::unordered_set<std::string> new_types(new_header.types.begin(), new_header.types.end());
     for (const std::string& t : old_header.types)
         if (!new_types.contains(t)) {
-            ++differences;
+            ++result.differences;
             out << "type entry gone: " << trim_left(t) << '\n';
         }
     for (const std::string& t : new_header.types)
         if (!old_types.contains(t)) {
-            ++differences;
+            ++result.differences;
             out << "type entry new: " << trim_left(t) << '\n';
         }
 
-    if (differences == 0 && old_header.frame != new_header.frame) {
-        ++differences;
+    if (result.differences == 0 && old_header.frame != new_header.frame) {
+        ++result.differences;
         std::size_t i = 0;
         while (i < old_header.frame.size() && i < new_header.frame.size() && old_header.frame[i] == new_header.frame[i])
             ++i;
@@ -415,18 +454,13 @@ std::size_t compare_headers(std::string_view old_text, std::string_view new_text
         out << "    - " << (i < old_header.frame.size() ? old_header.frame[i] : "(end of file)") << '\n';
         out << "    + " << (i < new_header.frame.size() ? new_header.frame[i] : "(end of file)") << '\n';
     }
-    // The same statements and types in another order, say: not what --output would write.
-    if (differences == 0) {
-        const auto body = [](std::string_view text) {
-            const std::size_t at = text.find("\n#");
-            return at == std::string_view::npos ? text : text.substr(at);
-        };
-        if (body(old_text) != body(new_text)) {
-            ++differences;
-            out << "the header's order or spacing differs (edited by hand?)\n";
-        }
+    // The same statements and types in another order, say: not what --output would write. The
+    // location comments are left out, as above.
+    if (result.differences == 0 && without_locations(old_text) != without_locations(new_text)) {
+        ++result.differences;
+        out << "the header's order or spacing differs (edited by hand?)\n";
     }
-    return differences;
+    return result;
 }
 
 }  // namespace schema_tool

@@ -5,6 +5,7 @@
 #include "model.hpp"
 
 #include <typq/sql.hpp>
+#include <typq/detail/sql_lexer.hpp>
 
 #include <cstddef>        // std::size_t
 #include <fstream>        // the list file
@@ -70,6 +71,38 @@ bool parse_location(std::string_view text, location& out)
 
 }  // namespace
 
+std::string positional_text(std::string_view text)
+{
+    namespace detail = typq::detail;
+    std::vector<detail::placeholder> found;
+    const auto lexed = detail::scan_placeholders(text, [&](const detail::placeholder& p) { found.push_back(p); });
+    bool named = false;
+    for (const detail::placeholder& p : found) {
+        if (p.kind == detail::placeholder_kind::positional)
+            return std::string(text);  // $n placeholders: the server reads it as it is
+        named = true;
+    }
+    // Unlexable text (an unterminated string) goes as it is: the server says what is wrong with it.
+    if (!named || lexed.error != detail::sql_lex_error::none)
+        return std::string(text);
+    std::vector<std::string_view> names;  // in order of first appearance: $1, $2, ...
+    std::string out;
+    std::size_t copied = 0;
+    for (const detail::placeholder& p : found) {
+        std::size_t k = 0;
+        while (k < names.size() && names[k] != p.name)
+            ++k;
+        if (k == names.size())
+            names.push_back(p.name);
+        out.append(text.substr(copied, p.offset - copied));
+        out += '$';
+        out += std::to_string(k + 1);
+        copied = p.offset + p.length;
+    }
+    out.append(text.substr(copied));
+    return out;
+}
+
 std::vector<statement> read_query_list(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -104,6 +137,7 @@ std::vector<statement> read_query_list(const std::string& path)
         if (added) {
             statement s;
             s.text = text;
+            s.prepared = positional_text(text);
             s.hash = typq::detail::sql_hash(text);
             statements.push_back(std::move(s));
         }

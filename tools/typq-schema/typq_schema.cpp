@@ -3,10 +3,12 @@
 // against a database and writes the header typq checks them with at compile time
 // (`-DTYPQ_SCHEMA_HEADER=...`), or checks that a committed header is still what the database says.
 //
-//   typq-schema [--dsn DSN] --queries LIST --output HEADER [--keep-going]
-//   typq-schema [--dsn DSN] --queries LIST --check HEADER [--keep-going]
+//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --output HEADER [--keep-going]
+//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --check HEADER [--keep-going]
 //
-// LIST comes from tools/typq-schema-scan.py. Exit codes: 0 done (or up to date), 1 a statement
+// LIST comes from tools/typq-schema-scan.py. Everything runs in a transaction that is rolled
+// back: the setup scripts (a schema.sql kept with the code) make the schema in it, so that an
+// empty database is enough. Exit codes: 0 done (or up to date), 1 a statement or setup script
 // the server refused, a header out of date, or no server; 2 a bad command line or query list.
 
 #include "model.hpp"
@@ -28,7 +30,8 @@
 namespace {
 
 constexpr std::string_view usage_text =
-    "usage: typq-schema [--dsn DSN] --queries LIST (--output HEADER | --check HEADER) [--keep-going]\n";
+    "usage: typq-schema [--dsn DSN] [--setup FILE]... --queries LIST (--output HEADER | --check HEADER)\n"
+    "                   [--keep-going]\n";
 
 constexpr std::string_view help_text =
     "Describes the SQL statements of a query list (tools/typq-schema-scan.py writes one) against a\n"
@@ -36,20 +39,24 @@ constexpr std::string_view help_text =
     "(-DTYPQ_SCHEMA_HEADER=\"HEADER\"), or checks that HEADER is still what the database says.\n"
     "\n"
     "  --dsn DSN         libpq conninfo or URI; default: $TYPQ_DSN, else libpq's PG* variables\n"
+    "  --setup FILE      run the SQL script FILE first (repeatable, in order). All runs in one\n"
+    "                    transaction that is rolled back at the end: the database is left as it\n"
+    "                    was, and a schema script is enough to describe against an empty database\n"
     "  --queries LIST    the query list: <path>:<line>:<column>, a tab, the escaped SQL text\n"
     "  --output HEADER   write the header (left untouched when it would not change)\n"
     "  --check HEADER    build the header in memory and compare it with HEADER: exit 0 when they\n"
-    "                    match (bar the opening comments), else exit 1 naming each statement that\n"
-    "                    is new, gone, changed or moved\n"
+    "                    describe the same (statements that only moved are noted, not failed),\n"
+    "                    else exit 1 naming each statement that is new, gone or changed\n"
     "  --keep-going      report the statements the server refuses and leave them out, instead of\n"
     "                    failing\n"
     "  --help            this text\n"
     "\n"
-    "Exit codes: 0 done; 1 a statement the server refused, a header out of date, or no server;\n"
-    "2 a bad command line or query list.\n";
+    "Exit codes: 0 done; 1 a statement or setup script the server refused, a header out of date,\n"
+    "or no server; 2 a bad command line, query list or unreadable setup script.\n";
 
 struct options {
     std::optional<std::string> dsn;
+    std::vector<std::string> setup;
     std::string queries;
     std::string header;
     bool check = false;
@@ -80,6 +87,8 @@ std::string regenerate_command(const options& o)
     std::string command = "typq-schema";
     if (o.dsn)
         command += " --dsn DSN";
+    for (const std::string& file : o.setup)
+        command += " --setup " + shell_word(file);
     command += " --queries " + shell_word(o.queries) + " --output " + shell_word(o.header);
     if (o.keep_going)
         command += " --keep-going";
@@ -115,6 +124,8 @@ std::optional<options> parse_arguments(int argc, char** argv)
         }
         if (arg == "--dsn")
             o.dsn = value();
+        else if (arg == "--setup")
+            o.setup.push_back(value());
         else if (arg == "--queries")
             o.queries = value();
         else if (arg == "--output" || arg == "--check") {
@@ -174,6 +185,13 @@ std::string count_text(std::size_t n)
 int run(const options& o)
 {
     std::vector<schema_tool::statement> statements = schema_tool::read_query_list(o.queries);
+    std::vector<schema_tool::setup_script> setup;
+    for (const std::string& file : o.setup) {
+        std::optional<std::string> text = read_file(file);
+        if (!text)
+            throw schema_tool::input_error("cannot read the setup script " + file);
+        setup.push_back({file, std::move(*text)});
+    }
     std::string dsn;
     if (o.dsn)
         dsn = *o.dsn;
@@ -181,7 +199,7 @@ int run(const options& o)
         dsn = env;
 
     bool failed = false;
-    const schema_tool::description d = schema_tool::describe(dsn, std::move(statements), std::cerr, failed);
+    const schema_tool::description d = schema_tool::describe(dsn, setup, std::move(statements), std::cerr, failed);
     if (failed && !o.keep_going) {
         std::cerr << "typq-schema: the server refused the statements above; nothing was "
                   << (o.check ? "checked" : "written") << " (--keep-going leaves them out)\n";
@@ -196,15 +214,20 @@ int run(const options& o)
             return 1;
         }
         std::ostringstream report;
-        const std::size_t differences = schema_tool::compare_headers(*existing, header, report, 20);
-        if (differences == 0) {
+        std::ostringstream notes;
+        const schema_tool::comparison c = schema_tool::compare_headers(*existing, header, report, notes, 20);
+        if (c.differences == 0) {
             std::cout << "typq-schema: " << o.header << " is up to date (" << count_text(d.statements.size()) << ")\n";
+            if (c.moved > 0)
+                std::cerr << notes.str() << "typq-schema: note: " << count_text(c.moved)
+                          << " moved in the code, described as before: the check passes; " << regenerate_command(o)
+                          << " updates the locations in the header's comments\n";
             return 0;
         }
-        std::cerr << "typq-schema: " << o.header << " is not what the database describes now (" << differences
-                  << (differences == 1 ? " difference" : " differences") << "); regenerate it with: "
+        std::cerr << "typq-schema: " << o.header << " is not what the database describes now (" << c.differences
+                  << (c.differences == 1 ? " difference" : " differences") << "); regenerate it with: "
                   << regenerate_command(o) << '\n'
-                  << report.str();
+                  << report.str() << notes.str();
         return 1;
     }
     // An unchanged header keeps its time stamp: the build does not recompile what includes it.
@@ -242,6 +265,10 @@ int main(int argc, char** argv)
     catch (const schema_tool::input_error& e) {
         std::cerr << "typq-schema: " << e.what() << '\n';
         return 2;
+    }
+    catch (const schema_tool::failure& e) {
+        std::cerr << "typq-schema: " << e.what() << '\n';
+        return 1;
     }
     catch (const typq::error& e) {
         std::cerr << "typq-schema: " << e.what() << '\n';

@@ -3,8 +3,8 @@
 // against a database and writes the header typq checks them with at compile time
 // (`-DTYPQ_SCHEMA_HEADER=...`), or checks that a committed header is still what the database says.
 //
-//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --output HEADER [--keep-going]
-//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --check HEADER [--keep-going]
+//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --output HEADER [--keep-going] [--regenerate CMD]
+//   typq-schema [--dsn DSN] [--setup FILE]... --queries LIST --check HEADER [--keep-going] [--regenerate CMD]
 //
 // LIST comes from tools/typq-schema-scan.py. Everything runs in a transaction that is rolled
 // back: the setup scripts (a schema.sql kept with the code) make the schema in it, so that an
@@ -31,7 +31,7 @@ namespace {
 
 constexpr std::string_view usage_text =
     "usage: typq-schema [--dsn DSN] [--setup FILE]... --queries LIST (--output HEADER | --check HEADER)\n"
-    "                   [--keep-going]\n";
+    "                   [--keep-going] [--regenerate COMMAND]\n";
 
 constexpr std::string_view help_text =
     "Describes the SQL statements of a query list (tools/typq-schema-scan.py writes one) against a\n"
@@ -49,6 +49,10 @@ constexpr std::string_view help_text =
     "                    else exit 1 naming each statement that is new, gone or changed\n"
     "  --keep-going      report the statements the server refuses and leave them out, instead of\n"
     "                    failing\n"
+    "  --regenerate CMD  the command the header's first line (and --check's message) gives for\n"
+    "                    regenerating it, such as a build target; default: this command line,\n"
+    "                    without the DSN. Give one when LIST is in a build directory: its path\n"
+    "                    differs between machines, and the committed header would too\n"
     "  --help            this text\n"
     "\n"
     "Exit codes: 0 done; 1 a statement or setup script the server refused, a header out of date,\n"
@@ -59,6 +63,7 @@ struct options {
     std::vector<std::string> setup;
     std::string queries;
     std::string header;
+    std::optional<std::string> regenerate;
     bool check = false;
     bool keep_going = false;
 };
@@ -80,10 +85,13 @@ std::string shell_word(std::string_view word)
     return quoted + "'";
 }
 
-// The command that writes this header, for its first line: never the DSN itself (it may hold a
-// password, and it differs between machines), and --output for --check, whose header is the same.
+// The command that writes this header, for its first line: --regenerate's, else this one, never
+// with the DSN itself (it may hold a password, and it differs between machines), and with
+// --output for --check, whose header is the same.
 std::string regenerate_command(const options& o)
 {
+    if (o.regenerate)
+        return *o.regenerate;
     std::string command = "typq-schema";
     if (o.dsn)
         command += " --dsn DSN";
@@ -135,6 +143,8 @@ std::optional<options> parse_arguments(int argc, char** argv)
             o.check = arg == "--check";
             o.header = value();
         }
+        else if (arg == "--regenerate")
+            o.regenerate = value();
         else if (arg == "--keep-going") {
             flag();
             o.keep_going = true;

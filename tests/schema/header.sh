@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
+# tests/schema/header.sh: a committed schema header is what typq-schema makes of its sources and
+# setup scripts against the test server (CTest's schema.compile_fail_header and
+# example.16_schema_header).
+#
+#   header.sh --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT
+#             --header HEADER --work WORK_DIR --name TEST_NAME [--setup SQL]...
+#             -- FILE... -- COMPILER FLAGS...
+#
+# tools/typq-schema-scan.py lists the statements of FILE... (parsed with FLAGS) and of the headers
+# in their directories, then typq-schema describes them, each SQL script run first (--setup, in the
+# transaction it rolls back), and --checks HEADER: the test fails when the committed header is not
+# current. With TYPQ_SCHEMA_REGENERATE=1 in the environment it writes HEADER instead (--output).
+# The statements' places are relative to ROOT, and the header's first line names this test as the
+# way to regenerate it (not the command, whose query list is in the build tree), so that the
+# header is the same whoever makes it, wherever the build tree is. Type names come from
+# format_type, which depends on the search_path: the scripts run after
+# `SET search_path TO "$user", public`, the server's default, whatever the DSN sets.
+# The DSN is TYPQ_TEST_DSN when set, else the fixture's DSN_FILE.
+
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT" \
+         "--header HEADER --work WORK_DIR --name TEST_NAME [--setup SQL]... -- FILE... -- COMPILER FLAGS..." >&2
+    exit 2
+}
+
+tool= python= scanner= dsn_file= root= header= work= name=
+setup=()
+while [[ $# -gt 0 && $1 != -- ]]; do
+    [[ $# -ge 2 ]] || usage
+    case $1 in
+        --tool) tool=$(realpath "$2") ;;
+        --python) python=$2 ;;
+        --scanner) scanner=$(realpath "$2") ;;
+        --dsn-file) dsn_file=$2 ;;
+        --root) root=$(realpath "$2") ;;
+        --header) header=$(realpath -m "$2") ;;
+        --work) work=$(realpath -m "$2") ;;
+        --name) name=$2 ;;
+        --setup) setup+=("$(realpath "$2")") ;;
+        *) usage ;;
+    esac
+    shift 2
+done
+[[ -n $tool && -n $python && -n $scanner && -n $dsn_file && -n $root && -n $header && -n $work && -n $name ]] || usage
+[[ $# -gt 0 ]] || usage
+shift  # --
+files=()
+while [[ $# -gt 0 && $1 != -- ]]; do
+    files+=("$(realpath "$1")")
+    shift
+done
+[[ ${#files[@]} -gt 0 && $# -ge 2 ]] || usage
+shift  # --
+
+if [[ -n ${TYPQ_TEST_DSN:-} ]]; then
+    dsn=$TYPQ_TEST_DSN
+elif [[ -r $dsn_file ]]; then
+    dsn=$(<"$dsn_file")
+else
+    echo "header.sh: $dsn_file does not exist: run through ctest (its pg fixture writes it), or set TYPQ_TEST_DSN" >&2
+    exit 2
+fi
+
+rm -rf "$work"
+mkdir -p "$work"
+# Only the statements of FILE... and the headers beside them: typq's own (include/typq/, under ROOT
+# too) are not the program's, and typq's check leaves them alone.
+source_dirs=()
+for dir in $(printf '%s\n' "${files[@]}" | xargs -d '\n' dirname | sort -u); do
+    source_dirs+=(--source-dir "$dir")
+done
+"$python" "$scanner" --root "$root" "${source_dirs[@]}" -o "$work/queries" "${files[@]}" -- "$@"
+
+printf 'SET search_path TO "$user", public;\n' >"$work/search_path.sql"
+setup_args=(--setup "$work/search_path.sql")
+cd "$root"
+for script in "${setup[@]}"; do
+    setup_args+=(--setup "$(realpath --relative-to="$root" "$script")")
+done
+relative_header=$(realpath -m --relative-to="$root" "$header")
+if [[ ${TYPQ_SCHEMA_REGENERATE:-} == 1 ]]; then
+    mode=--output
+else
+    mode=--check
+fi
+exec "$tool" --dsn "$dsn" "${setup_args[@]}" --queries "$work/queries" "$mode" "$relative_header" \
+    --regenerate "TYPQ_SCHEMA_REGENERATE=1 ctest -R $name"

@@ -9464,9 +9464,12 @@ protected:
         if (text[N - 1] != '\0')
             detail::report_sql_problem(detail::sql_problem::statement_is_not_nul_terminated, N - 1);
         check();
-        if constexpr (detail::schema_checked)
-            detail::check_against_schema<Row, Args...>(file, hash_, this->text(), fields_.data(),
-                explicitly_cast_parameters().data());
+        // COPY ... FROM STDIN / TO STDOUT has COPY's shape, not a result's: typq-schema leaves it out.
+        if constexpr (detail::schema_checked) {
+            if (!copy_)
+                detail::check_against_schema<Row, Args...>(file, hash_, this->text(), fields_.data(),
+                    explicitly_cast_parameters().data());
+        }
     }
 
 private:

@@ -5,16 +5,16 @@
 # example.16_schema_header).
 #
 #   header.sh --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT
-#             --header HEADER --work WORK_DIR --name TEST_NAME [--setup SQL]...
+#             --header HEADER --work WORK_DIR --name TEST_NAME [--regenerate COMMAND] [--setup SQL]...
 #             -- FILE... -- COMPILER FLAGS...
 #
 # tools/typq-schema-scan.py lists the statements of FILE... (parsed with FLAGS) and of the headers
 # in their directories, then typq-schema describes them, each SQL script run first (--setup, in the
 # transaction it rolls back), and --checks HEADER: the test fails when the committed header is not
 # current. With TYPQ_SCHEMA_REGENERATE=1 in the environment it writes HEADER instead (--output).
-# The statements' places are relative to ROOT, and the header's first line names this test as the
-# way to regenerate it (not the command, whose query list is in the build tree), so that the
-# header is the same whoever makes it, wherever the build tree is. Type names come from
+# The statements' places are relative to ROOT, and the header's first line names COMMAND, else
+# this test, as the way to regenerate it (not the command, whose query list is in the build
+# tree), so that the header is the same whoever makes it, wherever the build tree is. Type names come from
 # format_type, which depends on the search_path: the scripts run after
 # `SET search_path TO "$user", public`, the server's default, whatever the DSN sets.
 # The DSN is TYPQ_TEST_DSN when set, else the fixture's DSN_FILE.
@@ -23,11 +23,12 @@ set -euo pipefail
 
 usage() {
     echo "usage: $0 --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT" \
-         "--header HEADER --work WORK_DIR --name TEST_NAME [--setup SQL]... -- FILE... -- COMPILER FLAGS..." >&2
+         "--header HEADER --work WORK_DIR --name TEST_NAME [--regenerate COMMAND] [--setup SQL]..." \
+         "-- FILE... -- COMPILER FLAGS..." >&2
     exit 2
 }
 
-tool= python= scanner= dsn_file= root= header= work= name=
+tool= python= scanner= dsn_file= root= header= work= name= regenerate=
 setup=()
 while [[ $# -gt 0 && $1 != -- ]]; do
     [[ $# -ge 2 ]] || usage
@@ -40,6 +41,7 @@ while [[ $# -gt 0 && $1 != -- ]]; do
         --header) header=$(realpath -m "$2") ;;
         --work) work=$(realpath -m "$2") ;;
         --name) name=$2 ;;
+        --regenerate) regenerate=$2 ;;
         --setup) setup+=("$(realpath "$2")") ;;
         *) usage ;;
     esac
@@ -88,4 +90,4 @@ else
     mode=--check
 fi
 exec "$tool" --dsn "$dsn" "${setup_args[@]}" --queries "$work/queries" "$mode" "$relative_header" \
-    --regenerate "TYPQ_SCHEMA_REGENERATE=1 ctest -R $name"
+    --regenerate "${regenerate:-TYPQ_SCHEMA_REGENERATE=1 ctest -R $name}"

@@ -369,7 +369,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] result<Row> query(row_sql<Row, Args...> statement, Args&&... args)
     {
-        return rows<Row, format::binary>(statement, args...);
+        return rows<Row, format::binary>(statement.sql(), args...);
     }
 
     /// Runs `statement` and returns its only row.
@@ -379,7 +379,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] typename detail::row_traits<Row>::value_type query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
-        return one<Row, format::binary>("query_one", statement, args...);
+        return one<Row, format::binary>("query_one", statement.sql(), args...);
     }
 
     /// Runs `statement` and returns its row, or std::nullopt when it returns none.
@@ -387,7 +387,7 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] std::optional<typename detail::row_traits<Row>::value_type> query_opt(row_sql<Row, Args...> statement, Args&&... args)
     {
-        return optional<Row, format::binary>(statement, args...);
+        return optional<Row, format::binary>(statement.sql(), args...);
     }
 
     /// Runs `statement` and returns the value of its only column of its only row.
@@ -399,7 +399,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return one<T, format::binary>("query_value", statement, args...);
+        return one<T, format::binary>("query_value", statement.sql(), args...);
     }
 
     /// @{
@@ -443,8 +443,8 @@ public:
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
         typq::stream<Row> rows(usable_shared_session());
-        const auto bind = binding(statement, args...);
-        rows.start(request_for(statement, engine::make_binder(bind), format::binary));
+        const auto bind = binding(statement.sql(), args...);
+        rows.start(request_for(statement.sql(), engine::make_binder(bind), format::binary));
         return rows;
     }
 
@@ -534,8 +534,8 @@ public:
                                              "std::tuple<...>, or a type with a typq::type<T>");
         typq::cursor<Row> declared(usable_shared_session(), options);
         engine::lease hold(*session_, "a statement");
-        const auto bind = binding(statement, args...);
-        declared.declare(request_for(statement, engine::make_binder(bind), format::binary));
+        const auto bind = binding(statement.sql(), args...);
+        declared.declare(request_for(statement.sql(), engine::make_binder(bind), format::binary));
         return declared;
     }
     /// @}

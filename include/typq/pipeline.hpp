@@ -189,14 +189,14 @@ public:
     template <class Row, class... Args>
     [[nodiscard]] pending<result<Row>> query(row_sql<Row, Args...> statement, Args&&... args)
     {
-        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(), statement, args...);
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(), statement.sql(), args...);
     }
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
     template <class Row, class... Args>
     [[nodiscard]] pending<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args&&... args)
     {
-        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(), statement, args...);
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(), statement.sql(), args...);
     }
 
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
@@ -204,7 +204,7 @@ public:
     [[nodiscard]] pending<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(row_sql<Row, Args...> statement,
         Args&&... args)
     {
-        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(), statement, args...);
+        return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(), statement.sql(), args...);
     }
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
@@ -212,7 +212,7 @@ public:
     [[nodiscard]] pending<T> query_value(row_sql<T, Args...> statement, Args&&... args)
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
-        return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(), statement, args...);
+        return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(), statement.sql(), args...);
     }
 
     /// Marks a sync point (see the class comment) and sends what is queued.

@@ -1323,7 +1323,7 @@ public:
     boost::asio::awaitable<async_pending<result<Row>>> query(row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
@@ -1332,7 +1332,7 @@ public:
         Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
@@ -1341,7 +1341,7 @@ public:
         row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
@@ -1350,7 +1350,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Marks a sync point (see typq::pipeline): the statements since the last one form one implicit
@@ -1921,14 +1921,14 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<result<Row>> query(row_sql<Row, Args...> statement, Args... args)
     {
-        return rows<Row>(detail::keep(std::move(statement)), std::move(args)...);
+        return rows<Row>(detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args... args)
     {
-        return single<Row, false>("query_one", detail::keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -1936,7 +1936,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         row_sql<Row, Args...> statement, Args... args)
     {
-        return single<Row, true>("query_opt", detail::keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -1945,7 +1945,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return single<T, false>("query_value", detail::keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -2005,7 +2005,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
+        return start_stream<Row>(detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// @{
@@ -2016,12 +2016,12 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(row_sql<Row, Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(cursor_options{}, detail::keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(cursor_options{}, detail::keep(statement.sql()), std::move(args)...);
     }
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, row_sql<Row, Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(options, detail::keep(statement.sql()), std::move(args)...);
     }
     /// @}
 

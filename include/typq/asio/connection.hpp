@@ -177,14 +177,14 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<result<Row>> query(row_sql<Row, Args...> statement, Args... args)
     {
-        return rows<Row>(detail::keep(std::move(statement)), std::move(args)...);
+        return rows<Row>(detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_one(): the only row.
     template <class Row, class... Args>
     boost::asio::awaitable<typename detail::row_traits<Row>::value_type> query_one(row_sql<Row, Args...> statement, Args... args)
     {
-        return single<Row, false>("query_one", detail::keep(std::move(statement)), std::move(args)...);
+        return single<Row, false>("query_one", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_opt(): the row, or std::nullopt.
@@ -192,7 +192,7 @@ public:
     boost::asio::awaitable<std::optional<typename detail::row_traits<Row>::value_type>> query_opt(
         row_sql<Row, Args...> statement, Args... args)
     {
-        return single<Row, true>("query_opt", detail::keep(std::move(statement)), std::move(args)...);
+        return single<Row, true>("query_opt", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::query_value(): the only column of the only row.
@@ -201,7 +201,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column into a type with a typq::type<T>; "
                                            "use query_one<T> for a row");
-        return single<T, false>("query_value", detail::keep(std::move(statement)), std::move(args)...);
+        return single<T, false>("query_value", detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// As connection::prepare(): a typq::prepared for this connection.
@@ -261,7 +261,7 @@ public:
     {
         static_assert(detail::row_type<Row>, "typq: Row must be an aggregate struct, typq::by_position<T>, "
                                              "std::tuple<...>, or a type with a typq::type<T>");
-        return start_stream<Row>(detail::keep(std::move(statement)), std::move(args)...);
+        return start_stream<Row>(detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// @{
@@ -272,12 +272,12 @@ public:
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(row_sql<Row, Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(cursor_options{}, detail::keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(cursor_options{}, detail::keep(statement.sql()), std::move(args)...);
     }
     template <class Row, class... Args>
     boost::asio::awaitable<async_cursor<Row>> cursor(cursor_options options, row_sql<Row, Args...> statement, Args... args)
     {
-        return declare_cursor<Row>(options, detail::keep(std::move(statement)), std::move(args)...);
+        return declare_cursor<Row>(options, detail::keep(statement.sql()), std::move(args)...);
     }
     /// @}
 

@@ -196,7 +196,7 @@ public:
     boost::asio::awaitable<async_pending<result<Row>>> query(row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::rows>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives its only row (typq::no_rows, typq::too_many_rows).
@@ -205,7 +205,7 @@ public:
         Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::one>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives its row or std::nullopt (typq::too_many_rows).
@@ -214,7 +214,7 @@ public:
         row_sql<Row, Args...> statement, Args... args)
     {
         return queue(std::make_shared<detail::pending_rows<Row, detail::pending_form::optional>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Queues `statement`; its handle gives the value of its only column of its only row.
@@ -223,7 +223,7 @@ public:
     {
         static_assert(detail::has_type<T>, "typq: query_value<T> reads one column; use query_one<T> for a row");
         return queue(std::make_shared<detail::pending_rows<T, detail::pending_form::value>>(),
-            detail::keep(std::move(statement)), std::move(args)...);
+            detail::keep(statement.sql()), std::move(args)...);
     }
 
     /// Marks a sync point (see typq::pipeline): the statements since the last one form one implicit

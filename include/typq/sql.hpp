@@ -722,6 +722,9 @@ public:
         : sql_(std::type_identity<Row>{}, text, file)
     {
     }
+    /// A statement already checked against the arguments (`typq::sql<int> s = "..."` kept in a
+    /// variable): its columns are checked when it runs, not against the generated header.
+    constexpr basic_row_sql(const basic_sql<Args...>& sql) noexcept : sql_(sql) {}
     /// SQL built at run time, checked when it runs, as basic_sql's.
     basic_row_sql(const runtime_sql& sql) : sql_(sql) {}
     /// A composed fragment, as basic_sql's.

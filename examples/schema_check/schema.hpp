@@ -19,7 +19,7 @@ inline constexpr typq::schema::type_entry types[] = {
     {}, // end
 };
 
-constexpr bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
+consteval bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
 {
     switch (hash) {
     case 0x1ccf73938d0baf02u:  // examples/16_schema_check.cpp:78

@@ -19,7 +19,7 @@ inline constexpr typq::schema::type_entry types[] = {
     {}, // end
 };
 
-constexpr bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
+consteval bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
 {
     switch (hash) {
     case 0x1b56393b47f0f575u:  // tests/compile_fail_schema/schema_field_without_column.cpp:19, tests/compile_fail_schema/schema_forms_ok.cpp:23

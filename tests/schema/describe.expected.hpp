@@ -23,7 +23,7 @@ inline constexpr typq::schema::type_entry types[] = {
     {}, // end
 };
 
-constexpr bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
+consteval bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)
 {
     switch (hash) {
     case 0x07833550ceda8e31u:  // app/reports.cpp:7

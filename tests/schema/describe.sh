@@ -118,8 +118,8 @@ struct counting_reader final : typq::schema::reader {
     int parameters = 0;
     int columns = 0;
     bool last_nullable = false;
-    constexpr void parameter(int, unsigned, std::string_view, std::initializer_list<unsigned>) override { ++parameters; }
-    constexpr void column(std::string_view, unsigned, std::string_view, bool nullable) override
+    consteval void parameter(int, unsigned, std::string_view, std::initializer_list<unsigned>) override { ++parameters; }
+    consteval void column(std::string_view, unsigned, std::string_view, bool nullable) override
     {
         ++columns;
         last_nullable = nullable;
@@ -127,7 +127,7 @@ struct counting_reader final : typq::schema::reader {
 };
 
 // parameters * 100 + columns, or -1 when the header does not describe `text`.
-constexpr int shape_of(std::string_view text)
+consteval int shape_of(std::string_view text)
 {
     counting_reader r;
     return typq_schema::describe(typq::detail::sql_hash(text), text, r) ? r.parameters * 100 + r.columns : -1;

@@ -348,7 +348,7 @@ std::string render_header(const description& d, const std::string& command_line)
     out += "\n"
            "};\n"
            "\n"
-           "constexpr bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)\n"
+           "consteval bool describe(std::size_t hash, std::string_view text, typq::schema::reader& r)\n"
            "{\n";
     // Users compile this header with their warnings: no parameter may go unused.
     bool reads = false;

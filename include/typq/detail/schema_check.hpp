@@ -295,7 +295,7 @@ public:
     {
     }
 
-    constexpr void parameter(int number, unsigned type, std::string_view type_name,
+    consteval void parameter(int number, unsigned type, std::string_view type_name,
         std::initializer_list<unsigned> converts_from) override
     {
         (void)type_name;
@@ -310,7 +310,7 @@ public:
             check_positional(number, type, converts_from, std::index_sequence_for<Args...>{});
     }
 
-    constexpr void column(std::string_view name, unsigned type, std::string_view type_name, bool nullable) override
+    consteval void column(std::string_view name, unsigned type, std::string_view type_name, bool nullable) override
     {
         (void)type_name;
         if constexpr (!std::is_void_v<Row>) {
@@ -452,7 +452,7 @@ constexpr bool typq_own_statement(std::string_view file) noexcept
 }
 
 template <class Row, class... Args>
-constexpr void check_against_schema([[maybe_unused]] std::string_view file, [[maybe_unused]] std::size_t hash, [[maybe_unused]] std::string_view text,
+consteval void check_against_schema([[maybe_unused]] std::string_view file, [[maybe_unused]] std::size_t hash, [[maybe_unused]] std::string_view text,
     [[maybe_unused]] const std::uint16_t* fields, [[maybe_unused]] const bool* cast)
 {
 #if defined(TYPQ_SCHEMA_HEADER)

@@ -122,7 +122,7 @@ protected:
 };
 
 /// True for the OIDs typq knows statically (every built-in type in oid.hpp): they are never looked up.
-inline bool is_builtin_type(oid id) noexcept { return id == oid::unspecified || !sql_type_name(id).empty(); }
+constexpr bool is_builtin_type(oid id) noexcept { return id == oid::unspecified || !sql_type_name(id).empty(); }
 
 }  // namespace detail
 

@@ -6,7 +6,12 @@
 #
 #   header.sh --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT
 #             --header HEADER --work WORK_DIR --name TEST_NAME [--regenerate COMMAND] [--setup SQL]...
-#             -- FILE... -- COMPILER FLAGS...
+#             [--drift SED_SCRIPT --expect REGEX...] -- FILE... -- COMPILER FLAGS...
+#
+# With --drift, what a user sees who changes the schema (CTest's example.16_schema_drift): each
+# setup script is edited with SED_SCRIPT (which must change something), the header regenerated from
+# it into WORK_DIR, and FILE... compiled against it: the test passes when the compiler refuses them
+# with a message that matches every REGEX.
 #
 # tools/typq-schema-scan.py lists the statements of FILE... (parsed with FLAGS) and of the headers
 # in their directories, then typq-schema describes them, each SQL script run first (--setup, in the
@@ -28,8 +33,9 @@ usage() {
     exit 2
 }
 
-tool= python= scanner= dsn_file= root= header= work= name= regenerate=
+tool= python= scanner= dsn_file= root= header= work= name= regenerate= drift=
 setup=()
+expect=()
 while [[ $# -gt 0 && $1 != -- ]]; do
     [[ $# -ge 2 ]] || usage
     case $1 in
@@ -43,6 +49,8 @@ while [[ $# -gt 0 && $1 != -- ]]; do
         --name) name=$2 ;;
         --regenerate) regenerate=$2 ;;
         --setup) setup+=("$(realpath "$2")") ;;
+        --drift) drift=$2 ;;
+        --expect) expect+=("$2") ;;
         *) usage ;;
     esac
     shift 2
@@ -77,6 +85,22 @@ for dir in $(printf '%s\n' "${files[@]}" | xargs -d '\n' dirname | sort -u); do
 done
 "$python" "$scanner" --root "$root" "${source_dirs[@]}" -o "$work/queries" "${files[@]}" -- "$@"
 
+if [[ -n $drift ]]; then
+    # The schema as the user changed it: copies of the setup scripts, edited.
+    drifted=()
+    for script in "${setup[@]}"; do
+        copy=$work/drifted.$(basename "$script")
+        sed -e "$drift" "$script" >"$copy"
+        drifted+=("$copy")
+    done
+    if cmp -s <(cat "${setup[@]}") <(cat "${drifted[@]}"); then
+        echo "header.sh: --drift '$drift' changes nothing in ${setup[*]}" >&2
+        exit 1
+    fi
+    setup=("${drifted[@]}")
+    header=$work/drifted.hpp
+fi
+
 printf 'SET search_path TO "$user", public;\n' >"$work/search_path.sql"
 setup_args=(--setup "$work/search_path.sql")
 cd "$root"
@@ -88,6 +112,26 @@ if [[ ${TYPQ_SCHEMA_REGENERATE:-} == 1 ]]; then
     mode=--output
 else
     mode=--check
+fi
+if [[ -n $drift ]]; then
+    "$tool" --dsn "$dsn" "${setup_args[@]}" --queries "$work/queries" --output "$header"
+    status=0
+    "$@" -fsyntax-only "-DTYPQ_SCHEMA_HEADER=\"$header\"" -DTYPQ_SCHEMA_STRICT "${files[@]}" >"$work/compiler.log" 2>&1 \
+        || status=$?
+    if [[ $status -eq 0 ]]; then
+        echo "header.sh: after '$drift', ${files[*]} still compile(s) against $header" >&2
+        exit 1
+    fi
+    for regex in "${expect[@]}"; do
+        if ! grep -Eq -- "$regex" "$work/compiler.log"; then
+            echo "header.sh: the compiler's messages ($work/compiler.log) do not match: $regex" >&2
+            head -n 40 "$work/compiler.log" >&2
+            exit 1
+        fi
+    done
+    echo "header.sh: after '$drift' the compiler refuses ${files[*]}, as expected:"
+    grep -E -- "error" "$work/compiler.log" | head -n 5
+    exit 0
 fi
 exec "$tool" --dsn "$dsn" "${setup_args[@]}" --queries "$work/queries" "$mode" "$relative_header" \
     --regenerate "${regenerate:-TYPQ_SCHEMA_REGENERATE=1 ctest -R $name}"

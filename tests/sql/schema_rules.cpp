@@ -43,6 +43,12 @@ void check_same_as_run_time()
     }
 }
 
+// The check runs these in a consteval constructor: each branch must be a constant expression.
+static_assert(schema_reads<std::int64_t>(23) && !schema_reads<std::int32_t>(20));
+static_assert(!schema_reads<std::string>(23) && schema_reads<std::string>(0x80000001u));  // catalog-asking branch
+static_assert(schema_reads<std::vector<std::string>>(1009) && !schema_reads<std::vector<std::int32_t>>(1009));
+static_assert(schema_writes<std::int32_t>(20, {21, 23}) && !schema_writes<bool>(20, {21, 23}));
+
 TEST_CASE("schema check: a field reads a built-in column exactly when the run-time check says it does")
 {
     check_same_as_run_time<bool>();

@@ -27,8 +27,13 @@
 # A compile command's TYPQ_SCHEMA_HEADER and TYPQ_SCHEMA_STRICT definitions do not reach the
 # scanner: a stale header must not keep the scan that replaces it from parsing the code.
 
-# The scanner beside this file in typq's source tree; a cache entry, so that an install can point elsewhere.
+# The scanner beside this file in typq's source tree, else (an installed typq) typq-schema-scan in
+# the bin directory of the install; a cache entry, so that it can be pointed elsewhere.
 get_filename_component(_typq_schema_scanner "${CMAKE_CURRENT_LIST_DIR}/../tools/typq-schema-scan.py" ABSOLUTE)
+if(NOT EXISTS "${_typq_schema_scanner}")
+    # <prefix>/share/cmake/typq/typq_schema.cmake -> <prefix>/bin/typq-schema-scan
+    get_filename_component(_typq_schema_scanner "${CMAKE_CURRENT_LIST_DIR}/../../../bin/typq-schema-scan" ABSOLUTE)
+endif()
 set(TYPQ_SCHEMA_SCANNER "${_typq_schema_scanner}"
     CACHE FILEPATH "tools/typq-schema-scan.py, which typq_schema_header() targets run")
 

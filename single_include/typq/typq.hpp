@@ -7966,10 +7966,13 @@ public:
     virtual consteval void column(std::string_view name, unsigned type, std::string_view type_name, bool nullable) = 0;
 
 protected:
+    /// @{
+    /// For the checker that implements it; not destroyed through a reader.
     constexpr reader() = default;
     constexpr reader(const reader&) = default;
     constexpr reader& operator=(const reader&) = default;
     constexpr ~reader() = default;
+    /// @}
 };
 
 }  // namespace typq::schema

@@ -606,7 +606,7 @@ private:
         if constexpr (detail::schema_checked) {
             if (!copy_)
                 detail::check_against_schema<Row, Args...>(file, hash_, this->text(), fields_.data(),
-                    explicitly_cast_parameters().data());
+                    explicitly_cast_parameters().data(), counted_at_run_time ? 0 : parameter_count());
         }
     }
 

@@ -291,7 +291,8 @@ constexpr bool schema_writes(unsigned parameter, std::initializer_list<unsigned>
 template <class Row, class... Args>
 class schema_checker final : public schema::reader {
 public:
-    constexpr schema_checker(const std::uint16_t* fields, const bool* cast) noexcept : fields_(fields), cast_(cast)
+    constexpr schema_checker(const std::uint16_t* fields, const bool* cast, std::size_t parameters) noexcept
+        : fields_(fields), cast_(cast), parameters_(parameters)
     {
     }
 
@@ -299,6 +300,10 @@ public:
         std::initializer_list<unsigned> converts_from) override
     {
         (void)type_name;
+        // A parameter the statement as typq read it does not have: the placeholders were checked
+        // against the arguments already, and the run-time check compares the server's count.
+        if (number < 1 || static_cast<std::size_t>(number) > parameters_)
+            return;
         if (cast_[number])
             return;  // the statement casts it: the server converts to the cast's type what typq sends
         if constexpr (sizeof...(Args) == 1 && (std::is_same_v<Args, params> && ...)) {
@@ -426,6 +431,7 @@ private:
 
     const std::uint16_t* fields_;  // a named statement's parameters: the struct's field of each
     const bool* cast_;             // indexed by parameter number: the statement casts it
+    std::size_t parameters_;       // how many parameters the statement has, as typq read it
     std::size_t columns_ = 0;
     bool seen_[field_count() + 1] = {};
 };
@@ -453,12 +459,12 @@ constexpr bool typq_own_statement(std::string_view file) noexcept
 
 template <class Row, class... Args>
 consteval void check_against_schema([[maybe_unused]] std::string_view file, [[maybe_unused]] std::size_t hash, [[maybe_unused]] std::string_view text,
-    [[maybe_unused]] const std::uint16_t* fields, [[maybe_unused]] const bool* cast)
+    [[maybe_unused]] const std::uint16_t* fields, [[maybe_unused]] const bool* cast, [[maybe_unused]] std::size_t parameters)
 {
 #if defined(TYPQ_SCHEMA_HEADER)
     if (typq_own_statement(file))
         return;
-    schema_checker<Row, Args...> checker(fields, cast);
+    schema_checker<Row, Args...> checker(fields, cast, parameters);
     if (!typq_schema::describe(hash, text, checker)) {
         if (schema_strict)
             TYPQ_SCHEMA_FAIL(schema_error::statement_is_not_in_the_schema_header());

@@ -284,6 +284,10 @@ std::map<std::pair<unsigned, int>, bool> look_up_not_null(typq::connection& conn
 
 // For each parameter type: the types the server converts to it implicitly or on assignment,
 // with itself; for a domain, also its base type (down a chain of domains) and what converts to that.
+// Only casts from the server's own types (OIDs below 10000, fixed by pg_type.dat): typq sends
+// those (an argument of a type the server defines goes by its name, not through this list), and a
+// cast from a type the database defines (an extension's citext to text) would make the header
+// depend on whatever else is installed in the database it was made against.
 std::map<unsigned, std::vector<unsigned>> look_up_conversions(typq::connection& conn, const std::set<unsigned>& types)
 {
     std::vector<typq::oid> ids;
@@ -299,7 +303,7 @@ std::map<unsigned, std::vector<unsigned>> look_up_conversions(typq::connection& 
              "SELECT param, type FROM target "
              "UNION "
              "SELECT target.param, c.castsource FROM target JOIN pg_cast c ON c.casttarget = target.type "
-             "WHERE c.castcontext IN ('i', 'a')",
+             "WHERE c.castcontext IN ('i', 'a') AND c.castsource < 10000::oid",
              ids))
         conversions[from_oid(target)].push_back(from_oid(source));
     for (auto& [target, sources] : conversions) {

@@ -54,18 +54,6 @@ namespace detail {
 /// column's), or converted exactly, value by value, to the column's integer or float type.
 enum class copy_conversion : unsigned char { exact, int2, int4, int8, float4, float8 };
 
-template <class T>
-struct copy_value {
-    using type = T;
-};
-template <class T>
-struct copy_value<std::optional<T>> {
-    using type = T;
-};
-/// The type of a field's values: an optional's value type, else the field's.
-template <class T>
-using copy_value_t = typename copy_value<T>::type;
-
 /// The conversion that writes values of T into a column of type `column`, or std::nullopt when
 /// binary COPY cannot take them: it applies no casts, so the bytes must be the column's own
 /// type's (a domain's base type's; text's for varchar, bpchar, name and citext), or an integer or
@@ -73,7 +61,7 @@ using copy_value_t = typename copy_value<T>::type;
 template <class T>
 std::optional<copy_conversion> copy_conversion_for(oid column, const server_types& types)
 {
-    using value = copy_value_t<T>;
+    using value = nullable_base_t<T>;
     const oid base = types.strip_domains(column);
     if (composite_wire_fits(element_oid_of<T>(types), column, types))
         return copy_conversion::exact;
@@ -179,7 +167,7 @@ To copy_exact(const From& value, bool& exact)
 template <class T>
 TYPQ_ALWAYS_INLINE bool put_copy_field(writer& out, const T& value, copy_conversion conversion)
 {
-    using value_type = copy_value_t<T>;
+    using value_type = nullable_base_t<T>;
     if constexpr (pg_integer<value_type> || std::same_as<value_type, float> || std::same_as<value_type, double>) {
         if (conversion != copy_conversion::exact) {
             if constexpr (!std::same_as<value_type, T>) {

@@ -17,6 +17,7 @@
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
 #include <cstring>      // std::memcpy: the writer's pieces
+#include <optional>     // nullable_base: std::optional<U> is U or NULL
 #include <string>       // the encode buffer, messages
 #include <string_view>  // value_view::text(), type names
 #include <utility>      // std::in_range
@@ -56,6 +57,19 @@ template <class T>
 struct type;
 
 namespace detail {
+
+/// T, or for a std::optional<U> (U or NULL), U: the type whose adapter writes and reads the values
+/// (an array's elements, a COPY field's values, a field the schema check looks at).
+template <class T>
+struct nullable_base {
+    using type = T;
+};
+template <class T>
+struct nullable_base<std::optional<T>> {
+    using type = T;
+};
+template <class T>
+using nullable_base_t = typename nullable_base<T>::type;
 
 /// Instantiated, and so named by the compiler's error, when a C++ type has no typq::type<T>.
 template <class T>

@@ -1136,6 +1136,7 @@ template <wire_scalar T>
 #include <cstddef>      // std::byte, std::size_t
 #include <span>         // value_view::bytes()
 #include <cstring>      // std::memcpy: the writer's pieces
+#include <optional>     // nullable_base: std::optional<U> is U or NULL
 #include <string>       // the encode buffer, messages
 #include <string_view>  // value_view::text(), type names
 #include <utility>      // std::in_range
@@ -1175,6 +1176,19 @@ template <class T>
 struct type;
 
 namespace detail {
+
+/// T, or for a std::optional<U> (U or NULL), U: the type whose adapter writes and reads the values
+/// (an array's elements, a COPY field's values, a field the schema check looks at).
+template <class T>
+struct nullable_base {
+    using type = T;
+};
+template <class T>
+struct nullable_base<std::optional<T>> {
+    using type = T;
+};
+template <class T>
+using nullable_base_t = typename nullable_base<T>::type;
 
 /// Instantiated, and so named by the compiler's error, when a C++ type has no typq::type<T>.
 template <class T>
@@ -4115,24 +4129,12 @@ namespace detail {
 inline constexpr int array_max_dimensions = 6;
 inline constexpr std::uint64_t array_max_elements = 0x3fffffffU / 8U;  // MaxAllocSize / sizeof(Datum)
 
-// An element that may be NULL (std::optional<U>) takes its SQL type from U.
-template <class T>
-struct array_null_base {
-    using type = T;
-};
-template <class T>
-struct array_null_base<std::optional<T>> {
-    using type = T;
-};
-template <class T>
-using array_null_base_t = typename array_null_base<T>::type;
-
 /// A type that can be one element of an array: its adapter (or, for std::optional<U>, U's)
 /// declares `array_oid`, or has its OID looked up on the server (which knows its array type too).
 /// std::vector<std::byte> is one (bytea), std::vector<int> is not.
 template <class T>
-concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; }
-    || (looked_up<array_null_base_t<T>> && !requires { type<array_null_base_t<T>>::is_array_adapter; });
+concept array_scalar = requires { type<nullable_base_t<T>>::array_oid; }
+    || (looked_up<nullable_base_t<T>> && !requires { type<nullable_base_t<T>>::is_array_adapter; });
 
 // The shape of a C++ array type: `rank` nested std::vector / std::array levels around a scalar.
 template <class T>
@@ -4363,7 +4365,7 @@ void decode_array_element_at(array_reader& reader, Container& out, std::size_t i
 template <class Scalar>
 void check_array_element_type(value_view in, array_header& header)
 {
-    using base = array_null_base_t<Scalar>;
+    using base = nullable_base_t<Scalar>;
     if (!accepts<base>(header.element, in.types()))
         in.fail("array elements are " + describe_sql_type(header.element, &in.types()) + ", which " + type_name<Scalar>()
             + " cannot read");
@@ -4551,7 +4553,7 @@ void encode_nested_array(const C& value, writer& out)
 {
     using shape = array_shape<C>;
     using scalar = typename shape::scalar;
-    using base = array_null_base_t<scalar>;
+    using base = nullable_base_t<scalar>;
     constexpr std::string_view sql_type = array_sql_type<base>::value;
 
     std::array<std::size_t, array_max_dimensions> lengths{};
@@ -4584,7 +4586,7 @@ void encode_nested_array(const C& value, writer& out)
 template <class Scalar>
 void append_array_scalar_text(const Scalar& value, std::string& out)
 {
-    using base = array_null_base_t<Scalar>;
+    using base = nullable_base_t<Scalar>;
     std::string text;
     if constexpr (std::same_as<Scalar, base>)
         type<base>::encode_text(value, text);
@@ -4621,7 +4623,7 @@ void append_array_level_text(const C& value, std::string& out)
 template <class C>
 void encode_nested_array_text(const C& value, std::string& out)
 {
-    using base = array_null_base_t<typename array_shape<C>::scalar>;
+    using base = nullable_base_t<typename array_shape<C>::scalar>;
     constexpr std::string_view sql_type = array_sql_type<base>::value;
     std::array<std::size_t, array_max_dimensions> lengths{};
     measure_array(value, lengths, 0);
@@ -4643,19 +4645,19 @@ struct array_encoding {};
 template <class C, class Scalar>
     requires encodable<Scalar>
 struct array_encoding<C, Scalar> {
-    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified || looked_up<array_null_base_t<Scalar>>,
+    static_assert(array_element_oid<nullable_base_t<Scalar>>() != oid::unspecified || looked_up<nullable_base_t<Scalar>>,
         "typq: an array element needs a known type OID: declare element_oid (or param_oid) in its typq::type");
-    static_assert(param_format_of<array_null_base_t<Scalar>>() == format::binary
-            || requires { type<array_null_base_t<Scalar>>::element_oid; },
+    static_assert(param_format_of<nullable_base_t<Scalar>>() == format::binary
+            || requires { type<nullable_base_t<Scalar>>::element_oid; },
         "typq: an element sent as text can be an array element only if its typq::type declares element_oid "
         "(its text is then the binary form of that type, as for text)");
 
-    static constexpr oid param_oid = type<array_null_base_t<Scalar>>::array_oid;
+    static constexpr oid param_oid = type<nullable_base_t<Scalar>>::array_oid;
 };
 
 // An array of a type looked up on the server is looked up too, by its name ("mood[]").
 template <class C, class Scalar>
-    requires encodable<Scalar> && looked_up<array_null_base_t<Scalar>>
+    requires encodable<Scalar> && looked_up<nullable_base_t<Scalar>>
 struct array_encoding<C, Scalar> {
     static constexpr bool lookup_oid = true;
 };
@@ -4671,7 +4673,7 @@ struct array_decoding<C, Scalar> {
     /// server describes). Each value's header is checked again.
     static bool accepts(oid column, const server_types& types)
     {
-        using base = array_null_base_t<Scalar>;
+        using base = nullable_base_t<Scalar>;
         if constexpr (!looked_up<base>) {
             if (column == type<base>::array_oid)
                 return true;
@@ -4692,8 +4694,8 @@ struct array_adapter_base {
     // An array of a looked-up type is looked up too, but is not itself an element type.
     static constexpr bool is_array_adapter = true;
     // What an element is read as (std::optional removed): for the compile-time schema check.
-    using element_type = array_null_base_t<Scalar>;
-    static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
+    using element_type = nullable_base_t<Scalar>;
+    static constexpr std::string_view sql_type = array_sql_type<nullable_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };
 
@@ -4708,7 +4710,7 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
         encode_nested_array(value, out);
     }
     static void encode_text(const C& value, std::string& out)
-        requires text_encodable<array_null_base_t<Scalar>>
+        requires text_encodable<nullable_base_t<Scalar>>
     {
         encode_nested_array_text(value, out);
     }
@@ -4858,7 +4860,7 @@ namespace detail {
 template <class T>
 void encode_typq_array(const typq::array<T>& value, writer& out)
 {
-    using base = array_null_base_t<T>;
+    using base = nullable_base_t<T>;
     array_header header;
     header.element = element_oid_of<base>(out.types());
     header.dimensions = static_cast<int>(value.ndims());
@@ -4939,7 +4941,7 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
         encode_typq_array(value, out);
     }
     static void encode_text(const typq::array<T>& value, std::string& out)
-        requires text_encodable<array_null_base_t<T>>
+        requires text_encodable<nullable_base_t<T>>
     {
         encode_typq_array_text(value, out);
     }
@@ -7983,7 +7985,6 @@ protected:
 #include <cstddef>           // std::size_t
 #include <cstdint>           // std::uint16_t: a named statement's fields
 #include <initializer_list>  // a parameter's convertible types
-#include <optional>          // std::optional fields and arguments
 #include <string_view>       // names
 #include <type_traits>       // std::integral_constant
 #include <utility>           // std::index_sequence
@@ -8134,15 +8135,6 @@ constexpr bool sql_type_is(std::string_view written, const schema::type_entry& e
     return sql_name_part_is(written, entry.type_name);
 }
 
-template <class T>
-struct schema_unwrap_optional {
-    using type = T;
-};
-template <class T>
-struct schema_unwrap_optional<std::optional<T>> {
-    using type = T;
-};
-
 // T's adapter answers accepts(oid) at compile time.
 template <class T>
 concept constant_accepts = requires { typename std::integral_constant<bool, type<T>::accepts(oid::int4)>; };
@@ -8170,7 +8162,7 @@ constexpr unsigned schema_array_element(unsigned id) noexcept
 template <class T>
 constexpr bool schema_reads(unsigned column, int depth = 0)
 {
-    using U = typename schema_unwrap_optional<T>::type;
+    using U = nullable_base_t<T>;
     if (depth > 8)
         return true;
     const schema::type_entry* entry = find_schema_type(column);
@@ -8227,7 +8219,7 @@ constexpr bool open_parameter_type(unsigned id) noexcept
 template <class T>
 constexpr bool schema_writes(unsigned parameter, std::initializer_list<unsigned> converts_from)
 {
-    using U = typename schema_unwrap_optional<T>::type;
+    using U = nullable_base_t<T>;
     if (open_parameter_type(parameter))
         return true;
     if constexpr (sends_null<U> && !requires { type<U>::param_oid; })
@@ -15643,18 +15635,6 @@ namespace detail {
 /// column's), or converted exactly, value by value, to the column's integer or float type.
 enum class copy_conversion : unsigned char { exact, int2, int4, int8, float4, float8 };
 
-template <class T>
-struct copy_value {
-    using type = T;
-};
-template <class T>
-struct copy_value<std::optional<T>> {
-    using type = T;
-};
-/// The type of a field's values: an optional's value type, else the field's.
-template <class T>
-using copy_value_t = typename copy_value<T>::type;
-
 /// The conversion that writes values of T into a column of type `column`, or std::nullopt when
 /// binary COPY cannot take them: it applies no casts, so the bytes must be the column's own
 /// type's (a domain's base type's; text's for varchar, bpchar, name and citext), or an integer or
@@ -15662,7 +15642,7 @@ using copy_value_t = typename copy_value<T>::type;
 template <class T>
 std::optional<copy_conversion> copy_conversion_for(oid column, const server_types& types)
 {
-    using value = copy_value_t<T>;
+    using value = nullable_base_t<T>;
     const oid base = types.strip_domains(column);
     if (composite_wire_fits(element_oid_of<T>(types), column, types))
         return copy_conversion::exact;
@@ -15768,7 +15748,7 @@ To copy_exact(const From& value, bool& exact)
 template <class T>
 TYPQ_ALWAYS_INLINE bool put_copy_field(writer& out, const T& value, copy_conversion conversion)
 {
-    using value_type = copy_value_t<T>;
+    using value_type = nullable_base_t<T>;
     if constexpr (pg_integer<value_type> || std::same_as<value_type, float> || std::same_as<value_type, double>) {
         if (conversion != copy_conversion::exact) {
             if constexpr (!std::same_as<value_type, T>) {

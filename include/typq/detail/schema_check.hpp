@@ -17,7 +17,6 @@
 #include <cstddef>           // std::size_t
 #include <cstdint>           // std::uint16_t: a named statement's fields
 #include <initializer_list>  // a parameter's convertible types
-#include <optional>          // std::optional fields and arguments
 #include <string_view>       // names
 #include <type_traits>       // std::integral_constant
 #include <utility>           // std::index_sequence
@@ -168,15 +167,6 @@ constexpr bool sql_type_is(std::string_view written, const schema::type_entry& e
     return sql_name_part_is(written, entry.type_name);
 }
 
-template <class T>
-struct schema_unwrap_optional {
-    using type = T;
-};
-template <class T>
-struct schema_unwrap_optional<std::optional<T>> {
-    using type = T;
-};
-
 // T's adapter answers accepts(oid) at compile time.
 template <class T>
 concept constant_accepts = requires { typename std::integral_constant<bool, type<T>::accepts(oid::int4)>; };
@@ -204,7 +194,7 @@ constexpr unsigned schema_array_element(unsigned id) noexcept
 template <class T>
 constexpr bool schema_reads(unsigned column, int depth = 0)
 {
-    using U = typename schema_unwrap_optional<T>::type;
+    using U = nullable_base_t<T>;
     if (depth > 8)
         return true;
     const schema::type_entry* entry = find_schema_type(column);
@@ -261,7 +251,7 @@ constexpr bool open_parameter_type(unsigned id) noexcept
 template <class T>
 constexpr bool schema_writes(unsigned parameter, std::initializer_list<unsigned> converts_from)
 {
-    using U = typename schema_unwrap_optional<T>::type;
+    using U = nullable_base_t<T>;
     if (open_parameter_type(parameter))
         return true;
     if constexpr (sends_null<U> && !requires { type<U>::param_oid; })

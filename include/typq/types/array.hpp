@@ -44,24 +44,12 @@ namespace detail {
 inline constexpr int array_max_dimensions = 6;
 inline constexpr std::uint64_t array_max_elements = 0x3fffffffU / 8U;  // MaxAllocSize / sizeof(Datum)
 
-// An element that may be NULL (std::optional<U>) takes its SQL type from U.
-template <class T>
-struct array_null_base {
-    using type = T;
-};
-template <class T>
-struct array_null_base<std::optional<T>> {
-    using type = T;
-};
-template <class T>
-using array_null_base_t = typename array_null_base<T>::type;
-
 /// A type that can be one element of an array: its adapter (or, for std::optional<U>, U's)
 /// declares `array_oid`, or has its OID looked up on the server (which knows its array type too).
 /// std::vector<std::byte> is one (bytea), std::vector<int> is not.
 template <class T>
-concept array_scalar = requires { type<array_null_base_t<T>>::array_oid; }
-    || (looked_up<array_null_base_t<T>> && !requires { type<array_null_base_t<T>>::is_array_adapter; });
+concept array_scalar = requires { type<nullable_base_t<T>>::array_oid; }
+    || (looked_up<nullable_base_t<T>> && !requires { type<nullable_base_t<T>>::is_array_adapter; });
 
 // The shape of a C++ array type: `rank` nested std::vector / std::array levels around a scalar.
 template <class T>
@@ -292,7 +280,7 @@ void decode_array_element_at(array_reader& reader, Container& out, std::size_t i
 template <class Scalar>
 void check_array_element_type(value_view in, array_header& header)
 {
-    using base = array_null_base_t<Scalar>;
+    using base = nullable_base_t<Scalar>;
     if (!accepts<base>(header.element, in.types()))
         in.fail("array elements are " + describe_sql_type(header.element, &in.types()) + ", which " + type_name<Scalar>()
             + " cannot read");
@@ -480,7 +468,7 @@ void encode_nested_array(const C& value, writer& out)
 {
     using shape = array_shape<C>;
     using scalar = typename shape::scalar;
-    using base = array_null_base_t<scalar>;
+    using base = nullable_base_t<scalar>;
     constexpr std::string_view sql_type = array_sql_type<base>::value;
 
     std::array<std::size_t, array_max_dimensions> lengths{};
@@ -513,7 +501,7 @@ void encode_nested_array(const C& value, writer& out)
 template <class Scalar>
 void append_array_scalar_text(const Scalar& value, std::string& out)
 {
-    using base = array_null_base_t<Scalar>;
+    using base = nullable_base_t<Scalar>;
     std::string text;
     if constexpr (std::same_as<Scalar, base>)
         type<base>::encode_text(value, text);
@@ -550,7 +538,7 @@ void append_array_level_text(const C& value, std::string& out)
 template <class C>
 void encode_nested_array_text(const C& value, std::string& out)
 {
-    using base = array_null_base_t<typename array_shape<C>::scalar>;
+    using base = nullable_base_t<typename array_shape<C>::scalar>;
     constexpr std::string_view sql_type = array_sql_type<base>::value;
     std::array<std::size_t, array_max_dimensions> lengths{};
     measure_array(value, lengths, 0);
@@ -572,19 +560,19 @@ struct array_encoding {};
 template <class C, class Scalar>
     requires encodable<Scalar>
 struct array_encoding<C, Scalar> {
-    static_assert(array_element_oid<array_null_base_t<Scalar>>() != oid::unspecified || looked_up<array_null_base_t<Scalar>>,
+    static_assert(array_element_oid<nullable_base_t<Scalar>>() != oid::unspecified || looked_up<nullable_base_t<Scalar>>,
         "typq: an array element needs a known type OID: declare element_oid (or param_oid) in its typq::type");
-    static_assert(param_format_of<array_null_base_t<Scalar>>() == format::binary
-            || requires { type<array_null_base_t<Scalar>>::element_oid; },
+    static_assert(param_format_of<nullable_base_t<Scalar>>() == format::binary
+            || requires { type<nullable_base_t<Scalar>>::element_oid; },
         "typq: an element sent as text can be an array element only if its typq::type declares element_oid "
         "(its text is then the binary form of that type, as for text)");
 
-    static constexpr oid param_oid = type<array_null_base_t<Scalar>>::array_oid;
+    static constexpr oid param_oid = type<nullable_base_t<Scalar>>::array_oid;
 };
 
 // An array of a type looked up on the server is looked up too, by its name ("mood[]").
 template <class C, class Scalar>
-    requires encodable<Scalar> && looked_up<array_null_base_t<Scalar>>
+    requires encodable<Scalar> && looked_up<nullable_base_t<Scalar>>
 struct array_encoding<C, Scalar> {
     static constexpr bool lookup_oid = true;
 };
@@ -600,7 +588,7 @@ struct array_decoding<C, Scalar> {
     /// server describes). Each value's header is checked again.
     static bool accepts(oid column, const server_types& types)
     {
-        using base = array_null_base_t<Scalar>;
+        using base = nullable_base_t<Scalar>;
         if constexpr (!looked_up<base>) {
             if (column == type<base>::array_oid)
                 return true;
@@ -621,8 +609,8 @@ struct array_adapter_base {
     // An array of a looked-up type is looked up too, but is not itself an element type.
     static constexpr bool is_array_adapter = true;
     // What an element is read as (std::optional removed): for the compile-time schema check.
-    using element_type = array_null_base_t<Scalar>;
-    static constexpr std::string_view sql_type = array_sql_type<array_null_base_t<Scalar>>::value;
+    using element_type = nullable_base_t<Scalar>;
+    static constexpr std::string_view sql_type = array_sql_type<nullable_base_t<Scalar>>::value;
     static constexpr bool borrows = detail::borrows<Scalar>();
 };
 
@@ -637,7 +625,7 @@ struct nested_array_adapter : array_adapter_base<Scalar>, array_encoding<C, Scal
         encode_nested_array(value, out);
     }
     static void encode_text(const C& value, std::string& out)
-        requires text_encodable<array_null_base_t<Scalar>>
+        requires text_encodable<nullable_base_t<Scalar>>
     {
         encode_nested_array_text(value, out);
     }
@@ -787,7 +775,7 @@ namespace detail {
 template <class T>
 void encode_typq_array(const typq::array<T>& value, writer& out)
 {
-    using base = array_null_base_t<T>;
+    using base = nullable_base_t<T>;
     array_header header;
     header.element = element_oid_of<base>(out.types());
     header.dimensions = static_cast<int>(value.ndims());
@@ -868,7 +856,7 @@ struct typq_array_adapter : array_adapter_base<T>, array_encoding<typq::array<T>
         encode_typq_array(value, out);
     }
     static void encode_text(const typq::array<T>& value, std::string& out)
-        requires text_encodable<array_null_base_t<T>>
+        requires text_encodable<nullable_base_t<T>>
     {
         encode_typq_array_text(value, out);
     }

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: BSL-1.0
 # tests/schema/describe.sh: CTest's schema.describe, typq-schema end to end against the test server.
 #
-#   describe.sh TOOL DSN_FILE PSQL WORK_DIR -- CXX FLAGS...
+#   describe.sh DSN TOOL PSQL WORK_DIR -- CXX FLAGS...
+#
+# CTest runs it through tests/support/with_dsn.sh, which passes the fixture's DSN (TYPQ_TEST_DSN's
+# when that is set) first.
 #
 # Every run of typq-schema makes its schema with --setup tests/schema/describe.setup.sql (tables,
 # a view, an enum, a domain and a composite, in the schema typq_schema_describe) inside the
@@ -25,29 +28,19 @@
 #      file, line and column; two types whose synthetic ids collide fail (exit 1);
 #   7. the database has no typq_schema_describe afterwards;
 #   8. a bad command line, or a setup file that cannot be read, exits 2.
-# The DSN is TYPQ_TEST_DSN when set, else the fixture's DSN_FILE.
 
 set -euo pipefail
 
 if [[ $# -lt 6 || $5 != -- ]]; then
-    echo "usage: $0 TOOL DSN_FILE PSQL WORK_DIR -- CXX FLAGS..." >&2
+    echo "usage: $0 DSN TOOL PSQL WORK_DIR -- CXX FLAGS..." >&2
     exit 2
 fi
-tool=$(realpath "$1")  # the script changes directory
-dsn_file=$2
+dsn=$1
+tool=$(realpath "$2")  # the script changes directory
 psql_program=$3
 work=$4
 shift 5
 source_dir=$(cd "$(dirname "$0")" && pwd)
-
-if [[ -n ${TYPQ_TEST_DSN:-} ]]; then
-    dsn=$TYPQ_TEST_DSN
-elif [[ -r $dsn_file ]]; then
-    dsn=$(<"$dsn_file")
-else
-    echo "describe.sh: $dsn_file does not exist: run through ctest (its pg fixture writes it), or set TYPQ_TEST_DSN" >&2
-    exit 2
-fi
 
 fail() {
     echo "describe.sh: FAILED: $*" >&2

@@ -4,7 +4,7 @@
 # setup scripts against the test server (CTest's schema.compile_fail_header and
 # example.16_schema_header).
 #
-#   header.sh --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT
+#   header.sh DSN --tool TOOL --python PYTHON --scanner SCANNER --root ROOT
 #             --header HEADER --work WORK_DIR --name TEST_NAME [--regenerate COMMAND] [--setup SQL]...
 #             [--drift SED_SCRIPT --expect REGEX...] -- FILE... -- COMPILER FLAGS...
 #
@@ -22,18 +22,22 @@
 # tree), so that the header is the same whoever makes it, wherever the build tree is. Type names come from
 # format_type, which depends on the search_path: the scripts run after
 # `SET search_path TO "$user", public`, the server's default, whatever the DSN sets.
-# The DSN is TYPQ_TEST_DSN when set, else the fixture's DSN_FILE.
+# CTest runs it through tests/support/with_dsn.sh, which passes the fixture's DSN (TYPQ_TEST_DSN's
+# when that is set) first.
 
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 --tool TOOL --python PYTHON --scanner SCANNER --dsn-file DSN_FILE --root ROOT" \
+    echo "usage: $0 DSN --tool TOOL --python PYTHON --scanner SCANNER --root ROOT" \
          "--header HEADER --work WORK_DIR --name TEST_NAME [--regenerate COMMAND] [--setup SQL]..." \
          "-- FILE... -- COMPILER FLAGS..." >&2
     exit 2
 }
 
-tool= python= scanner= dsn_file= root= header= work= name= regenerate= drift=
+[[ $# -gt 0 ]] || usage
+dsn=$1
+shift
+tool= python= scanner= root= header= work= name= regenerate= drift=
 setup=()
 expect=()
 while [[ $# -gt 0 && $1 != -- ]]; do
@@ -42,7 +46,6 @@ while [[ $# -gt 0 && $1 != -- ]]; do
         --tool) tool=$(realpath "$2") ;;
         --python) python=$2 ;;
         --scanner) scanner=$(realpath "$2") ;;
-        --dsn-file) dsn_file=$2 ;;
         --root) root=$(realpath "$2") ;;
         --header) header=$(realpath -m "$2") ;;
         --work) work=$(realpath -m "$2") ;;
@@ -55,7 +58,7 @@ while [[ $# -gt 0 && $1 != -- ]]; do
     esac
     shift 2
 done
-[[ -n $tool && -n $python && -n $scanner && -n $dsn_file && -n $root && -n $header && -n $work && -n $name ]] || usage
+[[ -n $tool && -n $python && -n $scanner && -n $root && -n $header && -n $work && -n $name ]] || usage
 [[ $# -gt 0 ]] || usage
 shift  # --
 files=()
@@ -65,15 +68,6 @@ while [[ $# -gt 0 && $1 != -- ]]; do
 done
 [[ ${#files[@]} -gt 0 && $# -ge 2 ]] || usage
 shift  # --
-
-if [[ -n ${TYPQ_TEST_DSN:-} ]]; then
-    dsn=$TYPQ_TEST_DSN
-elif [[ -r $dsn_file ]]; then
-    dsn=$(<"$dsn_file")
-else
-    echo "header.sh: $dsn_file does not exist: run through ctest (its pg fixture writes it), or set TYPQ_TEST_DSN" >&2
-    exit 2
-fi
 
 rm -rf "$work"
 mkdir -p "$work"

@@ -1874,27 +1874,27 @@ inline bool is_utf8(std::string_view text) noexcept
     return true;
 }
 
-// One identifier at `i`: "quoted" (with "" for a quote) as it is, or unquoted folded to lower case
-// (ASCII letters only, as the server folds in UTF-8). Appends it quoted to `out`; false when there
-// is none.
-inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+// One identifier at `i`, as the server reads it: "quoted" (with "" for a quote) as it is, or
+// unquoted folded to lower case (ASCII letters only, as the server folds in UTF-8). Gives its
+// characters, as the catalog keeps them, to `put` one by one, and leaves `i` after it; false when
+// there is none ("" is none, nor is an unterminated quote). The one reader of SQL identifiers:
+// for to_regtype()'s spelling here, and for the compile-time schema check, which compares an
+// adapter's SQL type name with the catalog's.
+template <class Put>
+constexpr bool scan_identifier(std::string_view name, std::size_t& i, Put&& put)
 {
-    out += '"';
     if (i < name.size() && name[i] == '"') {
-        const std::size_t start = out.size();
+        bool any = false;
         for (++i; i < name.size(); ++i) {
-            if (name[i] != '"') {
-                out += name[i];
-                continue;
+            if (name[i] == '"') {
+                if (i + 1 == name.size() || name[i + 1] != '"') {
+                    ++i;
+                    return any;
+                }
+                ++i;  // "" is one "
             }
-            if (i + 1 < name.size() && name[i + 1] == '"') {
-                out += "\"\"";
-                ++i;
-                continue;
-            }
-            ++i;
-            out += '"';
-            return out.size() - 1 > start;  // "" is no identifier
+            put(name[i]);
+            any = true;
         }
         return false;  // unterminated
     }
@@ -1905,9 +1905,21 @@ inline bool read_identifier(std::string_view name, std::size_t& i, std::string& 
     if (i == name.size() || !start_char(name[i]))
         return false;
     for (; i < name.size() && (start_char(name[i]) || (name[i] >= '0' && name[i] <= '9') || name[i] == '$'); ++i)
-        out += name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    out += '"';
+        put(name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i]);
     return true;
+}
+
+// One identifier at `i` (scan_identifier), appended to `out` quoted; false when there is none.
+inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+{
+    out += '"';
+    const bool read = scan_identifier(name, i, [&](char c) {
+        out += c;
+        if (c == '"')
+            out += '"';
+    });
+    out += '"';
+    return read;
 }
 
 /// `name` in a spelling to_regtype() reads without error, or std::nullopt when `name` is not a
@@ -8090,32 +8102,17 @@ constexpr const schema::type_entry* find_schema_type([[maybe_unused]] unsigned i
     return nullptr;
 }
 
-constexpr char ascii_lower(char c) noexcept
+// The identifier at `i` of `written` (scan_identifier: quoted as it is, unquoted folded to lower
+// case, as the server reads it) is `actual`, as the catalog keeps it; `i` is left after it.
+constexpr bool identifier_is(std::string_view written, std::size_t& i, std::string_view actual) noexcept
 {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// One part of a SQL name as an adapter writes it (`mood`, `"Mood"`) equals `actual`, the name
-// as the catalog keeps it: a quoted part as it is, an unquoted one folded to lower case, as the
-// server reads it.
-constexpr bool sql_name_part_is(std::string_view written, std::string_view actual) noexcept
-{
-    if (written.size() >= 2 && written.front() == '"' && written.back() == '"') {
-        std::size_t j = 0;
-        for (std::size_t i = 1; i + 1 < written.size(); ++i, ++j) {
-            if (j == actual.size() || written[i] != actual[j])
-                return false;
-            if (written[i] == '"')
-                ++i;  // "" inside quotes is one "
-        }
-        return j == actual.size();
-    }
-    if (written.size() != actual.size())
-        return false;
-    for (std::size_t i = 0; i < written.size(); ++i)
-        if (ascii_lower(written[i]) != actual[i])
-            return false;
-    return true;
+    std::size_t matched = 0;
+    bool same = true;
+    const bool read = scan_identifier(written, i, [&](char c) {
+        same = same && matched < actual.size() && actual[matched] == c;
+        ++matched;
+    });
+    return read && same && matched == actual.size();
 }
 
 // The type `written` (an adapter's sql_type: `mood`, `shop.mood`, `"Mood"`) is `entry`. An
@@ -8123,19 +8120,16 @@ constexpr bool sql_name_part_is(std::string_view written, std::string_view actua
 // schema it means, as it will when the connection looks it up.
 constexpr bool sql_type_is(std::string_view written, const schema::type_entry& entry) noexcept
 {
-    // The dot that separates schema and name, outside quotes.
-    bool quoted = false;
-    for (std::size_t i = 0; i < written.size(); ++i) {
-        if (written[i] == '"')
-            quoted = !quoted;
-        else if (written[i] == '.' && !quoted)
-            return sql_name_part_is(written.substr(0, i), entry.schema)
-                && sql_name_part_is(written.substr(i + 1), entry.type_name);
-    }
-    return sql_name_part_is(written, entry.type_name);
+    std::size_t i = 0;
+    if (identifier_is(written, i, entry.type_name) && i == written.size())
+        return true;
+    i = 0;
+    if (!identifier_is(written, i, entry.schema) || i == written.size() || written[i] != '.')
+        return false;
+    ++i;
+    return identifier_is(written, i, entry.type_name) && i == written.size();
 }
 
-// T's adapter answers accepts(oid) at compile time.
 template <class T>
 concept constant_accepts = requires { typename std::integral_constant<bool, type<T>::accepts(oid::int4)>; };
 

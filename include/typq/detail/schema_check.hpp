@@ -13,6 +13,7 @@
 #include <typq/schema.hpp>
 #include <typq/type.hpp>
 #include <typq/detail/field_names.hpp>
+#include <typq/detail/sql_type_name.hpp>
 
 #include <cstddef>           // std::size_t
 #include <cstdint>           // std::uint16_t: a named statement's fields
@@ -122,32 +123,17 @@ constexpr const schema::type_entry* find_schema_type([[maybe_unused]] unsigned i
     return nullptr;
 }
 
-constexpr char ascii_lower(char c) noexcept
+// The identifier at `i` of `written` (scan_identifier: quoted as it is, unquoted folded to lower
+// case, as the server reads it) is `actual`, as the catalog keeps it; `i` is left after it.
+constexpr bool identifier_is(std::string_view written, std::size_t& i, std::string_view actual) noexcept
 {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-// One part of a SQL name as an adapter writes it (`mood`, `"Mood"`) equals `actual`, the name
-// as the catalog keeps it: a quoted part as it is, an unquoted one folded to lower case, as the
-// server reads it.
-constexpr bool sql_name_part_is(std::string_view written, std::string_view actual) noexcept
-{
-    if (written.size() >= 2 && written.front() == '"' && written.back() == '"') {
-        std::size_t j = 0;
-        for (std::size_t i = 1; i + 1 < written.size(); ++i, ++j) {
-            if (j == actual.size() || written[i] != actual[j])
-                return false;
-            if (written[i] == '"')
-                ++i;  // "" inside quotes is one "
-        }
-        return j == actual.size();
-    }
-    if (written.size() != actual.size())
-        return false;
-    for (std::size_t i = 0; i < written.size(); ++i)
-        if (ascii_lower(written[i]) != actual[i])
-            return false;
-    return true;
+    std::size_t matched = 0;
+    bool same = true;
+    const bool read = scan_identifier(written, i, [&](char c) {
+        same = same && matched < actual.size() && actual[matched] == c;
+        ++matched;
+    });
+    return read && same && matched == actual.size();
 }
 
 // The type `written` (an adapter's sql_type: `mood`, `shop.mood`, `"Mood"`) is `entry`. An
@@ -155,19 +141,16 @@ constexpr bool sql_name_part_is(std::string_view written, std::string_view actua
 // schema it means, as it will when the connection looks it up.
 constexpr bool sql_type_is(std::string_view written, const schema::type_entry& entry) noexcept
 {
-    // The dot that separates schema and name, outside quotes.
-    bool quoted = false;
-    for (std::size_t i = 0; i < written.size(); ++i) {
-        if (written[i] == '"')
-            quoted = !quoted;
-        else if (written[i] == '.' && !quoted)
-            return sql_name_part_is(written.substr(0, i), entry.schema)
-                && sql_name_part_is(written.substr(i + 1), entry.type_name);
-    }
-    return sql_name_part_is(written, entry.type_name);
+    std::size_t i = 0;
+    if (identifier_is(written, i, entry.type_name) && i == written.size())
+        return true;
+    i = 0;
+    if (!identifier_is(written, i, entry.schema) || i == written.size() || written[i] != '.')
+        return false;
+    ++i;
+    return identifier_is(written, i, entry.type_name) && i == written.size();
 }
 
-// T's adapter answers accepts(oid) at compile time.
 template <class T>
 concept constant_accepts = requires { typename std::integral_constant<bool, type<T>::accepts(oid::int4)>; };
 

@@ -98,27 +98,27 @@ inline bool is_utf8(std::string_view text) noexcept
     return true;
 }
 
-// One identifier at `i`: "quoted" (with "" for a quote) as it is, or unquoted folded to lower case
-// (ASCII letters only, as the server folds in UTF-8). Appends it quoted to `out`; false when there
-// is none.
-inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+// One identifier at `i`, as the server reads it: "quoted" (with "" for a quote) as it is, or
+// unquoted folded to lower case (ASCII letters only, as the server folds in UTF-8). Gives its
+// characters, as the catalog keeps them, to `put` one by one, and leaves `i` after it; false when
+// there is none ("" is none, nor is an unterminated quote). The one reader of SQL identifiers:
+// for to_regtype()'s spelling here, and for the compile-time schema check, which compares an
+// adapter's SQL type name with the catalog's.
+template <class Put>
+constexpr bool scan_identifier(std::string_view name, std::size_t& i, Put&& put)
 {
-    out += '"';
     if (i < name.size() && name[i] == '"') {
-        const std::size_t start = out.size();
+        bool any = false;
         for (++i; i < name.size(); ++i) {
-            if (name[i] != '"') {
-                out += name[i];
-                continue;
+            if (name[i] == '"') {
+                if (i + 1 == name.size() || name[i + 1] != '"') {
+                    ++i;
+                    return any;
+                }
+                ++i;  // "" is one "
             }
-            if (i + 1 < name.size() && name[i + 1] == '"') {
-                out += "\"\"";
-                ++i;
-                continue;
-            }
-            ++i;
-            out += '"';
-            return out.size() - 1 > start;  // "" is no identifier
+            put(name[i]);
+            any = true;
         }
         return false;  // unterminated
     }
@@ -129,9 +129,21 @@ inline bool read_identifier(std::string_view name, std::size_t& i, std::string& 
     if (i == name.size() || !start_char(name[i]))
         return false;
     for (; i < name.size() && (start_char(name[i]) || (name[i] >= '0' && name[i] <= '9') || name[i] == '$'); ++i)
-        out += name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i];
-    out += '"';
+        put(name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] - 'A' + 'a') : name[i]);
     return true;
+}
+
+// One identifier at `i` (scan_identifier), appended to `out` quoted; false when there is none.
+inline bool read_identifier(std::string_view name, std::size_t& i, std::string& out)
+{
+    out += '"';
+    const bool read = scan_identifier(name, i, [&](char c) {
+        out += c;
+        if (c == '"')
+            out += '"';
+    });
+    out += '"';
+    return read;
 }
 
 /// `name` in a spelling to_regtype() reads without error, or std::nullopt when `name` is not a
